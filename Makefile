@@ -1,0 +1,52 @@
+# Quick start: `make serve` (the site on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# The development server runs with debug on and the development secret key.
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: serve test lint format migrate seed superuser bench clean
+
+# Reinstalled whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# axe-core for the accessibility tests, from the npm registry (never a CDN).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+
+seed: migrate
+	$(DEV_ENV) $(MANAGE) loaddata mlsys2026
+
+serve: seed
+	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed node_modules/.installed
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Creates an admin login for /admin/ (asks for a name and password).
+superuser: migrate
+	$(DEV_ENV) $(MANAGE) createsuperuser
+
+bench: $(VENV)/.installed
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,152 @@
+"""The one TalkFilter: the program page, its feeds and the API all read the same parameters."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django_filters.rest_framework import FilterSet
+
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice of a row by slug, where several rows may share it (rooms of different editions).
+
+    The cleaned value is the slug itself, so the filter matches every row that has it.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not self.queryset.filter(**{self.to_field_name: value}).exists():
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return value
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial, data):
+        return initial != data
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Repeatable slug parameter (?type=a&type=b means either)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class DayField(forms.DateField):
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": "%(value)s is not a valid date."}
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from error
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
+
+
+def invalid_choice(noun):
+    return {"invalid_choice": f"%(value)s is not a known {noun}."}
+
+
+class TalkFilter(FilterSet):
+    """Filters of the public program (CONTRACT.md "Program filters").
+
+    Pass ``conference`` when the talks all belong to one edition: choices are then limited
+    to its rooms, and ``day`` is read in its timezone.
+    """
+
+    q = django_filters.CharFilter(
+        method="filter_words",
+        label="Search",
+        max_length=200,
+        help_text="Words that must all appear in the title, abstract, or a speaker's "
+        "name, affiliation or bio (case-insensitive).",
+    )
+    type = SlugMultipleChoiceFilter(
+        field_name="type",
+        queryset=TalkType.objects.all(),
+        label="Type",
+        help_text="A talk type slug; repeat for several (either matches).",
+        error_messages={"invalid_choice": "%(value)s is not a known talk type."},
+    )
+    day = DayFilter(
+        method="filter_day",
+        label="Day",
+        help_text="A day (YYYY-MM-DD) in the conference's timezone.",
+    )
+    room = SlugChoiceFilter(
+        field_name="room__slug",
+        to_field_name="slug",
+        queryset=Room.objects.all(),
+        label="Room",
+        help_text="A room slug.",
+        error_messages=invalid_choice("room"),
+    )
+    speaker = SlugChoiceFilter(
+        field_name="speakers__slug",
+        to_field_name="slug",
+        queryset=Speaker.objects.all(),
+        label="Speaker",
+        help_text="A speaker slug.",
+        error_messages=invalid_choice("speaker"),
+    )
+    talk = SlugMultipleChoiceFilter(
+        method="filter_talks",
+        queryset=Talk.objects.published(),
+        label="Talk",
+        help_text="A talk slug; repeat for several (a personal agenda).",
+        error_messages={"invalid_choice": "%(value)s is not a known talk."},
+    )
+
+    class Meta:
+        model = Talk
+        fields = ["q", "type", "day", "room", "speaker", "talk"]
+
+    def __init__(self, data=None, queryset=None, *, conference=None, **kwargs):
+        self.conference = conference
+        super().__init__(data, queryset, **kwargs)
+        if conference is not None:
+            self.filters["room"].queryset = conference.rooms.all()
+            self.filters["talk"].queryset = conference.talks.published()
+
+    def filter_words(self, queryset, name, value):
+        for word in value.split():
+            speaker_match = TalkSpeaker.objects.filter(talk=OuterRef("pk")).filter(
+                Q(speaker__name__icontains=word)
+                | Q(speaker__affiliation__icontains=word)
+                | Q(speaker__bio__icontains=word)
+            )
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(abstract__icontains=word) | Exists(speaker_match)
+            )
+        return queryset
+
+    def filter_talks(self, queryset, name, value):
+        return queryset.filter(pk__in=[talk.pk for talk in value]) if value else queryset
+
+    def filter_day(self, queryset, name, value):
+        if self.conference is not None:
+            conferences = [self.conference]
+        else:
+            conferences = Conference.objects.only("pk", "timezone")
+        in_day = Q()
+        for conference in conferences:
+            day_start, day_end = conference.day_bounds(value)
+            in_day |= Q(conference=conference, start__gte=day_start, start__lt=day_end)
+        return queryset.filter(in_day) if in_day else queryset.none()

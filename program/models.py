@@ -1,0 +1,361 @@
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+
+def validate_timezone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            "“%(value)s” is not an IANA timezone name such as America/Los_Angeles.",
+            params={"value": value},
+        ) from error
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SlugManager(models.Manager):
+    """Fixtures refer to rows by slug, so loading one twice updates instead of duplicating."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def current(self):
+        """The edition marked current, or None."""
+        return self.filter(is_current=True).first()
+
+
+class Conference(TimestampedModel):
+    """One yearly edition of the conference series."""
+
+    slug = models.SlugField(max_length=50, unique=True, help_text="Used in URLs, e.g. “2026”.")
+    name = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    timezone = models.CharField(
+        max_length=64,
+        validators=[validate_timezone],
+        help_text="IANA timezone of the venue, e.g. America/Los_Angeles. "
+        "Times are entered and shown in it.",
+    )
+    venue = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=200, blank=True)
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Shown in the yearly menu and public pages."
+    )
+    is_current = models.BooleanField(
+        "current edition",
+        default=False,
+        help_text="Where / and /current/ lead. Marking one edition current unmarks the others.",
+    )
+
+    objects = SlugManager.from_queryset(ConferenceQuerySet)()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="conference_end_not_before_start",
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="conference_single_current",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("program:program", kwargs={"edition": self.slug})
+
+    @cached_property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def day_bounds(self, day):
+        """The aware start and end of a calendar day in the conference's timezone."""
+        start = datetime.combine(day, time.min, tzinfo=self.tzinfo)
+        end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tzinfo)
+        return start, end
+
+
+class RoomManager(models.Manager):
+    def get_by_natural_key(self, conference_slug, slug):
+        return self.get(conference__slug=conference_slug, slug=slug)
+
+
+class Room(TimestampedModel):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(
+        default=0, help_text="Rooms are listed in this order, lowest first."
+    )
+
+    objects = RoomManager()
+
+    class Meta:
+        ordering = ["conference", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="room_unique_slug_per_conference"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.conference.slug, self.slug)
+
+    natural_key.dependencies = ["program.conference"]
+
+    def get_absolute_url(self):
+        return f"{self.conference.get_absolute_url()}?room={self.slug}"
+
+
+class Speaker(TimestampedModel):
+    """A person, shared across editions."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    affiliation = models.CharField(max_length=300, blank=True)
+    bio = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="speaker_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self, conference=None):
+        """The speaker's page under an edition they speak at (their latest by default)."""
+        if conference is None:
+            conference = (
+                Conference.objects.filter(talks__speakers=self).order_by("-start_date").first()
+            )
+        if conference is None:
+            return None
+        return reverse(
+            "program:speaker-detail", kwargs={"edition": conference.slug, "slug": self.slug}
+        )
+
+
+class TalkType(models.Model):
+    """A kind of session (keynote, poster, ...); organisers add their own in admin."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TalkQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published and cancelled talks of published editions.
+
+        Cancelled talks stay visible (marked as cancelled); drafts never leave admin.
+        """
+        return self.filter(
+            status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED],
+            conference__is_published=True,
+        )
+
+    def scheduled(self):
+        """Talks that take place: public and not cancelled (frab feeds, "now" views)."""
+        return self.published().exclude(status=Talk.Status.CANCELLED)
+
+    def for_program(self):
+        """Everything a program listing shows, in a fixed number of queries."""
+        return self.select_related("conference", "type", "room").prefetch_related(
+            Prefetch(
+                "speaker_links",
+                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position"),
+                to_attr="ordered_speaker_links",
+            )
+        )
+
+    def set_status(self, status):
+        """Change the status of many talks at once, as calendar clients need to notice."""
+        return self.update(status=status, sequence=F("sequence") + 1, updated_at=timezone.now())
+
+    def overlapping(self, start, end):
+        """Talks that share some time with [start, end); touching ends do not overlap."""
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class TalkManager(models.Manager.from_queryset(TalkQuerySet)):
+    def get_by_natural_key(self, conference_slug, slug):
+        return self.get(conference__slug=conference_slug, slug=slug)
+
+
+class Talk(TimestampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="talks")
+    slug = models.SlugField(
+        max_length=200, help_text="The title, slugified; unique within the edition."
+    )
+    title = models.CharField(max_length=300)
+    type = models.ForeignKey(TalkType, on_delete=models.PROTECT, related_name="talks")
+    abstract = models.TextField(blank=True)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="talks")
+    speakers = models.ManyToManyField(Speaker, through="TalkSpeaker", related_name="talks")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Revision number for calendar clients (iCalendar SEQUENCE); grows on each change.",
+    )
+
+    objects = TalkManager()
+
+    class Meta:
+        ordering = ["start", "room__position", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="talk_end_after_start"),
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="talk_unique_slug_per_conference"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "cancelled"]),
+                name="talk_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["conference", "status", "start"], name="talk_program_idx"),
+            models.Index(fields=["room", "start"], name="talk_room_start_idx"),
+            models.Index(fields=["updated_at"], name="talk_updated_at_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.conference.slug, self.slug)
+
+    natural_key.dependencies = ["program.conference", "program.room", "program.talktype"]
+
+    def get_absolute_url(self):
+        return reverse(
+            "program:talk-detail", kwargs={"edition": self.conference.slug, "slug": self.slug}
+        )
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "The talk must end after it starts."
+        if self.room_id and self.conference_id and self.room.conference_id != self.conference_id:
+            errors["room"] = f"“{self.room}” is a room of another edition."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Calendar clients replace an event only when its SEQUENCE grows.
+        if not self._state.adding:
+            self.sequence += 1
+        super().save(*args, **kwargs)
+
+    @property
+    def ordered_speakers(self):
+        """Speakers in their listed order; uses the for_program() prefetch when present."""
+        links = getattr(self, "ordered_speaker_links", None)
+        if links is None:
+            links = self.speaker_links.select_related("speaker").order_by("position")
+        return [link.speaker for link in links]
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.conference.tzinfo)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.conference.tzinfo)
+
+    @property
+    def duration_minutes(self):
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+class TalkSpeakerManager(models.Manager):
+    def get_by_natural_key(self, conference_slug, talk_slug, speaker_slug):
+        return self.get(
+            talk__conference__slug=conference_slug,
+            talk__slug=talk_slug,
+            speaker__slug=speaker_slug,
+        )
+
+
+class TalkSpeaker(models.Model):
+    """A speaker of a talk, in the order the program lists them."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="speaker_links")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TalkSpeakerManager()
+
+    class Meta:
+        ordering = ["talk", "position"]
+        verbose_name = "speaker of the talk"
+        verbose_name_plural = "speakers of the talk"
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "speaker"], name="talkspeaker_unique_speaker"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} in “{self.talk}”"
+
+    def natural_key(self):
+        return (*self.talk.natural_key(), self.speaker.slug)
+
+    natural_key.dependencies = ["program.talk", "program.speaker"]
