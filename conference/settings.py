@@ -29,8 +29,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set DJANGO_SECRET_KEY to a long random string "
-            "(for example the output of `python -c \"import secrets; "
-            "print(secrets.token_urlsafe(50))\"`), or set DJANGO_DEBUG=1 for development."
+            '(for example the output of `python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))"`), or set DJANGO_DEBUG=1 for development.'
         )
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 

@@ -20,7 +20,9 @@ class SlugChoiceField(forms.ModelChoiceField):
             return None
         if not self.queryset.filter(**{self.to_field_name: value}).exists():
             raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
             )
         return value
 

@@ -86,11 +86,11 @@ class Conference(TimestampedModel):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("program:program", kwargs={"edition": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @cached_property
     def tzinfo(self):
@@ -130,13 +130,13 @@ class Room(TimestampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return f"{self.conference.get_absolute_url()}?room={self.slug}"
+
     def natural_key(self):
         return (self.conference.slug, self.slug)
 
     natural_key.dependencies = ["program.conference"]
-
-    def get_absolute_url(self):
-        return f"{self.conference.get_absolute_url()}?room={self.slug}"
 
 
 class Speaker(TimestampedModel):
@@ -156,9 +156,6 @@ class Speaker(TimestampedModel):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self, conference=None):
         """The speaker's page under an edition they speak at (their latest by default)."""
         if conference is None:
@@ -170,6 +167,9 @@ class Speaker(TimestampedModel):
         return reverse(
             "program:speaker-detail", kwargs={"edition": conference.slug, "slug": self.slug}
         )
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class TalkType(models.Model):
@@ -250,7 +250,7 @@ class Talk(TimestampedModel):
     sequence = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="Revision number for calendar clients (iCalendar SEQUENCE); grows on each change.",
+        help_text="Revision for calendar clients (iCalendar SEQUENCE); grows on each change.",
     )
 
     objects = TalkManager()
@@ -276,15 +276,21 @@ class Talk(TimestampedModel):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.conference.slug, self.slug)
-
-    natural_key.dependencies = ["program.conference", "program.room", "program.talktype"]
+    def save(self, *args, **kwargs):
+        # Calendar clients replace an event only when its SEQUENCE grows.
+        if not self._state.adding:
+            self.sequence += 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
             "program:talk-detail", kwargs={"edition": self.conference.slug, "slug": self.slug}
         )
+
+    def natural_key(self):
+        return (self.conference.slug, self.slug)
+
+    natural_key.dependencies = ["program.conference", "program.room", "program.talktype"]
 
     def clean(self):
         errors = {}
@@ -294,12 +300,6 @@ class Talk(TimestampedModel):
             errors["room"] = f"“{self.room}” is a room of another edition."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        # Calendar clients replace an event only when its SEQUENCE grows.
-        if not self._state.adding:
-            self.sequence += 1
-        super().save(*args, **kwargs)
 
     @property
     def ordered_speakers(self):

@@ -58,8 +58,9 @@ class SpeakerListView(EditionMixin, ListView):
     context_object_name = "speakers"
 
     def get_queryset(self):
-        return Speaker.objects.filter(talks__in=Talk.objects.published().filter(
-            conference=self.conference)).distinct()
+        return Speaker.objects.filter(
+            talks__in=Talk.objects.published().filter(conference=self.conference)
+        ).distinct()
 
 
 class SpeakerDetailView(EditionMixin, DetailView):
@@ -67,5 +68,6 @@ class SpeakerDetailView(EditionMixin, DetailView):
     context_object_name = "speaker"
 
     def get_queryset(self):
-        return Speaker.objects.filter(talks__in=Talk.objects.published().filter(
-            conference=self.conference)).distinct()
+        return Speaker.objects.filter(
+            talks__in=Talk.objects.published().filter(conference=self.conference)
+        ).distinct()

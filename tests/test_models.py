@@ -126,12 +126,20 @@ def test_published_hides_drafts_and_unpublished_editions_but_keeps_cancelled():
 
 def test_for_program_lists_speakers_in_their_order(django_assert_num_queries):
     first, second = SpeakerFactory(name="Zoe Zed"), SpeakerFactory(name="Adam Ant")
-    TalkFactory(title="Panel", speakers=[first, second])
+    TalkFactory(
+        title="Panel",
+        conference=ConferenceFactory(slug="2026"),
+        room__name="Hall A",
+        speakers=[first, second],
+    )
 
     with django_assert_num_queries(2):
         talk = Talk.objects.for_program().get()
-        assert [speaker.name for speaker in talk.ordered_speakers] == ["Zoe Zed", "Adam Ant"]
-        assert talk.conference.slug and talk.room.name and talk.type.name
+        shown = (talk.conference.slug, talk.room.name, talk.type.name)
+        speaker_names = [speaker.name for speaker in talk.ordered_speakers]
+
+    assert shown == ("2026", "Hall A", "Invited Talk")
+    assert speaker_names == ["Zoe Zed", "Adam Ant"]
 
 
 def test_saving_a_talk_grows_its_sequence():
