@@ -1,6 +1,7 @@
 from django.urls import path
 
 from program import views
+from program.feeds import views as feeds
 
 app_name = "program"
 
@@ -10,7 +11,11 @@ urlpatterns = [
     path("current/", views.current_edition_redirect, name="current"),
     path("current/<path:rest>", views.current_edition_redirect, name="current-path"),
     path("<slug:edition>/program/", views.ProgramView.as_view(), name="program"),
+    path("<slug:edition>/program.ics", feeds.program_ics, name="program-ics"),
+    path("<slug:edition>/schedule.xml", feeds.schedule_xml, name="schedule-xml"),
+    path("<slug:edition>/schedule.json", feeds.schedule_json, name="schedule-json"),
     path("<slug:edition>/talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
+    path("<slug:edition>/talks/<slug:slug>.ics", feeds.talk_ics, name="talk-ics"),
     path("<slug:edition>/speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path(
         "<slug:edition>/speakers/<slug:slug>/",

@@ -1,0 +1,84 @@
+"""Shared set-up for the benchmark scripts (never run as tests).
+
+Each script builds its data in a throwaway SQLite database (or the one DATABASE_URL names),
+then times requests in-process with Django's test client: "server time" is the time from
+request to finished response, middleware, queries and rendering included, without the
+network. Every figure is printed with its ratio to a baseline measured in the same run.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django():
+    """Configure Django against a fresh benchmark database and migrate it."""
+    sys.path.insert(0, str(ROOT))
+    if "DATABASE_URL" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key")
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "conference.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+@dataclass
+class Measurement:
+    name: str
+    status: int
+    queries: int
+    size: int
+    times_ms: list
+
+    @property
+    def median_ms(self):
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95_ms(self):
+        ordered = sorted(self.times_ms)
+        return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def measure(client, name, url, *, repeat=30, warmup=3, **headers):
+    """Time ``repeat`` GETs of ``url`` after ``warmup`` untimed ones; count queries once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        client.get(url, **headers)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        client.get(url, **headers)
+        times.append((time.perf_counter() - began) * 1000)
+    return Measurement(name, response.status_code, len(queries), len(response.content), times)
+
+
+def report(title, measurements, baseline):
+    """Print one row per measurement with its ratio to the baseline's median."""
+    print(f"\n{title}")
+    header = f"{'request':<44} {'status':>6} {'median ms':>10} {'p95 ms':>8} "
+    header += f"{'req/s':>8} {'queries':>8} {'KiB':>8} {'x baseline':>11}"
+    print(header)
+    print("-" * len(header))
+    for item in [baseline, *measurements]:
+        print(
+            f"{item.name:<44} {item.status:>6} {item.median_ms:>10.2f} {item.p95_ms:>8.2f} "
+            f"{1000 / item.median_ms:>8.0f} {item.queries:>8} {item.size / 1024:>8.1f} "
+            f"{item.median_ms / baseline.median_ms:>11.1f}"
+        )
