@@ -46,7 +46,7 @@ superuser: migrate
 	$(DEV_ENV) $(MANAGE) createsuperuser
 
 bench: $(VENV)/.installed
-	for script in bench/*.py; do $(PY) $$script || exit 1; done
+	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
