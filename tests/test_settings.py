@@ -1,0 +1,93 @@
+"""Settings come from the environment and fail loudly (CONTRACT.md "Settings")."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_in_subprocess(*expressions, **environ):
+    """Evaluate ``expressions`` on freshly imported settings (``s``) under ``environ``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
+    }
+    env.update(environ)
+    code = f"import conference.settings as s; print(repr(({', '.join(expressions)},)))"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_missing_secret_key_with_debug_off_stops_start_up_naming_the_variable():
+    result = settings_in_subprocess("s.DEBUG")
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not set." in result.stderr
+
+
+def test_debug_on_without_secret_key_uses_the_development_key():
+    result = settings_in_subprocess(
+        "s.DEBUG, s.SECRET_KEY == s.DEVELOPMENT_SECRET_KEY", DJANGO_DEBUG="1"
+    )
+    assert result.stdout.strip() == "(True, True)"
+
+
+def test_defaults_are_sqlite_local_memory_cache_and_debug_off():
+    result = settings_in_subprocess(
+        "s.DEBUG",
+        "s.DATABASES['default']['ENGINE']",
+        "str(s.DATABASES['default']['NAME']) == str(s.BASE_DIR / 'db.sqlite3')",
+        "s.CACHES['default']['BACKEND']",
+        "s.ALLOWED_HOSTS",
+        "s.USE_TZ",
+        DJANGO_SECRET_KEY="x",
+    )
+    assert result.stdout.strip() == (
+        "(False, 'django.db.backends.sqlite3', True, "
+        "'django.core.cache.backends.locmem.LocMemCache', ['localhost', '127.0.0.1'], True)"
+    )
+
+
+def test_database_cache_hosts_and_https_come_from_the_environment():
+    result = settings_in_subprocess(
+        "s.DATABASES['default']['ENGINE']",
+        "s.DATABASES['default']['NAME']",
+        "s.DATABASES['default']['HOST']",
+        "s.CACHES['default']",
+        "s.ALLOWED_HOSTS",
+        "s.SECURE_SSL_REDIRECT",
+        "s.SESSION_COOKIE_SECURE",
+        "s.SECURE_HSTS_SECONDS > 0",
+        DJANGO_SECRET_KEY="x",
+        DATABASE_URL="postgres://postgres@db.example:5432/program",
+        CACHE_URL="redis://cache.example:6379/0",
+        DJANGO_ALLOWED_HOSTS="program.example, www.program.example",
+        DJANGO_HTTPS="1",
+    )
+    assert result.stdout.strip() == (
+        "('django.db.backends.postgresql', 'program', 'db.example', "
+        "{'BACKEND': 'django.core.cache.backends.redis.RedisCache', "
+        "'LOCATION': 'redis://cache.example:6379/0'}, "
+        "['program.example', 'www.program.example'], True, True, True)"
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("program.views.connection.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (503, b"database unavailable")
