@@ -23,8 +23,13 @@ node_modules/.installed: package.json package-lock.json
 migrate: $(VENV)/.installed
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 
+# Loads MLSys 2026 once: reloading would undo organisers' edits to it and reset the
+# revision numbers calendar clients rely on (`python manage.py loaddata mlsys2026` forces it).
 seed: migrate
-	$(DEV_ENV) $(MANAGE) loaddata mlsys2026
+	@if $(DEV_ENV) $(MANAGE) shell --verbosity 0 -c "from program.models import Conference; \
+	    raise SystemExit(Conference.objects.filter(slug='2026').exists())"; then \
+	  $(DEV_ENV) $(MANAGE) loaddata mlsys2026; \
+	else echo "MLSys 2026 is already loaded."; fi
 
 serve: seed
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0

@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('start', models.DateTimeField()),
                 ('end', models.DateTimeField()),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('cancelled', 'Cancelled')], default='draft', max_length=10)),
-                ('sequence', models.PositiveIntegerField(default=0, editable=False, help_text='Revision number for calendar clients (iCalendar SEQUENCE); grows on each change.')),
+                ('sequence', models.PositiveIntegerField(default=0, editable=False, help_text='Revision for calendar clients (iCalendar SEQUENCE); grows on each change.')),
                 ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='talks', to='program.conference')),
                 ('room', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='program.room')),
             ],
