@@ -1,0 +1,343 @@
+"""Reading frab/C3VOC schedules: ``schedule.xml`` and ``schedule.json``.
+
+Real exports (pretalx, frab, wafer, FOSDEM's pentabarf) differ from the schema: guids that
+are not UUIDs or are missing, extra elements and keys, persons as strings or objects,
+durations as ``HH:MM`` or ``H:MM:SS``. We read only what we need and ignore the rest.
+An event's ``date`` carries the full start with its UTC offset, which is what we use:
+after midnight it is already the next calendar day, while the event still sits in the
+previous conference day. Without ``date``, the day's date and the ``start`` clock time are
+combined, moving to the next day when the clock time is before the day's start.
+"""
+
+import json
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+from django.utils.text import slugify
+
+from program.importers.records import (
+    ROOM_NAME_MAX,
+    SPEAKER_NAME_MAX,
+    TITLE_MAX,
+    TYPE_NAME_MAX,
+    EditionRecord,
+    ParsedSchedule,
+    SpeakerRecord,
+    TalkRecord,
+    check_length,
+    parse_duration,
+    problem,
+    single_line,
+)
+
+FALLBACK_TIMEZONE = "UTC"
+
+
+def parse_xml(data, name):
+    schedule = ParsedSchedule(creates_types=True)
+    try:
+        root = ElementTree.fromstring(data)
+    except DefusedXmlException:
+        schedule.problems.append(
+            problem(name, None, "the XML declares entities or a DTD, which are refused for safety")
+        )
+        return schedule
+    except ElementTree.ParseError as error:
+        schedule.problems.append(problem(name, None, f"not well-formed XML: {error}"))
+        return schedule
+    if root.tag != "schedule":
+        schedule.problems.append(
+            problem(name, None, f"not a frab schedule: the root element is <{root.tag}>")
+        )
+        return schedule
+
+    conference = root.find("conference")
+    fields = {} if conference is None else {child.tag: _text(child) for child in conference}
+    tz = _read_edition(schedule, fields, day_dates=[d.get("date") for d in root.iter("day")])
+
+    number = 0
+    for day in root.iter("day"):
+        for room in day.iter("room"):
+            for event in room.iter("event"):
+                number += 1
+                values = {child.tag: child for child in event}
+                persons = values.get("persons")
+                schedule.talks.append(
+                    _event_record(
+                        schedule,
+                        tz,
+                        number=number,
+                        ident=event.get("id") or event.get("guid"),
+                        get=lambda key, values=values: _text(values.get(key)),
+                        persons=[
+                            {"name": _text(person)}
+                            for person in ([] if persons is None else persons.iter("person"))
+                        ],
+                        room=room.get("name", ""),
+                        day=(day.get("date"), day.get("start")),
+                    )
+                )
+    return schedule
+
+
+def parse_json(data, name):
+    schedule = ParsedSchedule(creates_types=True)
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        schedule.problems.append(problem(name, None, "not UTF-8 text"))
+        return schedule
+    except json.JSONDecodeError as error:
+        schedule.problems.append(problem(name, None, f"not valid JSON: {error}"))
+        return schedule
+    root = document.get("schedule") if isinstance(document, dict) else None
+    conference = root.get("conference") if isinstance(root, dict) else None
+    if not isinstance(conference, dict):
+        schedule.problems.append(
+            problem(name, None, "not a frab schedule: no “schedule” with a “conference”")
+        )
+        return schedule
+
+    days = [day for day in conference.get("days") or [] if isinstance(day, dict)]
+    tz = _read_edition(schedule, conference, day_dates=[day.get("date") for day in days])
+    # schedule2 (C3VOC's draft successor) lists biographies once, in schedule.persons.
+    biographies = {
+        person.get("guid"): person.get("biography")
+        for person in root.get("persons") or []
+        if isinstance(person, dict) and person.get("guid")
+    }
+
+    events = []  # (event, room name of the enclosing list, (day date, day start))
+    for day in days:
+        rooms = day.get("rooms") or {}
+        for room_name, room_events in rooms.items() if isinstance(rooms, dict) else ():
+            for event in room_events or []:
+                day_info = (day.get("date"), day.get("day_start") or day.get("start"))
+                events.append((event, room_name, day_info))
+    # schedule2 keeps its events in one flat list, each with a full start and end.
+    events += [(event, "", (None, None)) for event in root.get("events") or []]
+
+    for number, (event, room_name, day_info) in enumerate(events, start=1):
+        if not isinstance(event, dict):
+            schedule.problems.append(problem(f"Event #{number}", None, "not an object"))
+            continue
+        persons = event.get("persons") or [
+            person
+            for person in event.get("participants") or []
+            if not isinstance(person, dict) or person.get("role", "SPEAKER") == "SPEAKER"
+        ]
+        schedule.talks.append(
+            _event_record(
+                schedule,
+                tz,
+                number=number,
+                ident=event.get("id") or event.get("guid") or event.get("code"),
+                get=lambda key, event=event: _json_text(event.get(key)),
+                persons=[_json_person(person, biographies) for person in persons],
+                room=room_name,
+                day=day_info,
+            )
+        )
+    return schedule
+
+
+def _read_edition(schedule, fields, *, day_dates):
+    """The edition's record from the <conference> element or object; returns its timezone."""
+    where = "conference"
+    timezone_name = _json_text(fields.get("time_zone_name")).strip()
+    if not timezone_name:
+        timezone_name = FALLBACK_TIMEZONE
+        schedule.warnings.append(
+            f"The file has no time_zone_name; the new edition's timezone is {FALLBACK_TIMEZONE}."
+        )
+    try:
+        tz = zoneinfo.ZoneInfo(timezone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        schedule.problems.append(
+            problem(
+                where,
+                "time_zone_name",
+                f"“{timezone_name}” is not an IANA timezone name such as Europe/Berlin",
+            )
+        )
+        tz = zoneinfo.ZoneInfo(FALLBACK_TIMEZONE)
+
+    known_days = sorted(day for day in (_date(value) for value in day_dates) if day)
+    start_date = _conference_date(fields.get("start"), tz)
+    end_date = _conference_date(fields.get("end"), tz)
+    start_date = start_date or (known_days[0] if known_days else None)
+    day_count = _json_text(fields.get("days") or fields.get("daysCount")).strip()
+    if end_date is None and start_date and day_count.isdigit() and int(day_count) > 0:
+        end_date = start_date + timedelta(days=int(day_count) - 1)
+    end_date = end_date or (known_days[-1] if known_days else start_date)
+    if start_date and end_date and end_date < start_date:
+        schedule.problems.append(
+            problem(where, "end", f"{end_date} is before the start, {start_date}")
+        )
+
+    acronym = _json_text(fields.get("acronym")).strip()
+    title = single_line(_json_text(fields.get("title"))) or acronym
+    schedule.edition = EditionRecord(
+        slug=slugify(acronym) or None,
+        name=title,
+        start_date=start_date,
+        end_date=end_date,
+        timezone=timezone_name,
+    )
+    return tz
+
+
+def _event_record(schedule, tz, *, number, ident, get, persons, room, day):
+    title = single_line(get("title"))
+    where = f"Event {ident} “{title}”" if ident else f"Event #{number} “{title}”"
+    problems = schedule.problems
+    if not title:
+        problems.append(problem(where, "title", "missing"))
+    check_length(problems, where, "title", title, TITLE_MAX)
+
+    event_type = single_line(get("type"))
+    if not event_type:
+        problems.append(problem(where, "type", "missing"))
+    check_length(problems, where, "type", event_type, TYPE_NAME_MAX)
+
+    room_name = single_line(get("room")) or single_line(room)
+    if not room_name:
+        problems.append(problem(where, "room", "missing"))
+    check_length(problems, where, "room", room_name, ROOM_NAME_MAX)
+
+    start = _event_start(problems, where, tz, get, day)
+    end = _event_end(problems, where, tz, get, start)
+
+    speakers = []
+    for person in persons:
+        name = single_line(person["name"])
+        if not name:
+            problems.append(problem(where, "persons", "a person without a name"))
+            continue
+        check_length(problems, where, "persons", name, SPEAKER_NAME_MAX)
+        if name not in speakers:
+            speakers.append(name)
+            # Biographies fill in new speakers only: the organisers' own edits win.
+            schedule.speakers.append(
+                SpeakerRecord(where=where, name=name, bio=_clean(person.get("biography") or ""))
+            )
+
+    return TalkRecord(
+        where=where,
+        title=title or None,
+        type=event_type or None,
+        start=start,
+        end=end,
+        room=room_name or None,
+        speakers=speakers,
+        abstract=_clean(get("abstract") or get("description")),
+    )
+
+
+def _event_start(problems, where, tz, get, day):
+    text = get("date").strip()
+    clock = get("start").strip()
+    if not text and "T" in clock:  # schedule2: "start" is the full date and time
+        text, clock = clock, ""
+    if text:
+        moment = _datetime(text, tz)
+        if moment is None:
+            problems.append(
+                problem(where, "date", f"“{text}” is not a date and time such as {_EXAMPLE}")
+            )
+        return moment
+
+    day_date, day_start = _date(day[0]), _datetime(day[1] or "", tz)
+    clock_time = _clock(clock)
+    if day_date is None or clock_time is None:
+        problems.append(problem(where, "date", "missing, and no day date and start to use"))
+        return None
+    moment = datetime.combine(day_date, clock_time, tzinfo=tz)
+    if day_start is not None and moment < day_start:
+        moment += timedelta(days=1)  # after midnight, still in the previous conference day
+    return moment
+
+
+def _event_end(problems, where, tz, get, start):
+    end_text = get("end").strip()
+    if end_text:
+        end = _datetime(end_text, tz)
+        if end is None:
+            problems.append(
+                problem(where, "end", f"“{end_text}” is not a date and time such as {_EXAMPLE}")
+            )
+            return None
+    else:
+        text = get("duration").strip()
+        duration = parse_duration(text)
+        if duration is None:
+            problems.append(
+                problem(where, "duration", f"“{text}” is not a duration such as 00:30 or 0:30:00")
+            )
+            return None
+        if start is None:
+            return None
+        end = start + duration
+    if start is not None and end <= start:
+        problems.append(problem(where, "duration", "the event must end after it starts"))
+    return end
+
+
+_EXAMPLE = "2026-05-18T09:00:00-07:00"
+
+
+def _datetime(text, tz):
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _date(text):
+    try:
+        return date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def _conference_date(value, tz):
+    text = _json_text(value).strip()
+    if "T" in text:
+        moment = _datetime(text, tz)
+        return moment.astimezone(tz).date() if moment else None
+    return _date(text)
+
+
+def _clock(text):
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _text(element):
+    return "" if element is None else "".join(element.itertext())
+
+
+def _json_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, dict):  # schedule2: rooms, tracks and types may be objects
+        return _json_text(value.get("name"))
+    return str(value)
+
+
+def _json_person(person, biographies):
+    if isinstance(person, dict):
+        name = person.get("public_name") or person.get("name") or person.get("full_public_name")
+        biography = person.get("biography") or biographies.get(person.get("guid"))
+        return {"name": _json_text(name), "biography": _json_text(biography)}
+    return {"name": _json_text(person)}
+
+
+def _clean(text):
+    """Web-form line ends become plain newlines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -1,0 +1,115 @@
+"""What every parser produces: talk, speaker and edition records, with where each came from.
+
+The parsers only read files; matching against the database and writing happen in
+``program.importers.service``, so CSV, XLSX and both frab formats share one set of rules.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from program.models import Room, Speaker, Talk, TalkType
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; nothing was changed. ``problems`` lists every reason."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def report(self):
+        count = len(self.problems)
+        heading = "1 problem" if count == 1 else f"{count} problems"
+        lines = [f"Nothing was imported: {heading}."]
+        lines += [f"  {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+def problem(where, field_name, message):
+    """'Row 4, end: ...' or, without a field, 'schedule.xml: ...'."""
+    if field_name:
+        return f"{where}, {field_name}: {message}"
+    return f"{where}: {message}"
+
+
+@dataclass
+class TalkRecord:
+    """One spreadsheet row or frab event; a field that could not be read is None."""
+
+    where: str  # "Row 4" or "Event 25 “Title”": how problems name the record
+    title: str | None
+    type: str | None
+    start: datetime | None  # timezone-aware
+    end: datetime | None
+    room: str | None
+    speakers: list[str]
+    abstract: str = ""
+    slug: str | None = None  # given explicitly (spreadsheet column); else derived from the title
+    status: str | None = None  # None: new talks are published, existing ones keep theirs
+
+
+@dataclass
+class SpeakerRecord:
+    """Details of a speaker; ``overwrite`` says whether they may change a known speaker."""
+
+    where: str
+    name: str
+    affiliation: str = ""
+    bio: str = ""
+    overwrite: bool = False
+
+
+@dataclass
+class EditionRecord:
+    """The edition a frab file describes, created when no edition has its slug."""
+
+    slug: str | None
+    name: str
+    start_date: date | None
+    end_date: date | None
+    timezone: str
+
+
+@dataclass
+class ParsedSchedule:
+    talks: list[TalkRecord] = field(default_factory=list)
+    speakers: list[SpeakerRecord] = field(default_factory=list)
+    edition: EditionRecord | None = None  # frab files only
+    creates_types: bool = False  # frab types are free text; spreadsheet types must exist
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def max_length(model, field_name):
+    return model._meta.get_field(field_name).max_length
+
+
+TITLE_MAX = max_length(Talk, "title")
+SLUG_MAX = max_length(Talk, "slug")
+ROOM_NAME_MAX = max_length(Room, "name")
+SPEAKER_NAME_MAX = max_length(Speaker, "name")
+AFFILIATION_MAX = max_length(Speaker, "affiliation")
+TYPE_NAME_MAX = max_length(TalkType, "name")
+
+
+def check_length(problems, where, field_name, value, limit):
+    if value is not None and len(value) > limit:
+        problems.append(problem(where, field_name, f"{len(value)} characters; at most {limit} fit"))
+
+
+def single_line(text):
+    """Names and titles: surrounding and repeated whitespace removed."""
+    return " ".join(text.split())
+
+
+_DURATION = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
+
+
+def parse_duration(text):
+    """'00:30', '1:30' or '0:30:00' (frab writes both); None when unreadable."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        return None
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)

@@ -1,0 +1,515 @@
+"""``import_schedule``: one file into one edition, all or nothing.
+
+First every record is checked and matched against the database without writing; any
+problem stops the import before a single write. Then the writes run in the same
+transaction, saving only what differs (``Talk.save()`` grows the talk's ``sequence``, which
+calendar clients watch). A dry run does exactly the same work and rolls it back, so its
+preview is what a real import would do.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from program.clashes import find_clashes
+from program.importers import frab, spreadsheet
+from program.importers.records import ImportFailed, problem
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.times import moment_label
+
+PARSERS = {
+    ".xml": frab.parse_xml,
+    ".json": frab.parse_json,
+    ".csv": spreadsheet.parse_csv,
+    ".xlsx": spreadsheet.parse_xlsx,
+}
+SPREADSHEETS = {".csv", ".xlsx"}
+_TALK_FIELDS = ("title", "type", "abstract", "start", "end", "room", "status")
+
+
+@dataclass
+class ImportResult:
+    conference: Conference
+    conference_created: bool
+    dry_run: bool
+    created: list[str] = field(default_factory=list)  # talk labels
+    updated: list[str] = field(default_factory=list)  # label and what changed
+    unchanged: list[str] = field(default_factory=list)
+    rooms_created: list[str] = field(default_factory=list)
+    speakers_created: list[str] = field(default_factory=list)
+    speakers_updated: list[str] = field(default_factory=list)
+    types_created: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def edition_line(self):
+        conference = self.conference
+        line = f"Edition {conference.slug} “{conference.name}”"
+        if not self.conference_created:
+            return f"{line}."
+        return (
+            f"{line}: created ({conference.start_date} to {conference.end_date}, "
+            f"{conference.timezone}, published, not current)."
+        )
+
+    def counts_line(self):
+        return (
+            f"Talks: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged."
+        )
+
+    def sections(self):
+        """(heading, items) for each non-empty list, in reading order."""
+        sections = (
+            ("Created talks", self.created),
+            ("Updated talks", self.updated),
+            ("Unchanged talks", self.unchanged),
+            ("Rooms created", self.rooms_created),
+            ("Speakers created", self.speakers_created),
+            ("Speakers updated", self.speakers_updated),
+            ("Talk types created", self.types_created),
+            ("Warnings", self.warnings),
+        )
+        return [(heading, items) for heading, items in sections if items]
+
+    def summary_lines(self):
+        """What the command prints; the admin page shows the same parts."""
+        lines = [
+            "Dry run: nothing was changed. A real import would do this:"
+            if self.dry_run
+            else "Imported:",
+            self.edition_line(),
+            self.counts_line(),
+        ]
+        for heading, items in self.sections():
+            lines.append(f"{heading}:")
+            lines += [f"  {item}" for item in items]
+        return lines
+
+
+def import_schedule(*, path_or_file, conference_slug=None, dry_run=False):
+    """Import a frab XML/JSON schedule, a CSV or an XLSX file; raises ImportFailed.
+
+    ``path_or_file`` is a path or a file object with a ``name`` (e.g. an upload).
+    Spreadsheets go into the existing edition ``conference_slug``; a frab file goes into
+    the edition ``conference_slug`` (default: its acronym), created when missing.
+    """
+    name, data = _read(path_or_file)
+    suffix = _detect_format(name, data)
+    with transaction.atomic():
+        if suffix in SPREADSHEETS:
+            conference = _existing_edition(conference_slug, name)
+            parsed = PARSERS[suffix](data, name, conference.tzinfo)
+        else:
+            parsed = PARSERS[suffix](data, name)
+            if parsed.edition is None:  # not a schedule at all
+                raise ImportFailed(parsed.problems)
+            conference = _frab_edition(parsed, conference_slug)
+        result = _Import(conference, parsed, dry_run=dry_run).run()
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _read(path_or_file):
+    if isinstance(path_or_file, (str, Path)):
+        path = Path(path_or_file)
+        try:
+            return path.name, path.read_bytes()
+        except OSError as error:
+            raise ImportFailed([problem(path.name, None, error.strerror or str(error))]) from error
+    name = Path(getattr(path_or_file, "name", "") or "upload").name
+    data = path_or_file.read()
+    return name, data.encode() if isinstance(data, str) else data
+
+
+def _detect_format(name, data):
+    """The file's extension, once its content agrees with it."""
+    suffix = Path(name).suffix.casefold()
+    if suffix not in PARSERS:
+        raise ImportFailed(
+            [
+                problem(
+                    name,
+                    None,
+                    f"unknown format “{suffix or name}”: import a frab schedule (.xml or .json), "
+                    "a .csv or a .xlsx file",
+                )
+            ]
+        )
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if not head:
+        raise ImportFailed([problem(name, None, "the file is empty")])
+    if data[:4] == b"PK\x03\x04":
+        found = ".xlsx"  # a zip archive, as Excel workbooks are
+    elif head == b"<":
+        found = ".xml"
+    elif head in (b"{", b"["):
+        found = ".json"
+    else:
+        found = ".csv"
+    if found != suffix:
+        raise ImportFailed(
+            [
+                problem(
+                    name,
+                    None,
+                    f"the name says {_FORMAT_NAMES[suffix]}, but the file holds "
+                    f"{_FORMAT_NAMES[found]}",
+                )
+            ]
+        )
+    return suffix
+
+
+_FORMAT_NAMES = {
+    ".xml": "XML (a frab schedule.xml)",
+    ".json": "JSON (a frab schedule.json)",
+    ".csv": "CSV text",
+    ".xlsx": "an Excel workbook",
+}
+
+
+def _existing_edition(slug, name):
+    if not slug:
+        raise ImportFailed(
+            [problem(name, None, "a spreadsheet goes into an existing edition: give its slug")]
+        )
+    conference = Conference.objects.filter(slug=slug).first()
+    if conference is None:
+        raise ImportFailed([problem(name, None, f"there is no edition “{slug}”")])
+    return conference
+
+
+def _frab_edition(parsed, slug):
+    """The edition the file goes into; unsaved (pk None) when it is to be created."""
+    record = parsed.edition
+    slug = slug or record.slug
+    existing = Conference.objects.filter(slug=slug).first() if slug else None
+    if existing is not None:
+        return existing
+    conference = Conference(
+        slug=slug or "",
+        name=record.name or slug or "",
+        start_date=record.start_date,
+        end_date=record.end_date,
+        timezone=record.timezone,
+        is_published=True,
+        is_current=False,
+    )
+    if not slug:
+        parsed.problems.append(
+            problem("conference", "acronym", "missing: give the new edition's slug")
+        )
+    if record.start_date is None:
+        parsed.problems.append(problem("conference", "start", "missing, and no day has a date"))
+    try:
+        # The parser already checked the timezone and the dates.
+        conference.full_clean(exclude=["timezone", "start_date", "end_date"])
+    except ValidationError as error:
+        parsed.problems += [
+            problem("conference", "acronym" if name == "slug" else name, message)
+            for name, messages in error.message_dict.items()
+            if not (name == "slug" and not slug)
+            for message in messages
+        ]
+    return conference
+
+
+class _Import:
+    def __init__(self, conference, parsed, *, dry_run):
+        self.conference = conference
+        self.parsed = parsed
+        self.problems = parsed.problems
+        self.result = ImportResult(
+            conference=conference, conference_created=conference.pk is None, dry_run=dry_run
+        )
+        self.result.warnings += parsed.warnings
+        self.explicit_slugs = {record.slug for record in parsed.talks if record.slug}
+
+    def run(self):
+        records = self.parsed.talks
+        if not records and not self.problems:
+            self.problems.append("The file holds no talks.")
+        types = self._resolve_types(records)
+        rooms = self._resolve(
+            records, "room", self._existing_rooms(), lambda room: (room.name, room.slug)
+        )
+        matches = self._match_talks(records)
+        if self.problems:
+            raise ImportFailed(self.problems)
+
+        if self.result.conference_created:
+            self.conference.save()
+        types = self._create_types(types, records)
+        rooms = self._create_rooms(rooms, records)
+        speakers = self._speakers(records)
+        for record in records:
+            self._save_talk(record, matches.get(id(record)), types, rooms, speakers)
+        self.result.warnings += [
+            f"“{clash.talk}”: {clash.message()}" for clash in find_clashes(self.conference)
+        ]
+        return self.result
+
+    # Checking and matching, no writes.
+
+    def _resolve(self, records, attribute, known, keys):
+        """Name key -> existing row, or None when it is to be created.
+
+        Rows match by name (any case) or slug, so "Hall A", "hall a" and "hall-a" are one.
+        """
+        index = {}
+        for row in known:
+            for key in keys(row):
+                index.setdefault(key.casefold(), row)
+        resolved = {}
+        for record in records:
+            text = getattr(record, attribute)
+            if text and _key(text) not in resolved:
+                resolved[_key(text)] = index.get(text.casefold()) or index.get(slugify(text))
+        return resolved
+
+    def _resolve_types(self, records):
+        types = self._resolve(records, "type", TalkType.objects.all(), lambda t: (t.name, t.slug))
+        if not self.parsed.creates_types:
+            for record in records:
+                if record.type and types[_key(record.type)] is None:
+                    self.problems.append(
+                        problem(
+                            record.where,
+                            "type",
+                            f"“{record.type}” is not a talk type here (types match by slug or "
+                            "name; organisers add new ones in the admin)",
+                        )
+                    )
+        return types
+
+    def _existing_rooms(self):
+        if self.conference.pk is None:
+            return []
+        return list(self.conference.rooms.all())
+
+    def _existing_talks(self):
+        if self.conference.pk is None:
+            return []
+        return list(Talk.objects.filter(conference=self.conference).for_program().order_by("pk"))
+
+    def _match_talks(self, records):
+        """id(record) -> the existing talk it updates: on slug, or on title and start.
+
+        Explicit slugs claim first, then title and start (the same room preferred when an
+        edition repeats a title at one time, as parallel breaks do), then the slugified
+        title, which finds a talk whose time moved.
+        """
+        talks = self._existing_talks()
+        by_slug = {talk.slug: talk for talk in talks}
+        claimed = {}  # talk pk -> record
+        matches = {}
+
+        seen_slugs, seen_talks = {}, {}
+        for record in records:
+            if record.slug:
+                if record.slug in seen_slugs:
+                    self.problems.append(
+                        problem(
+                            record.where,
+                            "slug",
+                            f"“{record.slug}” is also in {seen_slugs[record.slug]}",
+                        )
+                    )
+                seen_slugs.setdefault(record.slug, record.where)
+            key = (record.title, record.start, (record.room or "").casefold())
+            if record.title and record.start and key in seen_talks:
+                self.problems.append(
+                    problem(
+                        record.where,
+                        "title",
+                        f"the same title, start and room as {seen_talks[key]}",
+                    )
+                )
+            seen_talks.setdefault(key, record.where)
+
+        def claim(record, talk):
+            matches[id(record)] = talk
+            claimed[talk.pk] = record
+
+        for record in records:
+            talk = by_slug.get(record.slug) if record.slug else None
+            if talk is not None:
+                claim(record, talk)
+        for record in records:
+            if id(record) in matches or record.slug or not record.start:
+                continue
+            candidates = [
+                talk
+                for talk in talks
+                if talk.pk not in claimed
+                and talk.title == record.title
+                and talk.start == record.start
+            ]
+            candidates.sort(
+                key=lambda talk: talk.room.name.casefold() != (record.room or "").casefold()
+            )
+            if candidates:
+                claim(record, candidates[0])
+        for record in records:
+            if id(record) in matches or record.slug or not record.title:
+                continue
+            talk = by_slug.get(_slugified(record.title, Talk))
+            if talk is not None and talk.pk not in claimed:
+                claim(record, talk)
+        return matches
+
+    # Writes, once everything checked out.
+
+    def _create_types(self, types, records):
+        for record in records:
+            if types[_key(record.type)] is None:
+                slug = _free_slug(
+                    record.type,
+                    TalkType,
+                    "type",
+                    lambda s: TalkType.objects.filter(slug=s).exists(),
+                )
+                types[_key(record.type)] = TalkType.objects.create(slug=slug, name=record.type)
+                self.result.types_created.append(record.type)
+        return types
+
+    def _create_rooms(self, rooms, records):
+        """New rooms after the edition's others, in the order the file first names them."""
+        last = self.conference.rooms.aggregate(last=Max("position"))["last"]
+        position = 0 if last is None else last + 1
+        for record in records:
+            if rooms[_key(record.room)] is None:
+                slug = _free_slug(
+                    record.room,
+                    Room,
+                    "room",
+                    lambda s: self.conference.rooms.filter(slug=s).exists(),
+                )
+                rooms[_key(record.room)] = Room.objects.create(
+                    conference=self.conference, name=record.room, slug=slug, position=position
+                )
+                position += 1
+                self.result.rooms_created.append(record.room)
+        return rooms
+
+    def _speakers(self, records):
+        """Name -> Speaker: known speakers (same name) reused, new ones created."""
+        details = {}
+        for detail in self.parsed.speakers:
+            details.setdefault(detail.name, detail)
+        names = list(
+            dict.fromkeys([name for record in records for name in record.speakers] + list(details))
+        )
+        speakers = {}
+        for speaker in Speaker.objects.filter(name__in=names).order_by("pk"):
+            speakers.setdefault(speaker.name, speaker)
+        for name in names:
+            detail = details.get(name)
+            speaker = speakers.get(name)
+            if speaker is None:
+                slug = _free_slug(
+                    name, Speaker, "speaker", lambda s: Speaker.objects.filter(slug=s).exists()
+                )
+                speakers[name] = Speaker.objects.create(
+                    name=name,
+                    slug=slug,
+                    affiliation=detail.affiliation if detail else "",
+                    bio=detail.bio if detail else "",
+                )
+                self.result.speakers_created.append(name)
+            elif detail is not None and detail.overwrite:
+                changed = [
+                    attribute
+                    for attribute in ("affiliation", "bio")
+                    if getattr(detail, attribute)
+                    and getattr(detail, attribute) != getattr(speaker, attribute)
+                ]
+                if changed:
+                    for attribute in changed:
+                        setattr(speaker, attribute, getattr(detail, attribute))
+                    speaker.save(update_fields=[*changed, "updated_at"])
+                    self.result.speakers_updated.append(f"{name} ({', '.join(changed)})")
+        return speakers
+
+    def _save_talk(self, record, talk, types, rooms, speakers):
+        wanted = {
+            "title": record.title,
+            "type": types[_key(record.type)],
+            "abstract": record.abstract,
+            "start": record.start,
+            "end": record.end,
+            "room": rooms[_key(record.room)],
+            "status": record.status or (talk.status if talk else Talk.Status.PUBLISHED),
+        }
+        wanted_speakers = [speakers[name] for name in record.speakers]
+        if talk is None:
+            talk = Talk.objects.create(
+                conference=self.conference, slug=record.slug or self._new_slug(record), **wanted
+            )
+            self._set_speakers(talk, wanted_speakers)
+            self.result.created.append(_label(talk))
+            return
+
+        changed = [name for name in _TALK_FIELDS if getattr(talk, name) != wanted[name]]
+        if [s.pk for s in talk.ordered_speakers] != [s.pk for s in wanted_speakers]:
+            changed.append("speakers")
+        if not changed:
+            self.result.unchanged.append(_label(talk))
+            return
+        for name in _TALK_FIELDS:
+            setattr(talk, name, wanted[name])
+        talk.save()
+        if "speakers" in changed:
+            talk.speaker_links.all().delete()
+            self._set_speakers(talk, wanted_speakers)
+        self.result.updated.append(f"{_label(talk)} (changed: {', '.join(changed)})")
+
+    def _new_slug(self, record):
+        # Slugs given in the file are kept free for their own rows.
+        return _free_slug(
+            record.title,
+            Talk,
+            "talk",
+            lambda s: (
+                s in self.explicit_slugs
+                or Talk.objects.filter(conference=self.conference, slug=s).exists()
+            ),
+        )
+
+    @staticmethod
+    def _set_speakers(talk, speakers):
+        TalkSpeaker.objects.bulk_create(
+            TalkSpeaker(talk=talk, speaker=speaker, position=position)
+            for position, speaker in enumerate(speakers)
+        )
+
+
+def _key(text):
+    """Names that slugify alike are one room or type."""
+    return slugify(text) or text.casefold()
+
+
+def _slugified(text, model):
+    return slugify(text)[: model._meta.get_field("slug").max_length].strip("-")
+
+
+def _free_slug(text, model, fallback, taken):
+    """The slugified text, or with -2, -3... when taken; ``fallback`` when nothing is left."""
+    limit = model._meta.get_field("slug").max_length
+    base = _slugified(text, model) or fallback
+    candidate, number = base, 1
+    while taken(candidate):
+        number += 1
+        suffix = f"-{number}"
+        candidate = f"{base[: limit - len(suffix)]}{suffix}"
+    return candidate
+
+
+def _label(talk):
+    start = talk.start.astimezone(talk.conference.tzinfo)
+    return f"{talk.title} ({moment_label(start)}, {talk.room.name})"

@@ -1,0 +1,263 @@
+"""Reading the organisers' spreadsheets: CSV, or the ``Talks`` sheet of an XLSX workbook.
+
+Rows are numbered as the organiser sees them in their spreadsheet program: the header is
+row 1. Cells are cleaned of spreadsheet artefacts (``_x000D_``, stray carriage returns).
+"""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from program.importers.records import (
+    AFFILIATION_MAX,
+    ROOM_NAME_MAX,
+    SLUG_MAX,
+    SPEAKER_NAME_MAX,
+    TITLE_MAX,
+    ParsedSchedule,
+    SpeakerRecord,
+    TalkRecord,
+    check_length,
+    problem,
+    single_line,
+)
+from program.models import Talk
+from program.text import clean_spreadsheet_text
+
+TALK_COLUMNS = ("title", "type", "date", "start", "end", "room", "speakers", "abstract")
+OPTIONAL_TALK_COLUMNS = ("slug", "status")
+SPEAKER_COLUMNS = ("name",)
+OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio")
+
+
+def parse_csv(data, name, tz):
+    schedule = ParsedSchedule()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        schedule.problems.append(
+            problem(name, None, "not UTF-8 text; save the sheet as “CSV UTF-8”")
+        )
+        return schedule
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    _read_talks(schedule, rows, tz, sheet="")
+    return schedule
+
+
+def parse_xlsx(data, name, tz):
+    schedule = ParsedSchedule()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        schedule.problems.append(problem(name, None, f"not a readable .xlsx workbook ({error})"))
+        return schedule
+    try:
+        sheets = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
+        talks = sheets.get("talks")
+        if talks is None:
+            found = ", ".join(f"“{sheet.title}”" for sheet in workbook.worksheets)
+            schedule.problems.append(
+                problem(name, None, f"the workbook has no sheet “Talks” (its sheets: {found})")
+            )
+            return schedule
+        _read_talks(schedule, list(talks.iter_rows(values_only=True)), tz, sheet="")
+        speakers = sheets.get("speakers")
+        if speakers is not None:
+            _read_speakers(schedule, list(speakers.iter_rows(values_only=True)))
+    finally:
+        workbook.close()
+    return schedule
+
+
+def _header(schedule, rows, required, optional, *, sheet):
+    """Column name -> index, or None when a required column is missing."""
+    header = [_cell_text(cell).casefold() for cell in rows[0]] if rows else []
+    columns = {}
+    for index, column in enumerate(header):
+        if column in columns and column in required + optional:
+            schedule.problems.append(
+                problem(f"{sheet}Row 1", column, "the header row has this column twice")
+            )
+        columns.setdefault(column, index)
+    missing = [column for column in required if column not in columns]
+    for column in missing:
+        schedule.problems.append(
+            problem(f"{sheet}Row 1", column, f"the header row has no column “{column}”")
+        )
+    ignored = [column for column in header if column and column not in required + optional]
+    if ignored:
+        listed = ", ".join(f"“{column}”" for column in ignored)
+        schedule.warnings.append(f"{sheet}Row 1: columns not imported: {listed}.")
+    return None if missing else columns
+
+
+def _records(rows, columns):
+    """(row number, {column: cell}) for every row with something in it."""
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {
+            column: (row[index] if index < len(row) else None) for column, index in columns.items()
+        }
+        if any(_cell_text(value) for value in cells.values()):
+            yield number, cells
+
+
+def _read_talks(schedule, rows, tz, *, sheet):
+    columns = _header(schedule, rows, TALK_COLUMNS, OPTIONAL_TALK_COLUMNS, sheet=sheet)
+    if columns is None:
+        return
+    problems = schedule.problems
+    for number, cells in _records(rows, columns):
+        where = f"Row {number}"
+        title = single_line(_cell_text(cells["title"]))
+        talk_type = single_line(_cell_text(cells["type"]))
+        room = single_line(_cell_text(cells["room"]))
+        for field_name, value in (("title", title), ("type", talk_type), ("room", room)):
+            if not value:
+                problems.append(problem(where, field_name, "empty"))
+        check_length(problems, where, "title", title, TITLE_MAX)
+        check_length(problems, where, "room", room, ROOM_NAME_MAX)
+
+        day = _cell_date(problems, where, cells["date"])
+        start_time = _cell_time(problems, where, "start", cells["start"])
+        end_time = _cell_time(problems, where, "end", cells["end"])
+        start = end = None
+        if day and start_time and end_time:
+            start = datetime.combine(day, start_time, tzinfo=tz)
+            end = datetime.combine(day, end_time, tzinfo=tz)
+            if end <= start:
+                problems.append(
+                    problem(
+                        where,
+                        "end",
+                        f"{end_time:%H:%M} is not after the start, {start_time:%H:%M}",
+                    )
+                )
+
+        speakers = []
+        for name in _cell_text(cells["speakers"]).split(";"):
+            name = single_line(name)
+            check_length(problems, where, "speakers", name, SPEAKER_NAME_MAX)
+            if name and name not in speakers:
+                speakers.append(name)
+
+        schedule.talks.append(
+            TalkRecord(
+                where=where,
+                title=title or None,
+                type=talk_type or None,
+                start=start,
+                end=end,
+                room=room or None,
+                speakers=speakers,
+                abstract=_cell_text(cells["abstract"]),
+                slug=_cell_slug(problems, where, cells.get("slug")),
+                status=_cell_status(problems, where, cells.get("status")),
+            )
+        )
+
+
+def _read_speakers(schedule, rows):
+    sheet = "Speakers sheet, "
+    columns = _header(schedule, rows, SPEAKER_COLUMNS, OPTIONAL_SPEAKER_COLUMNS, sheet=sheet)
+    if columns is None:
+        return
+    seen = {}
+    for number, cells in _records(rows, columns):
+        where = f"{sheet}Row {number}"
+        name = single_line(_cell_text(cells["name"]))
+        affiliation = single_line(_cell_text(cells.get("affiliation")))
+        if not name:
+            schedule.problems.append(problem(where, "name", "empty"))
+            continue
+        if name in seen:
+            schedule.problems.append(
+                problem(where, "name", f"“{name}” is also in row {seen[name]}")
+            )
+            continue
+        seen[name] = number
+        check_length(schedule.problems, where, "name", name, SPEAKER_NAME_MAX)
+        check_length(schedule.problems, where, "affiliation", affiliation, AFFILIATION_MAX)
+        schedule.speakers.append(
+            SpeakerRecord(
+                where=where,
+                name=name,
+                affiliation=affiliation,
+                bio=_cell_text(cells.get("bio")),
+                overwrite=True,
+            )
+        )
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number typed into a cell, e.g. a room called 101
+    return clean_spreadsheet_text(str(value)).strip()
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
+
+
+def _cell_date(problems, where, value):
+    if isinstance(value, datetime):  # XLSX date cells
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _cell_text(value)
+    if _DATE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    problems.append(
+        problem(where, "date", f"“{text}” is not a date written YYYY-MM-DD" if text else "empty")
+    )
+    return None
+
+
+def _cell_time(problems, where, field_name, value):
+    if isinstance(value, datetime):  # XLSX time cells sometimes come back with a date
+        return value.time()
+    if isinstance(value, time):
+        return value
+    text = _cell_text(value)
+    match = _TIME.match(text)
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return time(int(match[1]), int(match[2]))
+    problems.append(
+        problem(where, field_name, f"“{text}” is not a time written HH:MM" if text else "empty")
+    )
+    return None
+
+
+def _cell_slug(problems, where, value):
+    text = _cell_text(value)
+    if not text:
+        return None
+    try:
+        validate_slug(text)
+    except ValidationError:
+        problems.append(problem(where, "slug", f"“{text}” may hold only letters, digits, - and _"))
+        return None
+    check_length(problems, where, "slug", text, SLUG_MAX)
+    return text
+
+
+def _cell_status(problems, where, value):
+    text = _cell_text(value).casefold()
+    if not text:
+        return None
+    if text not in Talk.Status.values:
+        allowed = ", ".join(Talk.Status.values)
+        problems.append(problem(where, "status", f"“{text}” is not one of {allowed}"))
+        return None
+    return text
