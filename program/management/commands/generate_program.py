@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from program.models import Talk
 from program.synthetic import InvalidEdition, generate_edition
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             )
         except InvalidEdition as error:
             raise CommandError(str(error)) from error
-        cancelled = edition.talks.filter(status="cancelled").count()
+        cancelled = edition.talks.filter(status=Talk.Status.CANCELLED).count()
         verb = "Replaced" if replaced else "Created"
         self.stdout.write(
             f"{verb} edition {edition.slug} with {talks} talks in {rooms} rooms over "
