@@ -1,0 +1,61 @@
+"""Template helpers of the public pages."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from program.models import Conference
+
+register = template.Library()
+
+# The characters that could end a <script> element or start an HTML comment inside it,
+# written as JSON escapes (what Django's json_script does for type="application/json").
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """``data`` as a schema.org JSON-LD block: data, not code, so a strict CSP allows it."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def date_span(conference):
+    """'May 18–22, 2026', 'May 30 – June 2, 2026' or 'December 30, 2026 – January 2, 2027'."""
+    start, end = conference.start_date, conference.end_date
+    if start == end:
+        return f"{start:%B} {start.day}, {start.year}"
+    if start.year != end.year:
+        return f"{start:%B} {start.day}, {start.year} – {end:%B} {end.day}, {end.year}"
+    if start.month != end.month:
+        return f"{start:%B} {start.day} – {end:%B} {end.day}, {end.year}"
+    return f"{start:%B} {start.day}–{end.day}, {end.year}"
+
+
+@register.inclusion_tag("includes/_yearly_menu.html", takes_context=True)
+def yearly_menu(context):
+    """Links to every published edition, newest first, the one being viewed marked.
+
+    Edition pages pass the editions they already loaded; other pages (404) query them, and
+    mark the current edition when no edition is being viewed.
+    """
+    editions = context.get("editions")
+    if editions is None:
+        try:
+            editions = list(Conference.objects.published())
+        except DatabaseError:
+            editions = []
+    viewed = context.get("conference")
+    if viewed is None:
+        viewed = next((edition for edition in editions if edition.is_current), None)
+    request = context.get("request")
+    return {
+        "editions": editions,
+        "viewed_slug": viewed.slug if viewed else None,
+        "path": request.path if request else None,
+    }
