@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from program.clashes import find_clashes
 from program.models import Conference, Room, Speaker, Talk, TalkType
+from program.synthetic.text import title_case
 from tests.factories import ConferenceFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +248,11 @@ def test_generate_program_writes_abstracts_bios_and_affiliations():
     assert all(abstract.count(". ") >= 2 for abstract in abstracts)
     two_paragraphs = [abstract for abstract in abstracts if "\n\n" in abstract]
     assert 0 < len(two_paragraphs) < len(abstracts)
-    assert all(abstract.count("\n\n") == 1 for abstract in two_paragraphs)
+    assert all(
+        len(re.split(r"(?<=\.) ", paragraph)) >= 2
+        for abstract in two_paragraphs
+        for paragraph in abstract.split("\n\n")
+    )
     speakers = Speaker.objects.filter(talks__conference__slug="2030").distinct()
     assert all(speaker.affiliation and speaker.bio.startswith(speaker.name) for speaker in speakers)
 
@@ -317,3 +322,16 @@ def test_generate_program_fills_a_day_to_capacity():
     talks = Talk.objects.filter(conference__slug="2030")
     assert [talk.duration_minutes for talk in talks] == [5] * 120
     assert find_clashes(Conference.objects.get(slug="2030")) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "title"),
+    [
+        ("mixture-of-experts training", "Mixture-of-Experts Training"),
+        ("KV cache compression", "KV Cache Compression"),
+        ("disaggregated prefill and decode", "Disaggregated Prefill and Decode"),
+        ("4-bit quantization", "4-Bit Quantization"),
+    ],
+)
+def test_title_case_keeps_acronyms_and_small_words(phrase, title):
+    assert title_case(phrase) == title

@@ -107,8 +107,10 @@ def _abstract(rng, kind, words):
     ]
     if rng.random() < 0.5:
         first.append(rng.choice(RESEARCH_INSIGHT))
-    results = rng.sample(RESEARCH_RESULTS, rng.randint(1, 3))
-    paragraphs = [first, results] if rng.random() < 0.4 else [first + results]
+    if rng.random() < 0.4:  # results in a paragraph of their own
+        paragraphs = [first, rng.sample(RESEARCH_RESULTS, rng.randint(2, 3))]
+    else:
+        paragraphs = [first + rng.sample(RESEARCH_RESULTS, rng.randint(1, 2))]
     return "\n\n".join(
         " ".join(sentence.format(**words) for sentence in paragraph) for paragraph in paragraphs
     )
