@@ -1,18 +1,127 @@
-# Placeholder routes so templates can link to the feeds; issue 5 builds them.
-from django.http import Http404
+"""The program as files for other programs: iCalendar for calendar apps, frab for conference apps.
+
+Each view reads a fixed number of queries whatever the size of the edition. ETag and 304
+come from ConditionalGetMiddleware (the files depend only on the data), CORS headers from
+django-cors-headers (CORS_URLS_REGEX in settings).
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from program.feeds import frab
+from program.feeds.ical import build_calendar
+from program.filters import TalkFilter
+from program.models import Conference, Talk
 
 
+def file_response(content, *, content_type, filename, as_attachment):
+    response = HttpResponse(content, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response
+
+
+def calendar_response(content, filename):
+    # An attachment, so that a click hands the file to the calendar app.
+    return file_response(
+        content,
+        content_type="text/calendar; charset=utf-8",
+        filename=filename,
+        as_attachment=True,
+    )
+
+
+def published_edition(slug):
+    return get_object_or_404(Conference.objects.published(), slug=slug)
+
+
+def file_stem(conference):
+    """'mlsys-2026' for "MLSys 2026": more telling in a downloads folder than the slug."""
+    return slugify(conference.name) or conference.slug
+
+
+def filter_errors(filterset):
+    """One line per problem, naming the parameter by its label ("Day: ... is not a valid date.")."""
+    lines = []
+    for name, messages in filterset.errors.items():
+        field = filterset.form.fields.get(name)
+        prefix = f"{field.label}: " if field is not None and field.label else ""
+        lines += [f"{prefix}{message}" for message in messages]
+    return "\n".join(lines) + "\n"
+
+
+def view_name(conference, filterset):
+    """The calendar's name: the edition, and the filters of the view it subscribes to."""
+    parts = []
+    for name, field in filterset.form.fields.items():
+        values = [value for value in filterset.data.getlist(name) if value]
+        if not values:
+            continue
+        shown = f"{len(values)} selected" if name == "talk" else ", ".join(values)
+        parts.append(f"{field.label}: {shown}")
+    return f"{conference.name} ({'; '.join(parts)})" if parts else conference.name
+
+
+@require_safe
 def program_ics(request, edition):
-    raise Http404("The calendar feed is not built yet.")
+    """The program, or the filtered view of it the program page shows for the same query."""
+    conference = published_edition(edition)
+    talks = Talk.objects.published().filter(conference=conference).for_program()
+    filterset = TalkFilter(request.GET, queryset=talks, conference=conference)
+    if not filterset.is_valid():
+        return HttpResponse(
+            filter_errors(filterset), status=400, content_type="text/plain; charset=utf-8"
+        )
+    content = build_calendar(
+        conference,
+        filterset.qs,
+        name=view_name(conference, filterset),
+        absolute_uri=request.build_absolute_uri,
+    )
+    return calendar_response(content, f"{file_stem(conference)}.ics")
 
 
+@require_safe
 def talk_ics(request, edition, slug):
-    raise Http404("The calendar feed is not built yet.")
+    talk = get_object_or_404(
+        Talk.objects.published().for_program(), conference__slug=edition, slug=slug
+    )
+    content = build_calendar(
+        talk.conference,
+        [talk],
+        name=f"{talk.conference.name}: {talk.title}",
+        absolute_uri=request.build_absolute_uri,
+    )
+    return calendar_response(content, f"{talk.slug}.ics")
 
 
+def schedule(request, edition):
+    conference = published_edition(edition)
+    talks = Talk.objects.scheduled().filter(conference=conference).for_program()
+    return conference, frab.build_schedule(
+        conference, conference.rooms.all(), talks, absolute_uri=request.build_absolute_uri
+    )
+
+
+@require_safe
 def schedule_xml(request, edition):
-    raise Http404("The frab schedule is not built yet.")
+    conference, data = schedule(request, edition)
+    return file_response(
+        frab.to_xml(data, url=request.build_absolute_uri(request.path)),
+        content_type="application/xml; charset=utf-8",
+        filename=f"{file_stem(conference)}-schedule.xml",
+        as_attachment=False,
+    )
 
 
+@require_safe
 def schedule_json(request, edition):
-    raise Http404("The frab schedule is not built yet.")
+    conference, data = schedule(request, edition)
+    return file_response(
+        frab.to_json(data),
+        content_type="application/json",
+        filename=f"{file_stem(conference)}-schedule.json",
+        as_attachment=False,
+    )

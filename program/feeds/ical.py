@@ -1,0 +1,92 @@
+"""iCalendar (RFC 5545) for calendar apps: one VEVENT per talk, in the conference's timezone.
+
+The output depends only on the data, never on the moment it is made, so an unchanged program
+gives an unchanged file (and ConditionalGetMiddleware a matching ETag and a 304). That is why
+DTSTAMP is the talk's last change and not "now": without METHOD, RFC 5545 3.8.7.2 makes
+DTSTAMP the time the event was last revised.
+"""
+
+import datetime as dt
+
+from icalendar import Calendar, Event, Timezone, vDuration
+
+from program.feeds.ids import talk_guid
+
+PRODID = "-//conference-program//Program feed//EN"
+# How often subscribed calendars should look for changes.
+REFRESH_INTERVAL = dt.timedelta(hours=1)
+
+
+def calendar_tzid(conference):
+    """The TZID of the conference's times.
+
+    icalendar writes a TZID named "UTC" as a UTC ("Z") time, so an edition held in UTC uses
+    the equivalent IANA name Etc/UTC: every time in the feed keeps a TZID and a VTIMEZONE.
+    """
+    return "Etc/UTC" if conference.timezone == "UTC" else conference.timezone
+
+
+def vtimezone(conference, talks):
+    """The VTIMEZONE of the conference, covering whole years around the edition and its talks."""
+    years = [conference.start_date.year, conference.end_date.year]
+    years += [talk.local_start.year for talk in talks] + [talk.local_end.year for talk in talks]
+    return Timezone.from_tzid(
+        calendar_tzid(conference),
+        first_date=dt.date(min(years), 1, 1),
+        last_date=dt.date(max(years) + 1, 1, 1),
+    )
+
+
+def describe(talk):
+    """Speakers with their affiliations, then the abstract."""
+    lines = ["This talk is cancelled."] if talk.is_cancelled else []
+    for speaker in talk.ordered_speakers:
+        lines.append(
+            f"{speaker.name} ({speaker.affiliation})" if speaker.affiliation else speaker.name
+        )
+    if talk.abstract:
+        lines += ["", talk.abstract]
+    return "\n".join(lines)
+
+
+def talk_event(talk, *, absolute_uri):
+    """The VEVENT of one talk; ``talk`` comes from ``Talk.objects.for_program()``."""
+    conference = talk.conference
+    tzid = calendar_tzid(conference)
+    changed = talk.updated_at.astimezone(dt.UTC)
+    event = Event()
+    event.add("uid", str(talk_guid(talk)))
+    event.add("sequence", talk.sequence)
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    # Local wall-clock time with the conference's TZID, as the program shows it.
+    event.add("dtstart", talk.local_start.replace(tzinfo=None), parameters={"TZID": tzid})
+    event.add("dtend", talk.local_end.replace(tzinfo=None), parameters={"TZID": tzid})
+    # Some clients ignore STATUS, so a cancelled talk says so in its title too.
+    event.add("summary", f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title)
+    event.add("description", describe(talk))
+    event.add(
+        "location",
+        ", ".join(part for part in (talk.room.name, conference.venue, conference.city) if part),
+    )
+    event.add("categories", [talk.type.name])
+    event.add("url", absolute_uri(talk.get_absolute_url()))
+    event.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
+    return event
+
+
+def build_calendar(conference, talks, *, name, absolute_uri):
+    """The calendar file (bytes) of ``talks``, all of ``conference``; may hold no talk."""
+    talks = list(talks)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.calendar_name = name
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # its older, Microsoft name
+    # Always present, so even a calendar without talks holds a component (RFC 5545 3.6).
+    calendar.add_component(vtimezone(conference, talks))
+    for talk in talks:
+        calendar.add_component(talk_event(talk, absolute_uri=absolute_uri))
+    return calendar.to_ical()

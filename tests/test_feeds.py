@@ -1,0 +1,706 @@
+"""The feeds: iCalendar for calendar apps, frab schedule.xml/.json for conference apps.
+
+Every feed is validated on every run against ../shared/formats: the .ics files with
+validate_ics.py, schedule.xml with lxml against the XSD, schedule.json with jsonschema.
+"""
+
+import datetime as dt
+import importlib.util
+import json
+import sys
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+from jsonschema import Draft6Validator, FormatChecker
+from lxml import etree
+
+from program.feeds import frab
+from program.feeds.ids import talk_guid
+from program.models import Talk
+from tests.factories import (
+    ConferenceFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TalkTypeFactory,
+    local,
+)
+
+pytestmark = pytest.mark.django_db
+
+ABSTRACT = (
+    "KV cache has traditionally been stored in GPU memory; we move it, with Grüße from "
+    "Köln, to a layer of its own; it is shared, compressed, and streamed between engines."
+)
+
+
+# ---------------------------------------------------------------------------- validators
+
+
+@pytest.fixture
+def check_ics(shared_dir, tmp_path):
+    """validate_ics.py from ../shared, run on the file as served: no error, no warning."""
+    path = shared_dir / "formats" / "ical" / "validate_ics.py"
+    spec = importlib.util.spec_from_file_location("validate_ics", path)
+    validator = importlib.util.module_from_spec(spec)
+    # Its dataclasses look their module up in sys.modules while the module loads.
+    sys.modules[spec.name] = validator
+    spec.loader.exec_module(validator)
+
+    def check(content, warnings=()):
+        feed = tmp_path / "feed.ics"
+        feed.write_bytes(content)
+        report = validator.validate(str(feed))
+        assert report.errors == []
+        assert [message.split(": ", 1)[1] for message in report.warnings] == list(warnings)
+        return Calendar.from_ical(content)
+
+    return check
+
+
+@pytest.fixture
+def check_xml(shared_dir):
+    schema = etree.XMLSchema(etree.parse(str(shared_dir / "formats" / "frab" / "schedule.xml.xsd")))
+
+    def check(content):
+        document = etree.fromstring(content)
+        assert schema.validate(document), str(schema.error_log)
+        return document
+
+    return check
+
+
+@pytest.fixture
+def json_validator(shared_dir):
+    schema = json.loads((shared_dir / "formats" / "frab" / "schema.json").read_text())
+    return Draft6Validator(schema, format_checker=FormatChecker())
+
+
+@pytest.fixture
+def check_json(json_validator):
+    def check(content):
+        document = json.loads(content)
+        errors = [
+            f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+            for error in json_validator.iter_errors(document)
+        ]
+        assert errors == []
+        return document
+
+    return check
+
+
+# ---------------------------------------------------------------------------- data
+
+
+@pytest.fixture
+def edition():
+    return ConferenceFactory(slug="2026", name="MLSys 2026")
+
+
+@pytest.fixture
+def program(edition):
+    """Two days in two rooms: keynotes, an invited talk, an oral, a cancelled talk, a draft."""
+    ballroom_1 = RoomFactory(conference=edition, name="Grand Ballroom 1", position=1)
+    ballroom_2 = RoomFactory(conference=edition, name="Grand Ballroom 2", position=2)
+    keynote = TalkTypeFactory(slug="keynote", name="Keynote")
+    invited = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
+    oral = TalkTypeFactory(slug="oral", name="Oral")
+    liu = SpeakerFactory(name="Yuhan Liu", affiliation="University of Chicago")
+    jia = SpeakerFactory(name="Zhihao Jia", affiliation="Carnegie Mellon University")
+    solo = SpeakerFactory(name="Ana Solo", affiliation="")
+
+    def talk(title, talk_type, day, hour, minutes, room, speakers, **kwargs):
+        start = local(day, hour)
+        return TalkFactory(
+            conference=edition,
+            title=title,
+            type=talk_type,
+            start=start,
+            end=start + dt.timedelta(minutes=minutes),
+            room=room,
+            speakers=speakers,
+            **kwargs,
+        )
+
+    return SimpleNamespace(
+        edition=edition,
+        ballroom_1=ballroom_1,
+        opening=talk(
+            "LMCache: KV caches, shared; at scale",
+            keynote,
+            "2026-05-18",
+            9,
+            60,
+            ballroom_1,
+            [liu, jia],
+            abstract=ABSTRACT,
+        ),
+        invited=talk("Serving models cheaply", invited, "2026-05-18", 10, 25, ballroom_2, [solo]),
+        closing=talk("Compilers for learning", keynote, "2026-05-19", 9, 60, ballroom_1, [jia]),
+        oral=talk("Sparse attention kernels", oral, "2026-05-19", 11, 20, ballroom_2, [liu]),
+        cancelled=talk(
+            "Withdrawn results",
+            invited,
+            "2026-05-19",
+            14,
+            25,
+            ballroom_2,
+            [solo],
+            status=Talk.Status.CANCELLED,
+        ),
+        draft=talk(
+            "Not yet announced", keynote, "2026-05-20", 9, 60, ballroom_1, [liu], status="draft"
+        ),
+    )
+
+
+def program_ics(edition, query=""):
+    return reverse("program:program-ics", kwargs={"edition": edition.slug}) + query
+
+
+def talk_ics(talk):
+    return reverse("program:talk-ics", kwargs={"edition": talk.conference.slug, "slug": talk.slug})
+
+
+def schedule_xml(edition):
+    return reverse("program:schedule-xml", kwargs={"edition": edition.slug})
+
+
+def schedule_json(edition):
+    return reverse("program:schedule-json", kwargs={"edition": edition.slug})
+
+
+def summaries(calendar):
+    return [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+
+
+def uids(calendar):
+    return [str(event["UID"]) for event in calendar.walk("VEVENT")]
+
+
+def frab_events(document):
+    """(day index, room name, event) of schedule.json, in document order."""
+    return [
+        (day["index"], room, item)
+        for day in document["schedule"]["conference"]["days"]
+        for room, events in day["rooms"].items()
+        for item in events
+    ]
+
+
+# ---------------------------------------------------------------------------- iCalendar
+
+
+def test_program_ics_lists_every_public_talk_and_is_valid(client, program, check_ics):
+    response = client.get(program_ics(program.edition))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = check_ics(response.content)
+    assert summaries(calendar) == [
+        "LMCache: KV caches, shared; at scale",
+        "Serving models cheaply",
+        "Compilers for learning",
+        "Sparse attention kernels",
+        "Cancelled: Withdrawn results",
+    ]
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026"
+    assert str(calendar["PRODID"]) == "-//conference-program//Program feed//EN"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/Los_Angeles"]
+
+
+def test_talk_at_nine_in_bellevue_is_local_time_with_tzid(client, program, check_ics):
+    response = client.get(talk_ics(program.opening))
+
+    calendar = check_ics(response.content)
+    text = response.content.decode()
+    assert "\r\nDTSTART;TZID=America/Los_Angeles:20260518T090000\r\n" in text
+    assert "\r\nDTEND;TZID=America/Los_Angeles:20260518T100000\r\n" in text
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].dt.astimezone(dt.UTC) == dt.datetime(2026, 5, 18, 16, tzinfo=dt.UTC)
+    assert event["DTEND"].dt.astimezone(dt.UTC) == dt.datetime(2026, 5, 18, 17, tzinfo=dt.UTC)
+
+
+def test_talk_ics_describes_the_talk(client, program, check_ics):
+    talk = program.opening
+    talk.refresh_from_db()
+
+    response = client.get(talk_ics(talk))
+
+    (event,) = check_ics(response.content).walk("VEVENT")
+    assert str(event["UID"]) == str(talk_guid(talk))
+    assert uuid.UUID(str(event["UID"])).version == 5
+    assert event["SEQUENCE"] == 0
+    changed = talk.updated_at.astimezone(dt.UTC).replace(microsecond=0)
+    assert event["DTSTAMP"].dt == changed
+    assert event["LAST-MODIFIED"].dt == changed
+    assert str(event["SUMMARY"]) == "LMCache: KV caches, shared; at scale"
+    assert str(event["DESCRIPTION"]) == (
+        f"Yuhan Liu (University of Chicago)\nZhihao Jia (Carnegie Mellon University)\n\n{ABSTRACT}"
+    )
+    assert str(event["LOCATION"]) == (
+        "Grand Ballroom 1, Hyatt Regency Bellevue, Bellevue, Washington"
+    )
+    assert str(event["URL"]) == "http://testserver/2026/talks/lmcache-kv-caches-shared-at-scale/"
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert event["CATEGORIES"].cats == ["Keynote"]
+
+
+def test_speaker_without_affiliation_is_named_alone(client, program, check_ics):
+    response = client.get(talk_ics(program.invited))
+
+    (event,) = check_ics(response.content).walk("VEVENT")
+    assert str(event["DESCRIPTION"]).startswith("Ana Solo\n\n")
+
+
+def test_uid_stays_and_sequence_grows_when_a_talk_changes(client, program, check_ics):
+    talk = program.opening
+    before = check_ics(client.get(program_ics(program.edition)).content)
+
+    talk.title = "LMCache, renamed"
+    talk.slug = "lmcache-renamed"
+    talk.start += dt.timedelta(hours=2)
+    talk.end += dt.timedelta(hours=2)
+    talk.save()
+    after = check_ics(client.get(program_ics(program.edition)).content)
+
+    old = next(e for e in before.walk("VEVENT") if str(e["UID"]) == str(talk_guid(talk)))
+    new = next(e for e in after.walk("VEVENT") if str(e["UID"]) == str(talk_guid(talk)))
+    assert (old["SEQUENCE"], new["SEQUENCE"]) == (0, 1)
+    assert str(new["SUMMARY"]) == "LMCache, renamed"
+    assert new["DTSTART"].dt == local("2026-05-18", 11)
+    assert sorted(uids(before)) == sorted(uids(after))
+
+
+def test_cancelled_talk_is_status_cancelled_in_ical(client, program, check_ics):
+    Talk.objects.filter(pk=program.invited.pk).set_status(Talk.Status.CANCELLED)
+
+    response = client.get(talk_ics(program.invited))
+
+    (event,) = check_ics(response.content).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["SUMMARY"]) == "Cancelled: Serving models cheaply"
+    assert str(event["DESCRIPTION"]).startswith("This talk is cancelled.\nAna Solo")
+    assert event["SEQUENCE"] == 1
+
+
+def test_filtered_calendar_has_exactly_the_keynotes(client, program, check_ics):
+    response = client.get(program_ics(program.edition, "?type=keynote"))
+
+    calendar = check_ics(response.content)
+    assert uids(calendar) == [str(talk_guid(program.opening)), str(talk_guid(program.closing))]
+    assert summaries(calendar) == ["LMCache: KV caches, shared; at scale", "Compilers for learning"]
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Type: keynote)"
+
+
+def test_filtered_calendar_combines_filters(client, program, check_ics):
+    query = "?type=keynote&type=oral&day=2026-05-19"
+
+    response = client.get(program_ics(program.edition, query))
+
+    calendar = check_ics(response.content)
+    assert summaries(calendar) == ["Compilers for learning", "Sparse attention kernels"]
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Type: keynote, oral; Day: 2026-05-19)"
+
+
+def test_personal_agenda_calendar_has_the_chosen_talks(client, program, check_ics):
+    query = f"?talk={program.oral.slug}&talk={program.invited.slug}"
+
+    response = client.get(program_ics(program.edition, query))
+
+    calendar = check_ics(response.content)
+    assert summaries(calendar) == ["Serving models cheaply", "Sparse attention kernels"]
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Talk: 2 selected)"
+
+
+def test_calendar_without_matching_talks_is_still_valid(client, program, check_ics):
+    response = client.get(program_ics(program.edition, "?q=nothing-matches-this"))
+
+    calendar = check_ics(response.content, warnings=["VCALENDAR contains no VEVENT"])
+    assert summaries(calendar) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?day=2026-13-45", "Day: 2026-13-45 is not a valid date.\n"),
+        ("?type=nope", "Type: nope is not a known talk type.\n"),
+    ],
+)
+def test_program_ics_with_bad_filter_is_400(client, program, query, message):
+    response = client.get(program_ics(program.edition, query))
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == message
+
+
+def test_edition_held_in_utc_keeps_tzid(client, check_ics):
+    talk = TalkFactory(
+        conference=ConferenceFactory(slug="online", timezone="UTC"),
+        start=local("2026-05-18", 9, tz=dt.UTC),
+        end=local("2026-05-18", 10, tz=dt.UTC),
+    )
+
+    response = client.get(talk_ics(talk))
+
+    check_ics(response.content)
+    assert "\r\nDTSTART;TZID=Etc/UTC:20260518T090000\r\n" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------- frab
+
+
+def test_schedule_xml_is_valid_and_lists_scheduled_talks(client, program, check_xml):
+    response = client.get(schedule_xml(program.edition))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    document = check_xml(response.content)
+    assert [
+        (day.get("index"), room.get("name"), event.findtext("title"))
+        for day in document.iter("day")
+        for room in day.iter("room")
+        for event in room.iter("event")
+    ] == [
+        ("1", "Grand Ballroom 1", "LMCache: KV caches, shared; at scale"),
+        ("1", "Grand Ballroom 2", "Serving models cheaply"),
+        ("2", "Grand Ballroom 1", "Compilers for learning"),
+        ("2", "Grand Ballroom 2", "Sparse attention kernels"),
+    ]
+    assert [day.get("date") for day in document.iter("day")] == [
+        "2026-05-18",
+        "2026-05-19",
+        "2026-05-20",
+        "2026-05-21",
+        "2026-05-22",
+    ]
+
+
+def test_schedule_xml_event_fields(client, program, check_xml):
+    talk = program.opening
+
+    document = check_xml(client.get(schedule_xml(program.edition)).content)
+
+    event = document.find(f".//event[@id='{talk.pk}']")
+    assert event.get("guid") == str(talk_guid(talk))
+    assert {child.tag: child.text for child in event if child.tag != "persons"} == {
+        "date": "2026-05-18T09:00:00-07:00",
+        "start": "09:00",
+        "duration": "01:00",
+        "room": "Grand Ballroom 1",
+        "slug": f"2026-{talk.pk}-lmcache-kv-caches-shared-at-scale",
+        "url": "http://testserver/2026/talks/lmcache-kv-caches-shared-at-scale/",
+        "title": "LMCache: KV caches, shared; at scale",
+        "subtitle": None,
+        "track": None,
+        "type": "Keynote",
+        "language": "en",
+        "abstract": ABSTRACT,
+    }
+    speakers = [link.speaker for link in talk.speaker_links.order_by("position")]
+    assert [(p.get("id"), p.text) for p in event.find("persons")] == [
+        (str(speakers[0].pk), "Yuhan Liu"),
+        (str(speakers[1].pk), "Zhihao Jia"),
+    ]
+    conference = document.find("conference")
+    assert {child.tag: child.text for child in conference} == {
+        "title": "MLSys 2026",
+        "acronym": "2026",
+        "start": "2026-05-18",
+        "end": "2026-05-22",
+        "days": "5",
+        "timeslot_duration": "00:05",
+        "base_url": "http://testserver/",
+        "url": "http://testserver/2026/program/",
+        "time_zone_name": "America/Los_Angeles",
+    }
+    assert document.findtext("url") == "http://testserver/2026/schedule.xml"
+    first_day = document.find("day")
+    assert (first_day.get("start"), first_day.get("end")) == (
+        "2026-05-18T04:00:00-07:00",
+        "2026-05-19T04:00:00-07:00",
+    )
+
+
+def test_schedule_json_is_valid_and_matches_the_xml(client, program, check_json, check_xml):
+    response = client.get(schedule_json(program.edition))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    document = check_json(response.content)
+    xml = check_xml(client.get(schedule_xml(program.edition)).content)
+    assert [(index, room, item["guid"]) for index, room, item in frab_events(document)] == [
+        (int(day.get("index")), room.get("name"), event.get("guid"))
+        for day in xml.iter("day")
+        for room in day.iter("room")
+        for event in room.iter("event")
+    ]
+    assert document["schedule"]["version"] == xml.findtext("version")
+
+
+def test_schedule_json_event_fields(client, program, check_json):
+    talk = program.opening
+    solo = program.invited.speaker_links.get().speaker
+
+    document = check_json(client.get(schedule_json(program.edition)).content)
+
+    by_id = {item["id"]: item for _, _, item in frab_events(document)}
+    assert by_id[talk.pk]["date"] == "2026-05-18T09:00:00-07:00"
+    assert by_id[talk.pk]["end"] == "2026-05-18T10:00:00-07:00"
+    assert (by_id[talk.pk]["start"], by_id[talk.pk]["duration"]) == ("09:00", "01:00")
+    assert by_id[program.invited.pk]["persons"] == [
+        {
+            "id": solo.pk,
+            "guid": str(uuid.UUID(by_id[program.invited.pk]["persons"][0]["guid"])),
+            "public_name": "Ana Solo",
+            "biography": "Ana Solo builds systems for machine learning.",
+            "url": "http://testserver/2026/speakers/ana-solo/",
+        }
+    ]
+    conference = document["schedule"]["conference"]
+    assert (conference["acronym"], conference["daysCount"], conference["time_zone_name"]) == (
+        "2026",
+        5,
+        "America/Los_Angeles",
+    )
+    assert [room["name"] for room in conference["rooms"]] == [
+        "Grand Ballroom 1",
+        "Grand Ballroom 2",
+    ]
+    assert document["$schema"] == "https://c3voc.de/schedule/schema.json"
+
+
+def test_cancelled_and_draft_talks_are_absent_from_frab(client, program, check_xml, check_json):
+    absent = {program.cancelled.pk, program.draft.pk}
+
+    xml = check_xml(client.get(schedule_xml(program.edition)).content)
+    document = check_json(client.get(schedule_json(program.edition)).content)
+
+    xml_ids = {int(event.get("id")) for event in xml.iter("event")}
+    json_ids = {item["id"] for _, _, item in frab_events(document)}
+    expected = {program.opening.pk, program.invited.pk, program.closing.pk, program.oral.pk}
+    assert xml_ids == json_ids == expected
+    assert not absent & xml_ids
+
+
+def test_frab_ids_and_guids_stay_when_a_talk_changes(client, program, check_json):
+    talk = program.oral
+    before = check_json(client.get(schedule_json(program.edition)).content)
+
+    talk.title = "Sparse attention, revisited"
+    talk.room = program.ballroom_1
+    talk.save()
+    after = check_json(client.get(schedule_json(program.edition)).content)
+
+    def identity(document):
+        return sorted((item["id"], item["guid"]) for _, _, item in frab_events(document))
+
+    assert identity(before) == identity(after)
+    assert before["schedule"]["version"] != after["schedule"]["version"]
+    (moved,) = [item for _, room, item in frab_events(after) if item["id"] == talk.pk]
+    assert (moved["room"], moved["title"]) == ("Grand Ballroom 1", "Sparse attention, revisited")
+
+
+def test_schedule_version_changes_when_a_talk_is_cancelled(client, program):
+    before = json.loads(client.get(schedule_json(program.edition)).content)
+
+    Talk.objects.filter(pk=program.oral.pk).set_status(Talk.Status.CANCELLED)
+    after = json.loads(client.get(schedule_json(program.edition)).content)
+
+    assert before["schedule"]["version"] != after["schedule"]["version"]
+    assert after["schedule"]["version"].endswith("Z (3 talks)")
+
+
+def test_talk_after_midnight_belongs_to_the_evening_before(client, edition, check_xml):
+    late = TalkFactory(conference=edition, start=local("2026-05-19", 0, 30))
+    late.end = late.start + dt.timedelta(minutes=45)
+    late.save()
+
+    document = check_xml(client.get(schedule_xml(edition)).content)
+
+    (day,) = [day for day in document.iter("day") if day.find(".//event") is not None]
+    assert day.get("date") == "2026-05-18"
+    assert day.findtext(".//event/date") == "2026-05-19T00:30:00-07:00"
+    assert day.findtext(".//event/start") == "00:30"
+
+
+def test_empty_edition_has_valid_frab_files(client, edition, check_xml, check_json):
+    xml = check_xml(client.get(schedule_xml(edition)).content)
+    document = check_json(client.get(schedule_json(edition)).content)
+
+    assert len(xml.findall("day")) == 5
+    assert frab_events(document) == []
+
+
+@pytest.mark.parametrize(
+    ("edition_slug", "talk_slug", "expected"),
+    [
+        ("2026", "lmcache", "2026-{pk}-lmcache"),
+        ("ml-26", "Mixed-Case_", "ml_26-{pk}-mixed-case"),
+        ("ai", "x", "ai__-{pk}-talk-x"),
+        ("2026", "---", "2026-{pk}-talk"),
+    ],
+)
+def test_event_slug_and_acronym_match_the_schema_patterns(
+    edition_slug, talk_slug, expected, json_validator
+):
+    conference = ConferenceFactory.build(slug=edition_slug)
+    talk = Talk(pk=7, slug=talk_slug)
+
+    slug = frab.event_slug(conference, talk)
+
+    assert slug == expected.format(pk=7)
+    xsd_slug = r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}"
+    assert etree.XMLSchema(
+        etree.XML(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="s">'
+            f'<xs:simpleType><xs:restriction base="xs:string"><xs:pattern value="{xsd_slug}"/>'
+            "</xs:restriction></xs:simpleType></xs:element></xs:schema>"
+        )
+    ).validate(etree.XML(f"<s>{slug}</s>"))
+    definitions = json_validator.schema["definitions"]
+    assert json_validator.evolve(schema=definitions["Event"]["properties"]["slug"]).is_valid(slug)
+    acronym_schema = definitions["Conference"]["properties"]["acronym"]
+    assert json_validator.evolve(schema=acronym_schema).is_valid(frab.acronym(conference))
+
+
+def test_json_checker_checks_formats(json_validator, shared_dir):
+    """Guards the validation itself: without the format packages "uri" goes unchecked."""
+    invalid = json.loads((shared_dir / "formats/frab/examples/invalid-example.json").read_text())
+    pretalx = json.loads((shared_dir / "formats/frab/examples/pretalx-democon.json").read_text())
+
+    assert {"uri", "date-time", "date", "uuid"} <= set(json_validator.format_checker.checkers)
+    assert len(list(json_validator.iter_errors(invalid))) == 5
+    assert list(json_validator.iter_errors(pretalx)) == []
+
+
+# ---------------------------------------------------------------------------- all feeds
+
+
+FEEDS = ["program-ics", "talk-ics", "schedule-xml", "schedule-json"]
+
+
+def feed_url(name, program):
+    if name == "talk-ics":
+        return talk_ics(program.opening)
+    return reverse(f"program:{name}", kwargs={"edition": program.edition.slug})
+
+
+@pytest.mark.parametrize(
+    ("name", "disposition"),
+    [
+        ("program-ics", 'attachment; filename="mlsys-2026.ics"'),
+        ("talk-ics", 'attachment; filename="lmcache-kv-caches-shared-at-scale.ics"'),
+        ("schedule-xml", 'inline; filename="mlsys-2026-schedule.xml"'),
+        ("schedule-json", 'inline; filename="mlsys-2026-schedule.json"'),
+    ],
+)
+def test_feed_has_download_filename(client, program, name, disposition):
+    response = client.get(feed_url(name, program))
+
+    assert response["Content-Disposition"] == disposition
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_feed_answers_304_while_unchanged(client, program, name):
+    url = feed_url(name, program)
+    etag = client.get(url)["ETag"]
+
+    unchanged = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    program.opening.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_feed_may_be_read_from_any_origin(client, program, name):
+    response = client.get(feed_url(name, program), HTTP_ORIGIN="https://apps.example.org")
+
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_feed_refuses_writes(client, program, name):
+    response = client.post(feed_url(name, program))
+
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/1999/program.ics",
+        "/1999/schedule.xml",
+        "/1999/schedule.json",
+        "/1999/talks/lmcache-kv-caches-shared-at-scale.ics",
+        "/2026/talks/no-such-talk.ics",
+        "/2026/talks/not-yet-announced.ics",
+        "/hidden/program.ics",
+        "/hidden/schedule.json",
+    ],
+)
+def test_feed_of_unknown_or_hidden_edition_or_talk_is_404(client, program, url):
+    ConferenceFactory(slug="hidden", is_published=False)
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+
+
+def make_program(edition, item_count):
+    room = RoomFactory(conference=edition)
+    for _ in range(item_count):
+        TalkFactory(conference=edition, room=room, speakers=[SpeakerFactory(), SpeakerFactory()])
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_program_ics_query_count(client, edition, item_count, django_assert_num_queries):
+    make_program(edition, item_count)
+
+    with django_assert_num_queries(3):
+        response = client.get(program_ics(edition))
+
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_filtered_program_ics_query_count(client, edition, item_count, django_assert_num_queries):
+    make_program(edition, item_count)
+    TalkTypeFactory(slug="keynote")
+
+    with django_assert_num_queries(4):
+        response = client.get(program_ics(edition, "?type=invited-talk&type=keynote"))
+
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_talk_ics_query_count(client, edition, item_count, django_assert_num_queries):
+    talk = TalkFactory(conference=edition, speakers=SpeakerFactory.create_batch(item_count))
+
+    with django_assert_num_queries(2):
+        response = client.get(talk_ics(talk))
+
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["DESCRIPTION"]).count("University of Washington") == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+@pytest.mark.parametrize("url", [schedule_xml, schedule_json])
+def test_schedule_query_count(client, edition, url, item_count, django_assert_num_queries):
+    make_program(edition, item_count)
+
+    with django_assert_num_queries(4):
+        response = client.get(url(edition))
+
+    assert response.content.count(b"Talk number") == item_count
