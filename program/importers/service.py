@@ -28,7 +28,6 @@ PARSERS = {
     ".xlsx": spreadsheet.parse_xlsx,
 }
 SPREADSHEETS = {".csv", ".xlsx"}
-_TALK_FIELDS = ("title", "type", "abstract", "start", "end", "room", "status")
 
 
 @dataclass
@@ -97,7 +96,8 @@ def import_schedule(*, path_or_file, conference_slug=None, dry_run=False):
     Spreadsheets go into the existing edition ``conference_slug``; a frab file goes into
     the edition ``conference_slug`` (default: its acronym), created when missing.
     """
-    name, data = _read(path_or_file)
+    name = Path(getattr(path_or_file, "name", path_or_file) or "upload").name
+    data = _read(path_or_file, name)
     suffix = _detect_format(name, data)
     with transaction.atomic():
         if suffix in SPREADSHEETS:
@@ -114,20 +114,8 @@ def import_schedule(*, path_or_file, conference_slug=None, dry_run=False):
     return result
 
 
-def _read(path_or_file):
-    if isinstance(path_or_file, (str, Path)):
-        path = Path(path_or_file)
-        try:
-            return path.name, path.read_bytes()
-        except OSError as error:
-            raise ImportFailed([problem(path.name, None, error.strerror or str(error))]) from error
-    name = Path(getattr(path_or_file, "name", "") or "upload").name
-    data = path_or_file.read()
-    return name, data.encode() if isinstance(data, str) else data
-
-
-def _detect_format(name, data):
-    """The file's extension, once its content agrees with it."""
+def _read(path_or_file, name):
+    """The file's bytes, once its name has a format we read."""
     suffix = Path(name).suffix.casefold()
     if suffix not in PARSERS:
         raise ImportFailed(
@@ -140,6 +128,18 @@ def _detect_format(name, data):
                 )
             ]
         )
+    if not isinstance(path_or_file, (str, Path)):
+        data = path_or_file.read()
+        return data.encode() if isinstance(data, str) else data
+    try:
+        return Path(path_or_file).read_bytes()
+    except OSError as error:
+        raise ImportFailed([problem(name, None, error.strerror or str(error))]) from error
+
+
+def _detect_format(name, data):
+    """The file's extension, once its content agrees with it."""
+    suffix = Path(name).suffix.casefold()
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not head:
         raise ImportFailed([problem(name, None, "the file is empty")])
@@ -300,9 +300,9 @@ class _Import:
     def _match_talks(self, records):
         """id(record) -> the existing talk it updates: on slug, or on title and start.
 
-        Explicit slugs claim first, then title and start (the same room preferred when an
-        edition repeats a title at one time, as parallel breaks do), then the slugified
-        title, which finds a talk whose time moved.
+        Slugs given in the file claim first, then title and start (the same room preferred
+        when an edition repeats a title at one time, as parallel breaks do), then the
+        slugified title of rows without a slug, which finds a talk whose time moved.
         """
         talks = self._existing_talks()
         by_slug = {talk.slug: talk for talk in talks}
@@ -341,7 +341,7 @@ class _Import:
             if talk is not None:
                 claim(record, talk)
         for record in records:
-            if id(record) in matches or record.slug or not record.start:
+            if id(record) in matches or not record.start:
                 continue
             candidates = [
                 talk
@@ -455,14 +455,16 @@ class _Import:
             self.result.created.append(_label(talk))
             return
 
-        changed = [name for name in _TALK_FIELDS if getattr(talk, name) != wanted[name]]
+        if record.slug:  # the organiser's slug column renames a talk found by title and start
+            wanted["slug"] = record.slug
+        changed = [name for name in wanted if getattr(talk, name) != wanted[name]]
         if [s.pk for s in talk.ordered_speakers] != [s.pk for s in wanted_speakers]:
             changed.append("speakers")
         if not changed:
             self.result.unchanged.append(_label(talk))
             return
-        for name in _TALK_FIELDS:
-            setattr(talk, name, wanted[name])
+        for name, value in wanted.items():
+            setattr(talk, name, value)
         talk.save()
         if "speakers" in changed:
             talk.speaker_links.all().delete()

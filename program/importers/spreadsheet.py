@@ -253,11 +253,11 @@ def _cell_slug(problems, where, value):
 
 
 def _cell_status(problems, where, value):
-    text = _cell_text(value).casefold()
+    text = _cell_text(value)
     if not text:
         return None
-    if text not in Talk.Status.values:
+    if text.casefold() not in Talk.Status.values:
         allowed = ", ".join(Talk.Status.values)
         problems.append(problem(where, "status", f"“{text}” is not one of {allowed}"))
         return None
-    return text
+    return text.casefold()

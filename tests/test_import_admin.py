@@ -1,0 +1,210 @@
+"""The admin's "Import schedule" page: upload, preview, confirm; staff only."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from program import admin_import
+from program.models import Conference, Talk
+from tests.factories import ConferenceFactory, TalkTypeFactory
+from tests.test_imports import HEADER, database_snapshot
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/program/import/"
+CSV = (
+    HEADER + "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,Welcome.\n"
+    "LMCache,Invited Talk,2026-05-18,09:30,10:15,Hall,Yuhan Liu,KV caches.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # The manifest storage needs collectstatic; admin pages only need the file names here.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def edition():
+    TalkTypeFactory(slug="keynote", name="Keynote")
+    TalkTypeFactory(slug="invited-talk", name="Invited Talk")
+    return ConferenceFactory(slug="2026", name="MLSys 2026", timezone="America/Los_Angeles")
+
+
+def upload(name, text):
+    return SimpleUploadedFile(name, text.encode())
+
+
+def items(response, heading):
+    """The items listed under a heading of the preview."""
+    return dict(response.context["result"].sections()).get(heading, [])
+
+
+def test_talk_list_links_to_the_import_page(admin_client):
+    response = admin_client.get("/admin/program/talk/")
+
+    assert response.status_code == 200
+    assert f'<a href="{URL}">Import schedule</a>' in response.content.decode()
+
+
+def test_import_page_shows_the_upload_form(admin_client, edition):
+    response = admin_client.get(URL)
+
+    assert response.status_code == 200
+    assert [field.name for field in response.context["form"]] == [
+        "file",
+        "conference",
+        "new_conference",
+    ]
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+
+
+def test_upload_previews_without_changing_then_confirm_imports(admin_client, edition):
+    before = database_snapshot()
+
+    preview = admin_client.post(URL, {"file": upload("program.csv", CSV), "conference": "2026"})
+
+    assert database_snapshot() == before
+    assert preview.status_code == 200
+    assert preview.templates[0].name == "admin/program/import_preview.html"
+    page = preview.content.decode()
+    assert "Preview of program.csv: nothing has changed yet" in page
+    assert "Talks: 2 created, 0 updated, 0 unchanged." in page
+    assert items(preview, "Created talks") == [
+        "Opening (Monday, May 18, 9:00 AM PDT, Hall)",
+        "LMCache (Monday, May 18, 9:30 AM PDT, Hall)",
+    ]
+    assert items(preview, "Warnings") == [
+        "“Opening”: Room clash: “LMCache” is also in Hall at Monday, May 18, 9:30 AM PDT."
+    ]
+    assert "<li>“Opening”: Room clash: “LMCache” is also in Hall" in page
+
+    done = admin_client.post(URL, {"confirm": "Import", "token": preview.context["token"]})
+
+    assert done.status_code == 200
+    assert "Imported program.csv." in done.content.decode()
+    assert done.context["result"].dry_run is False
+    assert list(Talk.objects.order_by("start").values_list("slug", flat=True)) == [
+        "opening",
+        "lmcache",
+    ]
+    assert admin_import.SESSION_KEY not in admin_client.session
+
+
+def test_confirm_twice_or_without_preview_imports_nothing_more(admin_client, edition):
+    preview = admin_client.post(URL, {"file": upload("program.csv", CSV), "conference": "2026"})
+    admin_client.post(URL, {"confirm": "Import", "token": preview.context["token"]})
+    after_first = database_snapshot()
+
+    again = admin_client.post(URL, {"confirm": "Import", "token": preview.context["token"]})
+
+    assert database_snapshot() == after_first
+    assert again.context["problems"] == [
+        "This preview is no longer available: upload the file again."
+    ]
+
+
+def test_confirm_with_another_token_is_refused(admin_client, edition):
+    admin_client.post(URL, {"file": upload("program.csv", CSV), "conference": "2026"})
+    before = database_snapshot()
+
+    response = admin_client.post(URL, {"confirm": "Import", "token": "forged"})
+
+    assert database_snapshot() == before
+    assert response.context["problems"] == [
+        "This preview is no longer available: upload the file again."
+    ]
+
+
+def test_broken_file_shows_every_problem_and_changes_nothing(admin_client, edition):
+    broken = HEADER + "Opening,Keynot,2026-05-18,09:00,08:45,Hall,Ion Stoica,\n"
+    before = database_snapshot()
+
+    response = admin_client.post(URL, {"file": upload("program.csv", broken), "conference": "2026"})
+
+    assert database_snapshot() == before
+    assert response.status_code == 200
+    assert response.context["problems"] == [
+        "Row 2, end: 08:45 is not after the start, 09:00",
+        "Row 2, type: “Keynot” is not a talk type here (types match by slug or name; "
+        "organisers add new ones in the admin)",
+    ]
+    page = response.content.decode()
+    assert "Nothing was imported. Fix these problems in the file and upload it again:" in page
+    assert "<li>Row 2, end: 08:45 is not after the start, 09:00</li>" in page
+    assert admin_import.SESSION_KEY not in admin_client.session
+
+
+def test_frab_file_creates_a_new_edition_with_the_given_slug(admin_client, shared_dir):
+    TalkTypeFactory(slug="workshop", name="Workshop")
+    path = shared_dir / "formats" / "frab" / "examples" / "pretalx-democon.json"
+    file = SimpleUploadedFile("schedule.json", path.read_bytes())
+
+    preview = admin_client.post(URL, {"file": file, "new_conference": "democon-2020"})
+    assert not Conference.objects.filter(slug="democon-2020").exists()
+    admin_client.post(URL, {"confirm": "Import", "token": preview.context["token"]})
+
+    assert preview.context["result"].edition_line() == (
+        "Edition democon-2020 “DemoCon”: created "
+        "(2020-12-14 to 2020-12-16, UTC, published, not current)."
+    )
+    assert Talk.objects.filter(conference__slug="democon-2020").count() == 36
+
+
+def test_edition_and_new_slug_together_are_refused(admin_client, edition):
+    response = admin_client.post(
+        URL,
+        {"file": upload("program.csv", CSV), "conference": "2026", "new_conference": "2027"},
+    )
+
+    assert response.context["form"].non_field_errors() == [
+        "Choose an edition or give a new slug, not both."
+    ]
+
+
+def test_file_over_the_size_limit_is_refused(admin_client, edition, monkeypatch):
+    monkeypatch.setattr(admin_import, "MAX_UPLOAD_BYTES", 100)
+
+    response = admin_client.post(URL, {"file": upload("program.csv", CSV), "conference": "2026"})
+
+    assert response.context["form"].errors == {
+        "file": [f"The file is {len(CSV.encode())}\xa0bytes; the limit is 100\xa0bytes."]
+    }
+    assert Talk.objects.count() == 0
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_the_login(client, edition, method):
+    before = database_snapshot()
+
+    response = getattr(client, method)(
+        URL, {"file": upload("program.csv", CSV)} if method == "post" else {}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={URL}"
+    assert database_snapshot() == before
+
+
+def test_non_staff_users_are_sent_to_the_login(client, edition):
+    client.force_login(User.objects.create_user("attendee", password="not-staff-123"))
+
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={URL}"
+
+
+def test_upload_without_csrf_token_is_forbidden(admin_user, edition):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    before = database_snapshot()
+
+    response = client.post(URL, {"file": upload("program.csv", CSV), "conference": "2026"})
+
+    assert response.status_code == 403
+    assert database_snapshot() == before
