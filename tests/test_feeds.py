@@ -364,8 +364,8 @@ def test_schedule_xml_is_valid_and_lists_scheduled_talks(client, program, check_
     assert [
         (day.get("index"), room.get("name"), event.findtext("title"))
         for day in document.iter("day")
-        for room in day.iter("room")
-        for event in room.iter("event")
+        for room in day.findall("room")
+        for event in room.findall("event")
     ] == [
         ("1", "Grand Ballroom 1", "LMCache: KV caches, shared; at scale"),
         ("1", "Grand Ballroom 2", "Serving models cheaply"),
@@ -437,8 +437,8 @@ def test_schedule_json_is_valid_and_matches_the_xml(client, program, check_json,
     assert [(index, room, item["guid"]) for index, room, item in frab_events(document)] == [
         (int(day.get("index")), room.get("name"), event.get("guid"))
         for day in xml.iter("day")
-        for room in day.iter("room")
-        for event in room.iter("event")
+        for room in day.findall("room")
+        for event in room.findall("event")
     ]
     assert document["schedule"]["version"] == xml.findtext("version")
 
@@ -527,6 +527,31 @@ def test_talk_after_midnight_belongs_to_the_evening_before(client, edition, chec
     assert day.get("date") == "2026-05-18"
     assert day.findtext(".//event/date") == "2026-05-19T00:30:00-07:00"
     assert day.findtext(".//event/start") == "00:30"
+
+
+def test_rooms_sharing_a_name_keep_all_their_talks(client, edition, check_xml, check_json):
+    first, second = (
+        TalkFactory(conference=edition, room=room, start=local("2026-05-18", 9))
+        for room in (
+            RoomFactory(conference=edition, name="Hall"),
+            RoomFactory(conference=edition, name="Hall", slug="hall-b"),
+        )
+    )
+
+    xml = check_xml(client.get(schedule_xml(edition)).content)
+    document = check_json(client.get(schedule_json(edition)).content)
+
+    first_day = xml.find("day")
+    assert [
+        (room.get("name"), [int(event.get("id")) for event in room.findall("event")])
+        for room in first_day.findall("room")
+    ] == [("Hall", [first.pk]), ("Hall", [second.pk])]
+    assert [
+        item["id"] for item in document["schedule"]["conference"]["days"][0]["rooms"]["Hall"]
+    ] == [
+        first.pk,
+        second.pk,
+    ]
 
 
 def test_empty_edition_has_valid_frab_files(client, edition, check_xml, check_json):
@@ -649,7 +674,12 @@ def test_feed_refuses_writes(client, program, name):
         "/hidden/schedule.json",
     ],
 )
-def test_feed_of_unknown_or_hidden_edition_or_talk_is_404(client, program, url):
+def test_feed_of_unknown_or_hidden_edition_or_talk_is_404(client, program, url, settings):
+    # The 404 page links its stylesheet; the manifest storage would need collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     ConferenceFactory(slug="hidden", is_published=False)
 
     response = client.get(url)
