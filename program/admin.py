@@ -1,0 +1,415 @@
+"""Django admin for organisers: editions, rooms, speakers, talk types and the talks.
+
+Times are typed and shown in the conference's own timezone (see README "Admin"); clashes
+are reported as warnings after a save, never refused.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from program.clashes import find_clashes
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.times import day_heading, time_range
+
+admin.site.site_header = "Conference program"
+admin.site.site_title = "Conference program admin"
+admin.site.index_title = "Editions, rooms, speakers and talks"
+
+# The query parameter of the talk list's edition filter (RelatedFieldListFilter on conference).
+EDITION_PARAM = "conference__id__exact"
+
+
+def _chosen_edition_id(request):
+    """The edition the talk list is filtered on, or None."""
+    value = request.GET.get(EDITION_PARAM, "")
+    return int(value) if value.isdigit() else None
+
+
+def _when(talk):
+    """'Monday, May 18, 9:00–9:25 AM PDT' in the talk's conference timezone."""
+    return f"{day_heading(talk.local_start)}, {time_range(talk.local_start, talk.local_end)}"
+
+
+class ReadOnlyInline:
+    """An inline that only lists related rows: nothing is added, changed or deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ConferenceForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The edition must not end before it starts.")
+        return cleaned_data
+
+    def _get_validation_exclusions(self):
+        # conference_single_current allows one current edition; ConferenceAdmin.save_model
+        # unmarks the previous one in the same transaction, so marking another is not an error.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("is_current")
+        return exclusions
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    fields = ["name", "slug", "position", "capacity"]
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    form = ConferenceForm
+    list_display = [
+        "name",
+        "slug",
+        "start_date",
+        "end_date",
+        "timezone",
+        "is_published",
+        "is_current",
+    ]
+    list_filter = ["is_published", "is_current"]
+    search_fields = ["name", "slug", "city", "venue"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = [
+        "name",
+        "slug",
+        ("start_date", "end_date"),
+        "timezone",
+        "venue",
+        "city",
+        "is_published",
+        "is_current",
+    ]
+    inlines = [RoomInline]
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_current:
+            # The database allows one current edition: unmark the others first. The admin
+            # saves inside one transaction, so a failure leaves the previous one current.
+            Conference.objects.filter(is_current=True).exclude(pk=obj.pk).update(is_current=False)
+        super().save_model(request, obj, form, change)
+
+
+class RoomTalkInline(ReadOnlyInline, admin.TabularInline):
+    model = Talk
+    fk_name = "room"
+    verbose_name_plural = "talks in this room"
+    fields = ["title", "when", "type", "status"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("conference", "type")
+
+    @admin.display(description="when")
+    def when(self, talk):
+        return _when(talk)
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "conference", "position", "capacity"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["name", "slug"]
+    ordering = ["-conference__start_date", "position", "name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["conference", "name", "slug", "position", "capacity"]
+    inlines = [RoomTalkInline]
+
+
+class SpeakerTalkInline(ReadOnlyInline, admin.TabularInline):
+    model = TalkSpeaker
+    fk_name = "speaker"
+    verbose_name_plural = "talks of this speaker"
+    fields = ["talk_link", "edition", "when", "room"]
+    readonly_fields = fields
+    ordering = ["-talk__start"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("talk__conference", "talk__room")
+
+    @admin.display(description="talk")
+    def talk_link(self, link):
+        url = reverse("admin:program_talk_change", args=[link.talk_id])
+        return format_html('<a href="{}">{}</a>', url, link.talk.title)
+
+    @admin.display(description="edition")
+    def edition(self, link):
+        return link.talk.conference
+
+    @admin.display(description="when")
+    def when(self, link):
+        return _when(link.talk)
+
+    @admin.display(description="room")
+    def room(self, link):
+        return link.talk.room
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation", "slug"]
+    search_fields = ["name", "affiliation", "bio"]
+    search_help_text = "Words in the name, affiliation or bio."
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "affiliation", "bio"]
+    inlines = [SpeakerTalkInline]
+
+
+@admin.register(TalkType)
+class TalkTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug"]
+
+
+class DayListFilter(admin.SimpleListFilter):
+    """The days of the edition filtered on (of every edition otherwise), in conference time.
+
+    A day is a window of aware datetimes per edition (Conference.day_bounds), so the database
+    compares plain timestamps: no timezone functions, the same on SQLite and PostgreSQL.
+    """
+
+    title = "day"
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        editions = Conference.objects.order_by("start_date")
+        if (edition_id := _chosen_edition_id(request)) is not None:
+            editions = editions.filter(pk=edition_id)
+        days = sorted(
+            {
+                edition.start_date + dt.timedelta(days=offset)
+                for edition in editions
+                for offset in range((edition.end_date - edition.start_date).days + 1)
+            }
+        )
+        with_year = len({day.year for day in days}) > 1
+        return [
+            (day.isoformat(), f"{day_heading(day)}, {day.year}" if with_year else day_heading(day))
+            for day in days
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            day = dt.date.fromisoformat(self.value())
+        except ValueError as error:
+            raise IncorrectLookupParameters(error) from error
+        window = Q()
+        for edition in Conference.objects.only("pk", "timezone"):
+            start, end = edition.day_bounds(day)
+            window |= Q(conference=edition, start__gte=start, start__lt=end)
+        return queryset.filter(window) if window else queryset.none()
+
+
+class RoomListFilter(admin.RelatedFieldListFilter):
+    """The rooms of the edition filtered on; otherwise every room, named with its edition."""
+
+    def field_choices(self, field, request, model_admin):
+        rooms = Room.objects.select_related("conference").order_by(
+            "-conference__start_date", "position", "name"
+        )
+        if (edition_id := _chosen_edition_id(request)) is not None:
+            return [(room.pk, room.name) for room in rooms.filter(conference_id=edition_id)]
+        return [(room.pk, f"{room.name} ({room.conference})") for room in rooms]
+
+
+class SpeakerLinkFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("speaker") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError("A talk needs at least one speaker.")
+
+
+class TalkSpeakerInline(admin.TabularInline):
+    model = TalkSpeaker
+    formset = SpeakerLinkFormSet
+    fields = ["speaker", "position"]
+    autocomplete_fields = ["speaker"]
+    ordering = ["position", "pk"]
+    min_num = 1
+    extra = 0
+    verbose_name = "speaker"
+    verbose_name_plural = "speakers (listed in the order of their position)"
+
+
+@admin.register(Talk)
+class TalkAdmin(admin.ModelAdmin):
+    list_display = ["title", "day", "time", "room", "type", "speaker_names", "status"]
+    list_filter = [
+        "conference",
+        "type",
+        DayListFilter,
+        ("room", RoomListFilter),
+        "status",
+    ]
+    list_select_related = ["conference", "room", "type"]
+    search_fields = ["title", "abstract", "speakers__name"]
+    search_help_text = "Words in the title, the abstract or a speaker's name."
+    date_hierarchy = "start"
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["conference", "title", "slug", "type", "status"]}),
+        ("When and where", {"fields": ["start", "end", "room"]}),
+        (None, {"fields": ["abstract"]}),
+        ("Record", {"fields": ["sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = ["sequence", "created_at", "updated_at"]
+    inlines = [TalkSpeakerInline]
+    actions = ["publish", "unpublish", "cancel"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_program()
+
+    @admin.display(description="day", ordering="start")
+    def day(self, talk):
+        return day_heading(talk.local_start)
+
+    @admin.display(description="time", ordering="start")
+    def time(self, talk):
+        return time_range(talk.local_start, talk.local_end)
+
+    @admin.display(description="speakers")
+    def speaker_names(self, talk):
+        return ", ".join(speaker.name for speaker in talk.ordered_speakers)
+
+    # Times in conference time -------------------------------------------------------------
+
+    def _form_edition(self, request, object_id):
+        """The edition whose timezone the form's times are in: the one chosen in the form,
+        else the talk's, else the current edition."""
+        chosen = request.POST.get("conference") or request.GET.get("conference")
+        if chosen and chosen.isdigit():
+            edition = Conference.objects.filter(pk=chosen).first()
+            if edition is not None:
+                return edition
+        if object_id is not None and unquote(object_id).isdigit():
+            edition = Conference.objects.filter(talks__pk=unquote(object_id)).first()
+            if edition is not None:
+                return edition
+        return Conference.objects.current()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django admin reads and shows datetimes in the active timezone: make it the edition's,
+        # and render inside it too (a TemplateResponse renders lazily).
+        edition = self._form_edition(request, object_id)
+        zone = edition.tzinfo if edition is not None else timezone.get_default_timezone()
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        # The date hierarchy groups talks by day in the active timezone: the edition filtered on,
+        # else the current edition.
+        edition_id = _chosen_edition_id(request)
+        if edition_id is not None:
+            edition = Conference.objects.filter(pk=edition_id).first()
+        else:
+            edition = Conference.objects.current()
+        zone = edition.tzinfo if edition is not None else timezone.get_default_timezone()
+        with timezone.override(zone):
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "conference" not in initial and (current := Conference.objects.current()):
+            initial["conference"] = current.pk
+        return initial
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        form.base_fields[
+            "start"
+        ].help_text = f"Conference time ({zone}): the timezone of the edition chosen above."
+        form.base_fields["end"].help_text = f"Conference time ({zone}); after the start."
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = Room.objects.select_related("conference")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "room":
+            # Editions often reuse room names: say which edition each room belongs to.
+            field.label_from_instance = lambda room: f"{room.name} ({room.conference})"
+        return field
+
+    # Saving -----------------------------------------------------------------------------
+
+    def save_related(self, request, form, formsets, change):
+        """After the talk and its speakers are saved: number the speakers, warn of clashes."""
+        super().save_related(request, form, formsets, change)
+        talk = form.instance
+        _number_speakers(talk)
+        for clash in find_clashes(talk.conference, talk=talk):
+            self.message_user(request, clash.message(), messages.WARNING)
+
+    # Bulk actions -----------------------------------------------------------------------
+
+    @admin.action(description="Publish selected talks", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Talk.Status.PUBLISHED, "published")
+
+    @admin.action(description="Unpublish selected talks (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Talk.Status.DRAFT, "moved back to draft")
+
+    @admin.action(description="Cancel selected talks", permissions=["change"])
+    def cancel(self, request, queryset):
+        self._set_status(request, queryset, Talk.Status.CANCELLED, "cancelled")
+
+    def _set_status(self, request, queryset, status, done):
+        # Talks already in that status keep their sequence: calendars need no update for them.
+        changed = queryset.exclude(status=status).set_status(status)
+        message = ngettext("%(count)d talk %(done)s.", "%(count)d talks %(done)s.", changed)
+        self.message_user(request, message % {"count": changed, "done": done}, messages.SUCCESS)
+
+
+def _number_speakers(talk):
+    """Positions 0, 1, 2... in the order shown; equal positions keep the order rows were added."""
+    links = list(talk.speaker_links.order_by("position", "pk"))
+    renumbered = []
+    for position, link in enumerate(links):
+        if link.position != position:
+            link.position = position
+            renumbered.append(link)
+    TalkSpeaker.objects.bulk_update(renumbered, ["position"])

@@ -1,0 +1,1006 @@
+"""The organisers' admin: every ModelAdmin's pages, the talk list at scale, conference time,
+clash warnings, bulk actions and forms that keep the organiser's input."""
+
+import datetime as dt
+
+import lxml.html
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import WARNING
+from django.db import IntegrityError
+from django.urls import reverse
+
+from program.models import Conference, Talk, TalkSpeaker
+from tests.factories import (
+    ConferenceFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TalkTypeFactory,
+    local,
+)
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The manifest storage needs collectstatic; admin pages only need the file names here.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def organiser_client(client, django_user_model):
+    """A client logged in as a staff superuser (no password: hashing one is slow)."""
+    organiser = django_user_model.objects.create_superuser("organiser", "org@example.org", None)
+    client.force_login(organiser)
+    return client
+
+
+@pytest.fixture
+def edition():
+    return ConferenceFactory(slug="2026", name="MLSys 2026", is_current=True)
+
+
+@pytest.fixture
+def ballroom(edition):
+    return RoomFactory(conference=edition, name="Grand Ballroom 1", slug="grand-ballroom-1")
+
+
+def admin_url(model, view="changelist", *args):
+    return reverse(f"admin:program_{model}_{view}", args=args)
+
+
+def titles(response):
+    """The talk titles (or object names) the changelist shows, in order."""
+    return [str(row) for row in response.context["cl"].result_list]
+
+
+def inline_rows(response, group_id):
+    """The cells of each saved row of an inline, as text."""
+    page = lxml.html.fromstring(response.content.decode())
+    rows = page.xpath(f"//div[@id='{group_id}']//tr[contains(@class, 'has_original')]")
+    return [
+        [cell.text_content().strip() for cell in row.xpath("td[starts-with(@class, 'field-')]")]
+        for row in rows
+    ]
+
+
+def prepopulated(response):
+    """The form's prepopulated fields: {field: [fields it is filled from]}."""
+    return {
+        entry["field"].name: [dependency.name for dependency in entry["dependencies"]]
+        for entry in response.context["adminform"].prepopulated_fields
+    }
+
+
+def messages_of(response):
+    return [(message.level, message.message) for message in response.context["messages"]]
+
+
+def form_data(response, form_id, changes=None):
+    """What a browser submits from the page's form, with some fields changed (None removes)."""
+    form = lxml.html.fromstring(response.content.decode()).get_element_by_id(form_id)
+    data = {}
+    for name, value in form.form_values():
+        data.setdefault(name, []).append(value)
+    for name, value in (changes or {}).items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+# Access -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/program/talk/",
+        "/admin/program/talk/add/",
+        "/admin/program/conference/",
+        "/admin/program/room/",
+        "/admin/program/speaker/",
+        "/admin/program/talktype/",
+    ],
+)
+def test_anonymous_user_is_sent_to_the_login_page(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={path}"
+
+
+# Conference ---------------------------------------------------------------------------------
+
+
+def test_conference_changelist_shows_dates_timezone_published_and_current(
+    organiser_client, edition
+):
+    ConferenceFactory(
+        slug="2025",
+        name="MLSys 2025",
+        start_date=dt.date(2025, 5, 12),
+        end_date=dt.date(2025, 5, 15),
+        timezone="America/New_York",
+        is_published=False,
+    )
+
+    response = organiser_client.get(admin_url("conference"))
+
+    assert titles(response) == ["MLSys 2026", "MLSys 2025"]
+    content = response.content.decode()
+    assert '<td class="field-start_date nowrap">May 18, 2026</td>' in content
+    assert '<td class="field-end_date nowrap">May 22, 2026</td>' in content
+    assert '<td class="field-timezone">America/New_York</td>' in content
+    assert (
+        '<td class="field-is_current"><img src="/static/admin/img/icon-yes.svg" alt="True"></td>'
+        in content
+    )
+    assert (
+        '<td class="field-is_published"><img src="/static/admin/img/icon-no.svg" alt="False">'
+        in content
+    )
+
+
+def test_conference_add_page_prepopulates_the_slug_and_offers_rooms(organiser_client):
+    response = organiser_client.get(admin_url("conference", "add"))
+
+    content = response.content.decode()
+    assert "<h1>Add conference</h1>" in content
+    assert prepopulated(response) == {"slug": ["name"]}
+    assert 'name="rooms-TOTAL_FORMS" value="0"' in content
+    assert "IANA timezone of the venue, e.g. America/Los_Angeles." in content
+
+
+def test_conference_change_page_lists_its_rooms_and_links_to_the_site(
+    organiser_client, edition, ballroom
+):
+    response = organiser_client.get(admin_url("conference", "change", edition.pk))
+
+    content = response.content.decode()
+    assert 'name="rooms-0-name" value="Grand Ballroom 1"' in content
+    content_type = ContentType.objects.get_for_model(Conference)
+    assert f'href="/admin/r/{content_type.pk}/{edition.pk}/" class="viewsitelink"' in content
+    site = organiser_client.get(f"/admin/r/{content_type.pk}/{edition.pk}/")
+    assert site["Location"] == "http://testserver/2026/program/"
+
+
+def test_marking_an_edition_current_unmarks_the_previous_one(organiser_client, edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    page = organiser_client.get(admin_url("conference", "change", older.pk))
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "conference_form", {"is_current": "on"})
+    )
+
+    assert response.status_code == 302
+    assert list(Conference.objects.filter(is_current=True).values_list("slug", flat=True)) == [
+        "2025"
+    ]
+
+
+def test_adding_a_current_edition_unmarks_the_previous_one(organiser_client, edition):
+    page = organiser_client.get(admin_url("conference", "add"))
+    changes = {
+        "name": "MLSys 2027",
+        "slug": "2027",
+        "start_date": "2027-05-17",
+        "end_date": "2027-05-21",
+        "timezone": "America/Los_Angeles",
+        "is_current": "on",
+    }
+
+    response = organiser_client.post(
+        admin_url("conference", "add"), form_data(page, "conference_form", changes)
+    )
+
+    assert response.status_code == 302
+    assert list(Conference.objects.filter(is_current=True).values_list("slug", flat=True)) == [
+        "2027"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        (
+            {"end_date": "2026-05-17"},
+            "end_date",
+            "The edition must not end before it starts.",
+        ),
+        (
+            {"timezone": "Pacific Time"},
+            "timezone",
+            "“Pacific Time” is not an IANA timezone name such as America/Los_Angeles.",
+        ),
+    ],
+)
+def test_conference_form_with_a_wrong_value_names_the_field_and_keeps_the_input(
+    organiser_client, edition, changes, field, error
+):
+    page = organiser_client.get(admin_url("conference", "change", edition.pk))
+    typed = {"name": "MLSys 2026 (Bellevue)", **changes}
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "conference_form", typed)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: [error]}
+    assert 'name="name" value="MLSys 2026 (Bellevue)"' in response.content.decode()
+    edition.refresh_from_db()
+    assert (edition.name, edition.timezone, edition.end_date) == (
+        "MLSys 2026",
+        "America/Los_Angeles",
+        dt.date(2026, 5, 22),
+    )
+
+
+# Room ---------------------------------------------------------------------------------------
+
+
+def test_room_changelist_lists_rooms_by_edition_then_position(organiser_client, edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    RoomFactory(conference=older, name="Old Hall", position=0)
+    RoomFactory(conference=edition, name="Ballroom B", position=2)
+    RoomFactory(conference=edition, name="Ballroom A", position=1)
+
+    response = organiser_client.get(admin_url("room"))
+
+    assert titles(response) == ["Ballroom A", "Ballroom B", "Old Hall"]
+    assert '<td class="field-conference nowrap">MLSys 2025</td>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"is_current__exact": "1"}, ["MLSys 2026"]),
+        ({"is_published__exact": "0"}, ["MLSys 2025"]),
+        ({"q": "bellevue"}, ["MLSys 2026"]),
+    ],
+)
+def test_conference_changelist_filters_and_search(organiser_client, edition, query, expected):
+    ConferenceFactory(
+        slug="2025",
+        name="MLSys 2025",
+        start_date=dt.date(2025, 5, 12),
+        venue="Santa Clara Convention Center",
+        city="Santa Clara",
+        is_published=False,
+    )
+
+    response = organiser_client.get(admin_url("conference"), query)
+
+    assert titles(response) == expected
+
+
+def test_room_changelist_search_by_name(organiser_client, edition):
+    RoomFactory(conference=edition, name="Ballroom A")
+    RoomFactory(conference=edition, name="Hall B")
+
+    response = organiser_client.get(admin_url("room"), {"q": "ballroom"})
+
+    assert titles(response) == ["Ballroom A"]
+
+
+def test_room_changelist_filters_by_edition(organiser_client, edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    RoomFactory(conference=older, name="Old Hall")
+    RoomFactory(conference=edition, name="Ballroom A")
+
+    response = organiser_client.get(admin_url("room"), {"conference__id__exact": older.pk})
+
+    assert titles(response) == ["Old Hall"]
+
+
+def test_room_add_page_prepopulates_the_slug(organiser_client, edition):
+    response = organiser_client.get(admin_url("room", "add"))
+
+    content = response.content.decode()
+    assert "<h1>Add room</h1>" in content
+    assert prepopulated(response) == {"slug": ["name"]}
+
+
+def test_room_change_page_lists_its_talks(organiser_client, edition, ballroom):
+    talk = TalkFactory(
+        conference=edition,
+        room=ballroom,
+        title="Systems for Agents",
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 9, 25),
+    )
+    TalkFactory(conference=edition, title="Elsewhere")
+
+    response = organiser_client.get(admin_url("room", "change", ballroom.pk))
+
+    content = response.content.decode()
+    assert "Talks in this room" in content
+    assert inline_rows(response, "talks-group") == [
+        ["Systems for Agents", "Monday, May 18, 9:00–9:25 AM PDT", "Invited Talk", "Published"]
+    ]
+    assert f'<a href="/admin/program/talk/{talk.pk}/change/" class="inlineviewlink">' in content
+
+
+# Speaker ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("lovelace", ["Ada Lovelace"]),
+        ("Cambridge", ["Alan Turing"]),
+        ("compilers", ["Grace Hopper"]),
+        ("", ["Ada Lovelace", "Alan Turing", "Grace Hopper"]),
+    ],
+)
+def test_speaker_search_covers_name_affiliation_and_bio(organiser_client, term, expected):
+    SpeakerFactory(name="Ada Lovelace", affiliation="Analytical Engines", bio="Notes.")
+    SpeakerFactory(name="Alan Turing", affiliation="University of Cambridge", bio="Machines.")
+    SpeakerFactory(name="Grace Hopper", affiliation="US Navy", bio="She wrote compilers.")
+
+    response = organiser_client.get(admin_url("speaker"), {"q": term})
+
+    assert titles(response) == expected
+
+
+def test_speaker_add_page_prepopulates_the_slug(organiser_client):
+    response = organiser_client.get(admin_url("speaker", "add"))
+
+    content = response.content.decode()
+    assert "<h1>Add speaker</h1>" in content
+    assert prepopulated(response) == {"slug": ["name"]}
+
+
+def test_speaker_change_page_lists_talks_with_their_edition(organiser_client, edition, ballroom):
+    speaker = SpeakerFactory(name="Yuhan Liu", affiliation="University of Chicago")
+    talk = TalkFactory(
+        conference=edition,
+        room=ballroom,
+        title="KV Caches",
+        start=local("2026-05-19", 14),
+        end=local("2026-05-19", 14, 45),
+        speakers=[speaker],
+    )
+
+    response = organiser_client.get(admin_url("speaker", "change", speaker.pk))
+
+    content = response.content.decode()
+    assert 'name="affiliation" value="University of Chicago"' in content
+    assert "Talks of this speaker" in content
+    assert f'<a href="/admin/program/talk/{talk.pk}/change/">KV Caches</a>' in content
+    assert inline_rows(response, "talk_links-group") == [
+        ["KV Caches", "MLSys 2026", "Tuesday, May 19, 2:00–2:45 PM PDT", "Grand Ballroom 1"]
+    ]
+
+
+def test_speaker_autocomplete_for_the_talk_inline_finds_by_name(organiser_client):
+    ada = SpeakerFactory(name="Ada Lovelace")
+    SpeakerFactory(name="Alan Turing")
+
+    response = organiser_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "program",
+            "model_name": "talkspeaker",
+            "field_name": "speaker",
+            "term": "love",
+        },
+    )
+
+    assert response.json()["results"] == [{"id": str(ada.pk), "text": "Ada Lovelace"}]
+
+
+# Talk type ----------------------------------------------------------------------------------
+
+
+def test_talk_type_changelist_add_and_change_pages(organiser_client):
+    keynote = TalkTypeFactory(slug="keynote", name="Keynote")
+
+    listing = organiser_client.get(admin_url("talktype"), {"q": "keyn"})
+    adding = organiser_client.get(admin_url("talktype", "add"))
+    changing = organiser_client.get(admin_url("talktype", "change", keynote.pk))
+
+    assert titles(listing) == ["Keynote"]
+    assert '<td class="field-slug">keynote</td>' in listing.content.decode()
+    assert prepopulated(adding) == {"slug": ["name"]}
+    assert 'name="name" value="Keynote"' in changing.content.decode()
+
+
+# Talk list ----------------------------------------------------------------------------------
+
+
+def test_talk_changelist_shows_day_time_room_type_speakers_and_status(
+    organiser_client, edition, ballroom
+):
+    TalkFactory(
+        conference=edition,
+        room=ballroom,
+        title="Systems for Agents",
+        type=TalkTypeFactory(slug="keynote", name="Keynote"),
+        start=local("2026-05-18", 11, 30),
+        end=local("2026-05-18", 12, 30),
+        speakers=[SpeakerFactory(name="Zoe Zhang"), SpeakerFactory(name="Ada Lovelace")],
+        status=Talk.Status.CANCELLED,
+    )
+
+    response = organiser_client.get(admin_url("talk"))
+
+    content = response.content.decode()
+    row = content[content.index('<th class="field-title">') :]
+    row = row[: row.index("</tr>")]
+    assert row == (
+        '<th class="field-title">'
+        f'<a href="/admin/program/talk/{Talk.objects.get().pk}/change/">Systems for Agents</a></th>'
+        '<td class="field-day">Monday, May 18</td>'
+        '<td class="field-time">11:30 AM–12:30 PM PDT</td>'
+        '<td class="field-room nowrap">Grand Ballroom 1</td>'
+        '<td class="field-type nowrap">Keynote</td>'
+        '<td class="field-speaker_names">Zoe Zhang, Ada Lovelace</td>'
+        '<td class="field-status">Cancelled</td>'
+    )
+
+
+@pytest.fixture
+def three_talks(edition, ballroom):
+    """Three talks of the current edition and one of an older one."""
+    hall = RoomFactory(conference=edition, name="Hall B", slug="hall-b")
+    keynote = TalkTypeFactory(slug="keynote", name="Keynote")
+    ada = SpeakerFactory(name="Ada Lovelace")
+    TalkFactory(
+        conference=edition,
+        room=ballroom,
+        title="Compilers for tensors",
+        abstract="Fusion of kernels.",
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 9, 25),
+        speakers=[ada, SpeakerFactory(name="Bob Lovelace")],
+    )
+    TalkFactory(
+        conference=edition,
+        room=hall,
+        title="Serving at scale",
+        abstract="Batching requests for tensors.",
+        type=keynote,
+        # 23:30 in Bellevue is already Tuesday in UTC: still a Monday talk.
+        start=local("2026-05-18", 23, 30),
+        end=local("2026-05-18", 23, 55),
+        speakers=[SpeakerFactory(name="Grace Hopper")],
+        status=Talk.Status.DRAFT,
+    )
+    TalkFactory(
+        conference=edition,
+        room=ballroom,
+        title="Sparse attention",
+        abstract="Long contexts.",
+        start=local("2026-05-19", 0, 30),
+        end=local("2026-05-19", 1),
+        speakers=[SpeakerFactory(name="Alan Turing")],
+        status=Talk.Status.CANCELLED,
+    )
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    TalkFactory(
+        conference=older,
+        room=RoomFactory(conference=older, name="Old Hall"),
+        title="Last year's keynote",
+        type=keynote,
+        start=local("2025-05-12", 9),
+        end=local("2025-05-12", 10),
+        speakers=[ada],
+    )
+    return {"hall": hall, "keynote": keynote, "older": older}
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("sparse", ["Sparse attention"]),  # title
+        ("tensors", ["Compilers for tensors", "Serving at scale"]),  # title and abstract
+        ("lovelace", ["Last year's keynote", "Compilers for tensors"]),  # two speakers: one row
+        ("grace batching", ["Serving at scale"]),  # every word, in any field
+        ("nobody", []),
+    ],
+)
+def test_talk_search_covers_title_abstract_and_speaker_names(
+    organiser_client, three_talks, term, expected
+):
+    response = organiser_client.get(admin_url("talk"), {"q": term})
+
+    assert titles(response) == expected
+
+
+def test_talk_filters_by_edition(organiser_client, edition, three_talks):
+    response = organiser_client.get(
+        admin_url("talk"), {"conference__id__exact": three_talks["older"].pk}
+    )
+
+    assert titles(response) == ["Last year's keynote"]
+
+
+def test_talk_filters_by_type(organiser_client, three_talks):
+    response = organiser_client.get(
+        admin_url("talk"), {"type__id__exact": three_talks["keynote"].pk}
+    )
+
+    assert titles(response) == ["Last year's keynote", "Serving at scale"]
+
+
+def test_talk_filters_by_room(organiser_client, three_talks):
+    response = organiser_client.get(admin_url("talk"), {"room__id__exact": three_talks["hall"].pk})
+
+    assert titles(response) == ["Serving at scale"]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("draft", ["Serving at scale"]),
+        ("published", ["Last year's keynote", "Compilers for tensors"]),
+        ("cancelled", ["Sparse attention"]),
+    ],
+)
+def test_talk_filters_by_status(organiser_client, three_talks, status, expected):
+    response = organiser_client.get(admin_url("talk"), {"status__exact": status})
+
+    assert titles(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2026-05-18", ["Compilers for tensors", "Serving at scale"]),
+        ("2026-05-19", ["Sparse attention"]),
+        ("2026-05-20", []),
+        ("2025-05-12", ["Last year's keynote"]),
+    ],
+)
+def test_talk_day_filter_uses_the_conference_timezone(organiser_client, three_talks, day, expected):
+    response = organiser_client.get(admin_url("talk"), {"day": day})
+
+    assert titles(response) == expected
+
+
+def test_talk_day_filter_offers_the_days_of_the_chosen_edition(
+    organiser_client, edition, three_talks
+):
+    response = organiser_client.get(admin_url("talk"), {"conference__id__exact": edition.pk})
+
+    day_filter = next(spec for spec in response.context["cl"].filter_specs if spec.title == "day")
+    assert day_filter.lookup_choices == [
+        ("2026-05-18", "Monday, May 18"),
+        ("2026-05-19", "Tuesday, May 19"),
+        ("2026-05-20", "Wednesday, May 20"),
+        ("2026-05-21", "Thursday, May 21"),
+        ("2026-05-22", "Friday, May 22"),
+    ]
+
+
+def test_talk_day_filter_names_the_year_when_editions_span_years(organiser_client, three_talks):
+    response = organiser_client.get(admin_url("talk"))
+
+    day_filter = next(spec for spec in response.context["cl"].filter_specs if spec.title == "day")
+    assert day_filter.lookup_choices[0] == ("2025-05-12", "Monday, May 12, 2025")
+    assert day_filter.lookup_choices[-1] == ("2026-05-22", "Friday, May 22, 2026")
+
+
+def test_talk_day_filter_with_a_malformed_day_reports_an_error(organiser_client, three_talks):
+    response = organiser_client.get(admin_url("talk"), {"day": "18 May"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/program/talk/?e=1"
+
+
+def test_talk_room_filter_names_rooms_of_the_chosen_edition_only(
+    organiser_client, edition, three_talks
+):
+    RoomFactory(conference=three_talks["older"], name="Grand Ballroom 1")
+
+    everything = organiser_client.get(admin_url("talk"))
+    chosen = organiser_client.get(admin_url("talk"), {"conference__id__exact": edition.pk})
+
+    def room_choices(response):
+        spec = next(s for s in response.context["cl"].filter_specs if s.title == "room")
+        return [label for _pk, label in spec.lookup_choices]
+
+    assert room_choices(everything) == [
+        "Grand Ballroom 1 (MLSys 2026)",
+        "Hall B (MLSys 2026)",
+        "Grand Ballroom 1 (MLSys 2025)",
+        "Old Hall (MLSys 2025)",
+    ]
+    assert room_choices(chosen) == ["Grand Ballroom 1", "Hall B"]
+
+
+def test_talk_date_hierarchy_groups_days_in_conference_time(organiser_client, edition, three_talks):
+    response = organiser_client.get(
+        admin_url("talk"),
+        {"conference__id__exact": edition.pk, "start__year": 2026, "start__month": 5},
+    )
+
+    content = response.content.decode()
+    assert titles(response) == ["Compilers for tensors", "Serving at scale", "Sparse attention"]
+    assert "May 18</a>" in content
+    assert "May 19</a>" in content
+    day = organiser_client.get(
+        admin_url("talk"),
+        {
+            "conference__id__exact": edition.pk,
+            "start__year": 2026,
+            "start__month": 5,
+            "start__day": 18,
+        },
+    )
+    assert titles(day) == ["Compilers for tensors", "Serving at scale"]
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_talk_changelist_query_count_is_constant(
+    organiser_client, edition, ballroom, item_count, django_assert_num_queries
+):
+    for number in range(item_count):
+        TalkFactory(
+            conference=edition,
+            room=RoomFactory(conference=edition, name=f"Room {number}"),
+            speakers=[SpeakerFactory(), SpeakerFactory()],
+        )
+
+    with django_assert_num_queries(13):
+        response = organiser_client.get(admin_url("talk"))
+
+    assert len(titles(response)) == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+@pytest.mark.parametrize(
+    ("model", "make", "queries"),
+    [
+        ("conference", lambda n: ConferenceFactory(slug=f"19{n:02d}"), 5),
+        ("room", lambda n: RoomFactory(name=f"Room {n}"), 6),
+        ("speaker", lambda n: SpeakerFactory(name=f"Speaker {n}"), 5),
+        ("talktype", lambda n: TalkTypeFactory(slug=f"kind-{n}"), 5),
+    ],
+)
+def test_changelist_query_count_is_constant(
+    organiser_client, model, make, queries, item_count, django_assert_num_queries
+):
+    for number in range(item_count):
+        make(number)
+
+    with django_assert_num_queries(queries):
+        response = organiser_client.get(admin_url(model))
+
+    assert response.status_code == 200
+
+
+# Talk form ----------------------------------------------------------------------------------
+
+
+def test_talk_add_page_preselects_the_current_edition_and_says_its_timezone(
+    organiser_client, edition
+):
+    response = organiser_client.get(admin_url("talk", "add"))
+
+    content = response.content.decode()
+    assert f'<option value="{edition.pk}" selected>MLSys 2026</option>' in content
+    assert (
+        "Conference time (America/Los_Angeles): the timezone of the edition chosen above."
+        in content
+    )
+    assert prepopulated(response) == {"slug": ["title"]}
+    assert 'name="speaker_links-TOTAL_FORMS" value="1"' in content
+
+
+def test_talk_change_page_shows_conference_time_speakers_in_order_and_view_on_site(
+    organiser_client, edition, ballroom
+):
+    talk = TalkFactory(
+        conference=edition,
+        room=ballroom,
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 9, 25),
+        speakers=[SpeakerFactory(name="Zoe Zhang"), SpeakerFactory(name="Ada Lovelace")],
+    )
+
+    response = organiser_client.get(admin_url("talk", "change", talk.pk))
+
+    content = response.content.decode()
+    assert 'name="start_0" value="2026-05-18"' in content
+    assert 'name="start_1" value="09:00:00"' in content
+    assert 'name="end_1" value="09:25:00"' in content
+    assert content.index(">Zoe Zhang</option>") < content.index(">Ada Lovelace</option>")
+    assert f'<option value="{ballroom.pk}" selected>Grand Ballroom 1 (MLSys 2026)' in content
+    content_type = ContentType.objects.get_for_model(Talk)
+    assert f'href="/admin/r/{content_type.pk}/{talk.pk}/" class="viewsitelink"' in content
+
+
+def new_talk_data(page, edition, room, speakers, **changes):
+    """The add form filled in as an organiser would, times in conference time."""
+    data = {
+        "conference": str(edition.pk),
+        "title": "Systems for Agents",
+        "slug": "systems-for-agents",
+        "type": str(TalkTypeFactory(slug="keynote", name="Keynote").pk),
+        "status": "published",
+        "start_0": "2026-05-18",
+        "start_1": "9:00",
+        "end_0": "2026-05-18",
+        "end_1": "9:25",
+        "room": str(room.pk),
+        "abstract": "Agents need systems.",
+        "speaker_links-TOTAL_FORMS": str(len(speakers)),
+    }
+    for index, speaker in enumerate(speakers):
+        data[f"speaker_links-{index}-speaker"] = str(speaker.pk)
+        data[f"speaker_links-{index}-position"] = str(index)
+    data.update(changes)
+    return form_data(page, "talk_form", data)
+
+
+def test_talk_times_typed_in_conference_time_are_stored_in_utc_and_shown_back(
+    organiser_client, edition, ballroom
+):
+    page = organiser_client.get(admin_url("talk", "add"))
+
+    response = organiser_client.post(
+        admin_url("talk", "add"), new_talk_data(page, edition, ballroom, [SpeakerFactory()])
+    )
+
+    assert response.status_code == 302
+    talk = Talk.objects.get()
+    assert (talk.start, talk.end) == (
+        dt.datetime(2026, 5, 18, 16, 0, tzinfo=UTC),
+        dt.datetime(2026, 5, 18, 16, 25, tzinfo=UTC),
+    )
+    shown = organiser_client.get(admin_url("talk", "change", talk.pk)).content.decode()
+    assert 'name="start_1" value="09:00:00"' in shown
+    assert 'name="end_1" value="09:25:00"' in shown
+    listed = organiser_client.get(admin_url("talk")).content.decode()
+    assert '<td class="field-time">9:00–9:25 AM PDT</td>' in listed
+
+
+def test_talk_times_are_read_in_the_timezone_of_the_edition_chosen_in_the_form(
+    organiser_client, edition
+):
+    lisbon = ConferenceFactory(slug="lisbon", name="MLSys Lisbon", timezone="Europe/Lisbon")
+    room = RoomFactory(conference=lisbon, name="Auditorium")
+    page = organiser_client.get(admin_url("talk", "add"))  # the current edition is preselected
+
+    organiser_client.post(
+        admin_url("talk", "add"), new_talk_data(page, lisbon, room, [SpeakerFactory()])
+    )
+
+    talk = Talk.objects.get()
+    assert talk.start == dt.datetime(2026, 5, 18, 8, 0, tzinfo=UTC)  # 9:00 WEST
+
+
+def test_talk_save_numbers_speakers_in_the_order_shown(organiser_client, edition, ballroom):
+    zoe, ada, bob = (
+        SpeakerFactory(name="Zoe"),
+        SpeakerFactory(name="Ada"),
+        SpeakerFactory(name="Bob"),
+    )
+    page = organiser_client.get(admin_url("talk", "add"))
+    data = new_talk_data(page, edition, ballroom, [zoe, ada, bob])
+    data.update(
+        {
+            "speaker_links-0-position": "5",
+            "speaker_links-1-position": "0",
+            "speaker_links-2-position": "5",
+        }
+    )
+
+    organiser_client.post(admin_url("talk", "add"), data)
+
+    links = TalkSpeaker.objects.order_by("position").values_list("speaker__name", "position")
+    assert list(links) == [("Ada", 0), ("Zoe", 1), ("Bob", 2)]
+
+
+def room_of_another_edition(edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    return {"room": str(RoomFactory(conference=older, name="Old Hall").pk)}
+
+
+def slug_of_another_talk(edition):
+    return {"slug": TalkFactory(conference=edition, title="Coffee break").slug}
+
+
+@pytest.mark.parametrize(
+    ("wrong_value", "field", "error"),
+    [
+        (lambda edition: {"end_1": "8:30"}, "end", "The talk must end after it starts."),
+        (room_of_another_edition, "room", "“Old Hall” is a room of another edition."),
+        (
+            slug_of_another_talk,
+            "__all__",
+            "Talk with this Conference and Slug already exists.",
+        ),
+    ],
+)
+def test_talk_form_with_a_wrong_value_names_the_field_and_keeps_the_input(
+    organiser_client, edition, ballroom, wrong_value, field, error
+):
+    page = organiser_client.get(admin_url("talk", "add"))
+    data = new_talk_data(page, edition, ballroom, [SpeakerFactory()], title="My typed title")
+    data.update(wrong_value(edition))
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: [error]}
+    content = response.content.decode()
+    assert 'name="title" value="My typed title"' in content
+    assert (
+        'name="abstract" cols="40" rows="10" class="vLargeTextField" id="id_abstract">\n'
+        "Agents need systems.</textarea>" in content
+    )
+    assert 'name="start_1" value="9:00"' in content
+    assert not Talk.objects.filter(title="My typed title").exists()
+
+
+def test_saving_a_talk_unchanged_keeps_its_times(organiser_client, edition, ballroom):
+    talk = TalkFactory(
+        conference=edition,
+        room=ballroom,
+        start=local("2026-05-18", 17, 30),  # 00:30 the next day in UTC
+        end=local("2026-05-18", 18),
+    )
+    page = organiser_client.get(admin_url("talk", "change", talk.pk))
+
+    response = organiser_client.post(page.request["PATH_INFO"], form_data(page, "talk_form"))
+
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert (talk.start, talk.end) == (local("2026-05-18", 17, 30), local("2026-05-18", 18))
+    assert talk.sequence == 1
+
+
+def test_talk_without_a_speaker_is_refused_with_a_message(organiser_client, edition, ballroom):
+    page = organiser_client.get(admin_url("talk", "add"))
+    data = new_talk_data(page, edition, ballroom, [SpeakerFactory()])
+    data["speaker_links-0-speaker"] = ""
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == ["A talk needs at least one speaker."]
+    assert 'name="title" value="Systems for Agents"' in response.content.decode()
+    assert Talk.objects.count() == 0
+
+
+def test_talk_and_speakers_save_together_or_not_at_all(
+    organiser_client, edition, ballroom, monkeypatch
+):
+    talk = TalkFactory(conference=edition, room=ballroom, title="Before")
+    page = organiser_client.get(admin_url("talk", "change", talk.pk))
+    data = form_data(
+        page,
+        "talk_form",
+        {
+            "title": "After",
+            "speaker_links-TOTAL_FORMS": "2",
+            "speaker_links-1-speaker": str(SpeakerFactory().pk),
+            "speaker_links-1-position": "1",
+        },
+    )
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("the database refused a speaker row")
+
+    monkeypatch.setattr(TalkSpeaker, "save", refuse)
+
+    with pytest.raises(IntegrityError):
+        organiser_client.post(page.request["PATH_INFO"], data)
+
+    talk.refresh_from_db()
+    assert talk.title == "Before"
+    assert talk.speaker_links.count() == 1
+
+
+# Clashes ------------------------------------------------------------------------------------
+
+
+def test_saving_a_talk_in_a_booked_room_warns_naming_the_other_talk(
+    organiser_client, edition, ballroom
+):
+    TalkFactory(
+        conference=edition,
+        room=ballroom,
+        title="Morning keynote",
+        start=local("2026-05-18", 9, 10),
+        end=local("2026-05-18", 10),
+    )
+    page = organiser_client.get(admin_url("talk", "add"))
+
+    response = organiser_client.post(
+        admin_url("talk", "add"),
+        new_talk_data(page, edition, ballroom, [SpeakerFactory()]),
+        follow=True,
+    )
+
+    assert Talk.objects.count() == 2  # warned, not blocked
+    assert messages_of(response)[0] == (
+        WARNING,
+        "Room clash: “Morning keynote” is also in Grand Ballroom 1 at Monday, May 18, 9:10 AM PDT.",
+    )
+
+
+def test_saving_a_talk_whose_speaker_is_elsewhere_warns(organiser_client, edition, ballroom):
+    hall = RoomFactory(conference=edition, name="Hall B")
+    lisa = SpeakerFactory(name="Lisa Li")
+    TalkFactory(
+        conference=edition,
+        room=hall,
+        title="Panel",
+        start=local("2026-05-18", 8, 45),
+        end=local("2026-05-18", 9, 15),
+        speakers=[lisa],
+    )
+    page = organiser_client.get(admin_url("talk", "add"))
+
+    response = organiser_client.post(
+        admin_url("talk", "add"), new_talk_data(page, edition, ballroom, [lisa]), follow=True
+    )
+
+    assert [message for level, message in messages_of(response) if level == WARNING] == [
+        "Speaker clash: Lisa Li also speaks in “Panel” in Hall B at Monday, May 18, 8:45 AM PDT."
+    ]
+
+
+def test_saving_a_talk_without_clash_shows_no_warning(organiser_client, edition, ballroom):
+    TalkFactory(
+        conference=edition,
+        room=ballroom,
+        start=local("2026-05-18", 9, 25),
+        end=local("2026-05-18", 10),
+    )
+    page = organiser_client.get(admin_url("talk", "add"))
+
+    response = organiser_client.post(
+        admin_url("talk", "add"),
+        new_talk_data(page, edition, ballroom, [SpeakerFactory()]),
+        follow=True,
+    )
+
+    assert [level for level, _message in messages_of(response)] == [25]  # SUCCESS only
+
+
+# Bulk actions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "message"),
+    [
+        ("publish", "published", "2 talks published."),
+        ("unpublish", "draft", "2 talks moved back to draft."),
+        ("cancel", "cancelled", "2 talks cancelled."),
+    ],
+)
+def test_bulk_action_changes_exactly_the_chosen_talks(
+    organiser_client, edition, ballroom, action, status, message
+):
+    statuses = ["draft", "published", "cancelled", "draft"]
+    talks = [TalkFactory(conference=edition, room=ballroom, status=s) for s in statuses]
+    chosen = talks[:3]
+
+    response = organiser_client.post(
+        admin_url("talk"),
+        {"action": action, "_selected_action": [talk.pk for talk in chosen]},
+        follow=True,
+    )
+
+    after = {talk.pk: (talk.status, talk.sequence) for talk in Talk.objects.all()}
+    expected = {
+        talk.pk: (status, 1) if talk in chosen and talk.status != status else (talk.status, 0)
+        for talk in talks
+    }
+    assert after == expected
+    assert messages_of(response) == [(25, message)]
