@@ -81,7 +81,7 @@ class TalkFilter(FilterSet):
         "name, affiliation or bio (case-insensitive).",
     )
     type = SlugMultipleChoiceFilter(
-        field_name="type",
+        field_name="type__slug",
         queryset=TalkType.objects.all(),
         label="Type",
         help_text="A talk type slug; repeat for several (either matches).",
