@@ -1,26 +1,22 @@
 """The public HTML pages (CONTRACT.md "Public pages"): thin views over QuerySets.
 
-The program page lists up to a few thousand talks, so everything a row shows (labels, URLs,
-the excerpt) is prepared here in plain Python and the template only prints it.
+The program page's data (entries, days, filter choices) is prepared in program/listing.py.
 """
 
-import datetime as dt
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
 from program.filters import TalkFilter
-from program.models import Conference, Speaker, Talk, TalkType
+from program.listing import filter_choices, group_by_day, program_entries
+from program.models import Conference, Speaker, Talk
 from program.times import day_heading, time_range
-
-EXCERPT_CHARACTERS = 240
 
 
 def healthz(request):
@@ -44,136 +40,6 @@ def when_label(talk, tz):
     """'Monday, May 18, 9:00–9:25 AM PDT': a talk's day and time in the timezone ``tz``."""
     start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
     return f"{day_heading(start)}, {time_range(start, end)}"
-
-
-def slug_url(name, edition):
-    """A function slug -> URL of ``name`` in ``edition``, reversing the route only once.
-
-    Slugs hold only URL-safe characters, so they can be put into the reversed pattern as is.
-    """
-    marker = "slug-marker"
-    prefix, suffix = reverse(name, kwargs={"edition": edition.slug, "slug": marker}).split(marker)
-    return lambda slug: f"{prefix}{slug}{suffix}"
-
-
-def excerpt(text, characters=EXCERPT_CHARACTERS):
-    """The first lines of an abstract: its first paragraph, cut after a whole word."""
-    first_paragraph = text.strip().split("\n\n", 1)[0]
-    if len(first_paragraph) <= characters:
-        return first_paragraph
-    return first_paragraph[: characters + 1].rsplit(None, 1)[0].rstrip(",;:.") + "…"
-
-
-@dataclass
-class SpeakerLine:
-    name: str
-    affiliation: str
-    url: str
-
-
-@dataclass
-class ProgramEntry:
-    """One talk of the program page, with every label ready to print."""
-
-    slug: str
-    title: str
-    url: str
-    type_slug: str
-    type_name: str
-    room: str
-    time_label: str
-    start_iso: str
-    cancelled: bool
-    excerpt: str
-    speakers: list
-
-
-@dataclass
-class ProgramDay:
-    date: dt.date
-    heading: str
-    entries: list = field(default_factory=list)
-
-    @property
-    def anchor(self):
-        return f"day-{self.date.isoformat()}"
-
-    @property
-    def short_heading(self):
-        """'Mon, May 18', for the row of links to each day."""
-        return f"{self.date:%a, %b} {self.date.day}"
-
-
-def program_days(talks, conference):
-    """Talks (already in time order) grouped under their day in the conference's timezone.
-
-    A talk at 23:30 local time belongs to that local day, whatever the UTC date says.
-    """
-    tz = conference.tzinfo
-    talk_url = slug_url("program:talk-detail", conference)
-    speaker_url = slug_url("program:speaker-detail", conference)
-    entries = []
-    for talk in talks:
-        start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
-        entry = ProgramEntry(
-            slug=talk.slug,
-            title=talk.title,
-            url=talk_url(talk.slug),
-            type_slug=talk.type.slug,
-            type_name=talk.type.name,
-            room=talk.room.name,
-            time_label=time_range(start, end),
-            start_iso=start.isoformat(),
-            cancelled=talk.is_cancelled,
-            excerpt=excerpt(talk.abstract),
-            speakers=[
-                SpeakerLine(speaker.name, speaker.affiliation, speaker_url(speaker.slug))
-                for speaker in talk.ordered_speakers
-            ],
-        )
-        entries.append((start.date(), entry))
-    return [
-        ProgramDay(day, day_heading(day), [entry for _, entry in group])
-        for day, group in itertools.groupby(entries, key=lambda pair: pair[0])
-    ]
-
-
-@dataclass
-class Choice:
-    value: str
-    label: str
-    selected: bool
-
-
-def edition_days(conference):
-    day = conference.start_date
-    while day <= conference.end_date:
-        yield day
-        day += dt.timedelta(days=1)
-
-
-def filter_choices(conference, params):
-    """The options of the program's filter form, with what ``params`` (the query) selects.
-
-    Types are those with public talks in the edition (plus any the query names), speakers
-    those speaking in it, days the edition's dates.
-    """
-    public_talks = Talk.objects.published().filter(conference=conference)
-    chosen_types = params.getlist("type")
-    types = TalkType.objects.filter(talks__in=public_talks).distinct().values_list("slug", "name")
-    speakers = Speaker.objects.filter(talks__in=public_talks).distinct().values_list("slug", "name")
-    return {
-        "types": [Choice(slug, name, slug in chosen_types) for slug, name in types],
-        "days": [
-            Choice(day.isoformat(), day_heading(day), day.isoformat() == params.get("day"))
-            for day in edition_days(conference)
-        ],
-        "rooms": [
-            Choice(room.slug, room.name, room.slug == params.get("room"))
-            for room in conference.rooms.all()
-        ],
-        "speakers": [Choice(slug, name, slug == params.get("speaker")) for slug, name in speakers],
-    }
 
 
 def filter_errors(filterset):
@@ -211,17 +77,17 @@ class ProgramView(EditionMixin, TemplateView):
     section = "program"
 
     def get(self, request, *args, **kwargs):
-        base = self.public_talks().for_program()
+        base = self.public_talks()
         filterset = TalkFilter(request.GET, base, conference=self.conference, request=request)
         valid = filterset.is_valid()
-        talks = list(filterset.qs) if valid else []
+        entries = program_entries(filterset.qs, self.conference) if valid else []
         params = request.GET
         filtered = any(value for name in filterset.form.fields for value in params.getlist(name))
         context = self.get_context_data(
             filter=filterset,
-            days=program_days(talks, self.conference),
-            talk_count=len(talks),
-            total_count=base.count() if filtered and valid else len(talks),
+            days=group_by_day(entries),
+            talk_count=len(entries),
+            total_count=base.count() if filtered and valid else len(entries),
             filtered=filtered,
             errors=filter_errors(filterset),
             choices=filter_choices(self.conference, params),

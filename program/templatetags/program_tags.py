@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from program.listing import options_html, talk_rows_html
 from program.models import Conference
 
 register = template.Library()
@@ -59,3 +60,14 @@ def yearly_menu(context):
         "viewed_slug": viewed.slug if viewed else None,
         "path": request.path if request else None,
     }
+
+
+@register.simple_tag
+def talk_rows(entries):
+    """The program's talk rows (program/listing.py writes them, for speed)."""
+    return talk_rows_html(entries)
+
+
+@register.simple_tag
+def select_options(choices):
+    return options_html(choices)

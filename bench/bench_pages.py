@@ -1,0 +1,69 @@
+"""Server time and SQL queries of the public pages on a 2,000-talk edition.
+
+Run: .venv/bin/python bench/bench_pages.py [--talks N]
+Target: the unfiltered program page of 2,000 talks under 150 ms of server time.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import measure, report, setup_django  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--talks", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=30)
+    arguments = parser.parse_args()
+
+    setup_django()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from program.models import Conference, Talk
+
+    edition = "bench"
+    call_command(
+        "generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0
+    )
+    conference = Conference.objects.get(slug=edition)
+    talks = Talk.objects.published().filter(conference=conference)
+    common_type = (
+        talks.values_list("type__slug", flat=True).order_by("type__slug").distinct().first()
+    )
+    word = talks.order_by("start").first().title.split()[0]
+    talk = talks.order_by("start")[talks.count() // 2]
+    speaker = talk.ordered_speakers[0]
+
+    # Static files are not collected here: plain storage, as the development server uses.
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(ROOT_URLCONF="bench.urls", STORAGES=storages):
+        client = Client()
+        repeat = arguments.repeat
+        baseline = measure(client, "empty Django view", "/bench/empty/", repeat=repeat)
+        program = f"/{edition}/program/"
+        measurements = [
+            measure(client, f"program, {talks.count()} talks", program, repeat=repeat),
+            measure(client, f"program ?type={common_type}", f"{program}?type={common_type}"),
+            measure(client, f"program ?q={word}", f"{program}?q={word}", repeat=repeat),
+            measure(client, "talk page", talk.get_absolute_url(), repeat=repeat),
+            measure(
+                client,
+                "speaker page",
+                speaker.get_absolute_url(conference),
+                repeat=repeat,
+            ),
+            measure(client, "speakers list", f"/{edition}/speakers/", repeat=repeat),
+        ]
+    report(f"Public pages ({arguments.talks} talks)", measurements, baseline)
+
+
+if __name__ == "__main__":
+    main()

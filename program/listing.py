@@ -1,0 +1,229 @@
+"""The program page's data: its talks as printable entries, grouped by day, and its choices.
+
+An edition may hold a few thousand talks and the whole program is one page, so this module
+is written for speed (measured by bench/bench_pages.py): the talks are read as plain values
+rather than model instances (building 2,000 talks with their rooms, types and speakers as
+models costs several times the page's whole budget), every label is computed once here,
+and the rows are written by ``talk_rows_html`` rather than a template loop (Django's
+template engine spends about 0.1 ms per talk row, the whole budget at 2,000 talks).
+"""
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from program.models import Speaker, Talk, TalkSpeaker, TalkType
+from program.times import day_heading, time_range
+
+EXCERPT_CHARACTERS = 240
+
+
+def slug_url(name, edition):
+    """A function slug -> URL of ``name`` in ``edition``, reversing the route only once.
+
+    Slugs hold only URL-safe characters, so they can be put into the reversed pattern as is.
+    """
+    marker = "slug-marker"
+    prefix, suffix = reverse(name, kwargs={"edition": edition.slug, "slug": marker}).split(marker)
+    return lambda slug: f"{prefix}{slug}{suffix}"
+
+
+def excerpt(text, characters=EXCERPT_CHARACTERS):
+    """The first lines of an abstract: its first paragraph, cut after a whole word."""
+    first_paragraph = text.strip().split("\n\n", 1)[0]
+    if len(first_paragraph) <= characters:
+        return first_paragraph
+    return first_paragraph[: characters + 1].rsplit(None, 1)[0].rstrip(",;:.") + "…"
+
+
+@dataclass
+class SpeakerLine:
+    name: str
+    affiliation: str
+    url: str
+
+
+@dataclass
+class ProgramEntry:
+    """One talk of the program page, with every label ready to print."""
+
+    slug: str
+    title: str
+    url: str
+    type_slug: str
+    type_name: str
+    room: str
+    day: dt.date
+    time_label: str
+    start_iso: str
+    cancelled: bool
+    excerpt: str
+    speakers: list
+
+
+@dataclass
+class ProgramDay:
+    date: dt.date
+    entries: list
+
+    @property
+    def heading(self):
+        return day_heading(self.date)
+
+    @property
+    def short_heading(self):
+        """'Mon, May 18', for the row of links to each day."""
+        return f"{self.date:%a, %b} {self.date.day}"
+
+    @property
+    def anchor(self):
+        return f"day-{self.date.isoformat()}"
+
+
+def program_entries(talks, conference):
+    """The talks of ``talks`` (one edition's, in time order) as entries: two queries."""
+    tz = conference.tzinfo
+    talk_url = slug_url("program:talk-detail", conference)
+    speaker_url = slug_url("program:speaker-detail", conference)
+    rows = list(
+        talks.values(
+            "pk", "slug", "title", "abstract", "start", "end", "status", "type__slug",
+            "type__name", "room__name",
+        )
+    )  # fmt: skip
+    speakers = defaultdict(list)
+    links = (
+        TalkSpeaker.objects.filter(talk__in=talks.values("pk"))
+        .order_by("talk", "position")
+        .values_list("talk", "speaker__slug", "speaker__name", "speaker__affiliation")
+    )
+    for talk, slug, name, affiliation in links:
+        speakers[talk].append(SpeakerLine(name, affiliation, speaker_url(slug)))
+    entries = []
+    for row in rows:
+        start, end = row["start"].astimezone(tz), row["end"].astimezone(tz)
+        entries.append(
+            ProgramEntry(
+                slug=row["slug"],
+                title=row["title"],
+                url=talk_url(row["slug"]),
+                type_slug=row["type__slug"],
+                type_name=row["type__name"],
+                room=row["room__name"],
+                day=start.date(),
+                time_label=time_range(start, end),
+                start_iso=start.isoformat(),
+                cancelled=row["status"] == Talk.Status.CANCELLED,
+                excerpt=excerpt(row["abstract"]),
+                speakers=speakers[row["pk"]],
+            )
+        )
+    return entries
+
+
+def group_by_day(entries):
+    """Entries (in time order) under their day in the conference's timezone.
+
+    A talk at 23:30 local time belongs to that local day, whatever the UTC date says.
+    """
+    return [
+        ProgramDay(day, list(group))
+        for day, group in itertools.groupby(entries, key=lambda entry: entry.day)
+    ]
+
+
+def speaker_html(speaker):
+    affiliation = (
+        f'<span class="affiliation">, {escape(speaker.affiliation)}</span>'
+        if speaker.affiliation
+        else ""
+    )
+    return f'<li><a href="{escape(speaker.url)}">{escape(speaker.name)}</a>{affiliation}</li>'
+
+
+def talk_row_html(entry):
+    """One talk of the program as an <li>.
+
+    Every text from the database is escaped; the time labels are ours (digits and a zone).
+    """
+    title, url = escape(entry.title), escape(entry.url)
+    cancelled_class = " is-cancelled" if entry.cancelled else ""
+    cancelled_label = (
+        ' <strong class="cancelled-label">Cancelled</strong>' if entry.cancelled else ""
+    )
+    excerpt_html = f'<p class="excerpt">{escape(entry.excerpt)}</p>' if entry.excerpt else ""
+    speakers = "".join(speaker_html(speaker) for speaker in entry.speakers)
+    return (
+        f'<li class="talk{cancelled_class}" data-talk-slug="{escape(entry.slug)}">'
+        f'<p class="talk-meta"><span class="badge type-{escape(entry.type_slug)}">'
+        f"{escape(entry.type_name)}</span> "
+        f'<time datetime="{entry.start_iso}">{entry.time_label}</time> '
+        f'<span class="room">{escape(entry.room)}</span>{cancelled_label}</p>\n'
+        f'<h3 class="talk-title"><a href="{url}">{title}</a></h3>\n'
+        f'<ul class="speakers">{speakers}</ul>\n'
+        f"{excerpt_html}\n"
+        f'<a class="details-link" href="{url}">View full details'
+        f'<span class="visually-hidden">: {title}</span></a></li>\n'
+    )
+
+
+def talk_rows_html(entries):
+    # Safe: talk_row_html escapes every value it writes.
+    return mark_safe("".join(talk_row_html(entry) for entry in entries))
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    selected: bool
+
+
+def edition_days(conference):
+    day = conference.start_date
+    while day <= conference.end_date:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def filter_choices(conference, params):
+    """The options of the program's filter form, with what ``params`` (the query) selects.
+
+    Types are those with public talks in the edition, speakers those speaking in it, days
+    the edition's dates: three queries.
+    """
+    public_talks = Talk.objects.published().filter(conference=conference)
+    chosen_types = set(params.getlist("type"))
+    chosen_day, chosen_room, chosen_speaker = (
+        params.get(name) for name in ("day", "room", "speaker")
+    )
+    types = TalkType.objects.filter(talks__in=public_talks).distinct().values_list("slug", "name")
+    speakers = Speaker.objects.filter(talks__in=public_talks).distinct().values_list("slug", "name")
+    return {
+        "types": [Choice(slug, name, slug in chosen_types) for slug, name in types],
+        "days": [
+            Choice(day.isoformat(), day_heading(day), day.isoformat() == chosen_day)
+            for day in edition_days(conference)
+        ],
+        "rooms": [
+            Choice(room.slug, room.name, room.slug == chosen_room)
+            for room in conference.rooms.all()
+        ],
+        "speakers": [Choice(slug, name, slug == chosen_speaker) for slug, name in speakers],
+    }
+
+
+def options_html(choices):
+    """<option> elements of a select (the speakers' one may hold thousands)."""
+    return mark_safe(  # Safe: every value is escaped.
+        "".join(
+            f'<option value="{escape(choice.value)}"{" selected" if choice.selected else ""}>'
+            f"{escape(choice.label)}</option>"
+            for choice in choices
+        )
+    )
