@@ -708,3 +708,70 @@ def test_command_exits_non_zero_with_the_problem():
         "  program.pdf: unknown format “.pdf”: import a frab schedule (.xml or .json), "
         "a .csv or a .xlsx file\n"
     )
+
+
+def test_xlsx_without_a_talks_sheet_is_refused(tmp_path, edition):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Program"
+    path = tmp_path / "program.xlsx"
+    workbook.save(path)
+
+    with pytest.raises(CommandError) as raised:
+        run_import(path, "--conference", "2026")
+
+    assert str(raised.value).splitlines()[1:] == [
+        "  program.xlsx: the workbook has no sheet “Talks” (its sheets: “Program”)"
+    ]
+
+
+def test_xlsx_speakers_sheet_problems_are_named(tmp_path, edition):
+    workbook = openpyxl.Workbook()
+    talks = workbook.active
+    talks.title = "Talks"
+    talks.append(["title", "type", "date", "start", "end", "room", "speakers", "abstract"])
+    talks.append(["Opening", "Keynote", 46160, "09:00", "09:45", "Hall", "Ion Stoica", None])
+    speakers = workbook.create_sheet("Speakers")
+    speakers.append(["name", "bio"])
+    speakers.append(["Ion Stoica", "Berkeley."])
+    speakers.append([None, "Nobody."])
+    speakers.append(["Ion Stoica", "Again."])
+    path = tmp_path / "program.xlsx"
+    workbook.save(path)
+    before = database_snapshot()
+
+    with pytest.raises(CommandError) as raised:
+        run_import(path, "--conference", "2026")
+
+    assert database_snapshot() == before
+    assert str(raised.value).splitlines()[1:] == [
+        "  Row 2, date: “46160” is not a date written YYYY-MM-DD",
+        "  Speakers sheet, Row 3, name: empty",
+        "  Speakers sheet, Row 4, name: “Ion Stoica” is also in row 2",
+    ]
+
+
+def test_slug_column_renames_a_talk_found_by_title_and_start(tmp_path, edition):
+    row = "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,\n"
+    run_import(write(tmp_path, "v1.csv", HEADER + row), "--conference", "2026")
+
+    output = run_import(
+        write(
+            tmp_path, "v2.csv", HEADER.replace("\n", ",slug\n") + row.replace("\n", ",welcome\n")
+        ),
+        "--conference",
+        "2026",
+    )
+
+    assert list(Talk.objects.values_list("slug", "sequence")) == [("welcome", 1)]
+    assert "  Opening (Monday, May 18, 9:00 AM PDT, Hall) (changed: slug)" in output.splitlines()
+
+
+def test_xml_that_is_not_a_schedule_is_refused(tmp_path):
+    path = write(tmp_path, "feed.xml", "<rss><channel/></rss>")
+
+    with pytest.raises(CommandError) as raised:
+        run_import(path)
+
+    assert str(raised.value).splitlines()[1:] == [
+        "  feed.xml: not a frab schedule: the root element is <rss>"
+    ]

@@ -1,0 +1,125 @@
+"""An edition exported as a frab schedule and imported again is the same program."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+
+from program.models import Conference, Speaker, Talk, TalkType
+from tests.factories import (
+    ConferenceFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TalkTypeFactory,
+    local,
+)
+from tests.test_imports import database_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition():
+    """Two rooms, several types, shared and ordered speakers, a talk past midnight."""
+    conference = ConferenceFactory(
+        slug="2026",
+        name="MLSys 2026",
+        timezone="America/Los_Angeles",
+        end_date=dt.date(2026, 5, 19),
+    )
+    ballroom = RoomFactory(conference=conference, name="Grand Ballroom 1", position=0)
+    annex = RoomFactory(conference=conference, name="Annex & Terrace", position=1)
+    keynote = TalkTypeFactory(slug="keynote", name="Keynote")
+    invited = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
+    social = TalkTypeFactory(slug="social", name="Social")
+    lisa, yuhan, ion = (
+        SpeakerFactory(name="Lisa Li"),
+        SpeakerFactory(name="Yuhan Liu"),
+        SpeakerFactory(name="Ion Stoica"),
+    )
+    talks = [
+        ("Opening: Systems & ML", keynote, ballroom, ("2026-05-18", 9), 45, [ion]),
+        ("LMCache", invited, ballroom, ("2026-05-18", 9, 50), 25, [yuhan, lisa]),
+        ("KV caches <at scale>", invited, annex, ("2026-05-18", 9, 50), 25, [lisa]),
+        ("Night walk", social, annex, ("2026-05-18", 23, 30), 60, [ion, yuhan, lisa]),
+        ("Closing", keynote, ballroom, ("2026-05-19", 17), 30, [ion]),
+    ]
+    for title, talk_type, room, start, minutes, speakers in talks:
+        TalkFactory(
+            conference=conference,
+            title=title,
+            type=talk_type,
+            room=room,
+            start=local(*start),
+            end=local(*start) + dt.timedelta(minutes=minutes),
+            abstract=f"About {title}.\n\nA second paragraph.",
+            speakers=speakers,
+        )
+    return conference
+
+
+def program(conference):
+    """Everything the round trip must keep, per talk, in time order."""
+    return [
+        (
+            talk.slug,
+            talk.title,
+            talk.type_id,
+            talk.start,
+            talk.end,
+            (talk.room.slug, talk.room.name, talk.room.position),
+            [speaker.pk for speaker in talk.ordered_speakers],
+            talk.abstract,
+            talk.status,
+        )
+        for talk in Talk.objects.filter(conference=conference).for_program().order_by("start", "pk")
+    ]
+
+
+@pytest.mark.parametrize("feed", ["schedule.xml", "schedule.json"])
+def test_exported_edition_imports_as_the_same_program(client, tmp_path, edition, feed):
+    speakers, types = Speaker.objects.count(), TalkType.objects.count()
+    export = client.get(f"/2026/{feed}")
+    assert export.status_code == 200
+    path = tmp_path / feed
+    path.write_bytes(export.content)
+
+    call_command("import_schedule", str(path), "--conference", "2026-copy", stdout=io.StringIO())
+
+    copy = Conference.objects.get(slug="2026-copy")
+    assert (copy.name, copy.start_date, copy.end_date, copy.timezone) == (
+        edition.name,
+        edition.start_date,
+        edition.end_date,
+        edition.timezone,
+    )
+    assert (copy.is_published, copy.is_current) == (True, False)
+    assert program(copy) == program(edition)
+    assert (Speaker.objects.count(), TalkType.objects.count()) == (speakers, types)
+
+
+def test_cancelled_and_draft_talks_stay_out_of_the_copy(client, tmp_path, edition):
+    Talk.objects.filter(title="Closing").update(status=Talk.Status.CANCELLED)
+    Talk.objects.filter(title="Night walk").update(status=Talk.Status.DRAFT)
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(client.get("/2026/schedule.xml").content)
+
+    call_command("import_schedule", str(path), "--conference", "2026-copy", stdout=io.StringIO())
+
+    assert list(
+        Talk.objects.filter(conference__slug="2026-copy")
+        .order_by("start")
+        .values_list("title", flat=True)
+    ) == ["Opening: Systems & ML", "LMCache", "KV caches <at scale>"]
+
+
+def test_importing_an_edition_s_own_export_changes_nothing(client, tmp_path, edition):
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(client.get("/2026/schedule.xml").content)
+    before = database_snapshot()
+
+    call_command("import_schedule", str(path), "--conference", "2026", stdout=io.StringIO())
+
+    assert database_snapshot() == before
