@@ -143,6 +143,31 @@ CORS_URLS_REGEX = (
     r"^/(api/.*|[^/]+/(program\.ics|talks/[^/]+\.ics|schedule\.(xml|json)|changes\.atom))$"
 )
 
+# The JSON API (program/api/): read-only JSON, anonymous clients throttled per address.
+API_ANONYMOUS_RATE = "120/minute"
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Public and read-only: no logins, so responses never vary with the session cookie.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANONYMOUS_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Conference program API",
+    "DESCRIPTION": "Read-only JSON of the published editions, talks, speakers and rooms. "
+    f"Anonymous clients may make {API_ANONYMOUS_RATE.replace('/', ' requests per ')}.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The interactive documentation is served by us, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if env_flag("DJANGO_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,5 +11,6 @@ urlpatterns = [
         name="import-schedule",
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("program.api.urls")),
     path("", include("program.urls")),
 ]

@@ -1,0 +1,196 @@
+"""What the OpenAPI document says beyond what drf-spectacular finds by itself.
+
+Error responses, examples, and enums read from the database when the schema is served
+(talk types and editions are rows that organisers add in admin).
+"""
+
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+
+from program.api.serializers import (
+    ConferenceSerializer,
+    RoomSerializer,
+    SpeakerSerializer,
+    TalkSerializer,
+)
+
+
+class ProgramFilterExtension(DjangoFilterExtension):
+    """Types slug parameters as slugs, and lists the current values of small tables.
+
+    A model-choice filter takes the field it is chosen by (``to_field_name``), which
+    drf-spectacular cannot find through a lookup path such as ``room__slug``. A FilterSet
+    names in ``schema_enums`` the parameters whose every value the schema lists.
+    """
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        if field_name in getattr(filterset_class, "schema_enums", ()):
+            values = sorted(
+                filter_field.queryset.values_list(filter_field.extra["to_field_name"], flat=True)
+            )
+            for parameter in parameters:
+                schema = parameter["schema"]
+                if values:  # OpenAPI forbids an empty enum
+                    schema.get("items", schema)["enum"] = values
+        return parameters
+
+    def _get_schema_from_model_field(self, auto_schema, filter_field, model):
+        to_field_name = filter_field.extra.get("to_field_name")
+        if to_field_name and getattr(filter_field, "queryset", None) is not None:
+            chosen_by = filter_field.queryset.model._meta.get_field(to_field_name)
+            return auto_schema._map_model_field(chosen_by, direction=None)
+        return super()._get_schema_from_model_field(auto_schema, filter_field, model)
+
+
+BAD_REQUEST = OpenApiResponse(
+    response={
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    description="A query parameter is unknown or has an invalid value; "
+    "each is named with what is wrong.",
+    examples=[
+        OpenApiExample(
+            "Misspelt parameter",
+            value={"typ": ["Unknown parameter; the known ones are conference, day, format, …"]},
+        ),
+        OpenApiExample("Unknown value", value={"room": ["ballroom-9 is not a known room."]}),
+    ],
+)
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+NOT_FOUND = OpenApiResponse(response=DETAIL, description="No such public resource.")
+THROTTLED = OpenApiResponse(
+    response=DETAIL, description="Too many requests from this address: retry later."
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    OpenApiParameter.HEADER,
+    description="Seconds to wait before the next request.",
+    response=[429],
+)
+
+TALK_EXAMPLE = OpenApiExample(
+    "A talk",
+    response_only=True,
+    value={
+        "id": 3,
+        "slug": "lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference",
+        "conference": "2026",
+        "title": "LMCache: An Efficient KV Cache Layer for Enterprise-Scale LLM Inference",
+        "type": {"slug": "invited-talk", "name": "Invited Talk"},
+        "abstract": "KV cache has traditionally ...",
+        "start": "2026-05-18T09:50:00-07:00",
+        "end": "2026-05-18T10:15:00-07:00",
+        "duration_minutes": 25,
+        "room": {"slug": "grand-ballroom-1", "name": "Grand Ballroom 1"},
+        "speakers": [
+            {
+                "id": 3,
+                "slug": "yuhan-liu",
+                "name": "Yuhan Liu",
+                "affiliation": "University of Chicago",
+            }
+        ],
+        "status": "published",
+        "url": "http://host/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",
+        "updated_at": "2026-11-28T00:00:00Z",
+    },
+)
+CONFERENCE_EXAMPLE = OpenApiExample(
+    "An edition",
+    response_only=True,
+    value={
+        "slug": "2026",
+        "name": "MLSys 2026",
+        "start_date": "2026-05-18",
+        "end_date": "2026-05-22",
+        "timezone": "America/Los_Angeles",
+        "venue": "Hyatt Regency Bellevue",
+        "city": "Bellevue, Washington",
+        "url": "http://host/2026/program/",
+    },
+)
+ROOM_EXAMPLE = OpenApiExample(
+    "A room",
+    response_only=True,
+    value={
+        "id": 1,
+        "slug": "grand-ballroom-1",
+        "name": "Grand Ballroom 1",
+        "conference": "2026",
+        "capacity": 800,
+        "position": 0,
+    },
+)
+SPEAKER_EXAMPLE = OpenApiExample(
+    "A speaker",
+    response_only=True,
+    value={
+        "id": 3,
+        "slug": "yuhan-liu",
+        "name": "Yuhan Liu",
+        "affiliation": "University of Chicago",
+        "bio": "Yuhan Liu builds systems for serving large language models.",
+        "url": "http://host/2026/speakers/yuhan-liu/",
+        "talks": [3],
+    },
+)
+
+
+def read_only_views(serializer, example, *, list_description, retrieve_description):
+    """Document a list and a retrieve action with every response they can give."""
+    return extend_schema_view(
+        list=extend_schema(
+            description=list_description,
+            responses={200: serializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+            parameters=[RETRY_AFTER],
+            examples=[example],
+        ),
+        retrieve=extend_schema(
+            description=retrieve_description,
+            responses={200: serializer, 400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED},
+            parameters=[RETRY_AFTER],
+            examples=[example],
+        ),
+    )
+
+
+conference_views = read_only_views(
+    ConferenceSerializer,
+    CONFERENCE_EXAMPLE,
+    list_description="Published editions, newest first.",
+    retrieve_description="One published edition, by its slug.",
+)
+talk_views = read_only_views(
+    TalkSerializer,
+    TALK_EXAMPLE,
+    list_description="Published and cancelled talks of published editions (drafts never "
+    "appear), by start time, room and title unless `ordering` says otherwise. Takes the "
+    "program page's filters; with `conference`, `day` is a day in that edition's timezone.",
+    retrieve_description="One published or cancelled talk.",
+)
+speaker_views = read_only_views(
+    SpeakerSerializer,
+    SPEAKER_EXAMPLE,
+    list_description="People who give at least one public talk, by name. `talks` lists "
+    "all their public talks, whatever `conference` selects.",
+    retrieve_description="One speaker of a public talk.",
+)
+room_views = read_only_views(
+    RoomSerializer,
+    ROOM_EXAMPLE,
+    list_description="Rooms of published editions: newest edition first, then in display order.",
+    retrieve_description="One room of a published edition.",
+)

@@ -1,0 +1,178 @@
+"""Read-only viewsets of the JSON API (CONTRACT.md "JSON API")."""
+
+from django.db.models import Prefetch
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from program.api import schema
+from program.api.filters import (
+    DEFAULT_TALK_ORDERING,
+    ApiTalkFilter,
+    RoomFilter,
+    SpeakerFilter,
+    speaker_ids,
+)
+from program.api.pagination import ApiPagination
+from program.api.serializers import (
+    ConferenceSerializer,
+    RoomSerializer,
+    SpeakerSerializer,
+    TalkSerializer,
+)
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker
+
+CACHE_SECONDS = 60
+
+TALK_COLUMNS = [
+    *("slug", "title", "abstract", "start", "end", "status", "updated_at"),
+    *("conference__slug", "conference__timezone", "type__slug", "type__name"),
+    *("room__slug", "room__name"),
+]
+TALK_SPEAKER_COLUMNS = [
+    *("talk_id", "position", "speaker__slug", "speaker__name", "speaker__affiliation"),
+]
+
+
+class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Anyone reads; writing needs model permissions, and even then no write method exists.
+
+    Every query parameter must be known, so a misspelt filter (``?typ=keynote``) answers 400
+    instead of silently returning everything.
+    """
+
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    pagination_class = ApiPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise NotFound()
+        self.check_query_parameters(request)
+
+    def known_parameters(self):
+        known = {api_settings.URL_FORMAT_OVERRIDE}
+        if self.action == "list":
+            known |= {self.paginator.page_query_param, self.paginator.page_size_query_param}
+            if self.filterset_class is not None:
+                known |= set(self.filterset_class.base_filters)
+        return known
+
+    def check_query_parameters(self, request):
+        known = self.known_parameters()
+        errors = {}
+        for name, values in request.query_params.lists():
+            if name not in known:
+                errors[name] = [
+                    f"Unknown parameter; the known ones are {', '.join(sorted(known))}."
+                ]
+            elif any("\x00" in value for value in values):
+                errors[name] = ["Null characters are not allowed."]
+        if errors:
+            raise ValidationError(errors)
+
+    def filter_queryset(self, queryset):
+        # Filters choose what a list holds; a single resource is found by its key alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        last_modified = self.last_modified(instance)
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        return response
+
+    def last_modified(self, instance):
+        """When the representation of ``instance`` last changed, if every part of it says."""
+        return None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
+            patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        return response
+
+
+@schema.conference_views
+class ConferenceViewSet(PublicReadOnlyViewSet):
+    """Published editions, newest first."""
+
+    queryset = Conference.objects.published().order_by("-start_date", "slug")
+    serializer_class = ConferenceSerializer
+    lookup_field = "slug"
+    lookup_url_kwarg = "edition"
+
+    def last_modified(self, conference):
+        return conference.updated_at
+
+
+@schema.talk_views
+class TalkViewSet(PublicReadOnlyViewSet):
+    """Published and cancelled talks of published editions; drafts never appear."""
+
+    queryset = (
+        Talk.objects.published()
+        .select_related("conference", "type", "room")
+        # Only the columns the representation shows: a page holds up to 500 talks.
+        .only(*TALK_COLUMNS)
+        .prefetch_related(
+            Prefetch(
+                "speaker_links",
+                queryset=TalkSpeaker.objects.select_related("speaker")
+                .only(*TALK_SPEAKER_COLUMNS)
+                .order_by("position"),
+                to_attr="ordered_speaker_links",  # what Talk.ordered_speakers reads
+            )
+        )
+        .order_by(*DEFAULT_TALK_ORDERING)
+    )
+    serializer_class = TalkSerializer
+    filterset_class = ApiTalkFilter
+
+
+@schema.speaker_views
+class SpeakerViewSet(PublicReadOnlyViewSet):
+    """People who give at least one public talk, by name."""
+
+    queryset = (
+        Speaker.objects.filter(pk__in=speaker_ids(Talk.objects.published()))
+        .prefetch_related(
+            Prefetch(
+                "talks",
+                queryset=Talk.objects.published()
+                .select_related("conference")
+                .only("conference__slug", "conference__start_date")
+                .order_by("start", "id"),
+                to_attr="public_talks",
+            )
+        )
+        .order_by("name", "slug")
+    )
+    serializer_class = SpeakerSerializer
+    filterset_class = SpeakerFilter
+
+
+@schema.room_views
+class RoomViewSet(PublicReadOnlyViewSet):
+    """Rooms of published editions: newest edition first, then in display order."""
+
+    queryset = (
+        Room.objects.filter(conference__is_published=True)
+        .select_related("conference")
+        .order_by("-conference__start_date", "conference__slug", "position", "name", "id")
+    )
+    serializer_class = RoomSerializer
+    filterset_class = RoomFilter
+
+    def last_modified(self, room):
+        return max(room.updated_at, room.conference.updated_at)
