@@ -775,3 +775,26 @@ def test_xml_that_is_not_a_schedule_is_refused(tmp_path):
     assert str(raised.value).splitlines()[1:] == [
         "  feed.xml: not a frab schedule: the root element is <rss>"
     ]
+
+
+def test_frab_json_edition_end_from_its_day_count(tmp_path):
+    path = write(
+        tmp_path,
+        "schedule.json",
+        '{"schedule": {"version": "1", "conference": {"acronym": "tiny", "title": "Tiny",'
+        ' "start": "2026-02-01", "daysCount": 3, "time_zone_name": "Europe/Brussels",'
+        ' "days": [{"index": 1, "date": "2026-02-01", "rooms": {"Hall": [{"id": 7,'
+        ' "title": "Welcome", "type": "Talk", "date": "2026-02-01T10:00:00+01:00",'
+        ' "duration": "00:20", "persons": [{"name": "Ada Lovelace"}]}]}}]}}}',
+    )
+
+    run_import(path)
+
+    conference = Conference.objects.get(slug="tiny")
+    assert (conference.start_date, conference.end_date) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 3),
+    )
+    assert talk_rows(conference) == [
+        ("welcome", "2026-02-01T10:00:00+01:00", 20, "Hall", "talk", ["Ada Lovelace"], "published")
+    ]

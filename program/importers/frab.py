@@ -168,7 +168,8 @@ def _read_edition(schedule, fields, *, day_dates):
     start_date = _conference_date(fields.get("start"), tz)
     end_date = _conference_date(fields.get("end"), tz)
     start_date = start_date or (known_days[0] if known_days else None)
-    day_count = _json_text(fields.get("days") or fields.get("daysCount")).strip()
+    # XML: <days>3</days>; JSON: "daysCount": 3 (its "days" is the list of days).
+    day_count = _json_text(fields.get("daysCount") or fields.get("days")).strip()
     if end_date is None and start_date and day_count.isdigit() and int(day_count) > 0:
         end_date = start_date + timedelta(days=int(day_count) - 1)
     end_date = end_date or (known_days[-1] if known_days else start_date)
