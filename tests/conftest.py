@@ -22,3 +22,12 @@ def require(condition, reason):
 def shared_dir():
     require(SHARED.is_dir(), f"{SHARED} is absent: the shared contract files are needed")
     return SHARED
+
+
+@pytest.fixture
+def plain_static_storage(settings):
+    """Static URLs without hashes: the manifest of hashed names exists only after collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

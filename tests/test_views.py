@@ -1,0 +1,942 @@
+"""The public pages (CONTRACT.md "Public pages"), rendered with debug off as in production."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.urls import reverse
+from django.views.defaults import server_error
+from lxml import html
+
+from program.models import Talk
+from tests.factories import (
+    ConferenceFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TalkTypeFactory,
+    local,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_storage")]
+
+PROGRAM = "/2026/program/"
+
+
+@pytest.fixture
+def edition():
+    """MLSys 2026 (current): six public talks over two days, a cancelled one, a draft."""
+    conference = ConferenceFactory(
+        slug="2026",
+        name="MLSys 2026",
+        is_current=True,
+        venue="Hyatt Regency Bellevue",
+        city="Bellevue, Washington",
+    )
+    ballroom = RoomFactory(conference=conference, name="Grand Ballroom 1", position=0)
+    hall = RoomFactory(conference=conference, name="Hall B", position=1)
+    keynote = TalkTypeFactory(slug="keynote", name="Keynote")
+    invited = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
+    poster = TalkTypeFactory(slug="poster", name="Poster")
+    yuhan = SpeakerFactory(
+        name="Yuhan Liu",
+        slug="yuhan-liu",
+        affiliation="University of Chicago",
+        bio="Yuhan builds caching layers.\n\nShe leads two open-source projects.",
+    )
+    esha = SpeakerFactory(name="Esha Choukse", slug="esha-choukse", affiliation="Microsoft")
+    roger = SpeakerFactory(name="Roger Wang", slug="roger-wang", affiliation="")
+
+    def talk(slug, type, room, start, minutes, speakers, **fields):
+        return TalkFactory(
+            conference=conference,
+            slug=slug,
+            title=fields.pop("title", slug.replace("-", " ").capitalize()),
+            type=type,
+            room=room,
+            start=start,
+            end=start + dt.timedelta(minutes=minutes),
+            speakers=speakers,
+            **fields,
+        )
+
+    talk("opening-keynote", keynote, ballroom, local("2026-05-18", 9), 60, [esha])
+    talk(
+        "kv-cache-layer",
+        invited,
+        ballroom,
+        local("2026-05-18", 10, 15),
+        25,
+        [yuhan, roger],
+        title="LMCache: An Efficient KV Cache Layer",
+        abstract="KV cache has traditionally been stored in GPU memory.\n\n"
+        "In this talk, I'll present LMCache.",
+    )
+    talk("serving-engines", invited, hall, local("2026-05-18", 10), 60, [roger])
+    talk("late-posters", poster, hall, local("2026-05-18", 23, 30), 60, [roger], abstract="")
+    talk("closing-keynote", keynote, ballroom, local("2026-05-19", 9), 60, [yuhan])
+    talk("called-off", invited, ballroom, local("2026-05-19", 11), 30, [esha], status="cancelled")
+    hidden = SpeakerFactory(name="Hidden Person", slug="hidden-person")
+    talk("secret-draft", invited, ballroom, local("2026-05-19", 14), 30, [hidden], status="draft")
+    return conference
+
+
+def page(response):
+    return html.fromstring(response.content)
+
+
+def talk_slugs(response):
+    return re.findall(r'data-talk-slug="([^"]*)"', response.content.decode())
+
+
+def texts(tree, xpath):
+    return [" ".join(element.text_content().split()) for element in tree.xpath(xpath)]
+
+
+def talk_element(response, slug):
+    (element,) = page(response).xpath(f'//*[@data-talk-slug="{slug}"]')
+    return element
+
+
+# The program page.
+
+
+def test_program_lists_public_talks_in_time_order_under_day_headings(client, edition):
+    response = client.get(PROGRAM)
+
+    assert response.status_code == 200
+    assert talk_slugs(response) == [
+        "opening-keynote",
+        "serving-engines",
+        "kv-cache-layer",
+        "late-posters",
+        "closing-keynote",
+        "called-off",
+    ]
+    tree = page(response)
+    assert texts(tree, "//section[@class='day']/h2") == ["Monday, May 18", "Tuesday, May 19"]
+    _monday, tuesday = tree.xpath("//section[@class='day']")
+    assert [li.get("data-talk-slug") for li in tuesday.xpath(".//li[@data-talk-slug]")] == [
+        "closing-keynote",
+        "called-off",
+    ]
+    assert texts(tree, "//title") == ["Program · MLSys 2026"]
+
+
+def test_program_row_shows_what_a_reader_needs(client, edition):
+    response = client.get(PROGRAM)
+
+    row = talk_element(response, "kv-cache-layer")
+    assert texts(row, ".//*[contains(@class, 'badge')]") == ["Invited Talk"]
+    assert texts(row, ".//time") == ["10:15–10:40 AM PDT"]
+    assert row.xpath(".//time/@datetime") == ["2026-05-18T10:15:00-07:00"]
+    assert texts(row, ".//*[@class='room']") == ["Grand Ballroom 1"]
+    assert texts(row, ".//h3") == ["LMCache: An Efficient KV Cache Layer"]
+    assert row.xpath(".//h3/a/@href") == ["/2026/talks/kv-cache-layer/"]
+    assert texts(row, ".//ul[@class='speakers']/li") == [
+        "Yuhan Liu, University of Chicago",
+        "Roger Wang",
+    ]
+    assert row.xpath(".//ul[@class='speakers']//a/@href") == [
+        "/2026/speakers/yuhan-liu/",
+        "/2026/speakers/roger-wang/",
+    ]
+    # The first lines: the first paragraph of the abstract.
+    assert texts(row, ".//p[@class='excerpt']") == [
+        "KV cache has traditionally been stored in GPU memory."
+    ]
+    assert texts(row, ".//a[@class='details-link']") == [
+        "View full details: LMCache: An Efficient KV Cache Layer"
+    ]
+    assert row.xpath(".//a[@class='details-link']/@href") == ["/2026/talks/kv-cache-layer/"]
+
+
+def test_program_excerpt_of_a_long_abstract_ends_after_a_whole_word(client, edition):
+    Talk.objects.filter(slug="serving-engines").update(abstract="word " * 100)
+
+    response = client.get(PROGRAM)
+
+    (excerpt,) = texts(talk_element(response, "serving-engines"), ".//p[@class='excerpt']")
+    assert excerpt == " ".join(["word"] * 48) + "…"
+
+
+def test_program_row_without_abstract_has_no_empty_excerpt(client, edition):
+    response = client.get(PROGRAM)
+
+    assert talk_element(response, "late-posters").xpath(".//p[@class='excerpt']") == []
+
+
+def test_program_time_crossing_noon_names_both_halves_of_the_day(client, edition):
+    Talk.objects.filter(slug="closing-keynote").update(
+        start=local("2026-05-19", 11, 30), end=local("2026-05-19", 12, 30)
+    )
+
+    response = client.get(PROGRAM)
+
+    assert texts(talk_element(response, "closing-keynote"), ".//time") == ["11:30 AM–12:30 PM PDT"]
+
+
+def test_program_talk_at_half_past_eleven_at_night_is_under_its_own_day(client, edition):
+    response = client.get(PROGRAM)
+
+    monday = page(response).xpath("//section[@class='day']")[0]
+    assert monday.xpath("./h2")[0].text_content() == "Monday, May 18"
+    assert monday.xpath(".//li[@data-talk-slug]/@data-talk-slug")[-1] == "late-posters"
+    assert texts(talk_element(response, "late-posters"), ".//time") == ["11:30 PM–12:30 AM PDT"]
+
+
+def test_program_marks_cancelled_talks_in_words_and_hides_drafts(client, edition):
+    response = client.get(PROGRAM)
+
+    cancelled = talk_element(response, "called-off")
+    assert "is-cancelled" in cancelled.get("class").split()
+    assert texts(cancelled, ".//*[@class='cancelled-label']") == ["Cancelled"]
+    assert texts(talk_element(response, "opening-keynote"), ".//*[@class='cancelled-label']") == []
+    assert "secret-draft" not in talk_slugs(response)
+    assert "Secret draft" not in response.content.decode()
+    assert "Hidden Person" not in response.content.decode()
+
+
+def test_program_of_an_unpublished_or_unknown_edition_is_not_found(client, edition):
+    ConferenceFactory(slug="2027", is_published=False)
+
+    assert client.get("/2027/program/").status_code == 404
+    assert client.get("/1999/program/").status_code == 404
+
+
+def test_program_shows_the_number_of_talks(client, edition):
+    unfiltered = page(client.get(PROGRAM))
+    filtered = page(client.get(PROGRAM + "?type=keynote"))
+
+    assert texts(unfiltered, "//p[@class='result-count']") == ["6 talks"]
+    assert texts(filtered, "//p[@class='result-count']") == ["Showing 2 of 6 talks"]
+
+
+@pytest.mark.parametrize(
+    ("query", "slugs"),
+    [
+        ("type=keynote", ["opening-keynote", "closing-keynote"]),
+        ("type=keynote&type=poster", ["opening-keynote", "late-posters", "closing-keynote"]),
+        ("day=2026-05-19", ["closing-keynote", "called-off"]),
+        ("room=hall-b", ["serving-engines", "late-posters"]),
+        ("speaker=yuhan-liu", ["kv-cache-layer", "closing-keynote"]),
+        ("q=lmcache", ["kv-cache-layer"]),
+        ("q=GPU+chicago", ["kv-cache-layer"]),
+        ("talk=called-off&talk=opening-keynote", ["opening-keynote", "called-off"]),
+        ("type=invited-talk&day=2026-05-18&room=grand-ballroom-1", ["kv-cache-layer"]),
+        ("speaker=roger-wang&day=2026-05-18&q=posters", ["late-posters"]),
+    ],
+)
+def test_program_filters_alone_and_combined(client, edition, query, slugs):
+    response = client.get(f"{PROGRAM}?{query}")
+
+    assert response.status_code == 200
+    assert talk_slugs(response) == slugs
+
+
+def test_program_form_shows_the_filters_in_the_url(client, edition):
+    response = client.get(
+        PROGRAM + "?q=cache&type=keynote&type=poster&day=2026-05-18&room=hall-b&speaker=roger-wang"
+    )
+
+    tree = page(response)
+    assert tree.xpath("//form[@role='search']/@method") == ["get"]
+    assert tree.xpath("//input[@name='q']/@value") == ["cache"]
+    assert tree.xpath("//input[@name='type'][@checked]/@value") == ["keynote", "poster"]
+    assert tree.xpath("//input[@name='type'][not(@checked)]/@value") == ["invited-talk"]
+    assert tree.xpath("//select[@name='day']/option[@selected]/@value") == ["2026-05-18"]
+    assert tree.xpath("//select[@name='room']/option[@selected]/@value") == ["hall-b"]
+    assert tree.xpath("//select[@name='speaker']/option[@selected]/@value") == ["roger-wang"]
+    assert tree.xpath("//details[@open]/summary/text()") == [
+        "Type, day, room and speaker (5 chosen)"
+    ]
+
+
+def test_program_form_offers_the_editions_choices(client, edition):
+    tree = page(client.get(PROGRAM))
+
+    assert texts(tree, "//label[@class='check']") == ["Invited Talk", "Keynote", "Poster"]
+    assert tree.xpath("//select[@name='day']/option/@value") == [
+        "",
+        "2026-05-18",
+        "2026-05-19",
+        "2026-05-20",
+        "2026-05-21",
+        "2026-05-22",
+    ]
+    assert texts(tree, "//select[@name='day']/option")[:2] == ["Any day", "Monday, May 18"]
+    assert texts(tree, "//select[@name='room']/option") == [
+        "Any room",
+        "Grand Ballroom 1",
+        "Hall B",
+    ]
+    # The draft's speaker is nobody the public may pick.
+    assert texts(tree, "//select[@name='speaker']/option") == [
+        "Any speaker",
+        "Esha Choukse",
+        "Roger Wang",
+        "Yuhan Liu",
+    ]
+    for control in tree.xpath("//input[@type='search'] | //select"):
+        assert len(tree.xpath(f"//label[@for='{control.get('id')}']")) == 1
+
+
+def test_program_links_a_calendar_subscription_to_the_same_view(client, edition):
+    unfiltered = page(client.get(PROGRAM))
+    filtered = page(client.get(PROGRAM + "?type=keynote&type=poster&q=late"))
+
+    subscribe = "//a[text()='Subscribe to this view']/@href"
+    assert unfiltered.xpath(subscribe) == ["/2026/program.ics"]
+    assert filtered.xpath(subscribe) == ["/2026/program.ics?type=keynote&type=poster&q=late"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("day=2026-13-45", "Day: 2026-13-45 is not a valid date."),
+        ("type=lightning", "Type: lightning is not a known talk type."),
+        ("room=nowhere", "Room: nowhere is not a known room."),
+        ("speaker=nobody", "Speaker: nobody is not a known speaker."),
+    ],
+)
+def test_program_invalid_filter_answers_400_naming_the_parameter(client, edition, query, message):
+    response = client.get(f"{PROGRAM}?{query}")
+
+    assert response.status_code == 400
+    tree = page(response)
+    assert texts(tree, "//*[@class='error-summary']//li") == [message]
+    assert talk_slugs(response) == []
+    assert "No Events Found" not in response.content.decode()
+
+
+def test_program_invalid_filter_is_shown_beside_its_control(client, edition):
+    response = client.get(PROGRAM + "?day=2026-13-45&room=nowhere&q=cache")
+
+    tree = page(response)
+    assert response.status_code == 400
+    assert texts(tree, "//*[@class='error-summary']//li") == [
+        "Day: 2026-13-45 is not a valid date.",
+        "Room: nowhere is not a known room.",
+    ]
+    assert tree.xpath("//select[@aria-invalid='true']/@name") == ["day", "room"]
+    assert texts(tree, "//p[@id='filter-day-error']") == ["2026-13-45 is not a valid date."]
+    assert tree.xpath("//select[@name='day']/@aria-describedby") == ["filter-day-error"]
+    # What was valid stays in the form.
+    assert tree.xpath("//input[@name='q']/@value") == ["cache"]
+
+
+def test_program_with_no_match_says_so_and_offers_to_clear_the_filters(client, edition):
+    response = client.get(PROGRAM + "?q=quantum+teleportation")
+
+    assert response.status_code == 200
+    assert talk_slugs(response) == []
+    tree = page(response)
+    assert texts(tree, "//div[@class='empty-state']/*") == [
+        "No Events Found",
+        "Try adjusting your search terms",
+        "Clear all filters",
+    ]
+    assert tree.xpath("//a[text()='Clear all filters']/@href") == [PROGRAM]
+
+
+def test_program_shows_markup_in_titles_and_abstracts_as_text(client, edition):
+    TalkFactory(
+        conference=edition,
+        slug="script-talk",
+        title="<script>alert('title')</script> & more",
+        abstract="<script>alert('abstract')</script><b>bold</b>",
+        start=local("2026-05-20", 9),
+        speakers=[SpeakerFactory(name="<img src=x onerror=alert(1)>", slug="img-person")],
+    )
+
+    response = client.get(PROGRAM)
+
+    content = response.content.decode()
+    assert "<script>alert" not in content
+    assert "<img src=x" not in content
+    assert "<b>bold</b>" not in content
+    row = talk_element(response, "script-talk")
+    assert texts(row, ".//h3") == ["<script>alert('title')</script> & more"]
+    assert texts(row, ".//p[@class='excerpt']") == ["<script>alert('abstract')</script><b>bold</b>"]
+    assert texts(row, ".//ul[@class='speakers']/li") == [
+        "<img src=x onerror=alert(1)>, University of Washington"
+    ]
+    assert row.xpath(".//script | .//b | .//img") == []
+
+
+@pytest.mark.parametrize("talk_count", [1, 3])
+def test_program_query_count_does_not_grow_with_talks(
+    client, django_assert_num_queries, talk_count
+):
+    conference = ConferenceFactory(slug="2026")
+    for _ in range(talk_count):
+        TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
+
+    # Editions (menu and this one), talks, their speakers, then the form's types, rooms
+    # and speakers.
+    with django_assert_num_queries(6):
+        response = client.get(PROGRAM)
+
+    assert len(talk_slugs(response)) == talk_count
+
+
+@pytest.mark.parametrize("talk_count", [1, 3])
+def test_filtered_program_query_count_does_not_grow_with_talks(
+    client, django_assert_num_queries, talk_count
+):
+    conference = ConferenceFactory(slug="2026")
+    keynote = TalkTypeFactory(slug="keynote")
+    for _ in range(talk_count):
+        TalkFactory(conference=conference, type=keynote)
+
+    # As unfiltered, plus checking the type and counting the edition's talks.
+    with django_assert_num_queries(8):
+        response = client.get(PROGRAM + "?type=keynote&q=talk")
+
+    assert len(talk_slugs(response)) == talk_count
+
+
+# The talk page.
+
+
+def test_talk_page_shows_the_whole_talk(client, edition):
+    response = client.get("/2026/talks/kv-cache-layer/")
+
+    assert response.status_code == 200
+    tree = page(response)
+    assert texts(tree, "//h1") == ["LMCache: An Efficient KV Cache Layer"]
+    assert texts(tree, "//title") == ["LMCache: An Efficient KV Cache Layer · MLSys 2026"]
+    facts = dict(zip(texts(tree, "//dl/div/dt"), texts(tree, "//dl/div/dd"), strict=True))
+    assert facts == {
+        "Day": "Monday, May 18",
+        "Time": "10:15–10:40 AM PDT",
+        "Room": "Grand Ballroom 1",
+        "Type": "Invited Talk",
+    }
+    assert tree.xpath("//dd/a[text()='Grand Ballroom 1']/@href") == [
+        "/2026/program/?room=grand-ballroom-1"
+    ]
+    assert texts(tree, "//ul[@class='speaker-cards']/li") == [
+        "Yuhan Liu, University of Chicago",
+        "Roger Wang",
+    ]
+    assert tree.xpath("//ul[@class='speaker-cards']//a/@href") == [
+        "/2026/speakers/yuhan-liu/",
+        "/2026/speakers/roger-wang/",
+    ]
+    assert texts(tree, "//section[contains(@class, 'abstract')]/p") == [
+        "KV cache has traditionally been stored in GPU memory.",
+        "In this talk, I'll present LMCache.",
+    ]
+    assert tree.xpath("//a[text()='Add to calendar']/@href") == ["/2026/talks/kv-cache-layer.ics"]
+
+
+def test_talk_page_links_the_neighbours_in_its_room_and_talks_at_the_same_time(client, edition):
+    tree = page(client.get("/2026/talks/kv-cache-layer/"))
+
+    assert texts(tree, "//nav[@class='room-neighbours']//li") == [
+        "Before: Opening keynote Monday, May 18, 9:00–10:00 AM PDT",
+        "After: Closing keynote Tuesday, May 19, 9:00–10:00 AM PDT",
+    ]
+    assert tree.xpath("//a[@rel='prev']/@href") == ["/2026/talks/opening-keynote/"]
+    assert tree.xpath("//a[@rel='next']/@href") == ["/2026/talks/closing-keynote/"]
+    assert texts(tree, "//section[@class='concurrent']//li") == [
+        "Serving engines Monday, May 18, 10:00–11:00 AM PDT, Hall B"
+    ]
+
+
+def test_talk_page_first_and_alone_says_so(client, edition):
+    tree = page(client.get("/2026/talks/late-posters/"))
+
+    assert texts(tree, "//nav[@class='room-neighbours']//li") == [
+        "Before: Serving engines Monday, May 18, 10:00–11:00 AM PDT"
+    ]
+    assert texts(tree, "//section[@class='concurrent']/p") == [
+        "No other talk runs at the same time."
+    ]
+
+
+def test_talk_page_with_empty_abstract_shows_no_abstract_section(client, edition):
+    response = client.get("/2026/talks/late-posters/")
+
+    assert response.status_code == 200
+    tree = page(response)
+    assert texts(tree, "//h2") == ["Speaker", "Also in Hall B", "At the same time"]
+    assert tree.xpath("//section[contains(@class, 'abstract')]") == []
+
+
+def test_talk_page_of_cancelled_talk_says_so(client, edition):
+    response = client.get("/2026/talks/called-off/")
+
+    tree = page(response)
+    assert texts(tree, "//p[@class='notice']") == ["This talk has been cancelled."]
+    assert texts(tree, "//*[@class='cancelled-label']") == ["Cancelled"]
+    assert json_ld(response)["eventStatus"] == "https://schema.org/EventCancelled"
+
+
+def json_ld(response):
+    (script,) = page(response).xpath("//script[@type='application/ld+json']")
+    return json.loads(script.text)
+
+
+def test_talk_page_describes_the_event_for_search_engines(client, edition):
+    response = client.get("/2026/talks/kv-cache-layer/")
+
+    assert json_ld(response) == {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": "LMCache: An Efficient KV Cache Layer",
+        "url": "http://testserver/2026/talks/kv-cache-layer/",
+        "startDate": "2026-05-18T10:15:00-07:00",
+        "endDate": "2026-05-18T10:40:00-07:00",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {
+            "@type": "Place",
+            "name": "Grand Ballroom 1, Hyatt Regency Bellevue",
+            "address": {
+                "@type": "PostalAddress",
+                "name": "Hyatt Regency Bellevue",
+                "addressLocality": "Bellevue, Washington",
+            },
+        },
+        "performer": [
+            {
+                "@type": "Person",
+                "name": "Yuhan Liu",
+                "url": "http://testserver/2026/speakers/yuhan-liu/",
+                "affiliation": {"@type": "Organization", "name": "University of Chicago"},
+            },
+            {
+                "@type": "Person",
+                "name": "Roger Wang",
+                "url": "http://testserver/2026/speakers/roger-wang/",
+            },
+        ],
+        "superEvent": {
+            "@type": "Event",
+            "name": "MLSys 2026",
+            "startDate": "2026-05-18",
+            "endDate": "2026-05-22",
+            "url": "http://testserver/2026/program/",
+        },
+        "description": "KV cache has traditionally been stored in GPU memory.\n\n"
+        "In this talk, I'll present LMCache.",
+    }
+
+
+def test_talk_page_meta_description_and_open_graph(client, edition):
+    tree = page(client.get("/2026/talks/kv-cache-layer/"))
+
+    description = (
+        "Invited Talk by Yuhan Liu, Roger Wang, Monday, May 18, 10:15–10:40 AM PDT, "
+        "Grand Ballroom 1. KV cache has traditionally been stored in GPU memory.\n\n"
+        "In this talk, I'll present LMCache."
+    )
+    assert tree.xpath("//meta[@name='description']/@content") == [description]
+    assert tree.xpath("//meta[@property='og:title']/@content") == [
+        "LMCache: An Efficient KV Cache Layer"
+    ]
+    assert tree.xpath("//meta[@property='og:description']/@content") == [description]
+    assert tree.xpath("//meta[@property='og:type']/@content") == ["article"]
+    assert tree.xpath("//meta[@property='og:url']/@content") == [
+        "http://testserver/2026/talks/kv-cache-layer/"
+    ]
+    assert tree.xpath("//meta[@property='og:site_name']/@content") == ["MLSys 2026"]
+
+
+def test_talk_page_shows_markup_as_text_and_keeps_json_ld_inert(client, edition):
+    TalkFactory(
+        conference=edition,
+        slug="script-talk",
+        title="</script><script>alert('title')</script>",
+        abstract="<script>alert('abstract')</script>\n\nSecond & last",
+    )
+
+    response = client.get("/2026/talks/script-talk/")
+
+    content = response.content.decode()
+    assert "<script>alert" not in content
+    tree = page(response)
+    assert texts(tree, "//h1") == ["</script><script>alert('title')</script>"]
+    assert texts(tree, "//section[contains(@class, 'abstract')]/p") == [
+        "<script>alert('abstract')</script>",
+        "Second & last",
+    ]
+    assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert('title')" in content
+    assert json_ld(response)["name"] == "</script><script>alert('title')</script>"
+    assert tree.xpath("//script[not(@src)]/@type") == ["application/ld+json"]
+
+
+def test_talk_page_hides_drafts_and_other_editions(client, edition):
+    TalkFactory(conference=ConferenceFactory(slug="2025"), slug="old-talk")
+
+    assert client.get("/2026/talks/secret-draft/").status_code == 404
+    assert client.get("/2026/talks/old-talk/").status_code == 404
+    assert client.get("/2025/talks/old-talk/").status_code == 200
+
+
+@pytest.mark.parametrize("speaker_count", [1, 3])
+def test_talk_page_query_count_does_not_grow(client, django_assert_num_queries, speaker_count):
+    conference = ConferenceFactory(slug="2026")
+    room = RoomFactory(conference=conference)
+    talk = TalkFactory(
+        conference=conference,
+        room=room,
+        slug="main",
+        start=local("2026-05-18", 10),
+        speakers=[SpeakerFactory() for _ in range(speaker_count)],
+    )
+    for hour in (9, 11):
+        TalkFactory(conference=conference, room=room, start=local("2026-05-18", hour))
+    for _ in range(speaker_count):
+        TalkFactory(conference=conference, start=talk.start)
+
+    # Editions, the talk, its speakers, the one before, the one after, those at the same time.
+    with django_assert_num_queries(6):
+        response = client.get("/2026/talks/main/")
+
+    assert len(page(response).xpath("//section[@class='concurrent']//li")) == speaker_count
+    assert len(page(response).xpath("//ul[@class='speaker-cards']/li")) == speaker_count
+
+
+# Speakers.
+
+
+def test_speaker_list_shows_the_editions_speakers_with_their_talks(client, edition):
+    SpeakerFactory(name="Nobody Here", slug="nobody-here")
+    TalkFactory(
+        conference=ConferenceFactory(slug="2025"),
+        speakers=[SpeakerFactory(name="Past Speaker", slug="past-speaker")],
+    )
+
+    response = client.get("/2026/speakers/")
+
+    assert response.status_code == 200
+    tree = page(response)
+    assert texts(tree, "//li[@class='speaker-item']/h2") == [
+        "Esha Choukse",
+        "Roger Wang",
+        "Yuhan Liu",
+    ]
+    (yuhan,) = tree.xpath("//li[@class='speaker-item'][h2='Yuhan Liu']")
+    assert texts(yuhan, ".//p[@class='affiliation']") == ["University of Chicago"]
+    assert texts(yuhan, ".//ul[@class='speaker-talks']/li") == [
+        "LMCache: An Efficient KV Cache Layer",
+        "Closing keynote",
+    ]
+    assert yuhan.xpath(".//h2/a/@href") == ["/2026/speakers/yuhan-liu/"]
+    (esha,) = tree.xpath("//li[@class='speaker-item'][h2='Esha Choukse']")
+    assert texts(esha, ".//ul[@class='speaker-talks']/li") == [
+        "Opening keynote",
+        "Called off Cancelled",
+    ]
+    assert texts(tree, "//title") == ["Speakers · MLSys 2026"]
+
+
+@pytest.mark.parametrize("speaker_count", [1, 3])
+def test_speaker_list_query_count_does_not_grow(client, django_assert_num_queries, speaker_count):
+    conference = ConferenceFactory(slug="2026")
+    for _ in range(speaker_count):
+        TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
+
+    # Editions, speakers, their talks in this edition.
+    with django_assert_num_queries(3):
+        response = client.get("/2026/speakers/")
+
+    assert len(page(response).xpath("//li[@class='speaker-item']")) == 2 * speaker_count
+
+
+def test_speaker_page_shows_bio_and_talks_in_this_and_other_editions(client, edition):
+    older = ConferenceFactory(slug="2024", name="MLSys 2024", start_date=dt.date(2024, 5, 13))
+    hidden = ConferenceFactory(slug="2023", is_published=False, start_date=dt.date(2023, 6, 1))
+    yuhan = edition.talks.get(slug="kv-cache-layer").speakers.get(slug="yuhan-liu")
+    TalkFactory(
+        conference=older,
+        slug="cachegen",
+        title="CacheGen",
+        start=local("2024-05-14", 14),
+        room=RoomFactory(conference=older, name="Room 2024"),
+        speakers=[yuhan],
+    )
+    TalkFactory(conference=hidden, slug="unpublished", title="Unpublished", speakers=[yuhan])
+
+    response = client.get("/2026/speakers/yuhan-liu/")
+
+    assert response.status_code == 200
+    tree = page(response)
+    assert texts(tree, "//h1") == ["Yuhan Liu"]
+    assert texts(tree, "//p[@class='lede']") == ["University of Chicago"]
+    assert texts(tree, "//section[@class='bio']/p") == [
+        "Yuhan builds caching layers.",
+        "She leads two open-source projects.",
+    ]
+    assert texts(tree, "//main//h2") == ["About", "Talks at MLSys 2026", "Talks at MLSys 2024"]
+    assert texts(tree, "//ul[@class='speaker-talks']/li") == [
+        "LMCache: An Efficient KV Cache Layer "
+        "Invited Talk · Monday, May 18, 10:15–10:40 AM PDT · Grand Ballroom 1",
+        "Closing keynote Keynote · Tuesday, May 19, 9:00–10:00 AM PDT · Grand Ballroom 1",
+        "CacheGen Invited Talk · Tuesday, May 14, 2:00–2:25 PM PDT · Room 2024",
+    ]
+    assert tree.xpath("//ul[@class='speaker-talks']//a/@href") == [
+        "/2026/talks/kv-cache-layer/",
+        "/2026/talks/closing-keynote/",
+        "/2024/talks/cachegen/",
+    ]
+
+
+def test_speaker_page_needs_a_public_talk_in_the_edition(client, edition):
+    assert client.get("/2026/speakers/hidden-person/").status_code == 404
+    assert client.get("/2026/speakers/nobody/").status_code == 404
+
+
+@pytest.mark.parametrize("talk_count", [1, 3])
+def test_speaker_page_query_count_does_not_grow(client, django_assert_num_queries, talk_count):
+    speaker = SpeakerFactory(slug="ada")
+    for slug in ("2026", "2025"):
+        conference = ConferenceFactory(slug=slug)
+        for _ in range(talk_count):
+            TalkFactory(conference=conference, speakers=[speaker])
+
+    # Editions, the speaker, their talks.
+    with django_assert_num_queries(3):
+        response = client.get("/2026/speakers/ada/")
+
+    assert len(page(response).xpath("//ul[@class='speaker-talks']/li")) == 2 * talk_count
+
+
+# Every page.
+
+PAGES = [
+    "/2026/program/",
+    "/2026/program/?day=2026-13-45",
+    "/2026/talks/kv-cache-layer/",
+    "/2026/speakers/",
+    "/2026/speakers/yuhan-liu/",
+    "/2026/nowhere/",
+]
+
+FOCUSABLE = (
+    "//a[@href] | //button | //input[not(@type='hidden')] | //select | //textarea"
+    " | //summary | //*[@tabindex and not(@tabindex='-1')]"
+)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_starts_with_the_skip_links(client, edition, url):
+    tree = page(client.get(url))
+
+    first, second = tree.xpath(FOCUSABLE)[:2]
+    assert (first.text_content(), first.get("href")) == ("Skip to yearly menu bar", "#yearly-menu")
+    assert (second.text_content(), second.get("href")) == ("Skip to main content", "#main")
+    assert tree.xpath("//nav[@id='yearly-menu']/@aria-label") == ["Yearly menu"]
+    assert tree.xpath("//main/@id") == ["main"]
+    assert tree.xpath("/html/@lang") == ["en"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_the_yearly_menu_newest_first(client, edition, url):
+    ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    ConferenceFactory(slug="2024", name="MLSys 2024", start_date=dt.date(2024, 5, 13))
+    ConferenceFactory(slug="2027", name="MLSys 2027", is_published=False)
+
+    tree = page(client.get(url))
+
+    menu = "//nav[@id='yearly-menu']//a"
+    assert texts(tree, menu) == ["MLSys 2026", "MLSys 2025", "MLSys 2024"]
+    assert tree.xpath(f"{menu}/@href") == ["/2026/program/", "/2025/program/", "/2024/program/"]
+    assert texts(tree, f"{menu}[@aria-current]") == ["MLSys 2026"]
+
+
+def test_yearly_menu_marks_the_edition_being_viewed(client, edition):
+    ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+
+    on_program = page(client.get("/2025/program/"))
+    on_speakers = page(client.get("/2026/speakers/"))
+
+    assert on_program.xpath("//nav[@id='yearly-menu']//a[@aria-current]/text()") == ["MLSys 2025"]
+    assert on_program.xpath("//nav[@id='yearly-menu']//a/@aria-current") == ["page"]
+    assert on_speakers.xpath("//nav[@id='yearly-menu']//a/@aria-current") == ["true"]
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "description"),
+    [
+        (
+            "/2026/program/",
+            "Program · MLSys 2026",
+            "The program of MLSys 2026, May 18–22, 2026, Bellevue, Washington: "
+            "talks, speakers and times.",
+        ),
+        (
+            "/2026/speakers/",
+            "Speakers · MLSys 2026",
+            "The speakers of MLSys 2026 with their affiliations and talks.",
+        ),
+        (
+            "/2026/speakers/esha-choukse/",
+            "Esha Choukse · MLSys 2026",
+            "Esha Choukse, Microsoft. Esha Choukse builds systems for machine learning.",
+        ),
+    ],
+)
+def test_pages_have_a_title_a_description_and_open_graph(client, edition, url, title, description):
+    tree = page(client.get(url))
+
+    assert texts(tree, "//title") == [title]
+    assert tree.xpath("//meta[@name='description']/@content") == [description]
+    assert len(tree.xpath("//meta[@property='og:title']/@content")) == 1
+    assert tree.xpath("//meta[@property='og:url']/@content") == [f"http://testserver{url}"]
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        ("/", "/2026/program/"),
+        ("/current/", "/2026/program/"),
+        ("/current/speakers/", "/2026/speakers/"),
+        (
+            "/current/program/?type=keynote&day=2026-05-18",
+            "/2026/program/?type=keynote&day=2026-05-18",
+        ),
+        ("/current/talks/kv-cache-layer/", "/2026/talks/kv-cache-layer/"),
+    ],
+)
+def test_root_and_current_redirect_to_the_current_edition(client, edition, url, location):
+    ConferenceFactory(
+        slug="2027",
+        name="MLSys 2027",
+        start_date=dt.date(2027, 5, 17),
+        end_date=dt.date(2027, 5, 21),
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == location
+
+
+def test_without_a_current_edition_root_is_not_found(client, edition):
+    edition.is_current = False
+    edition.save()
+
+    assert client.get("/").status_code == 404
+    assert client.get("/current/speakers/").status_code == 404
+
+
+def test_not_found_page_is_ours(client, edition):
+    response = client.get("/2026/talks/no-such-talk/")
+
+    assert response.status_code == 404
+    tree = page(response)
+    assert texts(tree, "//h1") == ["Page not found"]
+    assert tree.xpath("//main//a/@href") == ["/"]
+    assert texts(tree, "//nav[@id='yearly-menu']//a[@aria-current]") == ["MLSys 2026"]
+
+
+def test_server_error_page_renders_without_context_or_database(django_assert_num_queries):
+    # Django renders 500.html with no context at all when a view fails.
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/2026/program/"))
+
+    assert response.status_code == 500
+    tree = page(response)
+    assert texts(tree, "//h1") == ["Something went wrong"]
+    first, second = tree.xpath(FOCUSABLE)[:2]
+    assert first.text_content() == "Skip to yearly menu bar"
+    assert second.text_content() == "Skip to main content"
+    assert texts(tree, "//nav[@id='yearly-menu']//a") == ["Current program"]
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/"])
+def test_public_pages_send_a_strict_content_security_policy(client, edition, url):
+    response = client.get(url)
+
+    assert response["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+def test_admin_keeps_its_own_rules(client, edition):
+    response = client.get("/admin/login/")
+
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_carry_no_inline_style_or_script(client, edition, url):
+    response = client.get(url)
+    tree = page(response)
+    if url == "/2026/talks/kv-cache-layer/":
+        assert len(tree.xpath("//script[@type='application/ld+json']")) == 1
+
+    assert tree.xpath("//style | //*[@style]") == []
+    assert tree.xpath("//script[not(@src) and not(@type='application/ld+json')]") == []
+    handlers = [
+        (element.tag, name)
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        for name in element.attrib
+        if name.startswith("on")
+    ]
+    assert handlers == []
+    assert all(src.startswith("/static/") for src in tree.xpath("//script/@src"))
+
+
+def test_only_listed_talks_carry_the_talk_slug_attribute(client, edition):
+    response = client.get(PROGRAM)
+
+    tree = page(response)
+    assert {element.tag for element in tree.xpath("//*[@data-talk-slug]")} == {"li"}
+    assert len(tree.xpath("//*[@data-talk-slug]")) == 6
+
+
+def test_static_files_have_hashed_names_after_collectstatic(client, edition, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    tree = page(client.get(PROGRAM))
+
+    stylesheets = tree.xpath("//link[@rel='stylesheet']/@href")
+    assert [re.sub(r"\.[0-9a-f]{12}\.", ".HASH.", href) for href in stylesheets] == [
+        "/static/css/site.HASH.css",
+        "/static/css/print.HASH.css",
+    ]
+    assert re.fullmatch(r"/static/js/program\.[0-9a-f]{12}\.js", tree.xpath("//script/@src")[0])
+    assert (tmp_path / stylesheets[0].removeprefix("/static/")).is_file()
+
+
+def test_reverse_names_of_the_public_pages_are_kept():
+    assert reverse("program:program", args=["2026"]) == "/2026/program/"
+    assert reverse("program:talk-detail", args=["2026", "a"]) == "/2026/talks/a/"
+    assert reverse("program:speaker-list", args=["2026"]) == "/2026/speakers/"
+    assert reverse("program:speaker-detail", args=["2026", "b"]) == "/2026/speakers/b/"
+    assert reverse("program:talk-ics", args=["2026", "a"]) == "/2026/talks/a.ics"
+    assert reverse("program:program-ics", args=["2026"]) == "/2026/program.ics"
+
+
+def test_seed_edition_reads_in_time_order_with_days_and_timezone(client):
+    call_command("loaddata", "mlsys2026", verbosity=0)
+
+    response = client.get("/2026/program/")
+
+    tree = page(response)
+    assert texts(tree, "//section[@class='day']/h2") == [
+        "Monday, May 18",
+        "Tuesday, May 19",
+        "Wednesday, May 20",
+        "Thursday, May 21",
+        "Friday, May 22",
+    ]
+    assert len(talk_slugs(response)) == 9
+    assert texts(tree, "//section[@class='day'][3]//time") == ["10:30–11:30 AM PDT"]
+    assert texts(tree, "//section[@class='day'][1]//time")[0] == "9:00–9:25 AM PDT"
