@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import FilterSet
 
@@ -15,7 +16,7 @@ from program.models import Conference, Room, Speaker, Talk, TalkSpeaker
 TALK_ORDERINGS = {
     "start": ("start", "room__position", "title", "id"),
     "-start": ("-start", "room__position", "title", "id"),
-    "title": ("title", "start", "id"),
+    "title": (Lower("title"), "title", "start", "id"),
 }
 DEFAULT_TALK_ORDERING = TALK_ORDERINGS["start"]
 
@@ -72,7 +73,7 @@ class ApiTalkFilter(TalkFilter):
         choices=[
             ("start", "By start time, then room, then title (the default)"),
             ("-start", "Latest first, then room, then title"),
-            ("title", "By title"),
+            ("title", "By title, ignoring case"),
         ],
         method="order_talks",
         label="Ordering",
