@@ -71,6 +71,13 @@ def inline_rows(response, group_id):
     ]
 
 
+def table_rows(response, table_class):
+    """The cells of each body row of a table the page shows, as text."""
+    page = lxml.html.fromstring(response.content.decode())
+    rows = page.xpath(f"//table[@class='{table_class}']/tbody/tr")
+    return [[cell.text_content().strip() for cell in row.xpath("td")] for row in rows]
+
+
 def prepopulated(response):
     """The form's prepopulated fields: {field: [fields it is filled from]}."""
     return {
@@ -318,16 +325,31 @@ def test_room_change_page_lists_its_talks(organiser_client, edition, ballroom):
         start=local("2026-05-18", 9),
         end=local("2026-05-18", 9, 25),
     )
+    TalkFactory(
+        conference=edition,
+        room=ballroom,
+        title="Cancelled later",
+        start=local("2026-05-19", 11, 30),
+        end=local("2026-05-19", 12, 30),
+        status=Talk.Status.CANCELLED,
+    )
     TalkFactory(conference=edition, title="Elsewhere")
 
     response = organiser_client.get(admin_url("room", "change", ballroom.pk))
 
     content = response.content.decode()
-    assert "Talks in this room" in content
-    assert inline_rows(response, "talks-group") == [
-        ["Systems for Agents", "Monday, May 18, 9:00–9:25 AM PDT", "Invited Talk", "Published"]
+    assert "<label>Talks in this room:</label>" in content
+    assert table_rows(response, "room-talks") == [
+        ["Systems for Agents", "Monday, May 18, 9:00–9:25 AM PDT", "Invited Talk", "Published"],
+        ["Cancelled later", "Tuesday, May 19, 11:30 AM–12:30 PM PDT", "Invited Talk", "Cancelled"],
     ]
-    assert f'<a href="/admin/program/talk/{talk.pk}/change/" class="inlineviewlink">' in content
+    assert f'<a href="/admin/program/talk/{talk.pk}/change/">Systems for Agents</a>' in content
+
+
+def test_room_without_talks_says_so(organiser_client, ballroom):
+    response = organiser_client.get(admin_url("room", "change", ballroom.pk))
+
+    assert '<div class="readonly">None yet.</div>' in response.content.decode()
 
 
 # Speaker ------------------------------------------------------------------------------------
@@ -678,6 +700,25 @@ def test_changelist_query_count_is_constant(
         response = organiser_client.get(admin_url(model))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_room_and_speaker_pages_list_talks_in_constant_queries(
+    organiser_client, edition, ballroom, item_count, django_assert_num_queries
+):
+    speaker = SpeakerFactory()
+    for _ in range(item_count):
+        TalkFactory(conference=edition, room=ballroom, speakers=[speaker])
+    ContentType.objects.clear_cache()  # "View on site" looks it up once per process
+
+    with django_assert_num_queries(6):
+        room_page = organiser_client.get(admin_url("room", "change", ballroom.pk))
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(5):
+        speaker_page = organiser_client.get(admin_url("speaker", "change", speaker.pk))
+
+    assert len(table_rows(room_page, "room-talks")) == item_count
+    assert len(inline_rows(speaker_page, "talk_links-group")) == item_count
 
 
 # Talk form ----------------------------------------------------------------------------------
