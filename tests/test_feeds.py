@@ -18,7 +18,9 @@ from jsonschema import Draft6Validator, FormatChecker
 from lxml import etree
 
 from program.feeds import frab
+from program.feeds.ical import fold
 from program.feeds.ids import talk_guid
+from program.feeds.links import MARKER, PageLinks
 from program.models import Talk
 from tests.factories import (
     ConferenceFactory,
@@ -734,3 +736,28 @@ def test_schedule_query_count(client, edition, url, item_count, django_assert_nu
         response = client.get(url(edition))
 
     assert response.content.count(b"Talk number") == item_count
+
+
+@pytest.mark.parametrize("text", ["ü" * 100 + "\\," * 60, "a" * 74 + "€" * 40, "x" * 75, "b" * 200])
+def test_fold_keeps_lines_short_and_characters_whole(text):
+    line = f"DESCRIPTION:{text}"
+
+    physical = fold(line).split(b"\r\n")
+
+    assert max(len(part) for part in physical) <= 75
+    assert all(part.startswith(b" ") for part in physical[1:])
+    assert not any(part.endswith(b"\\") for part in physical[:-1])
+    assert [part.decode() for part in physical]  # no character split between two lines
+    assert b"".join([physical[0], *(part[1:] for part in physical[1:])]) == line.encode()
+
+
+def test_page_links_match_reverse_even_for_an_edition_slug_holding_the_marker(rf):
+    talk = TalkFactory(conference=ConferenceFactory(slug=f"x-{MARKER}"))
+    speaker = talk.speaker_links.get().speaker
+
+    links = PageLinks(talk.conference, rf.get("/").build_absolute_uri)
+
+    assert links.talk(talk) == f"http://testserver{talk.get_absolute_url()}"
+    assert links.speaker(speaker) == (
+        f"http://testserver{speaker.get_absolute_url(talk.conference)}"
+    )

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from django.conf import settings
 
 from program.feeds.ids import room_guid, speaker_guid, talk_guid
+from program.feeds.links import PageLinks
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "conference-program"
@@ -65,7 +66,7 @@ def schedule_version(conference, rooms, talks):
     return f"{latest:%Y-%m-%dT%H:%M:%S.%fZ} ({len(talks)} talks)"
 
 
-def person(conference, speaker, absolute_uri):
+def person(speaker, links):
     # "public_name" and "id", without "name": schema.json's Person is oneOf a frab person
     # (public_name, id) or a pretalx person (name), and must match exactly one.
     return {
@@ -73,11 +74,11 @@ def person(conference, speaker, absolute_uri):
         "guid": str(speaker_guid(speaker)),
         "public_name": speaker.name,
         "biography": speaker.bio,
-        "url": absolute_uri(speaker.get_absolute_url(conference)),
+        "url": links.speaker(speaker),
     }
 
 
-def event(conference, talk, absolute_uri):
+def event(conference, talk, links):
     start = talk.local_start
     return {
         "id": talk.pk,
@@ -88,14 +89,14 @@ def event(conference, talk, absolute_uri):
         "duration": hhmm(talk.end - talk.start),
         "room": talk.room.name,
         "slug": event_slug(conference, talk),
-        "url": absolute_uri(talk.get_absolute_url()),
+        "url": links.talk(talk),
         "title": talk.title,
         "subtitle": "",
         "track": None,
         "type": talk.type.name,
         "language": settings.LANGUAGE_CODE.split("-")[0],
         "abstract": talk.abstract,
-        "persons": [person(conference, s, absolute_uri) for s in talk.ordered_speakers],
+        "persons": [person(speaker, links) for speaker in talk.ordered_speakers],
         "links": [],
     }
 
@@ -109,7 +110,7 @@ def room_entry(conference, room):
     return entry
 
 
-def days(conference, rooms, talks, absolute_uri):
+def days(conference, rooms, talks, links):
     """Every day of the edition (and of any talk outside its dates), each with every room."""
     entries = {room.pk: room_entry(conference, room) for room in rooms}
     talks_by_day = {}
@@ -134,7 +135,7 @@ def days(conference, rooms, talks, absolute_uri):
                 "day_start": start.isoformat(),
                 "day_end": end.isoformat(),
                 "rooms": [
-                    (room, [event(conference, talk, absolute_uri) for talk in room_talks])
+                    (room, [event(conference, talk, links) for talk in room_talks])
                     for room, room_talks in by_room.values()
                 ],
             }
@@ -146,7 +147,7 @@ def build_schedule(conference, rooms, talks, *, absolute_uri):
     """The schedule in a neutral form: like schedule.json, but each day's rooms are a list of
     (room entry, events), so that two rooms of the same name stay apart in the XML."""
     rooms, talks = list(rooms), list(talks)
-    schedule_days = days(conference, rooms, talks, absolute_uri)
+    schedule_days = days(conference, rooms, talks, PageLinks(conference, absolute_uri))
     return {
         "version": schedule_version(conference, rooms, talks),
         "base_url": absolute_uri("/"),

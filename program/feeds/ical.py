@@ -11,6 +11,7 @@ import datetime as dt
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from program.feeds.ids import talk_guid
+from program.feeds.links import PageLinks
 
 PRODID = "-//conference-program//Program feed//EN"
 # How often subscribed calendars should look for changes.
@@ -49,7 +50,7 @@ def describe(talk):
     return "\n".join(lines)
 
 
-def talk_event(talk, *, absolute_uri):
+def talk_event(talk, links):
     """The VEVENT of one talk; ``talk`` comes from ``Talk.objects.for_program()``."""
     conference = talk.conference
     tzid = calendar_tzid(conference)
@@ -70,9 +71,32 @@ def talk_event(talk, *, absolute_uri):
         ", ".join(part for part in (talk.room.name, conference.venue, conference.city) if part),
     )
     event.add("categories", [talk.type.name])
-    event.add("url", absolute_uri(talk.get_absolute_url()))
+    event.add("url", links.talk(talk))
     event.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
     return event
+
+
+def fold(line, limit=75):
+    """A content line folded into lines of at most ``limit`` octets (RFC 5545 3.1).
+
+    icalendar folds character by character, which is most of the time a large program
+    takes; this cuts the encoded line instead, never inside a UTF-8 character and never
+    right after a backslash (some clients mis-read an escape split by a fold).
+    """
+    data = line.encode()
+    parts = []
+    size = limit
+    while len(data) > size:
+        cut = size
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+            cut -= 1
+        if data[cut - 1] == ord("\\"):
+            cut -= 1
+        parts.append(data[:cut])
+        data = data[cut:]
+        size = limit - 1  # continuation lines start with a space
+    parts.append(data)
+    return b"\r\n ".join(parts)
 
 
 def build_calendar(conference, talks, *, name, absolute_uri):
@@ -87,6 +111,7 @@ def build_calendar(conference, talks, *, name, absolute_uri):
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # its older, Microsoft name
     # Always present, so even a calendar without talks holds a component (RFC 5545 3.6).
     calendar.add_component(vtimezone(conference, talks))
+    links = PageLinks(conference, absolute_uri)
     for talk in talks:
-        calendar.add_component(talk_event(talk, absolute_uri=absolute_uri))
-    return calendar.to_ical()
+        calendar.add_component(talk_event(talk, links))
+    return b"".join(fold(line) + b"\r\n" for line in calendar.content_lines() if line)

@@ -1,0 +1,55 @@
+"""Server time and SQL queries of the feeds (iCalendar, frab) on a 2,000-talk edition.
+
+Run: .venv/bin/python bench/bench_feeds.py [--talks N]
+A 304 answer still builds the file (the ETag is a hash of it), so it costs about a 200.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import measure, report, setup_django  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--talks", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=10)
+    arguments = parser.parse_args()
+
+    setup_django()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from program.models import Talk
+
+    edition = "bench"
+    call_command(
+        "generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0
+    )
+    talks = Talk.objects.published().filter(conference__slug=edition).order_by("start")
+    talk = talks[talks.count() // 2]
+    common_type = talk.type.slug
+
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        client = Client()
+        repeat = arguments.repeat
+        baseline = measure(client, "empty Django view", "/bench/empty/", repeat=repeat)
+        ics = f"/{edition}/program.ics"
+        etag = client.get(ics)["ETag"]
+        measurements = [
+            measure(client, f"program.ics, {talks.count()} talks", ics, repeat=repeat),
+            measure(client, f"program.ics ?type={common_type}", f"{ics}?type={common_type}"),
+            measure(client, "program.ics, 304", ics, repeat=repeat, HTTP_IF_NONE_MATCH=etag),
+            measure(client, "talk .ics", f"/{edition}/talks/{talk.slug}.ics", repeat=repeat),
+            measure(client, "schedule.xml", f"/{edition}/schedule.xml", repeat=repeat),
+            measure(client, "schedule.json", f"/{edition}/schedule.json", repeat=repeat),
+        ]
+    report(f"Feeds ({arguments.talks} talks)", measurements, baseline)
+
+
+if __name__ == "__main__":
+    main()
