@@ -184,6 +184,12 @@ class Choice:
     selected: bool
 
 
+def zone_label(conference):
+    """'PDT, America/Los_Angeles': the zone the edition's times are shown in."""
+    noon = dt.datetime.combine(conference.start_date, dt.time(12), tzinfo=conference.tzinfo)
+    return f"{noon:%Z}, {conference.timezone}"
+
+
 def edition_days(conference):
     day = conference.start_date
     while day <= conference.end_date:

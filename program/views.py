@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
 from program.filters import TalkFilter
-from program.listing import filter_choices, group_by_day, program_entries
+from program.listing import filter_choices, group_by_day, program_entries, zone_label
 from program.models import Conference, Speaker, Talk
 from program.times import day_heading, time_range
 
@@ -97,6 +97,7 @@ class ProgramView(EditionMixin, TemplateView):
                 len(params.getlist(name)) for name in ("type", "day", "room", "speaker")
             ),
             query_string=params.urlencode(),
+            zone=zone_label(self.conference),
         )
         return self.render_to_response(context, status=200 if valid else 400)
 
