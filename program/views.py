@@ -94,7 +94,10 @@ class ProgramView(EditionMixin, TemplateView):
             query=params.get("q", ""),
             agenda=params.getlist("talk"),
             more_filters_active=sum(
-                len(params.getlist(name)) for name in ("type", "day", "room", "speaker")
+                1
+                for name in ("type", "day", "room", "speaker")
+                for value in params.getlist(name)
+                if value
             ),
             query_string=params.urlencode(),
             zone=zone_label(self.conference),
@@ -206,6 +209,7 @@ class SpeakerListView(EditionMixin, TemplateView):
         speakers = (
             Speaker.objects.filter(talks__in=self.public_talks())
             .distinct()
+            .only("slug", "name", "affiliation")
             .prefetch_related(Prefetch("talks", queryset=talks, to_attr="edition_talks"))
         )
         return super().get_context_data(speakers=speakers, **kwargs)

@@ -102,7 +102,7 @@ def test_person_filters_by_type_and_opens_a_talk(browser, live_server, seed, wid
     page.wait_for_url(f"**/2026/program/?{query}")
 
     assert listed_slugs(page) == keynotes
-    assert page.locator("[data-talk-slug] .badge").all_inner_texts() == ["Keynote"] * 5
+    assert page.locator("[data-talk-slug] .badge").all_inner_texts() == ["Keynote"] * len(keynotes)
     assert page.get_by_role("checkbox", name="Keynote").is_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 

@@ -255,6 +255,16 @@ def test_program_form_shows_the_filters_in_the_url(client, edition):
     ]
 
 
+def test_program_form_counts_only_the_filters_given_a_value(client, edition):
+    # Without JavaScript the form sends its empty fields too.
+    response = client.get(PROGRAM + "?q=&type=keynote&day=&room=&speaker=")
+
+    tree = page(response)
+    assert response.status_code == 200
+    assert talk_slugs(response) == ["opening-keynote", "closing-keynote"]
+    assert tree.xpath("//details/summary/text()") == ["Type, day, room and speaker (1 chosen)"]
+
+
 def test_program_form_offers_the_editions_choices(client, edition):
     tree = page(client.get(PROGRAM))
 
