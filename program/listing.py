@@ -105,8 +105,13 @@ def program_entries(talks, conference):
     for talk, slug, name, affiliation in links:
         speakers[talk].append(SpeakerLine(name, affiliation, speaker_url(slug)))
     entries = []
+    slots = {}  # Parallel talks share their times: each time slot is labelled once.
     for row in rows:
-        start, end = row["start"].astimezone(tz), row["end"].astimezone(tz)
+        slot = (row["start"], row["end"])
+        if slot not in slots:
+            start, end = row["start"].astimezone(tz), row["end"].astimezone(tz)
+            slots[slot] = (start.date(), time_range(start, end), start.isoformat())
+        day, time_label, start_iso = slots[slot]
         entries.append(
             ProgramEntry(
                 slug=row["slug"],
@@ -115,9 +120,9 @@ def program_entries(talks, conference):
                 type_slug=row["type__slug"],
                 type_name=row["type__name"],
                 room=row["room__name"],
-                day=start.date(),
-                time_label=time_range(start, end),
-                start_iso=start.isoformat(),
+                day=day,
+                time_label=time_label,
+                start_iso=start_iso,
                 cancelled=row["status"] == Talk.Status.CANCELLED,
                 excerpt=excerpt(row["abstract"]),
                 speakers=speakers[row["pk"]],
