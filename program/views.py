@@ -144,13 +144,17 @@ class TalkDetailView(EditionMixin, TemplateView):
         )
 
 
+def meta_description(*parts):
+    """The non-empty ``parts`` on one line, short enough for a search result."""
+    text = " ".join(" ".join(part for part in parts if part).split())
+    return Truncator(text).words(30, truncate="…")
+
+
 def talk_description(talk, day_label, time_label):
-    """A meta description: who, when, where, then the start of the abstract."""
+    """Who, when and where, then the start of the abstract."""
     names = ", ".join(speaker.name for speaker in talk.ordered_speakers)
     facts = f"{talk.type.name} by {names}, {day_label}, {time_label}, {talk.room.name}."
-    if talk.is_cancelled:
-        facts = f"Cancelled: {facts}"
-    return Truncator(f"{facts} {talk.abstract}".strip()).chars(300)
+    return meta_description("Cancelled:" if talk.is_cancelled else "", facts, talk.abstract)
 
 
 def talk_json_ld(talk, request):
@@ -249,8 +253,8 @@ class SpeakerDetailView(EditionMixin, TemplateView):
             speaker=speaker,
             this_edition=this_edition[0] if this_edition else None,
             other_editions=others,
-            description=Truncator(
-                f"{speaker.name}, {speaker.affiliation}. {speaker.bio}".strip()
-            ).chars(300),
+            description=meta_description(
+                ", ".join(filter(None, [speaker.name, speaker.affiliation])) + ".", speaker.bio
+            ),
             **kwargs,
         )

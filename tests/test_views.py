@@ -543,8 +543,8 @@ def test_talk_page_meta_description_and_open_graph(client, edition):
 
     description = (
         "Invited Talk by Yuhan Liu, Roger Wang, Monday, May 18, 10:15–10:40 AM PDT, "
-        "Grand Ballroom 1. KV cache has traditionally been stored in GPU memory.\n\n"
-        "In this talk, I'll present LMCache."
+        "Grand Ballroom 1. KV cache has traditionally been stored in GPU memory. In this "
+        "talk, I'll present…"
     )
     assert tree.xpath("//meta[@name='description']/@content") == [description]
     assert tree.xpath("//meta[@property='og:title']/@content") == [
@@ -790,6 +790,17 @@ def test_yearly_menu_marks_the_edition_being_viewed(client, edition):
             "/2026/speakers/esha-choukse/",
             "Esha Choukse · MLSys 2026",
             "Esha Choukse, Microsoft. Esha Choukse builds systems for machine learning.",
+        ),
+        (
+            "/2026/speakers/roger-wang/",
+            "Roger Wang · MLSys 2026",
+            "Roger Wang. Roger Wang builds systems for machine learning.",
+        ),
+        (
+            "/2026/talks/called-off/",
+            "Called off · MLSys 2026",
+            "Cancelled: Invited Talk by Esha Choukse, Tuesday, May 19, 11:00–11:30 AM PDT, "
+            "Grand Ballroom 1. We study how systems and models are designed together.",
         ),
     ],
 )
