@@ -704,6 +704,19 @@ def test_format_json_is_a_known_parameter(client, program):
     )
 
 
+@pytest.mark.parametrize(
+    "url", ["/api/v1/talks/1.5/", "/api/v1/conferences/%0A/", "/api/v1/nothing/", "/api/v2/"]
+)
+def test_urls_that_name_nothing_answer_json_404(client, url):
+    assert get_json(client, url, status=404) == {"detail": "Not found."}
+
+
+def test_list_url_without_its_slash_redirects_to_it(client):
+    response = client.get("/api/v1/talks?conference=2026")
+
+    assert (response.status_code, response["Location"]) == (301, "/api/v1/talks/?conference=2026")
+
+
 # ---------------------------------------------------------------------------- pagination
 
 

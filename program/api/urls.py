@@ -1,6 +1,7 @@
 """/api/v1/ (the resources), /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI, served by us)."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -19,8 +20,18 @@ cached = cache_control(public=True, max_age=CACHE_SECONDS)
 
 app_name = "api"
 
+
+def not_found(request, unknown_path):
+    """API clients get JSON for a URL that names nothing (e.g. /api/v1/talks/1.5/) too.
+
+    Only paths ending in a slash: others still get CommonMiddleware's redirect to one.
+    """
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", cached(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", cached(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    re_path(r"^(?P<unknown_path>[\s\S]*/)$", not_found),
 ]

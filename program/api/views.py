@@ -111,6 +111,7 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
     serializer_class = ConferenceSerializer
     lookup_field = "slug"
     lookup_url_kwarg = "edition"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def last_modified(self, conference):
         return conference.updated_at

@@ -1,0 +1,260 @@
+"""The OpenAPI document at /api/schema/: valid, complete, and true to what the API answers."""
+
+import json
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings, strategies
+from openapi_spec_validator import validate
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from program.models import Talk, TalkType
+from tests.factories import (
+    ConferenceFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TalkTypeFactory,
+    local,
+)
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = [
+    "/api/v1/conferences/",
+    "/api/v1/conferences/{edition}/",
+    "/api/v1/talks/",
+    "/api/v1/talks/{id}/",
+    "/api/v1/speakers/",
+    "/api/v1/speakers/{id}/",
+    "/api/v1/rooms/",
+    "/api/v1/rooms/{id}/",
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    cache.clear()
+
+
+@pytest.fixture
+def program():
+    """Two editions, a cancelled talk, a draft, several speakers: data for every branch."""
+    bellevue = ConferenceFactory(slug="2026")
+    boston = ConferenceFactory(slug="2025", timezone="America/New_York")
+    keynote = TalkTypeFactory(slug="keynote", name="Keynote")
+    poster = TalkTypeFactory(slug="poster", name="Poster")
+    ballroom = RoomFactory(conference=bellevue, name="Ballroom", capacity=800)
+    annex = RoomFactory(conference=bellevue, name="Annex")
+    yuhan = SpeakerFactory(name="Yuhan Liu", affiliation="University of Chicago")
+    amin = SpeakerFactory(name="Amin Vahdat", affiliation="Google")
+    opening = TalkFactory(
+        conference=bellevue,
+        room=ballroom,
+        type=keynote,
+        title="Opening keynote",
+        start=local("2026-05-18", 9),
+        speakers=[amin, yuhan],
+    )
+    TalkFactory(conference=bellevue, room=annex, type=poster, speakers=[yuhan])
+    TalkFactory(conference=bellevue, room=annex, status=Talk.Status.CANCELLED, speakers=[amin])
+    TalkFactory(conference=bellevue, room=annex, status=Talk.Status.DRAFT, speakers=[amin])
+    TalkFactory(conference=boston, type=keynote, abstract="")
+    # A public resource of each kind, so generated requests also reach real ones.
+    return {
+        "/api/v1/conferences/{edition}/": {"edition": "2026"},
+        "/api/v1/talks/{id}/": {"id": opening.pk},
+        "/api/v1/speakers/{id}/": {"id": yuhan.pk},
+        "/api/v1/rooms/{id}/": {"id": ballroom.pk},
+    }
+
+
+@pytest.fixture
+def document(client, program):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.oai.openapi+json"
+    return json.loads(response.content)
+
+
+def parameters(document, path):
+    return {
+        parameter["name"]: parameter for parameter in document["paths"][path]["get"]["parameters"]
+    }
+
+
+def test_schema_is_valid_openapi_3(document):
+    validate(document)
+
+    assert document["openapi"].startswith("3.")
+
+
+def test_schema_describes_every_resource_read_only(document):
+    assert {path: sorted(operations) for path, operations in document["paths"].items()} == {
+        path: ["get"] for path in OPERATIONS
+    }
+
+
+def test_schema_lists_every_query_parameter_of_each_list(document):
+    assert {
+        path: sorted(parameters(document, path))
+        for path in document["paths"]
+        if not path.endswith("}/")
+    } == {
+        "/api/v1/conferences/": ["page", "page_size"],
+        "/api/v1/rooms/": ["conference", "page", "page_size"],
+        "/api/v1/speakers/": ["conference", "page", "page_size", "q"],
+        "/api/v1/talks/": [
+            "conference",
+            "day",
+            "ordering",
+            "page",
+            "page_size",
+            "q",
+            "room",
+            "speaker",
+            "talk",
+            "type",
+            "updated_since",
+        ],
+    }
+
+
+def test_talk_parameters_carry_their_types_and_current_enums(client, document):
+    type_slugs = sorted(TalkType.objects.values_list("slug", flat=True))
+    TalkTypeFactory(slug="lightning", name="Lightning talk")
+    served_later = json.loads(client.get("/api/schema/?format=json").content)
+    talk_parameters = parameters(document, "/api/v1/talks/")
+
+    assert {"keynote", "poster"} <= set(type_slugs)
+    assert talk_parameters["type"]["schema"] == {
+        "type": "array",
+        "items": {"type": "string", "enum": type_slugs},
+    }
+    # Types are rows organisers add in admin: the schema is written when it is served.
+    assert parameters(served_later, "/api/v1/talks/")["type"]["schema"]["items"]["enum"] == sorted(
+        [*type_slugs, "lightning"]
+    )
+    assert talk_parameters["type"]["explode"] is True
+    assert talk_parameters["conference"]["schema"] == {"type": "string", "enum": ["2025", "2026"]}
+    assert talk_parameters["ordering"]["schema"] == {
+        "type": "string",
+        "enum": ["-start", "start", "title"],
+    }
+    assert talk_parameters["day"]["schema"] == {"type": "string", "format": "date"}
+    assert talk_parameters["updated_since"]["schema"] == {"type": "string", "format": "date-time"}
+    assert talk_parameters["talk"]["schema"]["type"] == "array"
+    assert talk_parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
+    assert talk_parameters["page_size"]["description"] == (
+        "Results per page: 50 by default; more than 500 gives 500."
+    )
+
+
+def test_talk_schema_has_the_status_enum_and_every_field(document):
+    talk = document["components"]["schemas"]["Talk"]
+
+    assert list(talk["properties"]) == [
+        "id",
+        "slug",
+        "conference",
+        "title",
+        "type",
+        "abstract",
+        "start",
+        "end",
+        "duration_minutes",
+        "room",
+        "speakers",
+        "status",
+        "url",
+        "updated_at",
+    ]
+    assert sorted(talk["required"]) == sorted(talk["properties"])
+    assert document["components"]["schemas"]["StatusEnum"]["enum"] == ["published", "cancelled"]
+
+
+def test_talk_responses_carry_the_contract_example_and_every_status(document):
+    detail = document["paths"]["/api/v1/talks/{id}/"]["get"]["responses"]
+    listing = document["paths"]["/api/v1/talks/"]["get"]["responses"]
+
+    example = detail["200"]["content"]["application/json"]["examples"]["ATalk"]["value"]
+    assert example["start"] == "2026-05-18T09:50:00-07:00"
+    assert example["speakers"] == [
+        {"id": 3, "slug": "yuhan-liu", "name": "Yuhan Liu", "affiliation": "University of Chicago"}
+    ]
+    assert sorted(detail) == ["200", "400", "404", "429"]
+    assert sorted(listing) == ["200", "400", "429"]
+    assert listing["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+
+
+# ---------------------------------------------------------------------------- schemathesis
+
+
+@pytest.fixture
+def wsgi_app():
+    """The site as a WSGI app, whose requests share the test's database transaction.
+
+    Like Django's test client, requests must not close the test's connection at their end.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(program, wsgi_app, monkeypatch):
+    # Hundreds of generated requests come from one address: not what the throttle is for.
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "rate", "100000/minute", raising=False)
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+@pytest.mark.parametrize("path", OPERATIONS)
+def test_api_answers_as_its_schema_says(api_schema, program, path, mode):
+    """Generated requests, valid and invalid: never a 5xx, never a response the schema denies.
+
+    Bounded and deterministic: a fixed number of examples per operation and mode, derived
+    from the schema alone, so a failure replays identically.
+    """
+    operation = api_schema[path]["GET"]
+    strategy = operation.as_strategy(generation_mode=mode)
+    if path in program:
+        # Random keys almost never exist: half the cases read an existing resource.
+        existing = operation.as_strategy(generation_mode=mode, path_parameters=program[path])
+        strategy = strategies.one_of(strategy, existing)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=25,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def call(case):
+        case.call_and_validate(
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_headers_conformance,
+                response_schema_conformance,
+            ]
+        )
+
+    call()
