@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import measure, report, setup_django  # noqa: E402
+from bench.harness import measure, report, setup_django
 
 
 def main():
@@ -27,9 +27,7 @@ def main():
     from program.models import Talk
 
     edition = "bench"
-    call_command(
-        "generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0
-    )
+    call_command("generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0)
     talks = Talk.objects.published().filter(conference__slug=edition).order_by("start")
     talk = talks[talks.count() // 2]
     common_type = talk.type.slug

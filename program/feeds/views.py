@@ -52,11 +52,11 @@ def filter_errors(filterset):
     return "\n".join(lines) + "\n"
 
 
-def view_name(conference, filterset):
+def view_name(conference, filterset, query):
     """The calendar's name: the edition, and the filters of the view it subscribes to."""
     parts = []
     for name, field in filterset.form.fields.items():
-        values = [value for value in filterset.data.getlist(name) if value]
+        values = [value for value in query.getlist(name) if value]
         if not values:
             continue
         shown = f"{len(values)} selected" if name == "talk" else ", ".join(values)
@@ -77,7 +77,7 @@ def program_ics(request, edition):
     content = build_calendar(
         conference,
         filterset.qs,
-        name=view_name(conference, filterset),
+        name=view_name(conference, filterset, request.GET),
         absolute_uri=request.build_absolute_uri,
     )
     return calendar_response(content, f"{file_stem(conference)}.ics")
