@@ -1,5 +1,7 @@
 """The one TalkFilter: the program page, its feeds and the API all read the same parameters."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -51,11 +53,18 @@ class DayField(forms.DateField):
 
     def to_python(self, value):
         try:
-            return super().to_python(value)
+            day = super().to_python(value)
         except ValidationError as error:
-            raise ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"value": value}
-            ) from error
+            raise self.invalid(value) from error
+        # A day's bounds must exist in every timezone: the first and last dates have none.
+        if day in (datetime.date.min, datetime.date.max):
+            raise self.invalid(value)
+        return day
+
+    def invalid(self, value):
+        return ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"value": value}
+        )
 
 
 class DayFilter(django_filters.DateFilter):

@@ -620,6 +620,13 @@ TALK_PARAMETERS = (
             {"ordering": ["room is not a known ordering: use start, -start or title."]},
         ),
         ("/api/v1/talks/", {"day": "2026-13-45"}, {"day": ["2026-13-45 is not a valid date."]}),
+        # The last and first dates have no bounds in every timezone (they gave 500).
+        ("/api/v1/talks/", {"day": "9999-12-31"}, {"day": ["9999-12-31 is not a valid date."]}),
+        (
+            "/api/v1/talks/",
+            {"conference": "2025", "day": "0001-01-01"},
+            {"day": ["0001-01-01 is not a valid date."]},
+        ),
         ("/api/v1/talks/", {"type": "keynot"}, {"type": ["keynot is not a known talk type."]}),
         ("/api/v1/talks/", {"room": "attic"}, {"room": ["attic is not a known room."]}),
         (
