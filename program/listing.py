@@ -1,4 +1,5 @@
-"""The program page's data: its talks as printable entries, grouped by day, and its choices.
+"""The data of the long pages: the program (its talks grouped by day, its filter choices)
+and the speakers list, as printable entries.
 
 An edition may hold a few thousand talks and the whole program is one page, so this module
 is written for speed (measured by bench/bench_pages.py): the talks are read as plain values
@@ -238,3 +239,48 @@ def options_html(choices):
             for choice in choices
         )
     )
+
+
+@dataclass
+class SpeakerEntry:
+    """A speaker of the speakers list, with their talks at the edition."""
+
+    name: str
+    affiliation: str
+    url: str
+    talks: list
+
+
+@dataclass
+class SpeakerTalk:
+    title: str
+    url: str
+    cancelled: bool
+
+
+def speaker_entries(conference):
+    """The edition's speakers by name, each with their public talks there: one query."""
+    talk_url = slug_url("program:talk-detail", conference)
+    speaker_url = slug_url("program:speaker-detail", conference)
+    links = (
+        TalkSpeaker.objects.filter(talk__in=Talk.objects.published().filter(conference=conference))
+        .order_by("speaker__name", "speaker__slug", "talk__start", "talk__title")
+        .values_list(
+            "speaker__slug", "speaker__name", "speaker__affiliation", "talk__slug", "talk__title",
+            "talk__status",
+        )
+    )  # fmt: skip
+    entries = []
+    for (slug, name, affiliation), talks in itertools.groupby(links, key=lambda link: link[:3]):
+        entries.append(
+            SpeakerEntry(
+                name,
+                affiliation,
+                speaker_url(slug),
+                [
+                    SpeakerTalk(title, talk_url(talk), status == Talk.Status.CANCELLED)
+                    for *_, talk, title, status in talks
+                ],
+            )
+        )
+    return entries

@@ -7,14 +7,19 @@ import itertools
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
 from program.filters import TalkFilter
-from program.listing import filter_choices, group_by_day, program_entries, zone_label
+from program.listing import (
+    filter_choices,
+    group_by_day,
+    program_entries,
+    speaker_entries,
+    zone_label,
+)
 from program.models import Conference, Speaker, Talk
 from program.times import day_heading, time_range
 
@@ -209,14 +214,7 @@ class SpeakerListView(EditionMixin, TemplateView):
     section = "speakers"
 
     def get_context_data(self, **kwargs):
-        talks = self.public_talks().only("slug", "title", "status", "start").order_by("start")
-        speakers = (
-            Speaker.objects.filter(talks__in=self.public_talks())
-            .distinct()
-            .only("slug", "name", "affiliation")
-            .prefetch_related(Prefetch("talks", queryset=talks, to_attr="edition_talks"))
-        )
-        return super().get_context_data(speakers=speakers, **kwargs)
+        return super().get_context_data(speakers=speaker_entries(self.conference), **kwargs)
 
 
 @dataclass
