@@ -915,6 +915,8 @@ def test_only_listed_talks_carry_the_talk_slug_attribute(client, edition):
     tree = page(response)
     assert {element.tag for element in tree.xpath("//*[@data-talk-slug]")} == {"li"}
     assert len(tree.xpath("//*[@data-talk-slug]")) == 6
+    for url in PAGES[2:]:
+        assert talk_slugs(client.get(url)) == []
 
 
 def test_static_files_have_hashed_names_after_collectstatic(client, edition, settings, tmp_path):
