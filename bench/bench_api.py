@@ -1,0 +1,57 @@
+"""Server time and SQL queries of the JSON API on a 2,000-talk edition.
+
+Run: .venv/bin/python bench/bench_api.py [--talks N]
+Target: /api/v1/talks/?conference=2030&page_size=500 under 150 ms of server time.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import measure, report, setup_django
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--talks", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=30)
+    arguments = parser.parse_args()
+
+    setup_django()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    from program.models import Talk
+
+    edition = "2030"
+    call_command("generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0)
+    talk = Talk.objects.published().filter(conference__slug=edition).order_by("start").first()
+    # Throttling still runs (its cache round trip is part of each request), but never refuses.
+    AnonRateThrottle.rate = "1000000/minute"
+
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        client = Client()
+        repeat = arguments.repeat
+        baseline = measure(client, "empty DRF view", "/bench/empty-api/", repeat=repeat)
+        talks = f"/api/v1/talks/?conference={edition}"
+        measurements = [
+            measure(client, "talks, page_size=500", f"{talks}&page_size=500", repeat=repeat),
+            measure(client, "talks, default page (50)", talks, repeat=repeat),
+            measure(client, "one talk", f"/api/v1/talks/{talk.pk}/", repeat=repeat),
+            measure(
+                client,
+                "speakers, page_size=500",
+                f"/api/v1/speakers/?conference={edition}&page_size=500",
+                repeat=repeat,
+            ),
+            measure(client, "rooms", f"/api/v1/rooms/?conference={edition}", repeat=repeat),
+        ]
+    report(f"JSON API ({arguments.talks} talks)", measurements, baseline)
+
+
+if __name__ == "__main__":
+    main()
