@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import measure, report, setup_django  # noqa: E402
+from bench.harness import measure, report, setup_django
 
 
 def main():
@@ -27,9 +27,7 @@ def main():
     from program.models import Conference, Talk
 
     edition = "bench"
-    call_command(
-        "generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0
-    )
+    call_command("generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0)
     conference = Conference.objects.get(slug=edition)
     talks = Talk.objects.published().filter(conference=conference)
     common_type = (
@@ -51,7 +49,12 @@ def main():
         program = f"/{edition}/program/"
         measurements = [
             measure(client, f"program, {talks.count()} talks", program, repeat=repeat),
-            measure(client, f"program ?type={common_type}", f"{program}?type={common_type}"),
+            measure(
+                client,
+                f"program ?type={common_type}",
+                f"{program}?type={common_type}",
+                repeat=repeat,
+            ),
             measure(client, f"program ?q={word}", f"{program}?q={word}", repeat=repeat),
             measure(client, "talk page", talk.get_absolute_url(), repeat=repeat),
             measure(
