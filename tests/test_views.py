@@ -179,6 +179,18 @@ def test_program_time_crossing_noon_names_both_halves_of_the_day(client, edition
     assert texts(talk_element(response, "closing-keynote"), ".//time") == ["11:30 AM–12:30 PM PDT"]
 
 
+def test_program_labels_the_same_instant_in_each_editions_timezone(client, edition):
+    tokyo = ConferenceFactory(slug="tokyo", timezone="Asia/Tokyo")
+    TalkFactory(conference=tokyo, slug="same-instant", start=local("2026-05-18", 9))
+
+    bellevue_row = talk_element(client.get(PROGRAM), "opening-keynote")
+    tokyo_row = talk_element(client.get("/tokyo/program/"), "same-instant")
+
+    assert texts(bellevue_row, ".//time") == ["9:00–10:00 AM PDT"]
+    assert texts(tokyo_row, ".//time") == ["1:00–1:25 AM JST"]
+    assert texts(page(client.get("/tokyo/program/")), "//section/h2") == ["Tuesday, May 19"]
+
+
 def test_program_talk_at_half_past_eleven_at_night_is_under_its_own_day(client, edition):
     response = client.get(PROGRAM)
 
