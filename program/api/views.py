@@ -24,19 +24,12 @@ from program.api.serializers import (
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
+    talk_rows,
+    with_speakers,
 )
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker
+from program.models import Conference, Room, Speaker, Talk
 
 CACHE_SECONDS = 60
-
-TALK_COLUMNS = [
-    *("slug", "title", "abstract", "start", "end", "status", "updated_at"),
-    *("conference__slug", "conference__timezone", "type__slug", "type__name"),
-    *("room__slug", "room__name"),
-]
-TALK_SPEAKER_COLUMNS = [
-    *("talk_id", "position", "speaker__slug", "speaker__name", "speaker__affiliation"),
-]
 
 
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -121,24 +114,16 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
 class TalkViewSet(PublicReadOnlyViewSet):
     """Published and cancelled talks of published editions; drafts never appear."""
 
-    queryset = (
-        Talk.objects.published()
-        .select_related("conference", "type", "room")
-        # Only the columns the representation shows: a page holds up to 500 talks.
-        .only(*TALK_COLUMNS)
-        .prefetch_related(
-            Prefetch(
-                "speaker_links",
-                queryset=TalkSpeaker.objects.select_related("speaker")
-                .only(*TALK_SPEAKER_COLUMNS)
-                .order_by("position"),
-                to_attr="ordered_speaker_links",  # what Talk.ordered_speakers reads
-            )
-        )
-        .order_by(*DEFAULT_TALK_ORDERING)
-    )
+    # Rows rather than instances: a page holds up to 500 talks (see TalkSerializer).
+    queryset = talk_rows(Talk.objects.published().order_by(*DEFAULT_TALK_ORDERING))
     serializer_class = TalkSerializer
     filterset_class = ApiTalkFilter
+
+    def paginate_queryset(self, queryset):
+        return with_speakers(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return with_speakers([super().get_object()])[0]
 
 
 @schema.speaker_views
