@@ -808,6 +808,7 @@ def test_etag_answers_304_when_it_matches_and_200_when_stale(client, mlsys, path
 @pytest.mark.parametrize(
     "url",
     [
+        "/api/v1/",
         "/api/v1/conferences/",
         "/api/v1/conferences/2026/",
         "/api/v1/talks/",

@@ -2,21 +2,17 @@
 
 from django.http import JsonResponse
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from program.api import views
-from program.api.views import CACHE_SECONDS
 
 router = DefaultRouter()
 router.include_format_suffixes = False
+router.APIRootView = views.ApiRootView
 router.register("conferences", views.ConferenceViewSet, basename="conference")
 router.register("talks", views.TalkViewSet, basename="talk")
 router.register("speakers", views.SpeakerViewSet, basename="speaker")
 router.register("rooms", views.RoomViewSet, basename="room")
-
-cached = cache_control(public=True, max_age=CACHE_SECONDS)
 
 app_name = "api"
 
@@ -31,7 +27,7 @@ def not_found(request, unknown_path):
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", cached(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", cached(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^(?P<unknown_path>[\s\S]*/)$", not_found),
 ]

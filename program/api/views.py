@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
@@ -32,7 +33,29 @@ from program.models import Conference, Room, Speaker, Talk
 CACHE_SECONDS = 60
 
 
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicCacheMixin:
+    """Successful reads may be kept by any cache for a minute; errors and 429s may not."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
+            patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        return response
+
+
+class ApiRootView(PublicCacheMixin, routers.APIRootView):
+    """Links to the resources of the API."""
+
+
+class SchemaView(PublicCacheMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(PublicCacheMixin, SpectacularSwaggerSplitView):
+    pass
+
+
+class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Anyone reads; writing needs model permissions, and even then no write method exists.
 
     Every query parameter must be known, so a misspelt filter (``?typ=keynote``) answers 400
@@ -88,12 +111,6 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def last_modified(self, instance):
         """When the representation of ``instance`` last changed, if every part of it says."""
         return None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
-            patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
-        return response
 
 
 @schema.conference_views
