@@ -108,12 +108,15 @@ def program_entries(talks, conference):
     """The talks of ``talks`` (one edition's, in time order) as entries: two queries."""
     talk_url = slug_url("program:talk-detail", conference)
     speaker_url = slug_url("program:speaker-detail", conference)
-    rows = talks.values_list(
-        "pk", "slug", "title", "abstract", "start", "end", "status", "type__slug", "type__name",
-        "room__name",
+    rows = list(
+        talks.values_list(
+            "pk", "slug", "title", "abstract", "start", "end", "status", "type__slug",
+            "type__name", "room__name",
+        )
     )  # fmt: skip
+    # By the talks' ids, as prefetch_related does: a subquery would run the search again.
     links = (
-        TalkSpeaker.objects.filter(talk__in=talks.values("pk"))
+        TalkSpeaker.objects.filter(talk__in=[row[0] for row in rows])
         .order_by("talk", "position")
         .values_list("talk", "speaker__slug", "speaker__name", "speaker__affiliation")
     )
