@@ -168,10 +168,13 @@ def speaker_html(speaker):
     return f'<li><a href="{escape(speaker.url)}">{escape(speaker.name)}</a>{affiliation}</li>'
 
 
+@functools.lru_cache(maxsize=8192)
 def talk_row_html(entry):
     """One talk of the program as an <li>.
 
     Every text from the database is escaped; the time labels are ours (digits and a zone).
+    The row depends only on the entry (a tuple of plain values), so rows are kept for the
+    next request: a changed talk is a different entry.
     """
     title, url = escape(entry.title), escape(entry.url)
     cancelled_class = " is-cancelled" if entry.cancelled else ""

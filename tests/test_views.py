@@ -163,6 +163,18 @@ def test_program_excerpt_of_a_long_abstract_ends_after_a_whole_word(client, edit
     assert excerpt == " ".join(["word"] * 48) + "…"
 
 
+def test_program_shows_each_change_on_the_next_request(client, edition):
+    before = talk_element(client.get(PROGRAM), "serving-engines")
+    Talk.objects.filter(slug="serving-engines").update(title="Serving engines, revised")
+    Talk.objects.get(slug="serving-engines").speakers.update(affiliation="Anyscale")
+
+    after = talk_element(client.get(PROGRAM), "serving-engines")
+
+    assert texts(before, ".//h3") == ["Serving engines"]
+    assert texts(after, ".//h3") == ["Serving engines, revised"]
+    assert texts(after, ".//ul[@class='speakers']/li") == ["Roger Wang, Anyscale"]
+
+
 def test_program_row_without_abstract_has_no_empty_excerpt(client, edition):
     response = client.get(PROGRAM)
 
