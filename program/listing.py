@@ -6,7 +6,8 @@ is written for speed (measured by bench/bench_pages.py): the talks are read as p
 rather than model instances (building 2,000 talks with their rooms, types and speakers as
 models costs several times the page's whole budget), every label is computed once here,
 and the rows are written by ``talk_rows_html`` rather than a template loop (Django's
-template engine spends about 0.1 ms per talk row, the whole budget at 2,000 talks).
+template engine spends about 0.1 ms per talk row, the whole budget at 2,000 talks). Time
+labels and rows are pure functions of plain values, so they are kept between requests.
 """
 
 import datetime as dt
@@ -54,9 +55,8 @@ class SpeakerLine(NamedTuple):
 class ProgramEntry(NamedTuple):
     """One talk of the program page, with every label ready to print.
 
-    Tuples of tuples rather than dataclasses and lists: thousands are made per request, and
-    the garbage collector stops tracking tuples of plain values, so full collections (tens
-    of milliseconds) come much less often.
+    A tuple of plain values (speakers too), so it is hashable: ``talk_row_html`` keeps each
+    row by its entry.
     """
 
     slug: str
