@@ -5,10 +5,20 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef, Q
+from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+
+
+def check_slug(field, value):
+    """Refuse what no slug can be before asking the database (PostgreSQL refuses NUL)."""
+    if not slug_re.fullmatch(str(value)):
+        raise ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -20,6 +30,7 @@ class SlugChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        check_slug(self, value)
         if not self.queryset.filter(**{self.to_field_name: value}).exists():
             raise ValidationError(
                 self.error_messages["invalid_choice"],
@@ -39,8 +50,17 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SlugChoiceField
 
 
+class SlugMultipleChoiceField(ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for slug in value:
+            check_slug(self, slug)
+        return super()._check_values(value)
+
+
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Repeatable slug parameter (?type=a&type=b means either)."""
+
+    field_class = SlugMultipleChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")

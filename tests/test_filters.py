@@ -165,6 +165,11 @@ def test_draft_talks_are_never_found(edition):
         ("room=nowhere", "room", "nowhere is not a known room."),
         ("speaker=nobody", "speaker", "nobody is not a known speaker."),
         ("talk=secret-draft", "talk", "secret-draft is not a known talk."),
+        # Not slugs at all: refused before the database sees them (PostgreSQL refuses NUL).
+        ("room=a%00b", "room", "a\x00b is not a known room."),
+        ("speaker=%00", "speaker", "\x00 is not a known speaker."),
+        ("type=key%00note", "type", "key\x00note is not a known talk type."),
+        ("talk=two%20words", "talk", "two words is not a known talk."),
     ],
 )
 def test_invalid_value_names_the_parameter_and_why(edition, query, name, message):
