@@ -24,9 +24,12 @@ def shared_dir():
     return SHARED
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def plain_static_storage(settings):
-    """Static URLs without hashes: the manifest of hashed names exists only after collectstatic."""
+    """Static URLs without hashes: the manifest of hashed names exists only after collectstatic.
+
+    test_views.py checks the hashed names themselves, after running collectstatic.
+    """
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -25,15 +25,6 @@ pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # The manifest storage needs collectstatic; admin pages only need the file names here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def organiser_client(client, django_user_model):
     """A client logged in as a staff superuser (no password: hashing one is slow)."""

@@ -28,15 +28,6 @@ TALK_SLUG = "lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-infere
 
 
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Static files are not collected for tests: the docs page links them uncompressed."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def fresh_throttle():
     """The throttle counts requests in the default cache: each test starts from zero."""
     cache.clear()

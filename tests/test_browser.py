@@ -28,7 +28,6 @@ CHROMIUM_ARGS = [
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("plain_static_storage"),
 ]
 
 

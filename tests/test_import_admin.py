@@ -19,15 +19,6 @@ CSV = (
 )
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    # The manifest storage needs collectstatic; admin pages only need the file names here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def edition():
     TalkTypeFactory(slug="keynote", name="Keynote")

@@ -6,7 +6,10 @@ from program.text import clean_spreadsheet_text
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
     [
-        ("transferring KV caches._x000D_ _x000D_ In this talk", "transferring KV caches.\n\nIn this talk"),
+        (
+            "transferring KV caches._x000D_ _x000D_ In this talk",
+            "transferring KV caches.\n\nIn this talk",
+        ),
         ("zero._x000D__x000D_We will", "zero.\n\nWe will"),
         ("pipeline:_x000D_ tokenization, pretraining", "pipeline: tokenization, pretraining"),
         ("little_x000D_ about this recipe", "little about this recipe"),

@@ -21,7 +21,7 @@ from tests.factories import (
     local,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_storage")]
+pytestmark = pytest.mark.django_db
 
 PROGRAM = "/2026/program/"
 
