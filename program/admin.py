@@ -393,6 +393,21 @@ class TalkAdmin(admin.ModelAdmin):
 
     # Saving -----------------------------------------------------------------------------
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not TalkSpeaker:
+            return super().save_formset(request, form, formset, change)
+        # Rows whose speaker changed are written as new rows after the old ones are gone:
+        # swapping two speakers would otherwise meet the one-speaker-once rule half-way.
+        links = formset.save(commit=False)
+        for link in formset.deleted_objects:
+            link.delete()
+        changed = [link for link in links if link.pk is not None]
+        TalkSpeaker.objects.filter(pk__in=[link.pk for link in changed]).delete()
+        for link in links:
+            link.pk = None
+            link.save()
+        return None
+
     def save_related(self, request, form, formsets, change):
         """After the talk and its speakers are saved: number the speakers, warn of clashes."""
         super().save_related(request, form, formsets, change)

@@ -835,6 +835,35 @@ def test_talk_save_numbers_speakers_in_the_order_shown(organiser_client, edition
     assert list(links) == [("Ada", 0), ("Zoe", 1), ("Bob", 2)]
 
 
+def test_talk_save_swaps_two_speakers(organiser_client, edition, ballroom):
+    ada, bob = SpeakerFactory(name="Ada"), SpeakerFactory(name="Bob")
+    talk = TalkFactory(conference=edition, room=ballroom, speakers=[ada, bob])
+    page = organiser_client.get(admin_url("talk", "change", talk.pk))
+    data = form_data(
+        page,
+        "talk_form",
+        {"speaker_links-0-speaker": str(bob.pk), "speaker_links-1-speaker": str(ada.pk)},
+    )
+
+    response = organiser_client.post(page.request["PATH_INFO"], data)
+
+    assert response.status_code == 302
+    assert [speaker.name for speaker in talk.ordered_speakers] == ["Bob", "Ada"]
+
+
+def test_talk_save_removes_a_speaker(organiser_client, edition, ballroom):
+    ada, bob = SpeakerFactory(name="Ada"), SpeakerFactory(name="Bob")
+    talk = TalkFactory(conference=edition, room=ballroom, speakers=[ada, bob])
+    page = organiser_client.get(admin_url("talk", "change", talk.pk))
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "talk_form", {"speaker_links-0-DELETE": "on"})
+    )
+
+    assert response.status_code == 302
+    assert [speaker.name for speaker in talk.ordered_speakers] == ["Bob"]
+
+
 def room_of_another_edition(edition):
     older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
     return {"room": str(RoomFactory(conference=older, name="Old Hall").pk)}
