@@ -52,19 +52,26 @@ class Measurement:
         return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def measure(client, name, url, *, repeat=30, warmup=3, **headers):
-    """Time ``repeat`` GETs of ``url`` after ``warmup`` untimed ones; count queries once."""
+def measure(client, name, url, *, repeat=30, warmup=3, before_each=None, **headers):
+    """Time ``repeat`` GETs of ``url`` after ``warmup`` untimed ones; count queries once.
+
+    ``before_each`` (untimed) runs before every request, e.g. to empty a cache.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    prepare = before_each or (lambda: None)
     for _ in range(warmup):
+        prepare()
         client.get(url, **headers)
+    prepare()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
     # Counted now: the next request clears the connection's query log the count reads.
     query_count = len(queries)
     times = []
     for _ in range(repeat):
+        prepare()
         began = time.perf_counter()
         client.get(url, **headers)
         times.append((time.perf_counter() - began) * 1000)

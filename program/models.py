@@ -172,7 +172,7 @@ class Speaker(TimestampedModel):
         return (self.slug,)
 
 
-class TalkType(models.Model):
+class TalkType(TimestampedModel):
     """A kind of session (keynote, poster, ...); organisers add their own in admin."""
 
     slug = models.SlugField(max_length=50, unique=True)

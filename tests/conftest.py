@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 
 # ../shared beside the repository, or wherever SHARED_DIR points.
 SHARED = Path(
@@ -34,3 +35,10 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches: throttle counts and built feeds never leak."""
+    for cache in caches.all():
+        cache.clear()

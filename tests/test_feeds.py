@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from jsonschema import Draft6Validator, FormatChecker
 from lxml import etree
@@ -21,7 +22,7 @@ from program.feeds import frab
 from program.feeds.ical import fold
 from program.feeds.ids import talk_guid
 from program.feeds.links import MARKER, PageLinks
-from program.models import Talk
+from program.models import Speaker, Talk, TalkType
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -263,7 +264,7 @@ def test_uid_stays_and_sequence_grows_when_a_talk_changes(client, program, check
     talk = program.opening
     before = check_ics(client.get(program_ics(program.edition)).content)
 
-    talk.title = "LMCache, renamed"
+    talk.title = "LMCache renamed"
     talk.slug = "lmcache-renamed"
     talk.start += dt.timedelta(hours=2)
     talk.end += dt.timedelta(hours=2)
@@ -273,7 +274,7 @@ def test_uid_stays_and_sequence_grows_when_a_talk_changes(client, program, check
     old = next(e for e in before.walk("VEVENT") if str(e["UID"]) == str(talk_guid(talk)))
     new = next(e for e in after.walk("VEVENT") if str(e["UID"]) == str(talk_guid(talk)))
     assert (old["SEQUENCE"], new["SEQUENCE"]) == (0, 1)
-    assert str(new["SUMMARY"]) == "LMCache, renamed"
+    assert str(new["SUMMARY"]) == "LMCache renamed"
     assert new["DTSTART"].dt == local("2026-05-18", 11)
     assert sorted(uids(before)) == sorted(uids(after))
 
@@ -610,6 +611,7 @@ def test_json_checker_checks_formats(json_validator, shared_dir):
 
 
 FEEDS = ["program-ics", "talk-ics", "schedule-xml", "schedule-json"]
+EDITION_FEEDS = ["program-ics", "schedule-xml", "schedule-json"]
 
 
 def feed_url(name, program):
@@ -694,7 +696,7 @@ def make_program(edition, item_count):
 def test_program_ics_query_count(client, edition, item_count, django_assert_num_queries):
     make_program(edition, item_count)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         response = client.get(program_ics(edition))
 
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == item_count
@@ -705,7 +707,7 @@ def test_filtered_program_ics_query_count(client, edition, item_count, django_as
     make_program(edition, item_count)
     TalkTypeFactory(slug="keynote")
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = client.get(program_ics(edition, "?type=invited-talk&type=keynote"))
 
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == item_count
@@ -727,10 +729,99 @@ def test_talk_ics_query_count(client, edition, item_count, django_assert_num_que
 def test_schedule_query_count(client, edition, url, item_count, django_assert_num_queries):
     make_program(edition, item_count)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = client.get(url(edition))
 
     assert response.content.count(b"Talk number") == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+@pytest.mark.parametrize("name", EDITION_FEEDS)
+def test_unchanged_edition_feed_is_neither_rebuilt_nor_requeried(
+    client, edition, name, item_count, django_assert_num_queries
+):
+    make_program(edition, item_count)
+    url = reverse(f"program:{name}", kwargs={"edition": edition.slug})
+    built = client.get(url)
+
+    # The edition, then its version: two aggregates, whatever its size.
+    with django_assert_num_queries(3):
+        not_modified = client.get(url, HTTP_IF_NONE_MATCH=built["ETag"])
+    with django_assert_num_queries(3):
+        cached = client.get(url)
+
+    assert (not_modified.status_code, not_modified["ETag"]) == (304, built["ETag"])
+    assert (cached.status_code, cached["ETag"], cached.content) == (
+        200,
+        built["ETag"],
+        built.content,
+    )
+
+
+def retitle_talk(program):
+    program.opening.title = "LMCache renamed"
+    program.opening.save()
+    return b"LMCache renamed", None
+
+
+def delete_talk(program):
+    program.invited.delete()
+    return None, b"Serving models cheaply"
+
+
+def rename_speaker(program):
+    Speaker.objects.filter(name="Ana Solo").update(name="Ana Solo-Lin", updated_at=timezone.now())
+    return b"Ana Solo-Lin", None
+
+
+def remove_speaker_from_talk(program):
+    program.invited.speaker_links.all().delete()
+    return None, b"Ana Solo"
+
+
+def rename_room(program):
+    program.ballroom_1.name = "Ballroom One"
+    program.ballroom_1.save()
+    return b"Ballroom One", None
+
+
+def rename_type(program):
+    TalkType.objects.filter(slug="oral").update(name="Oral paper", updated_at=timezone.now())
+    return b"Oral paper", None
+
+
+def rename_edition(program):
+    program.edition.name = "MLSys 2026 in Bellevue"
+    program.edition.save()
+    return b"MLSys 2026 in Bellevue", None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        retitle_talk,
+        delete_talk,
+        rename_speaker,
+        remove_speaker_from_talk,
+        rename_room,
+        rename_type,
+        rename_edition,
+    ],
+)
+@pytest.mark.parametrize("name", EDITION_FEEDS)
+def test_edition_feed_is_rebuilt_when_anything_it_shows_changes(client, program, name, change):
+    url = feed_url(name, program)
+    before = client.get(url)
+
+    shown, gone = change(program)
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    if shown is not None:
+        assert (shown in before.content, shown in after.content) == (False, True)
+    if gone is not None:
+        assert before.content.count(gone) > after.content.count(gone)
 
 
 @pytest.mark.parametrize("text", ["ü" * 100 + "\\," * 60, "a" * 74 + "€" * 40, "x" * 75, "b" * 200])
