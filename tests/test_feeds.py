@@ -7,11 +7,14 @@ validate_ics.py, schedule.xml with lxml against the XSD, schedule.json with json
 import datetime as dt
 import importlib.util
 import json
+import os
 import sys
 import uuid
 from types import SimpleNamespace
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -23,6 +26,7 @@ from program.feeds.ical import fold
 from program.feeds.ids import talk_guid
 from program.feeds.links import MARKER, PageLinks
 from program.models import Speaker, Talk, TalkType
+from tests.conftest import require
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -847,3 +851,33 @@ def test_page_links_match_reverse_even_for_an_edition_slug_holding_the_marker(rf
     assert links.speaker(speaker) == (
         f"http://testserver{speaker.get_absolute_url(talk.conference)}"
     )
+
+
+def redis_url():
+    """The Redis the suite may use: REDIS_URL, else the local server on its usual port."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        require(False, f"no Redis answers at {url}: the shared-cache test needs one")
+    return url
+
+
+def test_built_feed_is_shared_through_redis(client, program, settings, django_assert_num_queries):
+    url = redis_url()
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4()}",
+        }
+        for alias in ("default", "feeds")
+    }
+    feed = feed_url("program-ics", program)
+    built = client.get(feed)
+
+    with django_assert_num_queries(3):
+        cached = client.get(feed)
+
+    assert (cached.status_code, cached.content) == (200, built.content)
+    caches["feeds"].clear()  # database 15 of the test Redis holds nothing else
