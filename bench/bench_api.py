@@ -4,43 +4,31 @@ Run: .venv/bin/python bench/bench_api.py [--talks N]
 Target: /api/v1/talks/?conference=2030&page_size=500 under 150 ms of server time.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import measure, report, setup_django
+from bench.harness import arguments, generated_edition, measure, report, setup_django
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--talks", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=30)
-    arguments = parser.parse_args()
-
+    options = arguments(__doc__)
     setup_django()
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
     from rest_framework.throttling import AnonRateThrottle
 
     from program.models import Talk
 
-    edition = "2030"
-    call_command("generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0)
-    if connection.vendor == "postgresql":
-        # Fresh bulk-loaded tables have no statistics yet (autovacuum would gather them).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    edition = generated_edition("2030", options.talks).slug
     talk = Talk.objects.published().filter(conference__slug=edition).order_by("start").first()
     # Throttling still runs (its cache round trip is part of each request), but never refuses.
     AnonRateThrottle.rate = "1000000/minute"
 
     with override_settings(ROOT_URLCONF="bench.urls"):
         client = Client()
-        repeat = arguments.repeat
+        repeat = options.repeat
         baseline = measure(client, "empty DRF view", "/bench/empty-api/", repeat=repeat)
         talks = f"/api/v1/talks/?conference={edition}"
         measurements = [
@@ -55,7 +43,7 @@ def main():
             ),
             measure(client, "rooms", f"/api/v1/rooms/?conference={edition}", repeat=repeat),
         ]
-    report(f"JSON API ({arguments.talks} talks)", measurements, baseline)
+    report(f"JSON API ({options.talks} talks)", measurements, baseline)
 
 
 if __name__ == "__main__":

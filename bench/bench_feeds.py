@@ -5,38 +5,31 @@ Edition-wide feeds are built once per version of the edition's data, then answer
 "feeds" cache or with a 304; "built" rows empty the cache before every request.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import measure, report, setup_django
+from bench.harness import arguments, generated_edition, measure, report, setup_django
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--talks", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=10)
-    arguments = parser.parse_args()
-
+    options = arguments(__doc__, repeat=10)
     setup_django()
     from django.core.cache import caches
-    from django.core.management import call_command
     from django.test import Client
     from django.test.utils import override_settings
 
     from program.models import Talk
 
-    edition = "bench"
-    call_command("generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0)
+    edition = generated_edition("bench", options.talks).slug
     talks = Talk.objects.published().filter(conference__slug=edition).order_by("start")
     talk = talks[talks.count() // 2]
     common_type = talk.type.slug
 
     with override_settings(ROOT_URLCONF="bench.urls"):
         client = Client()
-        repeat = arguments.repeat
+        repeat = options.repeat
         baseline = measure(client, "empty Django view", "/bench/empty/", repeat=repeat)
         ics = f"/{edition}/program.ics"
         typed = f"{ics}?type={common_type}"
@@ -53,7 +46,7 @@ def main():
             measure(client, "schedule.json, built", f"/{edition}/schedule.json", **build),
             measure(client, "schedule.json, cached", f"/{edition}/schedule.json", repeat=repeat),
         ]
-    report(f"Feeds ({arguments.talks} talks)", measurements, baseline)
+    report(f"Feeds ({options.talks} talks)", measurements, baseline)
 
 
 if __name__ == "__main__":

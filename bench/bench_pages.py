@@ -4,31 +4,24 @@ Run: .venv/bin/python bench/bench_pages.py [--talks N]
 Target: the unfiltered program page of 2,000 talks under 150 ms of server time.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import measure, report, setup_django
+from bench.harness import arguments, generated_edition, measure, report, setup_django
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--talks", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=30)
-    arguments = parser.parse_args()
-
+    options = arguments(__doc__)
     setup_django()
-    from django.core.management import call_command
     from django.test import Client
     from django.test.utils import override_settings
 
-    from program.models import Conference, Talk
+    from program.models import Talk
 
-    edition = "bench"
-    call_command("generate_program", conference=edition, talks=arguments.talks, seed=1, verbosity=0)
-    conference = Conference.objects.get(slug=edition)
+    conference = generated_edition("bench", options.talks)
+    edition = conference.slug
     talks = Talk.objects.published().filter(conference=conference)
     common_type = (
         talks.values_list("type__slug", flat=True).order_by("type__slug").distinct().first()
@@ -44,7 +37,7 @@ def main():
     }
     with override_settings(ROOT_URLCONF="bench.urls", STORAGES=storages):
         client = Client()
-        repeat = arguments.repeat
+        repeat = options.repeat
         baseline = measure(client, "empty Django view", "/bench/empty/", repeat=repeat)
         program = f"/{edition}/program/"
         measurements = [
@@ -65,7 +58,7 @@ def main():
             ),
             measure(client, "speakers list", f"/{edition}/speakers/", repeat=repeat),
         ]
-    report(f"Public pages ({arguments.talks} talks)", measurements, baseline)
+    report(f"Public pages ({options.talks} talks)", measurements, baseline)
 
 
 if __name__ == "__main__":

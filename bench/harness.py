@@ -6,11 +6,13 @@ request to finished response, middleware, queries and rendering included, withou
 network. Every figure is printed with its ratio to a baseline measured in the same run.
 """
 
+import argparse
 import os
 import statistics
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +28,37 @@ def setup_django():
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "conference.settings"
+    # Static files are served from the app folders here; STATIC_ROOT need not exist.
+    warnings.filterwarnings("ignore", "No directory at")
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def arguments(description, repeat=30):
+    """--talks (default 2,000) and --repeat, the options every benchmark takes."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--talks", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()
+
+
+def generated_edition(slug, talks):
+    """A synthetic edition of ``talks`` talks (generate_program, seed 1), ready to measure."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from program.models import Conference
+
+    call_command("generate_program", conference=slug, talks=talks, seed=1, verbosity=0)
+    if connection.vendor == "postgresql":
+        # Fresh bulk-loaded tables have no statistics yet (autovacuum would gather them).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return Conference.objects.get(slug=slug)
 
 
 @dataclass
