@@ -34,7 +34,7 @@ def main():
         ics = f"/{edition}/program.ics"
         typed = f"{ics}?type={common_type}"
         etag = client.get(ics)["ETag"]
-        build = {"before_each": caches["feeds"].clear, "repeat": repeat}
+        build = {"before_each": caches["editions"].clear, "repeat": repeat}
         measurements = [
             measure(client, f"program.ics, {talks.count()} talks, built", ics, **build),
             measure(client, f"program.ics, {talks.count()} talks, cached", ics, repeat=repeat),

@@ -101,8 +101,9 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "feeds" keeps built iCalendar and frab files (megabytes for a large edition), apart from
-# the small entries of "default" (throttle counts), so they never push those out.
+# "editions" keeps whole-edition responses, the program page and feeds (megabytes for a
+# large edition; program/versioning.py), apart from the small entries of "default"
+# (throttle counts), so they never push those out.
 if os.environ.get("CACHE_URL"):
     CACHES = {
         alias: {
@@ -110,18 +111,18 @@ if os.environ.get("CACHE_URL"):
             "LOCATION": os.environ["CACHE_URL"],
             "KEY_PREFIX": alias,
         }
-        for alias in ("default", "feeds")
+        for alias in ("default", "editions")
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "feeds": {
+        "editions": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "feeds",
-            "OPTIONS": {"MAX_ENTRIES": 40},
+            "LOCATION": "editions",
+            "OPTIONS": {"MAX_ENTRIES": 100},
         },
     }
-FEED_CACHE_SECONDS = 60 * 60 * 24
+EDITION_CACHE_SECONDS = 60 * 60 * 24
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -27,14 +27,24 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
-class SlugManager(models.Manager):
+class TimestampedQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """An update is a change too: move updated_at, which auto_now moves only on save().
+
+        Feeds, cached pages and API syncs find changes by updated_at.
+        """
+        kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+
+class SlugManager(models.Manager.from_queryset(TimestampedQuerySet)):
     """Fixtures refer to rows by slug, so loading one twice updates instead of duplicating."""
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class ConferenceQuerySet(models.QuerySet):
+class ConferenceQuerySet(TimestampedQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -103,7 +113,7 @@ class Conference(TimestampedModel):
         return start, end
 
 
-class RoomManager(models.Manager):
+class RoomManager(models.Manager.from_queryset(TimestampedQuerySet)):
     def get_by_natural_key(self, conference_slug, slug):
         return self.get(conference__slug=conference_slug, slug=slug)
 
@@ -190,7 +200,7 @@ class TalkType(TimestampedModel):
         return (self.slug,)
 
 
-class TalkQuerySet(models.QuerySet):
+class TalkQuerySet(TimestampedQuerySet):
     def published(self):
         """What the public may see: published and cancelled talks of published editions.
 
@@ -215,9 +225,14 @@ class TalkQuerySet(models.QuerySet):
             )
         )
 
+    def update(self, **kwargs):
+        # Calendar clients replace an event only when its SEQUENCE grows, as Talk.save() does.
+        kwargs.setdefault("sequence", F("sequence") + 1)
+        return super().update(**kwargs)
+
     def set_status(self, status):
-        """Change the status of many talks at once, as calendar clients need to notice."""
-        return self.update(status=status, sequence=F("sequence") + 1, updated_at=timezone.now())
+        """Change the status of many talks at once (update() grows each one's sequence)."""
+        return self.update(status=status)
 
     def overlapping(self, start, end):
         """Talks that share some time with [start, end); touching ends do not overlap."""

@@ -2,6 +2,7 @@ from django.urls import path
 
 from program import views
 from program.feeds import views as feeds
+from program.versioning import versioned
 
 app_name = "program"
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("", views.current_edition_redirect, name="home"),
     path("current/", views.current_edition_redirect, name="current"),
     path("current/<path:rest>", views.current_edition_redirect, name="current-path"),
-    path("<slug:edition>/program/", views.ProgramView.as_view(), name="program"),
+    path("<slug:edition>/program/", versioned(views.ProgramView.as_view()), name="program"),
     path("<slug:edition>/program.ics", feeds.program_ics, name="program-ics"),
     path("<slug:edition>/schedule.xml", feeds.schedule_xml, name="schedule-xml"),
     path("<slug:edition>/schedule.json", feeds.schedule_json, name="schedule-json"),

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from program.models import Conference, Talk, TalkType
+from program.models import Conference, Room, Speaker, Talk, TalkType
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -183,3 +183,23 @@ def test_str_of_each_model():
     assert str(speaker) == speaker.name
     assert str(talk.type) == "Invited Talk"
     assert str(talk.speaker_links.get()) == f"{speaker.name} in “LMCache”"
+
+
+def test_queryset_update_moves_updated_at_and_grows_the_talk_sequence():
+    talk = TalkFactory()
+    speaker, room, conference = talk.ordered_speakers[0], talk.room, talk.conference
+    rows = [talk, speaker, room, conference, talk.type]
+    before = [row.updated_at for row in rows]
+
+    Talk.objects.filter(pk=talk.pk).update(title="Renamed")
+    Speaker.objects.filter(pk=speaker.pk).update(affiliation="Anyscale")
+    Room.objects.filter(pk=room.pk).update(name="Hall B")
+    Conference.objects.filter(pk=conference.pk).update(city="Seattle")
+    TalkType.objects.filter(pk=talk.type.pk).update(name="Invited")
+
+    for row in rows:
+        row.refresh_from_db()
+    assert [row.updated_at > earlier for row, earlier in zip(rows, before, strict=True)] == [
+        True
+    ] * len(rows)
+    assert talk.sequence == 1

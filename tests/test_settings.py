@@ -60,7 +60,7 @@ def test_database_cache_hosts_and_https_come_from_the_environment():
         "s.DATABASES['default']['NAME']",
         "s.DATABASES['default']['HOST']",
         "s.CACHES['default']",
-        "s.CACHES['feeds']['KEY_PREFIX']",
+        "s.CACHES['editions']['KEY_PREFIX']",
         "s.ALLOWED_HOSTS",
         "s.SECURE_SSL_REDIRECT",
         "s.SESSION_COOKIE_SECURE",
@@ -74,7 +74,7 @@ def test_database_cache_hosts_and_https_come_from_the_environment():
     assert result.stdout.strip() == (
         "('django.db.backends.postgresql', 'program', 'db.example', "
         "{'BACKEND': 'django.core.cache.backends.redis.RedisCache', "
-        "'LOCATION': 'redis://cache.example:6379/0', 'KEY_PREFIX': 'default'}, 'feeds', "
+        "'LOCATION': 'redis://cache.example:6379/0', 'KEY_PREFIX': 'default'}, 'editions', "
         "['program.example', 'www.program.example'], True, True, True)"
     )
 

@@ -409,12 +409,43 @@ def test_program_query_count_does_not_grow_with_talks(
     for _ in range(talk_count):
         TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
 
-    # Editions (menu and this one), talks, their speakers, then the form's types, rooms
-    # and speakers.
-    with django_assert_num_queries(6):
+    # The edition and its version (three aggregates, program/versioning.py), editions (menu
+    # and this one), talks, their speakers, then the form's types, rooms and speakers.
+    with django_assert_num_queries(10):
         response = client.get(PROGRAM)
 
     assert len(talk_slugs(response)) == talk_count
+
+
+@pytest.mark.parametrize("talk_count", [1, 3])
+def test_unchanged_program_is_answered_from_its_version(
+    client, django_assert_num_queries, talk_count
+):
+    conference = ConferenceFactory(slug="2026")
+    for _ in range(talk_count):
+        TalkFactory(conference=conference)
+    built = client.get(PROGRAM)
+
+    # The edition and its version only: nothing is built again.
+    with django_assert_num_queries(4):
+        not_modified = client.get(PROGRAM, HTTP_IF_NONE_MATCH=built["ETag"])
+    with django_assert_num_queries(4):
+        cached = client.get(PROGRAM)
+
+    assert (not_modified.status_code, not_modified["ETag"]) == (304, built["ETag"])
+    assert (cached.status_code, cached.content) == (200, built.content)
+    assert cached["Content-Security-Policy"] == built["Content-Security-Policy"]
+
+
+def test_program_is_rebuilt_when_another_edition_enters_the_yearly_menu(client, edition):
+    built = client.get(PROGRAM)
+    ConferenceFactory(slug="2027", name="MLSys 2027")
+
+    after = client.get(PROGRAM, HTTP_IF_NONE_MATCH=built["ETag"])
+
+    assert after.status_code == 200
+    assert "MLSys 2027" not in built.content.decode()
+    assert "MLSys 2027" in after.content.decode()
 
 
 @pytest.mark.parametrize("talk_count", [1, 3])
@@ -427,7 +458,7 @@ def test_filtered_program_query_count_does_not_grow_with_talks(
         TalkFactory(conference=conference, type=keynote)
 
     # As unfiltered, plus checking the type and counting the edition's talks.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):
         response = client.get(PROGRAM + "?type=keynote&q=talk")
 
     assert len(talk_slugs(response)) == talk_count
