@@ -700,7 +700,7 @@ def make_program(edition, item_count):
 def test_program_ics_query_count(client, edition, item_count, django_assert_num_queries):
     make_program(edition, item_count)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(program_ics(edition))
 
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == item_count
@@ -711,7 +711,7 @@ def test_filtered_program_ics_query_count(client, edition, item_count, django_as
     make_program(edition, item_count)
     TalkTypeFactory(slug="keynote")
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(program_ics(edition, "?type=invited-talk&type=keynote"))
 
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == item_count
@@ -733,7 +733,7 @@ def test_talk_ics_query_count(client, edition, item_count, django_assert_num_que
 def test_schedule_query_count(client, edition, url, item_count, django_assert_num_queries):
     make_program(edition, item_count)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url(edition))
 
     assert response.content.count(b"Talk number") == item_count
@@ -748,10 +748,10 @@ def test_unchanged_edition_feed_is_neither_rebuilt_nor_requeried(
     url = reverse(f"program:{name}", kwargs={"edition": edition.slug})
     built = client.get(url)
 
-    # The edition, then its version: three aggregates, whatever its size.
-    with django_assert_num_queries(4):
+    # The edition, then its version: four aggregates, whatever its size.
+    with django_assert_num_queries(5):
         not_modified = client.get(url, HTTP_IF_NONE_MATCH=built["ETag"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         cached = client.get(url)
 
     assert (not_modified.status_code, not_modified["ETag"]) == (304, built["ETag"])
@@ -876,7 +876,7 @@ def test_built_feed_is_shared_through_redis(client, program, settings, django_as
     feed = feed_url("program-ics", program)
     built = client.get(feed)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         cached = client.get(feed)
 
     assert (cached.status_code, cached.content) == (200, built.content)

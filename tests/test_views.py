@@ -409,9 +409,9 @@ def test_program_query_count_does_not_grow_with_talks(
     for _ in range(talk_count):
         TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
 
-    # The edition and its version (three aggregates, program/versioning.py), editions (menu
+    # The edition and its version (four aggregates, program/versioning.py), editions (menu
     # and this one), talks, their speakers, then the form's types, rooms and speakers.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(PROGRAM)
 
     assert len(talk_slugs(response)) == talk_count
@@ -427,9 +427,9 @@ def test_unchanged_program_is_answered_from_its_version(
     built = client.get(PROGRAM)
 
     # The edition and its version only: nothing is built again.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         not_modified = client.get(PROGRAM, HTTP_IF_NONE_MATCH=built["ETag"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         cached = client.get(PROGRAM)
 
     assert (not_modified.status_code, not_modified["ETag"]) == (304, built["ETag"])
@@ -458,7 +458,7 @@ def test_filtered_program_query_count_does_not_grow_with_talks(
         TalkFactory(conference=conference, type=keynote)
 
     # As unfiltered, plus checking the type and counting the edition's talks.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(PROGRAM + "?type=keynote&q=talk")
 
     assert len(talk_slugs(response)) == talk_count
