@@ -9,13 +9,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import arguments, generated_edition, measure, report, setup_django
+from bench.harness import (
+    WsgiClient,
+    arguments,
+    generated_edition,
+    measure,
+    report,
+    setup_django,
+)
 
 
 def main():
     options = arguments(__doc__)
     setup_django()
-    from django.test import Client
     from django.test.utils import override_settings
     from rest_framework.throttling import AnonRateThrottle
 
@@ -27,7 +33,7 @@ def main():
     AnonRateThrottle.rate = "1000000/minute"
 
     with override_settings(ROOT_URLCONF="bench.urls"):
-        client = Client()
+        client = WsgiClient()
         repeat = options.repeat
         baseline = measure(client, "empty DRF view", "/bench/empty-api/", repeat=repeat)
         talks = f"/api/v1/talks/?conference={edition}"

@@ -10,14 +10,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import arguments, generated_edition, measure, report, setup_django
+from bench.harness import (
+    WsgiClient,
+    arguments,
+    generated_edition,
+    measure,
+    report,
+    setup_django,
+)
 
 
 def main():
     options = arguments(__doc__, repeat=10)
     setup_django()
     from django.core.cache import caches
-    from django.test import Client
     from django.test.utils import override_settings
 
     from program.models import Talk
@@ -28,7 +34,7 @@ def main():
     common_type = talk.type.slug
 
     with override_settings(ROOT_URLCONF="bench.urls"):
-        client = Client()
+        client = WsgiClient()
         repeat = options.repeat
         baseline = measure(client, "empty Django view", "/bench/empty/", repeat=repeat)
         ics = f"/{edition}/program.ics"

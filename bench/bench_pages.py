@@ -10,14 +10,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import arguments, generated_edition, measure, report, setup_django
+from bench.harness import (
+    WsgiClient,
+    arguments,
+    generated_edition,
+    measure,
+    report,
+    setup_django,
+)
 
 
 def main():
     options = arguments(__doc__)
     setup_django()
     from django.core.cache import caches
-    from django.test import Client
     from django.test.utils import override_settings
 
     from program.models import Talk
@@ -38,7 +44,7 @@ def main():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(ROOT_URLCONF="bench.urls", STORAGES=storages):
-        client = Client()
+        client = WsgiClient()
         repeat = options.repeat
         baseline = measure(client, "empty Django view", "/bench/empty/", repeat=repeat)
         program = f"/{edition}/program/"
