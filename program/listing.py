@@ -19,23 +19,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
 
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from program.links import slug_url
 from program.models import Speaker, Talk, TalkSpeaker, TalkType
 from program.times import day_heading, time_range
 
 EXCERPT_CHARACTERS = 240
-
-
-def slug_url(name, edition):
-    """A function slug -> URL of ``name`` in ``edition``, reversing the route only once.
-
-    Slugs hold only URL-safe characters, so they can be put into the reversed pattern as is.
-    """
-    marker = "slug-marker"
-    prefix, suffix = reverse(name, kwargs={"edition": edition.slug, "slug": marker}).split(marker)
-    return lambda slug: f"{prefix}{slug}{suffix}"
 
 
 def excerpt(text, characters=EXCERPT_CHARACTERS):
@@ -106,8 +96,8 @@ def slot_labels(start, end, timezone):
 
 def program_entries(talks, conference):
     """The talks of ``talks`` (one edition's, in time order) as entries: two queries."""
-    talk_url = slug_url("program:talk-detail", conference)
-    speaker_url = slug_url("program:speaker-detail", conference)
+    talk_url = slug_url("program:talk-detail", conference.slug)
+    speaker_url = slug_url("program:speaker-detail", conference.slug)
     rows = list(
         talks.values_list(
             "pk", "slug", "title", "abstract", "start", "end", "status", "type__slug",
@@ -278,8 +268,8 @@ class SpeakerTalk:
 
 def speaker_entries(conference):
     """The edition's speakers by name, each with their public talks there: one query."""
-    talk_url = slug_url("program:talk-detail", conference)
-    speaker_url = slug_url("program:speaker-detail", conference)
+    talk_url = slug_url("program:talk-detail", conference.slug)
+    speaker_url = slug_url("program:speaker-detail", conference.slug)
     links = (
         TalkSpeaker.objects.filter(talk__in=Talk.objects.published().filter(conference=conference))
         .order_by("speaker__name", "speaker__slug", "talk__start", "talk__title")

@@ -24,7 +24,8 @@ from lxml import etree
 from program.feeds import frab
 from program.feeds.ical import fold
 from program.feeds.ids import talk_guid
-from program.feeds.links import MARKER, PageLinks
+from program.feeds.links import PageLinks
+from program.links import MARKER
 from program.models import Speaker, Talk, TalkType
 from tests.conftest import require
 from tests.factories import (
