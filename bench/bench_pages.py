@@ -65,7 +65,8 @@ def main():
                 speaker.get_absolute_url(conference),
                 repeat=repeat,
             ),
-            measure(client, "speakers list", f"/{edition}/speakers/", repeat=repeat),
+            measure(client, "speakers list, built", f"/{edition}/speakers/", **built),
+            measure(client, "speakers list, cached", f"/{edition}/speakers/", repeat=repeat),
         ]
     report(f"Public pages ({options.talks} talks)", measurements, baseline)
 

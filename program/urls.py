@@ -17,7 +17,9 @@ urlpatterns = [
     path("<slug:edition>/schedule.json", feeds.schedule_json, name="schedule-json"),
     path("<slug:edition>/talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
     path("<slug:edition>/talks/<slug:slug>.ics", feeds.talk_ics, name="talk-ics"),
-    path("<slug:edition>/speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
+    path(
+        "<slug:edition>/speakers/", versioned(views.SpeakerListView.as_view()), name="speaker-list"
+    ),
     path(
         "<slug:edition>/speakers/<slug:slug>/",
         views.SpeakerDetailView.as_view(),

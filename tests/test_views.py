@@ -708,11 +708,14 @@ def test_speaker_list_query_count_does_not_grow(client, django_assert_num_querie
     for _ in range(speaker_count):
         TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
 
-    # Editions, then the speakers of the edition's talks.
-    with django_assert_num_queries(2):
+    # The edition and its version (four aggregates), editions, the speakers of its talks.
+    with django_assert_num_queries(7):
         response = client.get("/2026/speakers/")
+    with django_assert_num_queries(5):
+        cached = client.get("/2026/speakers/")
 
     assert len(page(response).xpath("//li[@class='speaker-item']")) == 2 * speaker_count
+    assert cached.content == response.content
 
 
 def test_speaker_page_shows_bio_and_talks_in_this_and_other_editions(client, edition):
