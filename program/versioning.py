@@ -1,7 +1,8 @@
 """Whole-edition responses, built once per version of the edition's data.
 
-The program page and the edition-wide feeds show every talk of an edition: for 2,000 talks
-the page takes over 100 ms and a calendar file over a second to build. Attendees and calendar
+The program page, the speakers list and the edition-wide feeds show every talk of an
+edition: for 2,000 talks the page takes over 100 ms and a calendar file over a second to
+build. Attendees and calendar
 apps ask for them far more often than organisers change anything, so these responses are
 versioned. Their ETag is a hash of the URL, the host, the code and the edition's version
 (four small aggregate queries), so a matching If-None-Match answers 304 without building anything,
