@@ -11,24 +11,56 @@ from django.db import DatabaseError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def settings_in_subprocess(*expressions, **environ):
-    """Evaluate ``expressions`` on freshly imported settings (``s``) under ``environ``."""
+def clean_environment(**environ):
+    """This process's environment without the site's settings, plus ``environ``."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
     }
-    env.update(environ)
-    code = f"import conference.settings as s; print(repr(({', '.join(expressions)},)))"
+    return env | environ
+
+
+def run(*command, **environ):
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        command,
+        cwd=ROOT,
+        env=clean_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=60,  # a server that started anyway must not hang the suite
     )
 
 
-def test_missing_secret_key_with_debug_off_stops_start_up_naming_the_variable():
-    result = settings_in_subprocess("s.DEBUG")
+def settings_in_subprocess(*expressions, **environ):
+    """Evaluate ``expressions`` on freshly imported settings (``s``) under ``environ``."""
+    code = f"import conference.settings as s; print(repr(({', '.join(expressions)},)))"
+    return run(sys.executable, "-c", code, **environ)
+
+
+MISSING_KEY = "ImproperlyConfigured: DJANGO_SECRET_KEY is not set. Set DJANGO_SECRET_KEY"
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        ("-c", "import conference.wsgi"),  # gunicorn conference.wsgi
+        ("-c", "import conference.asgi"),
+        ("manage.py", "runserver", "--noreload"),
+    ],
+    ids=["wsgi", "asgi", "runserver"],
+)
+def test_missing_secret_key_with_debug_off_stops_start_up_naming_the_variable(start):
+    result = run(sys.executable, *start)
+
     assert result.returncode == 1
-    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not set." in result.stderr
+    assert MISSING_KEY in result.stderr
+
+
+def test_commands_that_serve_nothing_run_without_a_secret_key():
+    result = run(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert (result.returncode, result.stdout.strip()) == (0, "No changes detected")
 
 
 def test_debug_on_without_secret_key_uses_the_development_key():
