@@ -80,6 +80,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The rows of the long lists (2,000-talk programs), where Django's engine is too slow:
+    # program/listing.py renders them from templates/jinja2/ (autoescaped).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+    },
 ]
 
 WSGI_APPLICATION = "conference.wsgi.application"

@@ -13,9 +13,10 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from program.clashes import find_clashes
@@ -133,27 +134,9 @@ class RoomAdmin(admin.ModelAdmin):
         if room.pk is None:
             return "None yet."
         talks = room.talks.select_related("conference", "type")
-        rows = format_html_join(
-            "",
-            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
-            (
-                (
-                    reverse("admin:program_talk_change", args=[talk.pk]),
-                    talk.title,
-                    _when(talk),
-                    talk.type,
-                    talk.get_status_display(),
-                )
-                for talk in talks
-            ),
-        )
-        if not rows:
-            return "None yet."
-        return format_html(
-            '<table class="room-talks"><thead><tr><th scope="col">Title</th>'
-            '<th scope="col">When</th><th scope="col">Type</th><th scope="col">Status</th>'
-            "</tr></thead><tbody>{}</tbody></table>",
-            rows,
+        return render_to_string(
+            "admin/program/room/_talk_table.html",
+            {"talks": [(talk, _when(talk)) for talk in talks]},
         )
 
 

@@ -5,9 +5,10 @@ An edition may hold a few thousand talks and the whole program is one page, so t
 is written for speed (measured by bench/bench_pages.py): the talks are read as plain values
 rather than model instances (building 2,000 talks with their rooms, types and speakers as
 models costs several times the page's whole budget), every label is computed once here,
-and the rows are written by ``talk_rows_html`` rather than a template loop (Django's
-template engine spends about 0.1 ms per talk row, the whole budget at 2,000 talks). Time
-labels and rows are pure functions of plain values, so they are kept between requests.
+and the rows are written by Jinja2 macros (templates/jinja2/program/_rows.html) rather than a
+Django template loop (Django's engine spends about 0.1 ms per talk row, the whole budget at
+2,000 talks). Time labels and rows are pure functions of plain values, so they are kept
+between requests.
 """
 
 import datetime as dt
@@ -16,10 +17,10 @@ import itertools
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from html import escape
 from typing import NamedTuple
 
-from django.utils.safestring import mark_safe
+from django.template import engines
+from markupsafe import Markup
 
 from program.links import slug_url
 from program.models import Speaker, Talk, TalkSpeaker, TalkType
@@ -149,47 +150,24 @@ def group_by_day(entries):
     ]
 
 
-def speaker_html(speaker):
-    affiliation = (
-        f'<span class="affiliation">, {escape(speaker.affiliation)}</span>'
-        if speaker.affiliation
-        else ""
-    )
-    return f'<li><a href="{escape(speaker.url)}">{escape(speaker.name)}</a>{affiliation}</li>'
+@functools.cache
+def row_macros():
+    """The Jinja2 macros that write the long lists' rows (templates/jinja2/program/_rows.html)."""
+    return engines["jinja2"].env.get_template("program/_rows.html").module
 
 
 @functools.lru_cache(maxsize=8192)
 def talk_row_html(entry):
-    """One talk of the program as an <li>.
+    """One talk of the program as an <li> (autoescaped Markup).
 
-    Every text from the database is escaped; the time labels are ours (digits and a zone).
     The row depends only on the entry (a tuple of plain values), so rows are kept for the
     next request: a changed talk is a different entry.
     """
-    title, url = escape(entry.title), escape(entry.url)
-    cancelled_class = " is-cancelled" if entry.cancelled else ""
-    cancelled_label = (
-        ' <strong class="cancelled-label">Cancelled</strong>' if entry.cancelled else ""
-    )
-    excerpt_html = f'<p class="excerpt">{escape(entry.excerpt)}</p>' if entry.excerpt else ""
-    speakers = "".join(speaker_html(speaker) for speaker in entry.speakers)
-    return (
-        f'<li class="talk{cancelled_class}" data-talk-slug="{escape(entry.slug)}">'
-        f'<p class="talk-meta"><span class="badge type-{escape(entry.type_slug)}">'
-        f"{escape(entry.type_name)}</span> "
-        f'<time datetime="{entry.start_iso}">{entry.time_label}</time> '
-        f'<span class="room">{escape(entry.room)}</span>{cancelled_label}</p>\n'
-        f'<h3 class="talk-title"><a href="{url}">{title}</a></h3>\n'
-        f'<ul class="speakers">{speakers}</ul>\n'
-        f"{excerpt_html}\n"
-        f'<a class="details-link" href="{url}">View full details'
-        f'<span class="visually-hidden">: {title}</span></a></li>\n'
-    )
+    return row_macros().talk_row(entry)
 
 
 def talk_rows_html(entries):
-    # Safe: talk_row_html escapes every value it writes.
-    return mark_safe("".join(talk_row_html(entry) for entry in entries))
+    return Markup("").join(talk_row_html(entry) for entry in entries)
 
 
 class Choice(NamedTuple):
@@ -240,13 +218,7 @@ def filter_choices(conference, params):
 
 def options_html(choices):
     """<option> elements of a select (the speakers' one may hold thousands)."""
-    return mark_safe(  # Safe: every value is escaped.
-        "".join(
-            f'<option value="{escape(choice.value)}"{" selected" if choice.selected else ""}>'
-            f"{escape(choice.label)}</option>"
-            for choice in choices
-        )
-    )
+    return row_macros().options(choices)
 
 
 @dataclass
