@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Every version of every talk (program/changes.py reads it for the changes page).
+    "simple_history",
     "program",
 ]
 

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 
+from program.changes import slugs_ever_public
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
 
 
@@ -91,6 +92,41 @@ class DayFilter(django_filters.DateFilter):
     field_class = DayField
 
 
+class AgendaTalkField(SlugMultipleChoiceField):
+    """Talk slugs of a personal agenda; the cleaned value is the list of their talks' ids.
+
+    A slug is a public talk's current one, or one that a public talk of the edition had
+    (renamed, deleted or taken back to draft since; program.changes reads the talks'
+    history): a shared agenda or a subscribed calendar keeps working and simply loses a
+    talk that is gone, while a slug that never named a public talk is refused.
+    """
+
+    def __init__(self, *args, conference=None, **kwargs):
+        self.conference = conference
+        super().__init__(*args, **kwargs)
+
+    def _check_values(self, value):
+        slugs = set(value)
+        for slug in slugs:
+            check_slug(self, slug)
+        talks = dict(self.queryset.filter(slug__in=slugs).values_list("slug", "pk"))
+        missing = slugs - talks.keys()
+        if missing:
+            talks |= slugs_ever_public(missing, self.conference)
+        for slug in value:
+            if slug not in talks:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": slug},
+                )
+        return sorted(set(talks.values()))
+
+
+class AgendaTalkFilter(SlugMultipleChoiceFilter):
+    field_class = AgendaTalkField
+
+
 def invalid_choice(noun):
     return {"invalid_choice": f"%(value)s is not a known {noun}."}
 
@@ -137,7 +173,7 @@ class TalkFilter(FilterSet):
         help_text="A speaker slug.",
         error_messages=invalid_choice("speaker"),
     )
-    talk = SlugMultipleChoiceFilter(
+    talk = AgendaTalkFilter(
         method="filter_talks",
         queryset=Talk.objects.published(),
         label="Talk",
@@ -155,6 +191,7 @@ class TalkFilter(FilterSet):
         if conference is not None:
             self.filters["room"].queryset = conference.rooms.all()
             self.filters["talk"].queryset = conference.talks.published()
+            self.filters["talk"].extra["conference"] = conference
 
     def filter_words(self, queryset, name, value):
         for word in value.split():
@@ -169,7 +206,7 @@ class TalkFilter(FilterSet):
         return queryset
 
     def filter_talks(self, queryset, name, value):
-        return queryset.filter(pk__in=[talk.pk for talk in value]) if value else queryset
+        return queryset.filter(pk__in=value) if value else queryset
 
     def filter_day(self, queryset, name, value):
         if self.conference is not None:

@@ -2,11 +2,12 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 
 def validate_timezone(value):
@@ -226,9 +227,33 @@ class TalkQuerySet(TimestampedQuerySet):
         )
 
     def update(self, **kwargs):
-        # Calendar clients replace an event only when its SEQUENCE grows, as Talk.save() does.
+        """Update the talks, growing each one's SEQUENCE and recording each in its history.
+
+        Calendar clients replace an event only when its SEQUENCE grows, as Talk.save() does.
+        django-simple-history records saves and deletes through model signals, which an
+        UPDATE statement does not send, so the updated talks are recorded here (bulk
+        actions, set_status(), bulk_update() all come through this method).
+        """
         kwargs.setdefault("sequence", F("sequence") + 1)
-        return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            # Read first: the update may change what the filter matches (status=draft).
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            record_history(Talk._base_manager.using(self.db), pks, update=True)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Create the talks and their first history records (bulk_create sends no signals).
+
+        Talks whose primary key the database does not return (``ignore_conflicts``) are not
+        recorded.
+        """
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            Talk.history.bulk_history_create(
+                [talk for talk in created if talk.pk is not None], default_date=timezone.now()
+            )
+        return created
 
     def set_status(self, status):
         """Change the status of many talks at once (update() grows each one's sequence)."""
@@ -237,6 +262,29 @@ class TalkQuerySet(TimestampedQuerySet):
     def overlapping(self, start, end):
         """Talks that share some time with [start, end); touching ends do not overlap."""
         return self.filter(start__lt=end, end__gt=start)
+
+
+HISTORY_BATCH = 500  # primary keys per query, well under SQLite's limit of bound variables
+
+
+def record_history(talks, pks, *, update):
+    """History records, all at one moment, for the talks of ``talks`` whose keys are ``pks``."""
+    moment = timezone.now()
+    for first in range(0, len(pks), HISTORY_BATCH):
+        batch = talks.filter(pk__in=pks[first : first + HISTORY_BATCH])
+        Talk.history.bulk_history_create(batch, update=update, default_date=moment)
+
+
+class ProgramHistoricalRecords(HistoricalRecords):
+    """django-simple-history's records, fixtures included.
+
+    The library skips saves made by ``loaddata`` (``raw``); reloading the seed edition
+    changes talks that attendees have seen, so those saves are recorded too.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        kwargs["raw"] = False
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 class TalkManager(models.Manager.from_queryset(TalkQuerySet)):
@@ -269,6 +317,8 @@ class Talk(TimestampedModel):
     )
 
     objects = TalkManager()
+    # Every version of every talk, deleted ones included: the changes page and feed read it.
+    history = ProgramHistoricalRecords(excluded_fields=["abstract"])
 
     class Meta:
         ordering = ["start", "room__position", "title"]

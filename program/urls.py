@@ -1,7 +1,9 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from program import views
 from program.feeds import views as feeds
+from program.feeds.atom import ChangesFeed
 from program.versioning import versioned
 
 app_name = "program"
@@ -25,4 +27,8 @@ urlpatterns = [
         views.SpeakerDetailView.as_view(),
         name="speaker-detail",
     ),
+    path("<slug:edition>/now/", views.NowView.as_view(), name="now"),
+    path("<slug:edition>/agenda/", views.AgendaView.as_view(), name="agenda"),
+    path("<slug:edition>/changes/", views.ChangesView.as_view(), name="changes"),
+    path("<slug:edition>/changes.atom", require_safe(ChangesFeed()), name="changes-atom"),
 ]

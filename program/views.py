@@ -3,25 +3,41 @@
 The program page's data (entries, days, filter choices) is prepared in program/listing.py.
 """
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
+from program.agenda import agenda_query, overlapping_titles, webcal
+from program.changes import Kind, describe_changes, edition_changes, gone_talks
 from program.filters import TalkFilter
+from program.links import slug_url
 from program.listing import (
+    Choice,
     filter_choices,
     group_by_day,
     program_entries,
     speaker_entries,
     zone_label,
 )
-from program.models import Conference, Speaker, Talk
-from program.times import day_heading, time_range
+from program.models import Conference, Speaker, Talk, TalkType
+from program.now import (
+    State,
+    by_room,
+    current_minute,
+    edition_schedule,
+    now_and_next,
+    seconds_left_in_minute,
+)
+from program.times import day_heading, moment_label, time_range
 
 
 def healthz(request):
@@ -137,6 +153,7 @@ class TalkDetailView(EditionMixin, TemplateView):
             day_label=day_label,
             time_label=time_label,
             start=start,
+            end=end,
             neighbours=[
                 (direction, other, when_label(other, tz))
                 for direction, other in neighbours
@@ -256,3 +273,159 @@ class SpeakerDetailView(EditionMixin, TemplateView):
             ),
             **kwargs,
         )
+
+
+class AgendaView(EditionMixin, TemplateView):
+    """A personal agenda from the URL (?talk=a&talk=b): the page a share link opens.
+
+    The stars themselves live in the browser (static/js/site.js), which comes here with
+    them; without JavaScript the page still lists the talks its URL names.
+    """
+
+    template_name = "program/talk_agenda.html"
+    section = "agenda"
+
+    def get(self, request, *args, **kwargs):
+        requested = [slug for slug in request.GET.getlist("talk") if slug]
+        filterset = TalkFilter(
+            request.GET, self.public_talks(), conference=self.conference, request=request
+        )
+        valid = filterset.is_valid()
+        entries, gone = [], []
+        if valid and requested:
+            entries = program_entries(filterset.qs, self.conference)
+            gone = gone_talks(filterset.form.cleaned_data["talk"])
+        overlaps = overlapping_titles(entries)
+        days = [
+            (day, [(entry, overlaps.get(entry.slug, ())) for entry in day.entries])
+            for day in group_by_day(entries)
+        ]
+        # The links name the talks by their current slugs: renamed and gone ones drop out.
+        query = agenda_query(entry.slug for entry in entries)
+        ics = request.build_absolute_uri(
+            reverse("program:program-ics", kwargs={"edition": self.conference.slug})
+        )
+        context = self.get_context_data(
+            days=days,
+            talk_count=len(entries),
+            overlap_count=len(overlaps),
+            gone=gone,
+            errors=filter_errors(filterset),
+            requested=requested,
+            slugs=[entry.slug for entry in entries],
+            share_url=request.build_absolute_uri(f"{request.path}?{query}"),
+            subscribe_url=webcal(f"{ics}?{query}"),
+            download_url=f"{ics}?{query}",
+            zone=zone_label(self.conference),
+        )
+        return self.render_to_response(context, status=200 if valid else 400)
+
+
+class NowView(EditionMixin, TemplateView):
+    """Per room, the talk in progress and the next one, at the clock's current minute.
+
+    The page is the same for a whole minute, and says so to caches (max-age up to the
+    next minute); static/js/site.js fetches it again every minute.
+    """
+
+    template_name = "program/talk_now.html"
+    section = "now"
+
+    def get(self, request, *args, **kwargs):
+        at = current_minute()
+        tz = self.conference.tzinfo
+        scheduled = Talk.objects.scheduled().filter(conference=self.conference)
+        filterset = TalkFilter(request.GET, scheduled, conference=self.conference, request=request)
+        valid = filterset.is_valid()
+        schedule = edition_schedule(self.conference)
+        state = schedule.state(self.conference, at)
+        rooms = []
+        if valid and state != State.OVER:
+            talks = now_and_next(filterset.qs, at)
+            entries = program_entries(talks, self.conference)
+            room_of = dict(talks.values_list("slug", "room__slug"))
+            rooms = by_room(
+                self.conference.rooms.all(),
+                entries,
+                room_slug=lambda entry: room_of[entry.slug],
+                is_now=lambda entry: dt.datetime.fromisoformat(entry.start_iso) <= at,
+            )
+        local_at = at.astimezone(tz)
+        chosen_types = set(request.GET.getlist("type"))
+        types = TalkType.objects.filter(talks__in=scheduled).distinct().values_list("slug", "name")
+        context = self.get_context_data(
+            at=local_at,
+            at_label=moment_label(local_at),
+            state=state,
+            starts_label=moment_label(schedule.first_start.astimezone(tz))
+            if schedule.first_start
+            else day_heading(self.conference.start_date),
+            ended_label=moment_label(schedule.last_end.astimezone(tz))
+            if schedule.last_end
+            else day_heading(self.conference.end_date),
+            rooms=[(room, next_day_heading(room, local_at.date())) for room in rooms],
+            types=[Choice(slug, name, slug in chosen_types) for slug, name in types],
+            filtered=any(value for value in request.GET.getlist("type")),
+            errors=filter_errors(filterset),
+            zone=zone_label(self.conference),
+        )
+        response = self.render_to_response(context, status=200 if valid else 400)
+        if valid:
+            patch_cache_control(response, public=True, max_age=seconds_left_in_minute(at))
+        return response
+
+
+def next_day_heading(room, today):
+    """'Tuesday, May 19' when a room's next talk is on another day than ``today``, else ''."""
+    if room.next and room.next[0].day != today:
+        return day_heading(room.next[0].day)
+    return ""
+
+
+class ChangesView(EditionMixin, TemplateView):
+    """Talks added, moved, cancelled, reinstated, removed and deleted, newest first, from
+    the talks' history (program/changes.py)."""
+
+    template_name = "program/change_list.html"
+    section = "changes"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        paginator = Paginator(edition_changes(self.conference), self.paginate_by)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404("No such page of changes.") from error
+        tz = self.conference.tzinfo
+        changes = describe_changes(
+            page.object_list,
+            self.conference,
+            talk_url=slug_url("program:talk-detail", self.conference.slug),
+        )
+        return super().get_context_data(
+            page=page,
+            changes=[
+                (change, change_summary(change, tz), change.changed_at.astimezone(tz))
+                for change in changes
+            ],
+            zone=zone_label(self.conference),
+            **kwargs,
+        )
+
+
+def change_summary(change, tz):
+    """One sentence saying what a change did, with times in the timezone ``tz``.
+
+    'From Monday, May 18, 9:00–9:25 AM PDT in Hall A to Tuesday, May 19, 9:00–9:25 AM PDT
+    in Hall B.'
+    """
+    where = f"{when_label(change, tz)} in {change.room.name}"
+    if change.kind == Kind.MOVED:
+        return f"From {when_label(change.before, tz)} in {change.before.room.name} to {where}."
+    return {
+        Kind.ADDED: f"{where}.",
+        Kind.CANCELLED: f"Was to take place {where}.",
+        Kind.REINSTATED: f"Takes place after all: {where}.",
+        Kind.REMOVED: f"Taken out of the public program; it was {where}.",
+        Kind.DELETED: f"Deleted from the program; it was {where}.",
+    }[change.kind]

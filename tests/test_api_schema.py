@@ -34,6 +34,8 @@ pytestmark = pytest.mark.django_db
 OPERATIONS = [
     "/api/v1/conferences/",
     "/api/v1/conferences/{edition}/",
+    "/api/v1/conferences/{edition}/now/",
+    "/api/v1/conferences/{edition}/changes/",
     "/api/v1/talks/",
     "/api/v1/talks/{id}/",
     "/api/v1/speakers/",
@@ -74,6 +76,8 @@ def program():
     # A public resource of each kind, so generated requests also reach real ones.
     return {
         "/api/v1/conferences/{edition}/": {"edition": "2026"},
+        "/api/v1/conferences/{edition}/now/": {"edition": "2026"},
+        "/api/v1/conferences/{edition}/changes/": {"edition": "2026"},
         "/api/v1/talks/{id}/": {"id": opening.pk},
         "/api/v1/speakers/{id}/": {"id": yuhan.pk},
         "/api/v1/rooms/{id}/": {"id": ballroom.pk},
@@ -113,6 +117,17 @@ def test_schema_lists_every_query_parameter_of_each_list(document):
         if not path.endswith("}/")
     } == {
         "/api/v1/conferences/": ["page", "page_size"],
+        "/api/v1/conferences/{edition}/now/": [
+            "at",
+            "day",
+            "edition",
+            "q",
+            "room",
+            "speaker",
+            "talk",
+            "type",
+        ],
+        "/api/v1/conferences/{edition}/changes/": ["edition", "page", "page_size", "since"],
         "/api/v1/rooms/": ["conference", "page", "page_size"],
         "/api/v1/speakers/": ["conference", "page", "page_size", "q"],
         "/api/v1/talks/": [

@@ -144,3 +144,39 @@ class RoomFilter(FilterSet):
         fields = ["conference"]
 
     schema_enums = ("conference",)
+
+
+def keep(queryset, name, value):
+    """A parameter that chooses no rows, read by the view from the cleaned data."""
+    return queryset
+
+
+class NowFilter(TalkFilter):
+    """Now and next of one edition: the program filters (``type``...) plus ``at``."""
+
+    at = UpdatedSinceFilter(
+        method=keep,
+        label="At",
+        help_text="The moment to answer for (ISO 8601; UTC when no offset is given). "
+        "Default: now, to the minute.",
+    )
+
+    class Meta(TalkFilter.Meta):
+        fields = [*TalkFilter.Meta.fields, "at"]
+
+    schema_enums = ("type",)
+
+
+class ChangesFilter(FilterSet):
+    """Changes of one edition, newest first; ``since`` keeps the recent ones."""
+
+    since = UpdatedSinceFilter(
+        method=keep,
+        label="Since",
+        help_text="Only changes made at or after this moment (ISO 8601; UTC when no offset "
+        "is given): the `changed_at` of the newest change an app has seen.",
+    )
+
+    class Meta:
+        model = Talk
+        fields = ["since"]

@@ -5,6 +5,7 @@ Error responses, examples, and enums read from the database when the schema is s
 """
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.plumbing import get_view_model
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -14,7 +15,9 @@ from drf_spectacular.utils import (
 )
 
 from program.api.serializers import (
+    ChangeSerializer,
     ConferenceSerializer,
+    NowSerializer,
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
@@ -30,6 +33,23 @@ class ProgramFilterExtension(DjangoFilterExtension):
     """
 
     priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        # An action of one resource may filter another (an edition's now and next talks):
+        # its filterset's own model describes the parameters.
+        filterset_class = getattr(auto_schema.view, "filterset_class", None)
+        if filterset_class is None or filterset_class._meta.model is get_view_model(
+            auto_schema.view
+        ):
+            return super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        model = filterset_class._meta.model
+        return [
+            parameter
+            for name, field in filterset_class.base_filters.items()
+            for parameter in self.resolve_filter_field(
+                auto_schema, model, filterset_class, name, field
+            )
+        ]
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         parameters = super().resolve_filter_field(
@@ -193,4 +213,24 @@ room_views = read_only_views(
     ROOM_EXAMPLE,
     list_description="Rooms of published editions: newest edition first, then in display order.",
     retrieve_description="One room of a published edition.",
+)
+
+now_action = extend_schema(
+    description="Per room of the edition, the talk in progress and the next one to start, "
+    "at `at` (default: now, to the minute), as on the edition's /now/ page. Cancelled talks "
+    "are left out; the program filters (`type`...) apply to both. `state` says whether "
+    "the edition has not started yet, is running (breaks and nights included) or is over.",
+    filters=True,
+    responses={200: NowSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED},
+    parameters=[RETRY_AFTER],
+)
+changes_action = extend_schema(
+    description="Talks added, moved (time or room), cancelled, reinstated, removed (back "
+    "to draft) and deleted, newest first, as on the edition's /changes/ page, whatever "
+    "path the change took (admin, import, scripts). To sync, fetch "
+    "`/talks/?conference=...&updated_since=T` for what is new or changed and this list "
+    "with `since=T` to drop the talks whose latest change is `removed` or `deleted`.",
+    filters=True,
+    responses={200: ChangeSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED},
+    parameters=[RETRY_AFTER],
 )

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from program.changes import Kind
 from program.links import slug_url
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
 
@@ -207,3 +208,134 @@ class SpeakerSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_talks(self, speaker):
         return [talk.id for talk in speaker.public_talks]
+
+
+class NowRoomSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    now = TalkSerializer(many=True, read_only=True, help_text="Talks in progress.")
+    next = TalkSerializer(
+        many=True, read_only=True, help_text="The next talks to start (all that start together)."
+    )
+
+
+class NowSerializer(serializers.Serializer):
+    """Per room, the talk in progress and the next one, at a moment."""
+
+    conference = serializers.CharField(read_only=True, help_text="Edition slug.")
+    at = serializers.DateTimeField(
+        read_only=True, help_text="The moment answered for, with the edition's UTC offset."
+    )
+    state = serializers.ChoiceField(
+        choices=[
+            ("before", "Before the first talk"),
+            ("running", "From the first talk's start to the last one's end"),
+            ("over", "After the last talk"),
+        ],
+        read_only=True,
+    )
+    starts = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="The first scheduled talk's start."
+    )
+    ends = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="The last scheduled talk's end."
+    )
+    rooms = NowRoomSerializer(
+        many=True,
+        read_only=True,
+        help_text="Rooms with a talk now or next, in their display order (none once over).",
+    )
+
+    def to_representation(self, board):
+        """``board``: a dict of conference (Conference), at, state, schedule and rooms
+        (program.now.RoomNow lists of talk rows)."""
+        conference = board["conference"]
+        timezone = conference.tzinfo
+        schedule = board["schedule"]
+        talk = TalkSerializer(context=self.context).to_representation
+
+        def local(moment):
+            return moment.astimezone(timezone).isoformat() if moment else None
+
+        return {
+            "conference": conference.slug,
+            "at": local(board["at"]),
+            "state": board["state"],
+            "starts": local(schedule.first_start),
+            "ends": local(schedule.last_end),
+            "rooms": [
+                {
+                    "slug": room.slug,
+                    "name": room.name,
+                    "now": [talk(row) for row in room.now],
+                    "next": [talk(row) for row in room.next],
+                }
+                for room in board["rooms"]
+            ],
+        }
+
+
+class ChangeRoomSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True, allow_null=True, help_text="Null once deleted.")
+    name = serializers.CharField(read_only=True)
+
+
+class ChangeSlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(read_only=True)
+    end = serializers.DateTimeField(read_only=True)
+    room = ChangeRoomSerializer(read_only=True)
+
+
+class ChangeTalkSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text="The talk's id, as in /talks/.")
+    slug = serializers.SlugField(read_only=True, help_text="Its slug at the time.")
+    title = serializers.CharField(read_only=True, help_text="Its title at the time.")
+    url = serializers.URLField(
+        read_only=True, allow_null=True, help_text="Its page while it is public, else null."
+    )
+
+
+class ChangeSerializer(serializers.Serializer):
+    """A change to an edition's program that attendees see."""
+
+    id = serializers.IntegerField(read_only=True, help_text="The history record's id.")
+    kind = serializers.ChoiceField(
+        choices=[(kind, label) for kind, label in Kind.labels.items()],
+        read_only=True,
+        help_text="removed (back to draft) and deleted: the talk left the public program; "
+        "apps that sync drop it.",
+    )
+    changed_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
+    talk = ChangeTalkSerializer(read_only=True)
+    start = serializers.DateTimeField(read_only=True, help_text="With the edition's UTC offset.")
+    end = serializers.DateTimeField(read_only=True, help_text="With the edition's UTC offset.")
+    room = ChangeRoomSerializer(read_only=True)
+    previous = ChangeSlotSerializer(
+        read_only=True, allow_null=True, help_text="Where and when a moved talk was; else null."
+    )
+
+    def to_representation(self, change):
+        """``change``: a program.changes.Change; ``context["timezone"]``: the edition's."""
+        timezone = self.context["timezone"]
+        absolute = self.context["request"].build_absolute_uri
+
+        def slot(when):
+            return {
+                "start": when.start.astimezone(timezone).isoformat(),
+                "end": when.end.astimezone(timezone).isoformat(),
+                "room": {"slug": when.room.slug, "name": when.room.name},
+            }
+
+        return {
+            "id": change.id,
+            "kind": change.kind,
+            "changed_at": utc_iso(change.changed_at),
+            "talk": {
+                "id": change.talk_id,
+                "slug": change.slug,
+                "title": change.title,
+                "url": absolute(change.url) if change.url else None,
+            },
+            **slot(change),
+            "previous": slot(change.before) if change.before else None,
+        }

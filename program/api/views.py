@@ -6,6 +6,7 @@ from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
@@ -15,31 +16,48 @@ from program.api import schema
 from program.api.filters import (
     DEFAULT_TALK_ORDERING,
     ApiTalkFilter,
+    ChangesFilter,
+    NowFilter,
     RoomFilter,
     SpeakerFilter,
     speaker_ids,
 )
 from program.api.pagination import ApiPagination
 from program.api.serializers import (
+    ChangeSerializer,
     ConferenceSerializer,
+    NowSerializer,
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
     talk_rows,
     with_speakers,
 )
+from program.changes import describe_changes, edition_changes
+from program.links import slug_url
 from program.models import Conference, Room, Speaker, Talk
+from program.now import (
+    State,
+    by_room,
+    current_minute,
+    edition_schedule,
+    now_and_next,
+    seconds_left_in_minute,
+)
 
 CACHE_SECONDS = 60
 
 
 class PublicCacheMixin:
-    """Successful reads may be kept by any cache for a minute; errors and 429s may not."""
+    """Successful reads may be kept by any cache for a minute (or ``cache_seconds``);
+    errors and 429s may not."""
+
+    cache_seconds = CACHE_SECONDS
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
-            patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+            patch_cache_control(response, public=True, max_age=self.cache_seconds)
         return response
 
 
@@ -75,11 +93,22 @@ class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
 
     def known_parameters(self):
         known = {api_settings.URL_FORMAT_OVERRIDE}
-        if self.action == "list":
+        if self.action == "retrieve":
+            return known
+        if self.paginator is not None:
             known |= {self.paginator.page_query_param, self.paginator.page_size_query_param}
-            if self.filterset_class is not None:
-                known |= set(self.filterset_class.base_filters)
+        if self.filterset_class is not None:
+            known |= set(self.filterset_class.base_filters)
         return known
+
+    def valid_filterset(self, queryset, **kwargs):
+        """The action's filterset on ``queryset``; 400 naming each bad parameter."""
+        filterset = self.filterset_class(
+            self.request.query_params, queryset, request=self.request, **kwargs
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset
 
     def check_query_parameters(self, request):
         known = self.known_parameters()
@@ -125,6 +154,54 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
 
     def last_modified(self, conference):
         return conference.updated_at
+
+    @schema.now_action
+    @action(detail=True, filterset_class=NowFilter, pagination_class=None)
+    def now(self, request, edition=None):
+        """Per room, the talk in progress and the next one (the /<edition>/now/ page)."""
+        conference = self.get_object()
+        scheduled = Talk.objects.scheduled().filter(conference=conference)
+        filterset = self.valid_filterset(scheduled, conference=conference)
+        at = filterset.form.cleaned_data["at"]
+        if at is None:
+            at = current_minute()
+            self.cache_seconds = seconds_left_in_minute(at)
+        schedule = edition_schedule(conference)
+        state = schedule.state(conference, at)
+        rooms = []
+        if state != State.OVER:
+            talks = now_and_next(filterset.qs, at).order_by(*DEFAULT_TALK_ORDERING)
+            rooms = by_room(
+                conference.rooms.all(),
+                with_speakers(list(talk_rows(talks))),
+                room_slug=lambda row: row["room__slug"],
+                is_now=lambda row: row["start"] <= at,
+            )
+        board = {
+            "conference": conference,
+            "at": at,
+            "state": state,
+            "schedule": schedule,
+            "rooms": rooms,
+        }
+        return Response(NowSerializer(board, context=self.get_serializer_context()).data)
+
+    @schema.changes_action
+    @action(detail=True, filterset_class=ChangesFilter)
+    def changes(self, request, edition=None):
+        """Talks added, moved, cancelled, reinstated, removed and deleted, newest first."""
+        conference = self.get_object()
+        filterset = self.valid_filterset(Talk.objects.none())
+        rows = self.paginate_queryset(
+            edition_changes(conference, since=filterset.form.cleaned_data["since"])
+        )
+        changes = describe_changes(
+            rows, conference, talk_url=slug_url("program:talk-detail", conference.slug)
+        )
+        context = {**self.get_serializer_context(), "timezone": conference.tzinfo}
+        return self.get_paginated_response(
+            ChangeSerializer(changes, many=True, context=context).data
+        )
 
 
 @schema.talk_views

@@ -8,8 +8,9 @@ from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from program.listing import options_html, talk_rows_html
+from program.listing import options_html, row_macros, talk_rows_html
 from program.models import Conference
+from program.times import moment_label
 
 register = template.Library()
 
@@ -71,3 +72,22 @@ def talk_rows(entries):
 @register.simple_tag
 def select_options(choices):
     return options_html(choices)
+
+
+@register.simple_tag
+def talk_row(entry, overlaps=()):
+    """One talk row, with the titles of the agenda's talks it ``overlaps`` (not kept: the
+    marks depend on the agenda)."""
+    return row_macros().talk_row(entry, overlaps)
+
+
+@register.simple_tag
+def star_button(slug, title):
+    """The star that keeps a talk in the browser's agenda (the program rows' own button)."""
+    return row_macros().star_button(slug, title)
+
+
+@register.filter
+def moment(value):
+    """'Monday, May 18, 9:00 AM PDT' for an aware datetime (in the timezone it carries)."""
+    return moment_label(value)

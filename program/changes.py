@@ -1,0 +1,228 @@
+"""What changed in an edition's program, read from the talks' history.
+
+django-simple-history keeps a record of every version of every talk (``Talk.history``:
+saves, deletes, and the QuerySet updates and bulk creations that TalkQuerySet records
+itself). A change that attendees see is a record compared with the one before it for the
+same talk: a talk that became public was *added*; one that left the public program was
+*removed* (back to draft) or *deleted*; a public talk was *cancelled*, *reinstated* or
+*moved* (start, end or room). Other edits (a typo in an abstract) are not listed.
+
+The comparison is one SQL query: each record sees the previous one through LAG() over the
+talk's records, and only records that make a visible change are kept.
+"""
+
+import datetime as dt
+from typing import NamedTuple
+
+from django.db.models import Case, CharField, F, Q, Value, When, Window
+from django.db.models.functions import Lag
+
+from program.models import Talk
+
+PUBLIC = [Talk.Status.PUBLISHED, Talk.Status.CANCELLED]
+
+
+class Kind:
+    ADDED = "added"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    REINSTATED = "reinstated"
+    REMOVED = "removed"
+    DELETED = "deleted"
+
+    labels = {
+        ADDED: "Added",
+        MOVED: "Moved",
+        CANCELLED: "Cancelled",
+        REINSTATED: "Reinstated",
+        REMOVED: "Removed",
+        DELETED: "Deleted",
+    }
+    descriptions = {
+        ADDED: "A talk was added to the program.",
+        MOVED: "A talk moved to another time or room.",
+        CANCELLED: "A talk was cancelled; it stays listed, marked as cancelled.",
+        REINSTATED: "A cancelled talk takes place after all.",
+        REMOVED: "A talk was taken out of the public program (it may come back).",
+        DELETED: "A talk was deleted.",
+    }
+    # The kinds after which a talk is no longer public: apps that sync drop it.
+    gone = (REMOVED, DELETED)
+
+
+class RoomRef(NamedTuple):
+    """A room as a change names it: ``slug`` is None for a room deleted since."""
+
+    slug: str | None
+    name: str
+
+
+class Slot(NamedTuple):
+    """When and where a talk was: ``start`` and ``end`` aware."""
+
+    start: dt.datetime
+    end: dt.datetime
+    room: RoomRef
+
+
+def change_kind(since=None):
+    """The kind of change a history record makes (annotated as ``before_*`` by LAG), or NULL.
+
+    The first matching rule wins, so a talk cancelled and moved in one save reads as
+    cancelled. With ``since``, older records are NULL too: the condition must sit in this
+    expression, because a plain filter on the date would hide the earlier records from LAG.
+    """
+    is_public = Q(status__in=PUBLIC) & ~Q(history_type="-")
+    was_public = Q(before_status__in=PUBLIC)
+    moved = ~Q(start=F("before_start")) | ~Q(end=F("before_end")) | ~Q(room_id=F("before_room"))
+    rules = [
+        When(Q(history_type="-") & Q(status__in=PUBLIC), then=Value(Kind.DELETED)),
+        When(is_public & (Q(before_status__isnull=True) | Q(before_status=Talk.Status.DRAFT)),
+             then=Value(Kind.ADDED)),
+        When(was_public & Q(status=Talk.Status.DRAFT), then=Value(Kind.REMOVED)),
+        When(Q(before_status=Talk.Status.PUBLISHED) & Q(status=Talk.Status.CANCELLED),
+             then=Value(Kind.CANCELLED)),
+        When(Q(before_status=Talk.Status.CANCELLED) & Q(status=Talk.Status.PUBLISHED),
+             then=Value(Kind.REINSTATED)),
+        When(was_public & is_public & moved, then=Value(Kind.MOVED)),
+    ]  # fmt: skip
+    if since is not None:
+        rules.insert(0, When(history_date__lt=since, then=Value(None)))
+    return Case(*rules, default=Value(None), output_field=CharField())
+
+
+def edition_changes(conference, since=None):
+    """The visible changes to ``conference``'s talks, newest first, as dicts of values.
+
+    Keys: ``history_id``, ``kind``, ``history_date`` (when, UTC), ``id`` (the talk's),
+    ``slug``, ``title``, ``start``, ``end``, ``room_id``, ``before_start``, ``before_end``,
+    ``before_room``. A lazy QuerySet: count it and slice it for pages.
+    """
+    history = Talk.history.model
+    by_talk = {
+        "partition_by": [F("id")],
+        "order_by": [F("history_date").asc(), F("history_id").asc()],
+    }
+    return (
+        history.objects.filter(conference=conference)
+        .annotate(
+            before_status=Window(Lag("status"), **by_talk),
+            before_start=Window(Lag("start"), **by_talk),
+            before_end=Window(Lag("end"), **by_talk),
+            before_room=Window(Lag("room_id"), **by_talk),
+        )
+        .annotate(kind=change_kind(since))
+        .filter(kind__isnull=False)
+        .order_by("-history_date", "-history_id")
+        .values(
+            "history_id", "kind", "history_date", "id", "slug", "title", "start", "end",
+            "room_id", "before_start", "before_end", "before_room",
+        )
+    )  # fmt: skip
+
+
+class Change(NamedTuple):
+    """One visible change, ready to show: times are aware, rooms are names."""
+
+    id: int
+    kind: str
+    changed_at: dt.datetime
+    talk_id: int
+    slug: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    room: RoomRef
+    before: Slot | None
+    url: str | None
+
+    @property
+    def label(self):
+        return Kind.labels[self.kind]
+
+    @property
+    def gone(self):
+        return self.kind in Kind.gone
+
+
+def describe_changes(rows, conference, *, talk_url):
+    """The rows of ``edition_changes`` as Change tuples: two queries for any number.
+
+    ``talk_url`` maps a slug to its page; a change links to the talk's page only while the
+    talk is public, by its current slug.
+    """
+    rows = list(rows)
+    rooms = {
+        pk: RoomRef(slug, name)
+        for pk, slug, name in conference.rooms.values_list("id", "slug", "name")
+    }
+    gone_room = RoomRef(None, "a room since removed")
+    public = dict(
+        Talk.objects.published()
+        .filter(conference=conference, pk__in={row["id"] for row in rows})
+        .values_list("pk", "slug")
+    )
+    changes = []
+    for row in rows:
+        before = None
+        if row["kind"] == Kind.MOVED:
+            before = Slot(
+                row["before_start"], row["before_end"], rooms.get(row["before_room"], gone_room)
+            )
+        slug = public.get(row["id"])
+        changes.append(
+            Change(
+                id=row["history_id"],
+                kind=row["kind"],
+                changed_at=row["history_date"],
+                talk_id=row["id"],
+                slug=row["slug"],
+                title=row["title"],
+                start=row["start"],
+                end=row["end"],
+                room=rooms.get(row["room_id"], gone_room),
+                before=before,
+                url=talk_url(slug) if slug else None,
+            )
+        )
+    return changes
+
+
+def slugs_ever_public(slugs, conference=None):
+    """{slug: talk id} for the ``slugs`` that named a public talk at some time.
+
+    A personal agenda keeps slugs in its URL; a talk renamed since still answers to its
+    old slug, and a deleted one is known rather than an error.
+    """
+    records = Talk.history.model.objects.filter(slug__in=slugs, status__in=PUBLIC)
+    if conference is not None:
+        records = records.filter(conference=conference)
+    return dict(records.values_list("slug", "id").distinct())
+
+
+class GoneTalk(NamedTuple):
+    """A talk of a personal agenda that is no longer public, as it last was."""
+
+    slug: str
+    title: str
+    kind: str  # Kind.DELETED or Kind.REMOVED
+
+    @property
+    def label(self):
+        return Kind.labels[self.kind]
+
+
+def gone_talks(talk_ids):
+    """The talks of ``talk_ids`` that are no longer public (deleted, or back to draft), each
+    with its title as it last was, by title: one query."""
+    records = (
+        Talk.history.model.objects.filter(id__in=talk_ids)
+        .exclude(id__in=Talk.objects.published().values("pk"))
+        .order_by("id", "-history_date", "-history_id")
+        .values_list("id", "slug", "title", "history_type")
+    )
+    latest = {}
+    for pk, slug, title, history_type in records:
+        kind = Kind.DELETED if history_type == "-" else Kind.REMOVED
+        latest.setdefault(pk, GoneTalk(slug, title, kind))
+    return sorted(latest.values(), key=lambda talk: talk.title)

@@ -1,0 +1,90 @@
+"""The changes of an edition as an Atom feed (RFC 4287), with Django's syndication framework.
+
+Each entry is one change of the changes page (program/changes.py: added, moved, cancelled,
+reinstated, removed, deleted), newest first. Entry ids are uuid5 URNs of the history
+record, so a feed reader sees each change once whatever else changes.
+"""
+
+import uuid
+from typing import NamedTuple
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from program.changes import describe_changes, edition_changes
+from program.feeds.ids import NAMESPACE
+from program.links import slug_url
+from program.models import Conference
+from program.views import change_summary
+
+FEED_ENTRIES = 50
+
+
+class FeedEntry(NamedTuple):
+    change: object  # program.changes.Change
+    summary: str
+    changes_url: str  # the changes page, the link of a change whose talk is not public
+
+
+class ChangesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, edition):
+        return get_object_or_404(Conference.objects.published(), slug=edition)
+
+    def title(self, conference):
+        return f"{conference.name}: changes to the program"
+
+    def subtitle(self, conference):
+        return (
+            f"Talks added, moved, cancelled, reinstated, removed and deleted at "
+            f"{conference.name}, newest first. Times are local to the venue "
+            f"({conference.timezone})."
+        )
+
+    def link(self, conference):
+        return reverse("program:changes", kwargs={"edition": conference.slug})
+
+    def feed_url(self, conference):
+        return reverse("program:changes-atom", kwargs={"edition": conference.slug})
+
+    def feed_guid(self, conference):
+        return uuid.uuid5(NAMESPACE, f"{conference.slug}/changes").urn
+
+    def author_name(self, conference):
+        return conference.name
+
+    def items(self, conference):
+        changes = describe_changes(
+            edition_changes(conference)[:FEED_ENTRIES],
+            conference,
+            talk_url=slug_url("program:talk-detail", conference.slug),
+        )
+        changes_url = self.link(conference)
+        tz = conference.tzinfo
+        return [FeedEntry(change, change_summary(change, tz), changes_url) for change in changes]
+
+    def item_title(self, entry):
+        return f"{entry.change.label}: {entry.change.title}"
+
+    def item_description(self, entry):
+        return entry.summary
+
+    def item_link(self, entry):
+        return entry.change.url or f"{entry.changes_url}#change-{entry.change.id}"
+
+    def item_guid(self, entry):
+        return uuid.uuid5(NAMESPACE, f"change/{entry.change.id}").urn
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, entry):
+        return entry.change.changed_at
+
+    def item_updateddate(self, entry):
+        return entry.change.changed_at
+
+    def item_categories(self, entry):
+        return [entry.change.kind]
