@@ -233,8 +233,8 @@ def test_now_and_next_with_a_fixed_clock_refreshes_every_minute(
             "section.now-room",
             """sections => sections.map(s => [
                 s.querySelector('h2').textContent,
-                [...s.querySelectorAll('.now-talks li')].map(e => e.dataset.talkSlug),
-                [...s.querySelectorAll('.next-talks li')].map(e => e.dataset.talkSlug),
+                [...s.querySelectorAll('.now-talks > li')].map(e => e.dataset.talkSlug),
+                [...s.querySelectorAll('.next-talks > li')].map(e => e.dataset.talkSlug),
             ])""",
         )
 
