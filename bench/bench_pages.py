@@ -5,6 +5,7 @@ Target: the unfiltered program page of 2,000 talks under 150 ms of server time, 
 (the versioned-response cache empty) as well as from the cache.
 """
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -23,9 +24,12 @@ from bench.harness import (
 def main():
     options = arguments(__doc__)
     setup_django()
+    from unittest import mock
+
     from django.core.cache import caches
     from django.test.utils import override_settings
 
+    from program.agenda import agenda_query
     from program.models import Talk
 
     conference = generated_edition("bench", options.talks)
@@ -37,6 +41,10 @@ def main():
     word = talks.order_by("start").first().title.split()[0]
     talk = talks.order_by("start")[talks.count() // 2]
     speaker = talk.ordered_speakers[0]
+    # Now and next in the middle of the edition's first day; an agenda of 20 talks.
+    first = talks.order_by("start").first()
+    during = first.start + dt.timedelta(hours=3)
+    agenda = f"/{edition}/agenda/?{agenda_query(talks.values_list('slug', flat=True)[:20])}"
 
     # Static files are not collected here: plain storage, as the development server uses.
     storages = {
@@ -67,7 +75,12 @@ def main():
             ),
             measure(client, "speakers list, built", f"/{edition}/speakers/", **built),
             measure(client, "speakers list, cached", f"/{edition}/speakers/", repeat=repeat),
+            measure(client, "agenda of 20 talks", agenda, repeat=repeat),
+            measure(client, "changes page (50 of them)", f"/{edition}/changes/", repeat=repeat),
+            measure(client, "changes.atom (50 entries)", f"/{edition}/changes.atom", repeat=repeat),
         ]
+        with mock.patch("program.clock.now", return_value=during):
+            measurements.append(measure(client, "now and next", f"/{edition}/now/", repeat=repeat))
     report(f"Public pages ({options.talks} talks)", measurements, baseline)
 
 
