@@ -1,3 +1,4 @@
+import contextvars
 import zoneinfo
 from datetime import datetime, time, timedelta
 
@@ -239,8 +240,20 @@ class TalkQuerySet(TimestampedQuerySet):
             # Read first: the update may change what the filter matches (status=draft).
             pks = list(self.values_list("pk", flat=True))
             count = super().update(**kwargs)
-            record_history(Talk._base_manager.using(self.db), pks, update=True)
+            record_history(Talk._base_manager.using(self.db), pks, history_type="~")
         return count
+
+    def delete(self):
+        """Delete the talks, recording each one's deletion in bulk first (see
+        record_history), not one INSERT per talk from the delete signal."""
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            record_history(Talk._base_manager.using(self.db), pks, history_type="-")
+            recorded = RECORDED_DELETES.set(frozenset(pks))
+            try:
+                return super().delete()
+            finally:
+                RECORDED_DELETES.reset(recorded)
 
     def bulk_create(self, objs, *args, **kwargs):
         """Create the talks and their first history records (bulk_create sends no signals).
@@ -265,26 +278,42 @@ class TalkQuerySet(TimestampedQuerySet):
 
 
 HISTORY_BATCH = 500  # primary keys per query, well under SQLite's limit of bound variables
+# Talks whose deletion TalkQuerySet.delete() has recorded already.
+RECORDED_DELETES = contextvars.ContextVar("recorded_deletes", default=frozenset())
 
 
-def record_history(talks, pks, *, update):
-    """History records, all at one moment, for the talks of ``talks`` whose keys are ``pks``."""
+def record_history(talks, pks, *, history_type):
+    """One history record for each talk of ``talks`` whose key is in ``pks``, all at one
+    moment, written in bulk: "~" after an UPDATE, "-" before a DELETE.
+
+    django-simple-history records saves and deletes from model signals, one INSERT each;
+    an UPDATE sends none, and thousands of single INSERTs take seconds.
+    """
+    history = Talk.history.model
     moment = timezone.now()
+    fields = [field.attname for field in history.tracked_fields]
     for first in range(0, len(pks), HISTORY_BATCH):
-        batch = talks.filter(pk__in=pks[first : first + HISTORY_BATCH])
-        Talk.history.bulk_history_create(batch, update=update, default_date=moment)
+        rows = talks.filter(pk__in=pks[first : first + HISTORY_BATCH]).values(*fields)
+        history.objects.bulk_create(
+            history(history_date=moment, history_type=history_type, **row) for row in rows
+        )
 
 
 class ProgramHistoricalRecords(HistoricalRecords):
-    """django-simple-history's records, fixtures included.
+    """django-simple-history's records, fixtures included, deletes in bulk.
 
     The library skips saves made by ``loaddata`` (``raw``); reloading the seed edition
-    changes talks that attendees have seen, so those saves are recorded too.
+    changes talks that attendees have seen, so those saves are recorded too. Deletes that
+    TalkQuerySet.delete() recorded in bulk are not recorded again.
     """
 
     def post_save(self, instance, created, using=None, **kwargs):
         kwargs["raw"] = False
         super().post_save(instance, created, using=using, **kwargs)
+
+    def post_delete(self, instance, using=None, **kwargs):
+        if instance.pk not in RECORDED_DELETES.get():
+            super().post_delete(instance, using=using, **kwargs)
 
 
 class TalkManager(models.Manager.from_queryset(TalkQuerySet)):
