@@ -640,6 +640,35 @@ def test_feed_has_download_filename(client, program, name, disposition):
     assert response["Content-Disposition"] == disposition
 
 
+@pytest.mark.parametrize(
+    ("query", "filename"),
+    [
+        ("?type=keynote", "mlsys-2026-keynote.ics"),
+        ("?type=keynote&type=oral", "mlsys-2026-keynote-oral.ics"),
+        ("?day=2026-05-19&room=grand-ballroom-2", "mlsys-2026-2026-05-19-grand-ballroom-2.ics"),
+        ("?speaker=yuhan-liu", "mlsys-2026-yuhan-liu.ics"),
+        ("?q=KV+Caches%2C+Köln", "mlsys-2026-kv-caches-koln.ics"),
+        ("?talk=compilers-for-learning&talk=serving-models-cheaply", "mlsys-2026-agenda.ics"),
+        ("?day=&q=", "mlsys-2026.ics"),
+    ],
+)
+def test_program_calendar_file_is_named_after_its_filters(client, program, query, filename):
+    response = client.get(program_ics(program.edition, query))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
+def test_program_calendar_file_name_stays_short_and_ends_after_a_whole_word(client, program):
+    query = "?q=" + "+".join(["caches"] * 25)
+
+    response = client.get(program_ics(program.edition, query))
+
+    name = response["Content-Disposition"].split('"')[1]
+    assert name == "mlsys-2026" + "-caches" * 12 + ".ics"
+    assert len(name) <= 100 + len(".ics")
+
+
 @pytest.mark.parametrize("name", FEEDS)
 def test_feed_answers_304_while_unchanged(client, program, name):
     url = feed_url(name, program)

@@ -8,6 +8,7 @@ apps poll them, so they are versioned (program/versioning.py): 304 and cached co
 the data changes. A talk's own .ics is small; ConditionalGetMiddleware gives it an ETag.
 """
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
@@ -44,6 +45,32 @@ def published_edition(slug):
 def file_stem(conference):
     """'mlsys-2026' for "MLSys 2026": more telling in a downloads folder than the slug."""
     return slugify(conference.name) or conference.slug
+
+
+FILENAME_LENGTH = 100  # characters before ".ics"
+
+
+def calendar_filename(conference, filters):
+    """'mlsys-2026-keynote-2026-05-18.ics': what a view's calendar file holds.
+
+    ``filters`` is a valid TalkFilter's cleaned data: each value given is named in the form's
+    order (types and tracks by slug, the day as YYYY-MM-DD, the search words), and a
+    personal agenda (``talk``) reads "agenda". Every part is slugified, so the name holds
+    only ASCII letters, digits and hyphens; it is cut after a whole part to stay short.
+    """
+    parts = [file_stem(conference)]
+    for name, value in filters.items():
+        if not value:
+            continue
+        if name == "talk":
+            parts.append("agenda")
+            continue
+        items = value if isinstance(value, (list, tuple, QuerySet)) else [value]
+        parts += [slugify(str(getattr(item, "slug", item))) for item in items]
+    name = "-".join(part for part in parts if part)
+    if len(name) > FILENAME_LENGTH:
+        name = name[: FILENAME_LENGTH + 1].rsplit("-", 1)[0]
+    return f"{name}.ics"
 
 
 def filter_errors(filterset):
@@ -85,7 +112,7 @@ def program_ics(request, edition):
         name=view_name(conference, filterset, request.GET),
         absolute_uri=request.build_absolute_uri,
     )
-    return calendar_response(content, f"{file_stem(conference)}.ics")
+    return calendar_response(content, calendar_filename(conference, filterset.form.cleaned_data))
 
 
 @require_safe
