@@ -60,6 +60,16 @@ def response_etag(request, conference):
     return quote_etag(hashlib.sha256(repr(shown).encode()).hexdigest()[:32])
 
 
+def shareable(response):
+    """False for a response only its reader may keep (``Cache-Control: private`` or
+    ``no-store``, as staff previews of drafts are): it must not be served to anyone else."""
+    directives = {
+        directive.strip().split("=")[0].lower()
+        for directive in response.get("Cache-Control", "").split(",")
+    }
+    return not directives & {"private", "no-store"}
+
+
 def versioned(view):
     """A view of a whole edition, ``view(request, edition, ...)``, answered by version."""
 
@@ -75,6 +85,8 @@ def versioned(view):
             response = cache.get(key)
             if response is None:
                 response = view(request, edition=edition, **kwargs)
+                if not shareable(response):
+                    return response  # e.g. a staff preview: never kept, never a 304
                 if response.status_code == 200 and request.method in ("GET", "HEAD"):
                     if hasattr(response, "render"):
                         response.render()  # a TemplateResponse is kept rendered
