@@ -1,0 +1,123 @@
+"""Take the README's screenshots of the phone filter and the admin talk list.
+
+    .venv/bin/python docs/screenshots.py              # docs/phone-filter.png, docs/admin-talks.png
+    .venv/bin/python docs/screenshots.py --suffix before
+
+Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
+so the admin lists two editions whose room names repeat), serves it with runserver on a
+free port, and drives Debian's /usr/bin/chromium with Playwright, as tests/test_browser.py does.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ADMIN = ("organiser", "screenshots-only-password")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *arguments):
+    subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env):
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "loaddata", "mlsys2026", "--verbosity", "0")
+    manage(env, "generate_program", "--conference", "2025", "--talks", "120", "--rooms", "3")
+    create_admin = (
+        "from django.contrib.auth.models import User; "
+        f"User.objects.create_superuser({ADMIN[0]!r}, password={ADMIN[1]!r})"
+    )
+    manage(env, "shell", "--verbosity", "0", "-c", create_admin)
+
+
+def wait_until_up(url):
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer")
+
+
+def phone_filter(browser, base, path):
+    """A 375 px phone right after ticking Keynote and pressing "Show talks"."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(f"{base}/2026/program/")
+    page.get_by_text("Type, day, room and speaker").click()
+    page.get_by_role("checkbox", name="Keynote").check()
+    page.get_by_role("button", name="Show talks").click()
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)  # smooth scrolling to the results
+    page.screenshot(path=path)
+    context.close()
+
+
+def admin_talks(browser, base, path):
+    """The admin's talk list on a 1280 px screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/?next=/admin/program/talk/")
+    page.fill("#id_username", ADMIN[0])
+    page.fill("#id_password", ADMIN[1])
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/program/talk/")
+    page.screenshot(path=path)
+    context.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
+    options = parser.parse_args()
+    suffix = f"-{options.suffix}" if options.suffix else ""
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{folder}/screenshots.sqlite3",
+        }
+        prepare(env)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(f"{base}/healthz")
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+                )
+                phone_filter(browser, base, ROOT / "docs" / f"phone-filter{suffix}.png")
+                admin_talks(browser, base, ROOT / "docs" / f"admin-talks{suffix}.png")
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
