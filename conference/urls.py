@@ -14,3 +14,6 @@ urlpatterns = [
     path("api/", include("program.api.urls")),
     path("", include("program.urls")),
 ]
+
+# Under an edition's address, the 404 page keeps that edition's header.
+handler404 = "program.views.page_not_found"

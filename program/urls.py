@@ -13,6 +13,10 @@ urlpatterns = [
     path("", views.current_edition_redirect, name="home"),
     path("current/", views.current_edition_redirect, name="current"),
     path("current/<path:rest>", views.current_edition_redirect, name="current-path"),
+    # An edition's address without a page, as people type or trim it (/2026 is redirected
+    # here by APPEND_SLASH).
+    path("<slug:edition>/", views.edition_redirect, name="edition"),
+    path("<slug:edition>/talks/", views.edition_redirect, name="edition-talks"),
     path("<slug:edition>/program/", versioned(views.ProgramView.as_view()), name="program"),
     path("<slug:edition>/program.ics", feeds.program_ics, name="program-ics"),
     path("<slug:edition>/schedule.xml", feeds.schedule_xml, name="schedule-xml"),

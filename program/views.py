@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
@@ -49,12 +51,41 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def current_edition_redirect(request, rest="program/"):
-    conference = get_object_or_404(Conference.objects.published(), is_current=True)
+def redirect_into(conference, rest, request):
+    """302 to ``rest`` under the edition, keeping the query string."""
     url = f"/{conference.slug}/{rest}"
     if request.META.get("QUERY_STRING"):
         url = f"{url}?{request.META['QUERY_STRING']}"
     return redirect(url)
+
+
+def current_edition_redirect(request, rest="program/"):
+    conference = get_object_or_404(Conference.objects.published(), is_current=True)
+    return redirect_into(conference, rest, request)
+
+
+def edition_redirect(request, edition):
+    """An edition's address without a page (/2026/, /2026 and /2026/talks/) is its program."""
+    conference = get_object_or_404(Conference.objects.published(), slug=edition)
+    return redirect_into(conference, "program/", request)
+
+
+def page_not_found(request, exception):
+    """The 404 page; under an edition's address it keeps that edition's header and footer.
+
+    Rendered without the view's context, so the edition is found from the path's first
+    part (one query, which the yearly menu needs anyway). A database that does not answer
+    still gives the plain page.
+    """
+    try:
+        editions = list(Conference.objects.published())
+    except DatabaseError:
+        editions = None
+    first_part = request.path.lstrip("/").split("/", 1)[0]
+    conference = next((edition for edition in editions or [] if edition.slug == first_part), None)
+    context = {"request_path": request.path, "conference": conference, "editions": editions}
+    body = loader.render_to_string("404.html", context, request)
+    return HttpResponseNotFound(body)
 
 
 def when_label(talk, tz):
@@ -76,9 +107,14 @@ def filter_errors(filterset):
 class EditionMixin:
     """The edition named in the URL, with the yearly menu, in one query."""
 
+    # Pages that staff may preview before the edition is published (the talk page).
+    staff_preview = False
+
     def dispatch(self, request, *args, **kwargs):
         self.editions = list(Conference.objects.published())
         matches = [edition for edition in self.editions if edition.slug == kwargs["edition"]]
+        if not matches and self.staff_preview and request.user.is_staff:
+            matches = list(Conference.objects.filter(slug=kwargs["edition"]))
         if not matches:
             raise Http404("No published edition has this name.")
         self.conference = matches[0]
@@ -104,6 +140,7 @@ class ProgramView(EditionMixin, TemplateView):
         entries = program_entries(filterset.qs, self.conference) if valid else []
         params = request.GET
         filtered = any(value for name in filterset.form.fields for value in params.getlist(name))
+        choices = filter_choices(self.conference, params)
         context = self.get_context_data(
             filter=filterset,
             days=group_by_day(entries),
@@ -111,29 +148,79 @@ class ProgramView(EditionMixin, TemplateView):
             total_count=base.count() if filtered and valid else len(entries),
             filtered=filtered,
             errors=filter_errors(filterset),
-            choices=filter_choices(self.conference, params),
+            choices=choices,
             query=params.get("q", ""),
             agenda=params.getlist("talk"),
+            # What the folded part of the form shows as chosen: an invalid value shows as
+            # nothing chosen, so it is not counted either.
             more_filters_active=sum(
-                1
-                for name in ("type", "day", "room", "speaker")
-                for value in params.getlist(name)
-                if value
+                choice.selected
+                for name in ("types", "days", "rooms", "speakers")
+                for choice in choices[name]
             ),
-            query_string=params.urlencode(),
+            calendar=calendar_links(request, self.conference),
             zone=zone_label(self.conference),
         )
         return self.render_to_response(context, status=200 if valid else 400)
 
 
+def calendar_links(request, conference):
+    """Where a calendar app subscribes to the view ``request`` shows (its query string).
+
+    ``path`` downloads the file once; ``address`` (http or https, as the site is served) is
+    what calendar apps take "from URL"; ``webcal`` is the same address with the scheme that
+    opens the system's calendar app and subscribes.
+    """
+    path = reverse("program:program-ics", kwargs={"edition": conference.slug})
+    # Without JavaScript the form sends its empty fields too; they filter nothing.
+    given = [(name, value) for name, values in request.GET.lists() for value in values if value]
+    if given:
+        path = f"{path}?{urlencode(given)}"
+    address = request.build_absolute_uri(path)
+    return {
+        "path": path,
+        "address": address,
+        "webcal": "webcal" + address[address.index(":") :],
+    }
+
+
 class TalkDetailView(EditionMixin, TemplateView):
+    """A talk's page. Staff also see talks that are not public yet (a draft, or a talk of an
+    unpublished edition: the admin's "View on site"), marked as such and never cached."""
+
     template_name = "program/talk_detail.html"
     section = "program"
+    staff_preview = True
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["preview"]:
+            # Neither a shared cache nor the browser may keep what only staff may see.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def get_talk(self, public, slug):
+        """The public talk, else (for staff only) the edition's talk: (talk, preview)."""
+        talk = public.for_program().filter(slug=slug).first()
+        if talk is not None:
+            return talk, False
+        # Only now is the session read, so public pages never vary with the cookie.
+        if self.request.user.is_staff:
+            talk = self.conference.talks.for_program().filter(slug=slug).first()
+            if talk is not None:
+                return talk, True
+        raise Http404("No public talk has this name.")
 
     def get_context_data(self, **kwargs):
         public = self.public_talks()
-        talk = get_object_or_404(public.for_program(), slug=kwargs["slug"])
-        same_room = public.filter(room=talk.room).only("slug", "title", "status", "start", "end")
+        talk, preview = self.get_talk(public, kwargs["slug"])
+        tz = self.conference.tzinfo
+        start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
+        day_start, day_end = self.conference.day_bounds(start.date())
+        # The talks before and after in its room, that day: the next morning is not "after".
+        same_room = public.filter(room=talk.room, start__gte=day_start, start__lt=day_end).only(
+            "slug", "title", "status", "start", "end"
+        )
         neighbours = [
             ("Before", same_room.filter(start__lt=talk.start).order_by("-start").first()),
             ("After", same_room.filter(start__gt=talk.start).order_by("start").first()),
@@ -144,11 +231,10 @@ class TalkDetailView(EditionMixin, TemplateView):
             .select_related("room")
             .only("slug", "title", "status", "start", "end", "room__name")
         )
-        tz = self.conference.tzinfo
-        start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
         day_label, time_label = day_heading(start), time_range(start, end)
         return super().get_context_data(
             talk=talk,
+            preview=preview,
             speakers=talk.ordered_speakers,
             day_label=day_label,
             time_label=time_label,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from program.models import Talk
 from tests.conftest import require
@@ -98,7 +99,7 @@ def test_person_filters_by_type_and_opens_a_talk(browser, live_server, seed, wid
     page.get_by_role("button", name="Show talks").click()
     # Without JavaScript the empty fields stay in the address; they filter nothing.
     query = "type=keynote" if javascript else "q=&type=keynote&day=&room=&speaker="
-    page.wait_for_url(f"**/2026/program/?{query}")
+    page.wait_for_url(f"**/2026/program/?{query}#results")
 
     assert listed_slugs(page) == keynotes
     assert page.locator("[data-talk-slug] .badge").all_inner_texts() == ["Keynote"] * len(keynotes)
@@ -114,10 +115,122 @@ def test_person_filters_by_type_and_opens_a_talk(browser, live_server, seed, wid
     assert page.locator("h1").inner_text() == Talk.objects.get(slug=first).title
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.go_back()
-    page.wait_for_url(f"**/2026/program/?{query}")
+    page.wait_for_url(f"**/2026/program/?{query}#results")
     assert listed_slugs(page) == keynotes
     assert page.get_by_role("checkbox", name="Keynote").is_checked()
     assert refused == []
+    context.close()
+
+
+IN_VIEW = """selector => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
+TOP = "selector => document.querySelector(selector).getBoundingClientRect().top"
+
+
+def wait_until_scrolled(page):
+    """Wait for the scrolling to a fragment to end (it is smooth unless motion is reduced).
+
+    Polled from here: with JavaScript turned off the page runs no callback of its own.
+    """
+    page.wait_for_timeout(300)
+    last = None
+    for _ in range(50):
+        position = page.evaluate("window.scrollY")
+        if position == last:
+            return
+        last = position
+        page.wait_for_timeout(100)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "without-javascript"])
+def test_phone_filtering_lands_on_the_results_and_their_count(
+    browser, live_server, seed, javascript
+):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/program/")
+    page.get_by_text("Type, day, room and speaker").click()
+    page.get_by_role("checkbox", name="Keynote").check()
+
+    page.get_by_role("button", name="Show talks").click()
+    page.wait_for_url("**#results")
+
+    # The filter panel stays open above, out of the way: the count and the first talk show.
+    wait_until_scrolled(page)
+    assert 0 <= page.evaluate(TOP, "#results") < 50
+    assert page.evaluate(IN_VIEW, "[data-talk-slug] h3")
+    assert page.locator("details.more-filters").get_attribute("open") is not None
+    keynotes = Talk.objects.filter(type__slug="keynote").count()
+    assert page.locator("#results").inner_text() == f"Showing {keynotes} of 9 talks"
+    if javascript:
+        # Focus on the count: a screen reader reads it, and the next Tab goes on from there.
+        assert page.evaluate("document.activeElement.id") == "results"
+    context.close()
+
+
+def test_phone_filter_errors_come_into_view_too(browser, live_server, seed):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/program/")
+    page.get_by_label("Search").fill("x" * 200)
+    page.get_by_label("Search").evaluate("field => field.value += 'y'")  # past maxlength
+
+    page.get_by_role("button", name="Show talks").click()
+    page.wait_for_url("**#results")
+
+    wait_until_scrolled(page)
+    assert page.evaluate(IN_VIEW, ".error-summary")
+    assert page.locator("#results").inner_text() == "These filters could not be applied"
+    assert page.evaluate("document.activeElement.id") == "results"
+    context.close()
+
+
+def test_cancelled_talk_strikes_only_its_title(browser, live_server, seed):
+    slug = "lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference"
+    Talk.objects.filter(slug=slug).update(status=Talk.Status.CANCELLED)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/program/")
+    row = f'[data-talk-slug="{slug}"]'
+
+    def struck(selector):
+        return page.eval_on_selector(
+            selector, "element => getComputedStyle(element).textDecorationLine"
+        )
+
+    assert struck(f"{row} .talk-title") == "line-through"
+    assert page.locator(f"{row} .cancelled-label").inner_text() == "CANCELLED"
+    assert struck(f"{row} .excerpt") == "none"
+    assert struck(f"{row} .details-link") == "underline"
+    assert struck(f"{row} time") == "none"
+
+    page.locator(row).get_by_role("link", name="View full details").click()
+    page.wait_for_url(f"**/2026/talks/{slug}/")
+    assert page.get_by_role("link", name="Add to calendar").count() == 0
+    assert page.locator(".notice").inner_text().startswith("This talk has been cancelled.")
+    context.close()
+
+
+def test_subscribe_offers_webcal_and_copies_the_address(browser, live_server, seed):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/program/?type=keynote")
+    address = f"{live_server.url}/2026/program.ics?type=keynote"
+
+    page.get_by_text("Subscribe to this view").click()
+    subscribe = page.get_by_role("link", name="Subscribe in my calendar app")
+    assert subscribe.get_attribute("href") == address.replace("http://", "webcal://")
+    assert page.get_by_label("Or add this address to your calendar").input_value() == address
+    page.get_by_role("button", name="Copy").click()
+
+    expect(page.get_by_role("status")).to_have_text("Address copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
 
 
@@ -162,7 +275,21 @@ AXE_PAGES = [
     "/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",
     "/2026/speakers/",
     "/2026/speakers/yuhan-liu/",
+    "/2026/no-such-page/",
 ]
+
+
+def axe_violations(page):
+    """axe-core's violations on the page as it is now: (rule, [element selectors])."""
+    page.add_script_tag(path=str(AXE))
+    # Every rule axe runs by default, the best practices included.
+    results = page.evaluate("async () => await axe.run(document)")
+    assert results["testEngine"]["version"].startswith("4.")
+    assert "best-practice" in {tag for rule in results["passes"] for tag in rule["tags"]}
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results["violations"]
+    ]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
@@ -172,16 +299,17 @@ def test_axe_finds_no_violations(browser, live_server, seed, path, width):
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{live_server.url}{path}")
-    page.add_script_tag(path=str(AXE))
 
-    # Every rule axe runs by default, the best practices included.
-    results = page.evaluate("async () => await axe.run(document)")
+    assert axe_violations(page) == []
+    context.close()
 
-    assert results["testEngine"]["version"].startswith("4.")
-    assert "best-practice" in {tag for rule in results["passes"] for tag in rule["tags"]}
-    violations = [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in results["violations"]
-    ]
-    assert violations == []
+
+def test_axe_finds_no_violations_in_the_open_subscribe_panel(browser, live_server, seed):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/program/?type=keynote#results")
+    page.get_by_text("Subscribe to this view").click()
+    page.get_by_role("button", name="Copy").click()
+
+    assert axe_violations(page) == []
     context.close()

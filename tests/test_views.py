@@ -235,8 +235,8 @@ def test_program_shows_the_number_of_talks(client, edition):
     unfiltered = page(client.get(PROGRAM))
     filtered = page(client.get(PROGRAM + "?type=keynote"))
 
-    assert texts(unfiltered, "//p[@class='result-count']") == ["6 talks"]
-    assert texts(filtered, "//p[@class='result-count']") == ["Showing 2 of 6 talks"]
+    assert texts(unfiltered, "//h2[@class='result-count']") == ["6 talks"]
+    assert texts(filtered, "//h2[@class='result-count']") == ["Showing 2 of 6 talks"]
 
 
 @pytest.mark.parametrize(
@@ -286,7 +286,46 @@ def test_program_form_counts_only_the_filters_given_a_value(client, edition):
     tree = page(response)
     assert response.status_code == 200
     assert talk_slugs(response) == ["opening-keynote", "closing-keynote"]
-    assert tree.xpath("//details/summary/text()") == ["Type, day, room and speaker (1 chosen)"]
+    assert tree.xpath(MORE_FILTERS) == ["Type, day, room and speaker (1 chosen)"]
+
+
+MORE_FILTERS = "//details[contains(@class, 'more-filters')]/summary/text()"
+
+
+@pytest.mark.parametrize(
+    ("query", "summary", "chosen"),
+    [
+        ("type=lightning&day=2026-13-45", "Type, day, room and speaker", []),
+        ("type=keynote&type=lightning", "Type, day, room and speaker (1 chosen)", ["keynote"]),
+        ("room=nowhere&speaker=yuhan-liu", "Type, day, room and speaker (1 chosen)", ["yuhan-liu"]),
+    ],
+)
+def test_program_400_counts_only_the_choices_the_form_shows(
+    client, edition, query, summary, chosen
+):
+    response = client.get(f"{PROGRAM}?{query}")
+
+    tree = page(response)
+    assert response.status_code == 400
+    assert tree.xpath(MORE_FILTERS) == [summary]
+    shown = tree.xpath("//input[@name='type'][@checked]/@value | //option[@selected]/@value")
+    assert shown == chosen
+
+
+def test_program_form_lands_on_the_results(client, edition):
+    """The form's fragment is where the results begin, whatever they are."""
+    outcomes = {
+        "": "6 talks",
+        "?type=keynote": "Showing 2 of 6 talks",
+        "?q=quantum+teleportation": "No Events Found",
+        "?day=2026-13-45": "These filters could not be applied",
+    }
+    for query, heading in outcomes.items():
+        tree = page(client.get(PROGRAM + query))
+
+        assert tree.xpath("//form[@role='search']/@action") == [f"{PROGRAM}#results"]
+        assert texts(tree, "//h2[@id='results']") == [heading]
+        assert tree.xpath("//h2[@id='results']/@tabindex") == ["-1"]
 
 
 def test_program_form_offers_the_editions_choices(client, edition):
@@ -318,13 +357,49 @@ def test_program_form_offers_the_editions_choices(client, edition):
         assert len(tree.xpath(f"//label[@for='{control.get('id')}']")) == 1
 
 
-def test_program_links_a_calendar_subscription_to_the_same_view(client, edition):
+def test_program_offers_a_calendar_subscription_to_the_same_view(client, edition):
     unfiltered = page(client.get(PROGRAM))
-    filtered = page(client.get(PROGRAM + "?type=keynote&type=poster&q=late"))
+    # Without JavaScript the form sends its empty fields too: the address leaves them out.
+    filtered = page(client.get(PROGRAM + "?type=keynote&type=poster&q=late&day=&room="))
 
-    subscribe = "//a[text()='Subscribe to this view']/@href"
-    assert unfiltered.xpath(subscribe) == ["/2026/program.ics"]
-    assert filtered.xpath(subscribe) == ["/2026/program.ics?type=keynote&type=poster&q=late"]
+    panel = "//details[@class='subscribe']"
+    assert texts(unfiltered, f"{panel}/summary") == ["Subscribe to this view"]
+    assert unfiltered.xpath(f"{panel}//a[text()='Subscribe in my calendar app']/@href") == [
+        "webcal://testserver/2026/program.ics"
+    ]
+    assert unfiltered.xpath(f"{panel}//input[@id='subscribe-address']/@value") == [
+        "http://testserver/2026/program.ics"
+    ]
+    assert filtered.xpath(f"{panel}//a[text()='Subscribe in my calendar app']/@href") == [
+        "webcal://testserver/2026/program.ics?type=keynote&type=poster&q=late"
+    ]
+    assert filtered.xpath(f"{panel}//input[@id='subscribe-address']/@value") == [
+        "http://testserver/2026/program.ics?type=keynote&type=poster&q=late"
+    ]
+    assert filtered.xpath(f"{panel}//a[text()='Download a copy']/@href") == [
+        "/2026/program.ics?type=keynote&type=poster&q=late"
+    ]
+    # The address field is read-only and labelled; "Copy" waits for JavaScript to work.
+    assert filtered.xpath(f"{panel}//input[@readonly]/@id") == ["subscribe-address"]
+    assert texts(filtered, f"{panel}//label[@for='subscribe-address']") == [
+        "Or add this address to your calendar"
+    ]
+    assert filtered.xpath(f"{panel}//button[@hidden]/text()") == ["Copy"]
+    assert texts(filtered, f"{panel}//p[@id='subscribe-help']") == [
+        "Google Calendar: Other calendars › From URL. Apple Calendar: File › New Calendar "
+        "Subscription. Outlook: Add calendar › Subscribe from web."
+    ]
+
+
+def test_program_subscription_follows_the_scheme_the_site_is_served_with(client, edition):
+    tree = page(client.get(PROGRAM + "?type=keynote", secure=True))
+
+    assert tree.xpath("//input[@id='subscribe-address']/@value") == [
+        "https://testserver/2026/program.ics?type=keynote"
+    ]
+    assert tree.xpath("//a[text()='Subscribe in my calendar app']/@href") == [
+        "webcal://testserver/2026/program.ics?type=keynote"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -502,14 +577,32 @@ def test_talk_page_shows_the_whole_talk(client, edition):
 def test_talk_page_links_the_neighbours_in_its_room_and_talks_at_the_same_time(client, edition):
     tree = page(client.get("/2026/talks/kv-cache-layer/"))
 
+    # The closing keynote is next in the room, but on the next day: not listed.
     assert texts(tree, "//nav[@class='room-neighbours']//li") == [
         "Before: Opening keynote Monday, May 18, 9:00–10:00 AM PDT",
-        "After: Closing keynote Tuesday, May 19, 9:00–10:00 AM PDT",
     ]
     assert tree.xpath("//a[@rel='prev']/@href") == ["/2026/talks/opening-keynote/"]
-    assert tree.xpath("//a[@rel='next']/@href") == ["/2026/talks/closing-keynote/"]
+    assert tree.xpath("//a[@rel='next']/@href") == []
     assert texts(tree, "//section[@class='concurrent']//li") == [
         "Serving engines Monday, May 18, 10:00–11:00 AM PDT, Hall B"
+    ]
+
+
+def test_talk_page_lists_room_neighbours_of_the_same_day_only(client, edition):
+    annex = RoomFactory(conference=edition, name="Annex", position=2)
+    TalkFactory(conference=edition, room=annex, slug="monday-demo", start=local("2026-05-18", 15))
+    TalkFactory(conference=edition, room=annex, slug="friday-demo", start=local("2026-05-22", 9))
+
+    # The keynote before it in the room is on Monday: only the talk after it, that Tuesday.
+    closing = page(client.get("/2026/talks/closing-keynote/"))
+    monday_demo = page(client.get("/2026/talks/monday-demo/"))
+
+    assert texts(closing, "//nav[@class='room-neighbours']//li") == [
+        "After: Called off Tuesday, May 19, 11:00–11:30 AM PDT, Cancelled"
+    ]
+    assert texts(monday_demo, "//nav[@class='room-neighbours']/*") == [
+        "Also in Annex",
+        "No other talk takes place in this room that day.",
     ]
 
 
@@ -537,9 +630,18 @@ def test_talk_page_of_cancelled_talk_says_so(client, edition):
     response = client.get("/2026/talks/called-off/")
 
     tree = page(response)
-    assert texts(tree, "//p[@class='notice']") == ["This talk has been cancelled."]
+    assert texts(tree, "//p[@class='notice']") == [
+        "This talk has been cancelled. See what else runs at the same time."
+    ]
+    assert tree.xpath("//p[@class='notice']/a/@href") == ["#concurrent-heading"]
     assert texts(tree, "//*[@class='cancelled-label']") == ["Cancelled"]
     assert json_ld(response)["eventStatus"] == "https://schema.org/EventCancelled"
+    # No "Add to calendar" button; those who added it earlier can fetch the cancellation.
+    assert tree.xpath("//a[contains(@class, 'button')]") == []
+    assert texts(tree, "//p[@class='calendar-link']") == [
+        "Added it to your calendar earlier? Download the calendar entry marked cancelled."
+    ]
+    assert tree.xpath("//p[@class='calendar-link']/a/@href") == ["/2026/talks/called-off.ics"]
 
 
 def json_ld(response):
@@ -642,6 +744,88 @@ def test_talk_page_hides_drafts_and_other_editions(client, edition):
     assert client.get("/2026/talks/secret-draft/").status_code == 404
     assert client.get("/2026/talks/old-talk/").status_code == 404
     assert client.get("/2025/talks/old-talk/").status_code == 200
+
+
+# Staff preview what is not public yet ("View on site" in the admin).
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("organiser", is_staff=True))
+    return client
+
+
+DRAFT_NOTICE = "//p[contains(@class, 'draft-notice')]"
+
+
+def test_staff_preview_a_draft_marked_as_not_public_and_never_cached(staff_client, edition):
+    response = staff_client.get("/2026/talks/secret-draft/")
+
+    assert response.status_code == 200
+    tree = page(response)
+    assert texts(tree, "//h1") == ["Secret draft"]
+    assert texts(tree, DRAFT_NOTICE) == [
+        "Draft: not public. This talk is a draft: only staff can see this page, and it "
+        "appears in no list, feed or API."
+    ]
+    assert response["Cache-Control"] == "private, no-store"
+    assert tree.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    # Nothing on the page leads to the talk's feed, which answers 404 for a draft.
+    assert tree.xpath("//*[contains(@href, 'secret-draft.ics')]") == []
+    assert tree.xpath("//script[@type='application/ld+json']") == []
+
+
+def test_staff_preview_a_talk_of_an_unpublished_edition(staff_client, edition):
+    future = ConferenceFactory(slug="2027", name="MLSys 2027", is_published=False)
+    TalkFactory(conference=future, slug="planned-talk", title="Planned talk")
+
+    response = staff_client.get("/2027/talks/planned-talk/")
+
+    assert response.status_code == 200
+    assert texts(page(response), DRAFT_NOTICE) == [
+        "Draft: not public. MLSys 2027 is not published yet: only staff can see this page, "
+        "and it appears in no list, feed or API."
+    ]
+    assert response["Cache-Control"] == "private, no-store"
+    assert staff_client.get("/2027/program/").status_code == 404
+
+
+def test_public_talks_look_the_same_to_staff(staff_client, edition):
+    response = staff_client.get("/2026/talks/kv-cache-layer/")
+
+    assert response.status_code == 200
+    assert page(response).xpath(DRAFT_NOTICE) == []
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_drafts_stay_hidden_from_everyone_but_staff(client, django_user_model, edition):
+    TalkFactory(conference=ConferenceFactory(slug="2027", is_published=False), slug="planned")
+    anonymous = client.get("/2026/talks/secret-draft/")
+    client.force_login(django_user_model.objects.create_user("attendee"))
+
+    assert anonymous.status_code == 404
+    assert client.get("/2026/talks/secret-draft/").status_code == 404
+    assert client.get("/2027/talks/planned/").status_code == 404
+    assert "Secret draft" not in anonymous.content.decode()
+
+
+def test_drafts_stay_out_of_lists_and_feeds_for_staff_too(staff_client, edition):
+    pages = [PROGRAM, "/2026/speakers/", "/2026/program.ics", "/2026/schedule.xml"]
+    for url in pages:
+        assert "Secret draft" not in staff_client.get(url).content.decode()
+    assert staff_client.get("/2026/talks/secret-draft.ics").status_code == 404
+    assert staff_client.get("/api/v1/talks/?conference=2026&q=secret").json()["count"] == 0
+
+
+def test_admin_view_on_site_opens_the_draft_preview(admin_client, edition):
+    draft = Talk.objects.get(slug="secret-draft")
+    change_page = admin_client.get(f"/admin/program/talk/{draft.pk}/change/")
+    (view_on_site,) = page(change_page).xpath("//a[contains(@class, 'viewsitelink')]/@href")
+
+    response = admin_client.get(view_on_site, follow=True)
+
+    assert response.redirect_chain[-1][0] == "http://testserver/2026/talks/secret-draft/"
+    assert texts(page(response), DRAFT_NOTICE)[0].startswith("Draft: not public.")
 
 
 @pytest.mark.parametrize("speaker_count", [1, 3])
@@ -907,13 +1091,70 @@ def test_without_a_current_edition_root_is_not_found(client, edition):
 
 
 def test_not_found_page_is_ours(client, edition):
-    response = client.get("/2026/talks/no-such-talk/")
+    response = client.get("/no-such-page/")
 
     assert response.status_code == 404
     tree = page(response)
     assert texts(tree, "//h1") == ["Page not found"]
-    assert tree.xpath("//main//a/@href") == ["/"]
+    assert texts(tree, "//title") == ["Page not found"]
+    # One way back, not the same link twice (main and footer).
+    assert tree.xpath("//main//a/@href | //footer//a/@href") == ["/"]
     assert texts(tree, "//nav[@id='yearly-menu']//a[@aria-current]") == ["MLSys 2026"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/2026/talks/no-such-talk/", "/2026/speakers/nobody/", "/2026/nowhere/"]
+)
+def test_not_found_under_an_edition_keeps_its_header(client, edition, url):
+    ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    tree = page(response)
+    assert texts(tree, "//title") == ["Page not found · MLSys 2026"]
+    assert texts(tree, "//p[@class='site-name']") == ["MLSys 2026"]
+    assert texts(tree, "//nav[@class='edition-nav']//a") == ["Program", "Speakers"]
+    assert tree.xpath("//main//a/@href") == ["/2026/program/"]
+    assert texts(tree, "//main//a") == ["Go to the MLSys 2026 program"]
+    assert texts(tree, "//nav[@id='yearly-menu']//a[@aria-current]") == ["MLSys 2026"]
+
+
+def test_not_found_under_an_unknown_or_unpublished_edition_is_plain(client, edition):
+    ConferenceFactory(slug="2027", name="MLSys 2027", is_published=False)
+
+    for url in ["/2027/talks/some-talk/", "/1999/program/"]:
+        tree = page(client.get(url))
+        assert texts(tree, "//p[@class='site-name']") == ["Conference program"]
+        assert "MLSys 2027" not in " ".join(texts(tree, "//body"))
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        ("/2026/", "/2026/program/"),
+        ("/2026/?type=keynote", "/2026/program/?type=keynote"),
+        ("/2026/talks/", "/2026/program/"),
+    ],
+)
+def test_an_editions_own_address_goes_to_its_program(client, edition, url, location):
+    response = client.get(url)
+
+    assert (response.status_code, response["Location"]) == (302, location)
+
+
+def test_an_editions_address_without_a_slash_goes_to_its_program(client, edition):
+    response = client.get("/2026", follow=True)
+
+    assert response.redirect_chain == [("/2026/", 301), ("/2026/program/", 302)]
+    assert response.status_code == 200
+
+
+def test_an_unknown_or_unpublished_editions_address_is_not_found(client, edition):
+    ConferenceFactory(slug="2027", is_published=False)
+
+    assert client.get("/2027/").status_code == 404
+    assert client.get("/1999/").status_code == 404
 
 
 def test_server_error_page_renders_without_context_or_database(django_assert_num_queries):
