@@ -135,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# Dates and times with their timezone named (conference/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["conference.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ are reported as warnings after a save, never refused.
 """
 
 import datetime as dt
+from collections import defaultdict
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,6 +14,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,20 +28,63 @@ from program.times import day_heading, time_range
 admin.site.site_header = "Conference program"
 admin.site.site_title = "Conference program admin"
 admin.site.index_title = "Editions, rooms, speakers and talks"
+# The sidebar repeats the index page and takes a quarter of a laptop screen from the talk
+# list (title, status, edition, time, room, type, speakers), which must fit beside the
+# filters; the breadcrumbs lead back to the index.
+admin.site.enable_nav_sidebar = False
 
 # The query parameter of the talk list's edition filter (RelatedFieldListFilter on conference).
 EDITION_PARAM = "conference__id__exact"
 
 
 def _chosen_edition_id(request):
-    """The edition the talk list is filtered on, or None."""
-    value = request.GET.get(EDITION_PARAM, "")
+    """The edition a list is filtered on, or None. An add page opened from a filtered list
+    carries the list's filters in ``_changelist_filters``: the edition chosen there counts."""
+    value = request.GET.get(EDITION_PARAM) or QueryDict(
+        request.GET.get("_changelist_filters", "")
+    ).get(EDITION_PARAM, "")
     return int(value) if value.isdigit() else None
+
+
+class EditionInitialMixin:
+    """A new row's edition: the one the list was filtered by, else the current edition."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "conference" not in initial:
+            edition_id = _chosen_edition_id(request)
+            if edition_id is None and (current := Conference.objects.current()):
+                edition_id = current.pk
+            if edition_id is not None:
+                initial["conference"] = edition_id
+        return initial
+
+
+def room_labeller(rooms):
+    """A function room -> label for lists of rooms from several editions: the name, with the
+    edition only where another edition has a room of that name too ("Grand Ballroom 1" every
+    year). ``rooms``: every room such a list may show (their name and edition are read)."""
+    editions = defaultdict(set)
+    for room in rooms:
+        editions[room.name].add(room.conference_id)
+    repeated = {name for name, ids in editions.items() if len(ids) > 1}
+    return lambda room: f"{room.name} ({room.conference})" if room.name in repeated else room.name
 
 
 def _when(talk):
     """'Monday, May 18, 9:00–9:25 AM PDT' in the talk's conference timezone."""
     return f"{day_heading(talk.local_start)}, {time_range(talk.local_start, talk.local_end)}"
+
+
+def _rendered_in(edition, respond):
+    """``respond()``'s response, rendered with the edition's timezone active (a
+    TemplateResponse renders lazily, so it is rendered here, inside the override)."""
+    zone = edition.tzinfo if edition is not None else timezone.get_default_timezone()
+    with timezone.override(zone):
+        response = respond()
+        if hasattr(response, "render"):
+            response.render()
+    return response
 
 
 class ReadOnlyInline:
@@ -117,7 +162,7 @@ class ConferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(EditionInitialMixin, admin.ModelAdmin):
     list_display = ["name", "conference", "position", "capacity"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
@@ -233,7 +278,8 @@ class DayListFilter(admin.SimpleListFilter):
 
 
 class RoomListFilter(admin.RelatedFieldListFilter):
-    """The rooms of the edition filtered on; otherwise every room, named with its edition."""
+    """The rooms of the edition filtered on; otherwise every room, with its edition named
+    where another edition has a room of the same name."""
 
     def field_choices(self, field, request, model_admin):
         rooms = Room.objects.select_related("conference").order_by(
@@ -241,7 +287,8 @@ class RoomListFilter(admin.RelatedFieldListFilter):
         )
         if (edition_id := _chosen_edition_id(request)) is not None:
             return [(room.pk, room.name) for room in rooms.filter(conference_id=edition_id)]
-        return [(room.pk, f"{room.name} ({room.conference})") for room in rooms]
+        label = room_labeller(rooms)
+        return [(room.pk, label(room)) for room in rooms]
 
 
 class SpeakerLinkFormSet(BaseInlineFormSet):
@@ -269,8 +316,11 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
-    list_display = ["title", "day", "time", "room", "type", "speaker_names", "status"]
+class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
+    # The status beside the title, so it stays in view on a laptop however long the rest.
+    list_display = ["title", "status", "when", "room", "type", "speaker_names"]
+    # Given, so that Django does not ask get_list_display (a query) a second time.
+    sortable_by = ["title", "status", "edition", "when", "room", "type"]
     list_filter = [
         "conference",
         "type",
@@ -296,13 +346,26 @@ class TalkAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_program()
 
-    @admin.display(description="day", ordering="start")
-    def day(self, talk):
-        return day_heading(talk.local_start)
+    def get_list_display(self, request):
+        """With the edition's column where the list may mix editions."""
+        list_display = super().get_list_display(request)
+        if _chosen_edition_id(request) is None and Conference.objects.count() > 1:
+            return [*list_display[:2], "edition", *list_display[2:]]
+        return list_display
 
-    @admin.display(description="time", ordering="start")
-    def time(self, talk):
-        return time_range(talk.local_start, talk.local_end)
+    @admin.display(description="edition", ordering="conference__start_date")
+    def edition(self, talk):
+        return talk.conference.name
+
+    @admin.display(description="when", ordering="start")
+    def when(self, talk):
+        """'Mon, May 18, 9:00–9:25 AM PDT', on two lines in a narrow column."""
+        start = talk.local_start
+        return format_html(
+            '{}, <span class="nowrap">{}</span>',
+            f"{start:%a, %b} {start.day}",
+            time_range(start, talk.local_end),
+        )
 
     @admin.display(description="speakers")
     def speaker_names(self, talk):
@@ -312,49 +375,53 @@ class TalkAdmin(admin.ModelAdmin):
 
     def _form_edition(self, request, object_id):
         """The edition whose timezone the form's times are in: the one chosen in the form,
-        else the talk's, else the current edition."""
+        else the talk's, else the one the list was filtered by, else the current edition."""
         chosen = request.POST.get("conference") or request.GET.get("conference")
         if chosen and chosen.isdigit():
             edition = Conference.objects.filter(pk=chosen).first()
             if edition is not None:
                 return edition
-        if object_id is not None and unquote(object_id).isdigit():
-            edition = Conference.objects.filter(talks__pk=unquote(object_id)).first()
-            if edition is not None:
-                return edition
+        if object_id is not None:
+            return self._talk_edition(object_id)
+        return self._list_edition(request)
+
+    @staticmethod
+    def _talk_edition(object_id):
+        object_id = unquote(object_id)
+        if object_id.isdigit():
+            return Conference.objects.filter(talks__pk=object_id).first()
+        return None
+
+    @staticmethod
+    def _list_edition(request):
+        """The edition filtered on, else the current edition."""
+        if (edition_id := _chosen_edition_id(request)) is not None:
+            return Conference.objects.filter(pk=edition_id).first()
         return Conference.objects.current()
 
+    # Django admin reads and shows datetimes in the active timezone: each page is rendered
+    # in the edition's.
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Django admin reads and shows datetimes in the active timezone: make it the edition's,
-        # and render inside it too (a TemplateResponse renders lazily).
-        edition = self._form_edition(request, object_id)
-        zone = edition.tzinfo if edition is not None else timezone.get_default_timezone()
-        with timezone.override(zone):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if hasattr(response, "render"):
-                response.render()
-        return response
+        return _rendered_in(
+            self._form_edition(request, object_id),
+            lambda: super(TalkAdmin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
 
     def changelist_view(self, request, extra_context=None):
-        # The date hierarchy groups talks by day in the active timezone: the edition filtered on,
-        # else the current edition.
-        edition_id = _chosen_edition_id(request)
-        if edition_id is not None:
-            edition = Conference.objects.filter(pk=edition_id).first()
-        else:
-            edition = Conference.objects.current()
-        zone = edition.tzinfo if edition is not None else timezone.get_default_timezone()
-        with timezone.override(zone):
-            response = super().changelist_view(request, extra_context)
-            if hasattr(response, "render"):
-                response.render()
-        return response
+        # The date hierarchy groups talks by day in the edition filtered on, else the current.
+        return _rendered_in(
+            self._list_edition(request),
+            lambda: super(TalkAdmin, self).changelist_view(request, extra_context),
+        )
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        if "conference" not in initial and (current := Conference.objects.current()):
-            initial["conference"] = current.pk
-        return initial
+    def history_view(self, request, object_id, extra_context=None):
+        return _rendered_in(
+            self._talk_edition(object_id),
+            lambda: super(TalkAdmin, self).history_view(request, object_id, extra_context),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -370,8 +437,8 @@ class TalkAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Room.objects.select_related("conference")
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "room":
-            # Editions often reuse room names: say which edition each room belongs to.
-            field.label_from_instance = lambda room: f"{room.name} ({room.conference})"
+            # Editions often reuse room names: say which edition such a room belongs to.
+            field.label_from_instance = room_labeller(Room.objects.only("name", "conference"))
         return field
 
     # Saving -----------------------------------------------------------------------------

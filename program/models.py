@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -126,7 +126,9 @@ class Room(TimestampedModel):
     name = models.CharField(max_length=200)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField(
-        default=0, help_text="Rooms are listed in this order, lowest first."
+        blank=True,
+        help_text="Rooms are listed in this order, lowest first. "
+        "Leave it empty to list the room after the edition's others.",
     )
 
     objects = RoomManager()
@@ -142,8 +144,20 @@ class Room(TimestampedModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # A room without a position goes after the edition's others (admin forms, inlines).
+        if self.position is None:
+            self.position = self.next_position(self.conference_id)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.conference.get_absolute_url()}?room={self.slug}"
+
+    @staticmethod
+    def next_position(conference_id):
+        """The first position after every room of the edition (0 for its first room)."""
+        last = Room.objects.filter(conference_id=conference_id).aggregate(last=Max("position"))
+        return 0 if last["last"] is None else last["last"] + 1
 
     def natural_key(self):
         return (self.conference.slug, self.slug)

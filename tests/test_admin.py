@@ -5,12 +5,14 @@ import datetime as dt
 
 import lxml.html
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import WARNING
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils.text import slugify
 
-from program.models import Conference, Talk, TalkSpeaker
+from program.models import Conference, Room, Talk, TalkSpeaker
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -308,6 +310,72 @@ def test_room_add_page_prepopulates_the_slug(organiser_client, edition):
     assert prepopulated(response) == {"slug": ["name"]}
 
 
+def add_link(list_response):
+    """The "Add" button's address on a changelist (it carries the list's filters)."""
+    page = lxml.html.fromstring(list_response.content.decode())
+    (href,) = page.xpath("//a[contains(@class, 'addlink')]/@href")
+    return href
+
+
+def selected_edition(response):
+    page = lxml.html.fromstring(response.content.decode())
+    return page.xpath("//select[@name='conference']/option[@selected]/text()")
+
+
+def test_new_room_from_a_list_filtered_by_edition_has_that_edition(organiser_client, edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    filtered = organiser_client.get(admin_url("room"), {"conference__id__exact": older.pk})
+
+    from_filtered = organiser_client.get(add_link(filtered))
+    from_unfiltered = organiser_client.get(add_link(organiser_client.get(admin_url("room"))))
+
+    assert selected_edition(from_filtered) == ["MLSys 2025"]
+    assert selected_edition(from_unfiltered) == ["MLSys 2026"]  # the current edition
+
+
+def test_new_room_gets_the_next_free_position_of_its_edition(organiser_client, edition):
+    RoomFactory(conference=edition, name="Ballroom A", position=0)
+    RoomFactory(conference=edition, name="Ballroom B", position=3)
+    other = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    page = organiser_client.get(admin_url("room", "add"))
+
+    for conference, name in [(edition, "Hall C"), (other, "Old Hall")]:
+        fields = {"conference": str(conference.pk), "name": name, "slug": slugify(name)}
+        response = organiser_client.post(
+            admin_url("room", "add"), form_data(page, "room_form", fields)
+        )
+        assert response.status_code == 302
+
+    assert "Leave it empty to list the room after the edition's others." in page.content.decode()
+    assert page.context["adminform"].form["position"].value() is None
+    assert list(
+        Room.objects.order_by("conference", "position").values_list("name", "position")
+    ) == [
+        ("Ballroom A", 0),
+        ("Ballroom B", 3),
+        ("Hall C", 4),
+        ("Old Hall", 0),
+    ]
+
+
+def test_rooms_added_on_the_edition_page_follow_its_others(organiser_client, edition, ballroom):
+    page = organiser_client.get(admin_url("conference", "change", edition.pk))
+    new_rooms = {"rooms-TOTAL_FORMS": "3"}
+    for index, name in [(1, "Hall B"), (2, "Hall C")]:
+        new_rooms |= {f"rooms-{index}-name": name, f"rooms-{index}-slug": slugify(name)}
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "conference_form", new_rooms)
+    )
+
+    assert response.status_code == 302
+    assert list(edition.rooms.values_list("name", "position")) == [
+        ("Grand Ballroom 1", 0),
+        ("Hall B", 1),
+        ("Hall C", 2),
+    ]
+
+
 def test_room_change_page_lists_its_talks(organiser_client, edition, ballroom):
     talk = TalkFactory(
         conference=edition,
@@ -431,7 +499,7 @@ def test_talk_type_changelist_add_and_change_pages(organiser_client):
 # Talk list ----------------------------------------------------------------------------------
 
 
-def test_talk_changelist_shows_day_time_room_type_speakers_and_status(
+def test_talk_changelist_shows_status_time_room_type_and_speakers(
     organiser_client, edition, ballroom
 ):
     TalkFactory(
@@ -453,13 +521,47 @@ def test_talk_changelist_shows_day_time_room_type_speakers_and_status(
     assert row == (
         '<th class="field-title">'
         f'<a href="/admin/program/talk/{Talk.objects.get().pk}/change/">Systems for Agents</a></th>'
-        '<td class="field-day">Monday, May 18</td>'
-        '<td class="field-time">11:30 AM–12:30 PM PDT</td>'
+        '<td class="field-status">Cancelled</td>'
+        '<td class="field-when">Mon, May 18, <span class="nowrap">11:30 AM–12:30 PM PDT</span></td>'
         '<td class="field-room nowrap">Grand Ballroom 1</td>'
         '<td class="field-type nowrap">Keynote</td>'
         '<td class="field-speaker_names">Zoe Zhang, Ada Lovelace</td>'
-        '<td class="field-status">Cancelled</td>'
     )
+
+
+def column_names(response):
+    """The talk list's columns, after the selection box."""
+    return [name for name in response.context["cl"].list_display if name != "action_checkbox"]
+
+
+def test_talk_changelist_names_the_edition_only_where_editions_mix(
+    organiser_client, edition, ballroom
+):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    TalkFactory(conference=edition, room=ballroom, title="This year's talk")
+    TalkFactory(conference=older, title="Last year's talk", start=local("2025-05-12", 9))
+
+    mixed = organiser_client.get(admin_url("talk"))
+    one_edition = organiser_client.get(admin_url("talk"), {"conference__id__exact": older.pk})
+
+    assert column_names(mixed) == [
+        "title", "status", "edition", "when", "room", "type", "speaker_names"
+    ]  # fmt: skip
+    assert '<td class="field-edition">MLSys 2025</td>' in mixed.content.decode()
+    assert column_names(one_edition) == [
+        "title", "status", "when", "room", "type", "speaker_names"
+    ]  # fmt: skip
+    assert titles(one_edition) == ["Last year's talk"]
+
+
+def test_talk_changelist_with_a_single_edition_has_no_edition_column(
+    organiser_client, edition, ballroom
+):
+    TalkFactory(conference=edition, room=ballroom)
+
+    response = organiser_client.get(admin_url("talk"))
+
+    assert "edition" not in column_names(response)
 
 
 @pytest.fixture
@@ -623,11 +725,12 @@ def test_talk_room_filter_names_rooms_of_the_chosen_edition_only(
         spec = next(s for s in response.context["cl"].filter_specs if s.title == "room")
         return [label for _pk, label in spec.lookup_choices]
 
+    # Only the name two editions share needs its edition.
     assert room_choices(everything) == [
         "Grand Ballroom 1 (MLSys 2026)",
-        "Hall B (MLSys 2026)",
+        "Hall B",
+        "Old Hall",
         "Grand Ballroom 1 (MLSys 2025)",
-        "Old Hall (MLSys 2025)",
     ]
     assert room_choices(chosen) == ["Grand Ballroom 1", "Hall B"]
 
@@ -665,7 +768,9 @@ def test_talk_changelist_query_count_is_constant(
             speakers=[SpeakerFactory(), SpeakerFactory()],
         )
 
-    with django_assert_num_queries(13):
+    # Session, user, the list's edition, the number of editions (its column), the filters'
+    # editions, types, days and rooms, the counts, talks, their speakers, the date drill-down.
+    with django_assert_num_queries(14):
         response = organiser_client.get(admin_url("talk"))
 
     assert len(titles(response)) == item_count
@@ -730,6 +835,39 @@ def test_talk_add_page_preselects_the_current_edition_and_says_its_timezone(
     assert 'name="speaker_links-TOTAL_FORMS" value="1"' in content
 
 
+def test_talk_add_page_from_a_list_filtered_by_edition_has_that_edition_and_timezone(
+    organiser_client, edition
+):
+    lisbon = ConferenceFactory(slug="lisbon", name="MLSys Lisbon", timezone="Europe/Lisbon")
+    filtered = organiser_client.get(admin_url("talk"), {"conference__id__exact": lisbon.pk})
+
+    response = organiser_client.get(add_link(filtered))
+
+    assert selected_edition(response) == ["MLSys Lisbon"]
+    assert "Conference time (Europe/Lisbon)" in response.content.decode()
+
+
+def test_talk_record_times_name_the_editions_timezone(organiser_client, edition, ballroom):
+    talk = TalkFactory(conference=edition, room=ballroom)
+    Talk.objects.filter(pk=talk.pk).update(updated_at=dt.datetime(2026, 4, 20, 16, tzinfo=UTC))
+    organiser_client.post(  # a change for the history page
+        admin_url("talk", "change", talk.pk),
+        form_data(organiser_client.get(admin_url("talk", "change", talk.pk)), "talk_form"),
+    )
+    april = dt.datetime(2026, 4, 20, 16, tzinfo=UTC)
+    Talk.objects.filter(pk=talk.pk).update(updated_at=april)
+    LogEntry.objects.update(action_time=april)
+
+    change_page = organiser_client.get(admin_url("talk", "change", talk.pk))
+    history = organiser_client.get(admin_url("talk", "history", talk.pk))
+
+    page = lxml.html.fromstring(change_page.content.decode())
+    (updated,) = page.xpath("//div[contains(@class, 'field-updated_at')]//div[@class='readonly']")
+    assert updated.text_content() == "April 20, 2026, 9 a.m. PDT"
+    (changed,) = lxml.html.fromstring(history.content.decode()).xpath("//tbody/tr/th")
+    assert changed.text_content().strip() == "April 20, 2026, 9 a.m. PDT"
+
+
 def test_talk_change_page_shows_conference_time_speakers_in_order_and_view_on_site(
     organiser_client, edition, ballroom
 ):
@@ -748,7 +886,7 @@ def test_talk_change_page_shows_conference_time_speakers_in_order_and_view_on_si
     assert 'name="start_1" value="09:00:00"' in content
     assert 'name="end_1" value="09:25:00"' in content
     assert content.index(">Zoe Zhang</option>") < content.index(">Ada Lovelace</option>")
-    assert f'<option value="{ballroom.pk}" selected>Grand Ballroom 1 (MLSys 2026)' in content
+    assert f'<option value="{ballroom.pk}" selected>Grand Ballroom 1</option>' in content
     content_type = ContentType.objects.get_for_model(Talk)
     assert f'href="/admin/r/{content_type.pk}/{talk.pk}/" class="viewsitelink"' in content
 
@@ -795,7 +933,7 @@ def test_talk_times_typed_in_conference_time_are_stored_in_utc_and_shown_back(
     assert 'name="start_1" value="09:00:00"' in shown
     assert 'name="end_1" value="09:25:00"' in shown
     listed = organiser_client.get(admin_url("talk")).content.decode()
-    assert '<td class="field-time">9:00–9:25 AM PDT</td>' in listed
+    assert '<span class="nowrap">9:00–9:25 AM PDT</span>' in listed
 
 
 def test_talk_times_are_read_in_the_timezone_of_the_edition_chosen_in_the_form(

@@ -270,6 +270,67 @@ def test_skip_links_are_the_first_stops_of_the_keyboard(browser, live_server, se
     context.close()
 
 
+@pytest.fixture
+def organiser_page(browser, live_server, django_user_model):
+    """A factory of pages logged in to the admin as an organiser (a staff superuser)."""
+    django_user_model.objects.create_superuser("organiser", password="organiser-password")
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "organiser")
+        page.fill("#id_password", "organiser-password")
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_admin_talk_list_fits_a_laptop_screen_status_first(organiser_page, live_server, seed):
+    call_command("generate_program", conference="2025", talks=40, rooms=3, verbosity=0)
+    page = organiser_page(viewport={"width": 1280, "height": 800})
+
+    page.goto(f"{live_server.url}/admin/program/talk/")
+
+    columns = page.locator("#result_list thead th[class*=column-]").evaluate_all(
+        "headers => headers.map(header => header.className.match(/column-(\\w+)/)[1])"
+    )
+    assert columns == ["title", "status", "edition", "when", "room", "type", "speaker_names"]
+    results = page.locator(".results")
+    assert results.evaluate("element => element.scrollWidth <= element.clientWidth")
+    status = page.locator("#result_list thead th.column-status").bounding_box()
+    assert status["x"] + status["width"] <= 1280
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_admin_times_carry_only_the_conference_timezone_note(organiser_page, live_server, seed):
+    # An organiser travelling in Berlin, nine hours ahead of Bellevue.
+    page = organiser_page(viewport={"width": 1280, "height": 900}, timezone_id="Europe/Berlin")
+
+    page.goto(f"{live_server.url}/admin/program/talk/add/")
+    page.wait_for_load_state("load")  # Django's date and time shortcuts start on load
+
+    # Django's note is there, comparing the browser's clock with "server time": not shown.
+    assert page.locator(".timezonewarning").count() == 2
+    visible_help = [
+        text for text in page.locator(".help:visible").all_inner_texts() if "time" in text
+    ]
+    assert visible_help == [
+        "Conference time (America/Los_Angeles): the timezone of the edition chosen above.",
+        "Conference time (America/Los_Angeles); after the start.",
+    ]
+    assert page.get_by_text("server time").filter(visible=True).count() == 0
+    page.goto(f"{live_server.url}/admin/program/conference/add/")
+    page.wait_for_load_state("load")
+    assert page.get_by_text("server time").filter(visible=True).count() == 0
+
+
 AXE_PAGES = [
     "/2026/program/",
     "/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",
