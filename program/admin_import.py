@@ -39,6 +39,13 @@ class ImportForm(forms.Form):
         help_text="For a frab file that starts a new edition; "
         "leave both empty to use the file's acronym.",
     )
+    new_conference_name = forms.CharField(
+        required=False,
+        max_length=Conference._meta.get_field("name").max_length,
+        label="New edition name",
+        help_text="For a frab file that starts a new edition (e.g. “MLSys 2027”); "
+        "leave it empty to use the file's title. No other edition may have it.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -53,6 +60,11 @@ class ImportForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("conference") and cleaned.get("new_conference"):
             raise forms.ValidationError("Choose an edition or give a new slug, not both.")
+        if cleaned.get("conference") and cleaned.get("new_conference_name"):
+            self.add_error(
+                "new_conference_name",
+                "A name is for a new edition: an existing one is renamed on its own page.",
+            )
         return cleaned
 
     def conference_slug(self):
@@ -75,6 +87,7 @@ def import_schedule_view(request):
             "name": upload.name,
             "data": base64.b64encode(data).decode("ascii"),
             "conference": form.conference_slug(),
+            "conference_name": form.cleaned_data["new_conference_name"] or None,
         }
         try:
             result = _run(stored, dry_run=True)
@@ -115,5 +128,8 @@ def _confirm(request, context):
 def _run(stored, *, dry_run):
     upload = ContentFile(base64.b64decode(stored["data"]), name=stored["name"])
     return import_schedule(
-        path_or_file=upload, conference_slug=stored["conference"], dry_run=dry_run
+        path_or_file=upload,
+        conference_slug=stored["conference"],
+        conference_name=stored.get("conference_name"),
+        dry_run=dry_run,
     )

@@ -29,15 +29,17 @@ class Clash:
         return f"Speaker clash: {self.speaker} also speaks in “{other}” {where_when}."
 
 
-def find_clashes(conference, *, talk=None):
+def find_clashes(conference, *, talk=None, involving=None):
     """Every clash among the edition's talks that are not cancelled, in time order.
 
-    With ``talk``, only the clashes of that (saved) talk, each with ``talk`` first.
-    Talks that merely touch (one ends when the next starts) do not clash.
+    With ``talk``, only the clashes of that (saved) talk; with ``involving`` (a set of talk
+    ids, e.g. an import's), only the clashes one of them takes part in. Each clash names
+    such a talk first. Talks that merely touch (one ends when the next starts) do not clash.
     """
     talks = Talk.objects.filter(conference=conference).exclude(status=Talk.Status.CANCELLED)
     if talk is not None:
         talks = talks.overlapping(talk.start, talk.end)
+        involving = {talk.pk}
     talks = list(talks.for_program().order_by("start", "pk"))
 
     clashes = []
@@ -48,14 +50,14 @@ def find_clashes(conference, *, talk=None):
             clashes.extend(_clashes_between(earlier, current))
         running.append(current)
 
-    if talk is None:
+    if involving is None:
         return clashes
     return [
         Clash(talk=clash.other, other=clash.talk, speaker=clash.speaker)
-        if clash.other.pk == talk.pk
+        if clash.talk.pk not in involving
         else clash
         for clash in clashes
-        if talk.pk in (clash.talk.pk, clash.other.pk)
+        if clash.talk.pk in involving or clash.other.pk in involving
     ]
 
 

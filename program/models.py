@@ -59,7 +59,12 @@ class Conference(TimestampedModel):
     """One yearly edition of the conference series."""
 
     slug = models.SlugField(max_length=50, unique=True, help_text="Used in URLs, e.g. “2026”.")
-    name = models.CharField(max_length=200)
+    # Unique: the yearly menu and the admin tell editions apart by name.
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "Another edition already has this name."},
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     timezone = models.CharField(

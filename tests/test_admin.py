@@ -209,6 +209,22 @@ def test_adding_a_current_edition_unmarks_the_previous_one(organiser_client, edi
     ]
 
 
+def test_an_edition_may_not_take_another_editions_name(organiser_client, edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    page = organiser_client.get(admin_url("conference", "change", older.pk))
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "conference_form", {"name": "MLSys 2026"})
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["Another edition already has this name."]
+    }
+    older.refresh_from_db()
+    assert older.name == "MLSys 2025"
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "error"),
     [

@@ -100,3 +100,18 @@ def test_a_talk_sees_only_its_own_clashes():
 
     assert len(find_clashes(first.conference)) == 1
     assert find_clashes(first.conference, talk=lone) == []
+
+
+def test_clashes_involving_some_talks_name_those_first():
+    room = RoomFactory()
+    conference = room.conference
+    earlier = TalkFactory(conference=conference, room=room, title="Earlier", start=at(9))
+    imported = TalkFactory(conference=conference, room=room, title="Imported", start=at(9, 10))
+    other_room = RoomFactory(conference=conference)
+    for title in ("Old", "Older"):  # a clash among the others
+        TalkFactory(conference=conference, room=other_room, title=title, start=at(14))
+
+    clashes = find_clashes(conference, involving={imported.pk})
+
+    assert [(c.kind, c.talk, c.other) for c in clashes] == [("room", imported, earlier)]
+    assert len(find_clashes(conference)) == 2

@@ -50,6 +50,7 @@ def test_import_page_shows_the_upload_form(admin_client, edition):
         "file",
         "conference",
         "new_conference",
+        "new_conference_name",
     ]
     assert 'enctype="multipart/form-data"' in response.content.decode()
 
@@ -144,6 +145,64 @@ def test_frab_file_creates_a_new_edition_with_the_given_slug(admin_client, share
         "(2020-12-14 to 2020-12-16, UTC, published, not current)."
     )
     assert Talk.objects.filter(conference__slug="democon-2020").count() == 36
+
+
+def test_frab_file_creates_a_new_edition_with_the_given_slug_and_name(admin_client, shared_dir):
+    ConferenceFactory(slug="democon", name="DemoCon")  # the file's acronym and title, taken
+    TalkTypeFactory(slug="workshop", name="Workshop")
+    path = shared_dir / "formats" / "frab" / "examples" / "pretalx-democon.json"
+    file = SimpleUploadedFile("schedule.json", path.read_bytes())
+
+    preview = admin_client.post(
+        URL, {"file": file, "new_conference": "democon-2", "new_conference_name": "DemoCon II"}
+    )
+    admin_client.post(URL, {"confirm": "Import", "token": preview.context["token"]})
+
+    assert preview.context["result"].edition_line() == (
+        "Edition democon-2 “DemoCon II”: created "
+        "(2020-12-14 to 2020-12-16, UTC, published, not current)."
+    )
+    assert Conference.objects.get(slug="democon-2").name == "DemoCon II"
+
+
+def test_frab_file_whose_edition_name_is_taken_is_refused_with_the_way_out(
+    admin_client, shared_dir
+):
+    ConferenceFactory(slug="democon", name="DemoCon")
+    path = shared_dir / "formats" / "frab" / "examples" / "pretalx-democon.json"
+    before = database_snapshot()
+
+    response = admin_client.post(
+        URL,
+        {
+            "file": SimpleUploadedFile("schedule.json", path.read_bytes()),
+            "new_conference": "democon-2",
+        },
+    )
+
+    assert database_snapshot() == before
+    assert response.context["problems"] == [
+        "conference, title: another edition is already called “DemoCon”: give the new edition "
+        "a name of its own (--name, or “New edition name” in the admin)"
+    ]
+    assert 'name="new_conference_name"' in response.content.decode()
+
+
+def test_a_name_for_an_existing_edition_is_refused(admin_client, edition):
+    response = admin_client.post(
+        URL,
+        {
+            "file": upload("program.csv", CSV),
+            "conference": "2026",
+            "new_conference_name": "MLSys 2026 (renamed)",
+        },
+    )
+
+    assert response.context["form"].errors == {
+        "new_conference_name": [
+            "A name is for a new edition: an existing one is renamed on its own page."
+        ]
+    }
 
 
 def test_edition_and_new_slug_together_are_refused(admin_client, edition):

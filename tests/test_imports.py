@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 import subprocess
 import sys
 import zoneinfo
@@ -338,6 +339,125 @@ def test_import_frab_xml_as_real_exports_write_it(tmp_path):
     assert TalkType.objects.get(slug="lightning-talk").name == "Lightning talk"
 
 
+def test_import_frab_xml_takes_venue_city_and_every_listed_room(tmp_path):
+    # pentabarf and FOSDEM write <venue> and <city>; a room may hold no talk on a day.
+    xml = NIGHT_XML.replace(
+        "<title>Night Conf</title>",
+        "<title>Night Conf</title><venue>ULB (Université Libre de Bruxelles)</venue>"
+        "<city>Brussels</city>",
+    ).replace("  </day>\n", '    <room name="Poster Hall"/>\n  </day>\n')
+
+    output = run_import(write(tmp_path, "schedule.xml", xml))
+
+    conference = Conference.objects.get(slug="nightconf")
+    assert (conference.venue, conference.city) == (
+        "ULB (Université Libre de Bruxelles)",
+        "Brussels",
+    )
+    assert list(conference.rooms.values_list("name", "position")) == [
+        ("Main Hall", 0),
+        ("Room B", 1),
+        ("Poster Hall", 2),
+    ]
+    assert "Rooms created:\n  Main Hall\n  Room B\n  Poster Hall\n" in output
+
+
+def test_import_frab_json_takes_rooms_venue_and_city_from_the_conference(tmp_path):
+    document = {
+        "schedule": {
+            "version": "1",
+            "conference": {
+                "acronym": "jsonconf",
+                "title": "JSON Conf",
+                "start": "2026-03-02",
+                "end": "2026-03-02",
+                "time_zone_name": "Europe/Brussels",
+                "meta": {"venue": "Flagey", "city": "Ixelles"},
+                "rooms": [{"name": "Studio 1"}, {"name": "Studio 4"}],
+                "days": [
+                    {
+                        "index": 1,
+                        "date": "2026-03-02",
+                        "rooms": {
+                            "Studio 4": [
+                                {
+                                    "id": 1,
+                                    "date": "2026-03-02T10:00:00+01:00",
+                                    "start": "10:00",
+                                    "duration": "00:30",
+                                    "title": "Only talk",
+                                    "type": "Talk",
+                                    "persons": [{"public_name": "Ada Lovelace"}],
+                                }
+                            ]
+                        },
+                    }
+                ],
+            },
+        }
+    }
+
+    run_import(write(tmp_path, "schedule.json", json.dumps(document)))
+
+    conference = Conference.objects.get(slug="jsonconf")
+    assert (conference.venue, conference.city) == ("Flagey", "Ixelles")
+    assert list(conference.rooms.values_list("name", "position")) == [
+        ("Studio 1", 0),
+        ("Studio 4", 1),
+    ]
+
+
+def test_import_names_a_new_edition_as_told(tmp_path):
+    ConferenceFactory(slug="night-2025", name="Night Conf")  # the file's title, taken
+
+    run_import(write(tmp_path, "schedule.xml", NIGHT_XML), "--name", "Night Conf 2026")
+
+    assert Conference.objects.get(slug="nightconf").name == "Night Conf 2026"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "problem"),
+    [
+        (
+            [],
+            "conference, title: another edition is already called “Night Conf”: give the new "
+            "edition a name of its own (--name, or “New edition name” in the admin)",
+        ),
+        (
+            ["--name", "Earlier Conf"],
+            "conference, name: another edition is already called “Earlier Conf”: give the new "
+            "edition a name of its own (--name, or “New edition name” in the admin)",
+        ),
+        (
+            ["--conference", "earlier", "--name", "Renamed"],
+            "conference, name: the edition “earlier” exists: rename it in the admin, not by "
+            "an import",
+        ),
+    ],
+)
+def test_import_refuses_a_name_another_edition_has(tmp_path, arguments, problem):
+    ConferenceFactory(slug="earlier", name="Night Conf")
+    ConferenceFactory(slug="other", name="Earlier Conf")
+    before = database_snapshot()
+
+    with pytest.raises(CommandError) as refused:
+        run_import(write(tmp_path, "schedule.xml", NIGHT_XML), *arguments)
+
+    assert str(refused.value).splitlines()[1:] == [f"  {problem}"]
+    assert database_snapshot() == before
+
+
+def test_spreadsheet_import_takes_no_edition_name(tmp_path, edition):
+    path = write(tmp_path, "program.csv", HEADER)
+
+    with pytest.raises(CommandError) as refused:
+        run_import(path, "--conference", "2026", "--name", "MLSys 2026 bis")
+
+    assert str(refused.value).splitlines()[1:] == [
+        "  program.csv: a name is for a new edition, which only a frab file makes"
+    ]
+
+
 # Spreadsheets
 
 
@@ -545,6 +665,29 @@ def test_import_reports_clashes_and_still_imports(tmp_path, edition):
         "Warnings:",
         "  “Opening”: Speaker clash: Ion Stoica also speaks in “Panel” in Annex at "
         "Monday, May 18, 9:30 AM PDT.",
+    ]
+
+
+def test_import_warns_only_of_clashes_its_own_talks_take_part_in(tmp_path, edition):
+    hall = RoomFactory(conference=edition, name="Hall")
+    # Two talks already clash in the Annex: not news to this file.
+    annex = RoomFactory(conference=edition, name="Annex")
+    for title in ("Old talk", "Older talk"):
+        TalkFactory(conference=edition, room=annex, title=title, start=local("2026-05-18", 14))
+    TalkFactory(conference=edition, room=hall, title="Existing", start=local("2026-05-18", 8, 45))
+    path = write(
+        tmp_path,
+        "program.csv",
+        HEADER + "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,\n"
+        "Late,Keynote,2026-05-18,16:00,16:30,Hall,Yuhan Liu,\n",
+    )
+
+    output = run_import(path, "--conference", "2026")
+
+    # The file's talk named first, though the other one starts earlier.
+    assert output.splitlines()[-2:] == [
+        "Warnings:",
+        "  “Opening”: Room clash: “Existing” is also in Hall at Monday, May 18, 8:45 AM PDT.",
     ]
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from program.models import Conference, Speaker, Talk, TalkType
 from tests.factories import (
@@ -31,6 +31,7 @@ def edition():
     )
     ballroom = RoomFactory(conference=conference, name="Grand Ballroom 1", position=0)
     annex = RoomFactory(conference=conference, name="Annex & Terrace", position=1)
+    RoomFactory(conference=conference, name="Poster Hall", position=2)  # no talk yet
     keynote = TalkTypeFactory(slug="keynote", name="Keynote")
     invited = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
     social = TalkTypeFactory(slug="social", name="Social")
@@ -86,18 +87,52 @@ def test_exported_edition_imports_as_the_same_program(client, tmp_path, edition,
     path = tmp_path / feed
     path.write_bytes(export.content)
 
-    call_command("import_schedule", str(path), "--conference", "2026-copy", stdout=io.StringIO())
+    call_command(
+        "import_schedule", str(path), "--conference", "2026-copy", "--name", "MLSys 2026 copy",
+        stdout=io.StringIO(),
+    )  # fmt: skip
 
     copy = Conference.objects.get(slug="2026-copy")
     assert (copy.name, copy.start_date, copy.end_date, copy.timezone) == (
-        edition.name,
+        "MLSys 2026 copy",
         edition.start_date,
         edition.end_date,
         edition.timezone,
     )
     assert (copy.is_published, copy.is_current) == (True, False)
     assert program(copy) == program(edition)
+    assert (
+        rooms(copy)
+        == rooms(edition)
+        == [
+            ("grand-ballroom-1", "Grand Ballroom 1", 0),
+            ("annex-terrace", "Annex & Terrace", 1),
+            ("poster-hall", "Poster Hall", 2),
+        ]
+    )
+    # The JSON keeps venue and city (in "meta"); the XML's schema has no place for them.
+    kept = (edition.venue, edition.city) if feed == "schedule.json" else ("", "")
+    assert (copy.venue, copy.city) == kept
     assert (Speaker.objects.count(), TalkType.objects.count()) == (speakers, types)
+
+
+def rooms(conference):
+    return list(conference.rooms.values_list("slug", "name", "position"))
+
+
+def test_an_export_imported_under_its_own_name_is_refused(client, tmp_path, edition):
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(client.get("/2026/schedule.xml").content)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_schedule", str(path), "--conference", "2026-copy")
+
+    assert str(refused.value) == (
+        "Nothing was imported: 1 problem.\n"
+        "  conference, title: another edition is already called “MLSys 2026”: give the new "
+        "edition a name of its own (--name, or “New edition name” in the admin)"
+    )
+    assert not Conference.objects.filter(slug="2026-copy").exists()
 
 
 def test_cancelled_and_draft_talks_stay_out_of_the_copy(client, tmp_path, edition):
@@ -106,7 +141,10 @@ def test_cancelled_and_draft_talks_stay_out_of_the_copy(client, tmp_path, editio
     path = tmp_path / "schedule.xml"
     path.write_bytes(client.get("/2026/schedule.xml").content)
 
-    call_command("import_schedule", str(path), "--conference", "2026-copy", stdout=io.StringIO())
+    call_command(
+        "import_schedule", str(path), "--conference", "2026-copy", "--name", "Copy",
+        stdout=io.StringIO(),
+    )  # fmt: skip
 
     assert list(
         Talk.objects.filter(conference__slug="2026-copy")

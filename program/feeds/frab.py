@@ -162,6 +162,8 @@ def build_schedule(conference, rooms, talks, *, absolute_uri):
             "url": absolute_uri(conference.get_absolute_url()),
             "rooms": [room_entry(conference, room) for room in rooms],
             "days": schedule_days,
+            # Not in the XML, whose schema has no place for them; importers read them back.
+            "meta": {"venue": conference.venue, "city": conference.city},
         },
     }
 

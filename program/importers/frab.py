@@ -60,6 +60,7 @@ def parse_xml(data, name):
     number = 0
     for day in root.iter("day"):
         for room in day.iter("room"):
+            _list_room(schedule, room.get("name", ""))
             for event in room.iter("event"):
                 number += 1
                 values = {child.tag: child for child in event}
@@ -109,10 +110,14 @@ def parse_json(data, name):
         if isinstance(person, dict) and person.get("guid")
     }
 
+    # Every room of the edition, with or without talks (schema.json's conference.rooms).
+    for room in conference.get("rooms") or []:
+        _list_room(schedule, _json_text(room))
     events = []  # (event, room name of the enclosing list, (day date, day start))
     for day in days:
         rooms = day.get("rooms") or {}
         for room_name, room_events in rooms.items() if isinstance(rooms, dict) else ():
+            _list_room(schedule, room_name)
             for event in room_events or []:
                 day_info = (day.get("date"), day.get("day_start") or day.get("start"))
                 events.append((event, room_name, day_info))
@@ -141,6 +146,13 @@ def parse_json(data, name):
             )
         )
     return schedule
+
+
+def _list_room(schedule, name):
+    """A room the file lists: created even when it holds no talk, so no room is lost."""
+    name = single_line(name)
+    if name and len(name) <= ROOM_NAME_MAX and name not in schedule.rooms:
+        schedule.rooms.append(name)
 
 
 def _read_edition(schedule, fields, *, day_dates):
@@ -180,12 +192,19 @@ def _read_edition(schedule, fields, *, day_dates):
 
     acronym = _json_text(fields.get("acronym")).strip()
     title = single_line(_json_text(fields.get("title"))) or acronym
+    # JSON may keep them in the free "meta" object, as our own export does.
+    meta = fields.get("meta") if isinstance(fields.get("meta"), dict) else {}
+    venue, city = (
+        single_line(_json_text(fields.get(key) or meta.get(key))) for key in ("venue", "city")
+    )
     schedule.edition = EditionRecord(
         slug=slugify(acronym) or None,
         name=title,
         start_date=start_date,
         end_date=end_date,
         timezone=timezone_name,
+        venue=venue,
+        city=city,
     )
     return tz
 

@@ -69,12 +69,15 @@ class EditionRecord:
     start_date: date | None
     end_date: date | None
     timezone: str
+    venue: str = ""  # pentabarf and FOSDEM write <venue> and <city>; frab and pretalx do not
+    city: str = ""
 
 
 @dataclass
 class ParsedSchedule:
     talks: list[TalkRecord] = field(default_factory=list)
     speakers: list[SpeakerRecord] = field(default_factory=list)
+    rooms: list[str] = field(default_factory=list)  # the rooms a frab file lists, talks or not
     edition: EditionRecord | None = None  # frab files only
     creates_types: bool = False  # frab types are free text; spreadsheet types must exist
     problems: list[str] = field(default_factory=list)

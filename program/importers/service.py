@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.text import slugify
 
 from program.clashes import find_clashes
@@ -89,25 +88,29 @@ class ImportResult:
         return lines
 
 
-def import_schedule(*, path_or_file, conference_slug=None, dry_run=False):
+def import_schedule(*, path_or_file, conference_slug=None, conference_name=None, dry_run=False):
     """Import a frab XML/JSON schedule, a CSV or an XLSX file; raises ImportFailed.
 
     ``path_or_file`` is a path or a file object with a ``name`` (e.g. an upload).
     Spreadsheets go into the existing edition ``conference_slug``; a frab file goes into
-    the edition ``conference_slug`` (default: its acronym), created when missing.
+    the edition ``conference_slug`` (default: its acronym), created when missing and then
+    named ``conference_name`` (default: the file's title), which no other edition may have.
     """
     name = Path(getattr(path_or_file, "name", path_or_file) or "upload").name
     data = _read(path_or_file, name)
     suffix = _detect_format(name, data)
     with transaction.atomic():
         if suffix in SPREADSHEETS:
+            if conference_name:
+                message = "a name is for a new edition, which only a frab file makes"
+                raise ImportFailed([problem(name, None, message)])
             conference = _existing_edition(conference_slug, name)
             parsed = PARSERS[suffix](data, name, conference.tzinfo)
         else:
             parsed = PARSERS[suffix](data, name)
             if parsed.edition is None:  # not a schedule at all
                 raise ImportFailed(parsed.problems)
-            conference = _frab_edition(parsed, conference_slug)
+            conference = _frab_edition(parsed, conference_slug, conference_name)
         result = _Import(conference, parsed, dry_run=dry_run).run()
         if dry_run:
             transaction.set_rollback(True)
@@ -184,19 +187,29 @@ def _existing_edition(slug, name):
     return conference
 
 
-def _frab_edition(parsed, slug):
+def _frab_edition(parsed, slug, name=None):
     """The edition the file goes into; unsaved (pk None) when it is to be created."""
     record = parsed.edition
     slug = slug or record.slug
     existing = Conference.objects.filter(slug=slug).first() if slug else None
     if existing is not None:
+        if name and name != existing.name:
+            parsed.problems.append(
+                problem(
+                    "conference",
+                    "name",
+                    f"the edition “{slug}” exists: rename it in the admin, not by an import",
+                )
+            )
         return existing
     conference = Conference(
         slug=slug or "",
-        name=record.name or slug or "",
+        name=name or record.name or slug or "",
         start_date=record.start_date,
         end_date=record.end_date,
         timezone=record.timezone,
+        venue=record.venue,
+        city=record.city,
         is_published=True,
         is_current=False,
     )
@@ -206,14 +219,27 @@ def _frab_edition(parsed, slug):
         )
     if record.start_date is None:
         parsed.problems.append(problem("conference", "start", "missing, and no day has a date"))
+    # The file's names for the edition's fields, unless the organiser gave the name.
+    file_fields = {"slug": "acronym", "name": "name" if name else "title"}
+    # Editions are told apart by name (the yearly menu): an export imported as a copy needs one.
+    name_taken = Conference.objects.filter(name=conference.name).exists()
+    if name_taken:
+        parsed.problems.append(
+            problem(
+                "conference",
+                file_fields["name"],
+                f"another edition is already called “{conference.name}”: give the new "
+                "edition a name of its own (--name, or “New edition name” in the admin)",
+            )
+        )
     try:
         # The parser already checked the timezone and the dates.
         conference.full_clean(exclude=["timezone", "start_date", "end_date"])
     except ValidationError as error:
         parsed.problems += [
-            problem("conference", "acronym" if name == "slug" else name, message)
-            for name, messages in error.message_dict.items()
-            if not (name == "slug" and not slug)
+            problem("conference", file_fields.get(field, field), message)
+            for field, messages in error.message_dict.items()
+            if not (field == "slug" and not slug) and not (field == "name" and name_taken)
             for message in messages
         ]
     return conference
@@ -235,8 +261,11 @@ class _Import:
         if not records and not self.problems:
             self.problems.append("The file holds no talks.")
         types = self._resolve_types(records)
+        # The rooms the file lists (frab lists every room, even one without talks), then any
+        # other room its talks name, in the file's order.
+        room_names = list(dict.fromkeys([*self.parsed.rooms, *(record.room for record in records)]))
         rooms = self._resolve(
-            records, "room", self._existing_rooms(), lambda room: (room.name, room.slug)
+            room_names, self._existing_rooms(), lambda room: (room.name, room.slug)
         )
         matches = self._match_talks(records)
         if self.problems:
@@ -245,18 +274,22 @@ class _Import:
         if self.result.conference_created:
             self.conference.save()
         types = self._create_types(types, records)
-        rooms = self._create_rooms(rooms, records)
+        rooms = self._create_rooms(rooms, room_names)
         speakers = self._speakers(records)
-        for record in records:
+        talks = [
             self._save_talk(record, matches.get(id(record)), types, rooms, speakers)
+            for record in records
+        ]
+        # Clashes this file takes part in; those among the edition's other talks are not news.
         self.result.warnings += [
-            f"“{clash.talk}”: {clash.message()}" for clash in find_clashes(self.conference)
+            f"“{clash.talk}”: {clash.message()}"
+            for clash in find_clashes(self.conference, involving={talk.pk for talk in talks})
         ]
         return self.result
 
     # Checking and matching, no writes.
 
-    def _resolve(self, records, attribute, known, keys):
+    def _resolve(self, names, known, keys):
         """Name key -> existing row, or None when it is to be created.
 
         Rows match by name (any case) or slug, so "Hall A", "hall a" and "hall-a" are one.
@@ -266,14 +299,17 @@ class _Import:
             for key in keys(row):
                 index.setdefault(key.casefold(), row)
         resolved = {}
-        for record in records:
-            text = getattr(record, attribute)
+        for text in names:
             if text and _key(text) not in resolved:
                 resolved[_key(text)] = index.get(text.casefold()) or index.get(slugify(text))
         return resolved
 
     def _resolve_types(self, records):
-        types = self._resolve(records, "type", TalkType.objects.all(), lambda t: (t.name, t.slug))
+        types = self._resolve(
+            [record.type for record in records],
+            TalkType.objects.all(),
+            lambda talk_type: (talk_type.name, talk_type.slug),
+        )
         if not self.parsed.creates_types:
             for record in records:
                 if record.type and types[_key(record.type)] is None:
@@ -378,23 +414,17 @@ class _Import:
                 self.result.types_created.append(record.type)
         return types
 
-    def _create_rooms(self, rooms, records):
-        """New rooms after the edition's others, in the order the file first names them."""
-        last = self.conference.rooms.aggregate(last=Max("position"))["last"]
-        position = 0 if last is None else last + 1
-        for record in records:
-            if rooms[_key(record.room)] is None:
+    def _create_rooms(self, rooms, names):
+        """New rooms after the edition's others (Room.save), in the order the file names them."""
+        for name in names:
+            if rooms[_key(name)] is None:
                 slug = _free_slug(
-                    record.room,
-                    Room,
-                    "room",
-                    lambda s: self.conference.rooms.filter(slug=s).exists(),
+                    name, Room, "room", lambda s: self.conference.rooms.filter(slug=s).exists()
                 )
-                rooms[_key(record.room)] = Room.objects.create(
-                    conference=self.conference, name=record.room, slug=slug, position=position
+                rooms[_key(name)] = Room.objects.create(
+                    conference=self.conference, name=name, slug=slug
                 )
-                position += 1
-                self.result.rooms_created.append(record.room)
+                self.result.rooms_created.append(name)
         return rooms
 
     def _speakers(self, records):
@@ -437,6 +467,7 @@ class _Import:
         return speakers
 
     def _save_talk(self, record, talk, types, rooms, speakers):
+        """Create or update the record's talk (only what differs); returns the talk."""
         wanted = {
             "title": record.title,
             "type": types[_key(record.type)],
@@ -453,7 +484,7 @@ class _Import:
             )
             self._set_speakers(talk, wanted_speakers)
             self.result.created.append(_label(talk))
-            return
+            return talk
 
         if record.slug:  # the organiser's slug column renames a talk found by title and start
             wanted["slug"] = record.slug
@@ -462,7 +493,7 @@ class _Import:
             changed.append("speakers")
         if not changed:
             self.result.unchanged.append(_label(talk))
-            return
+            return talk
         for name, value in wanted.items():
             setattr(talk, name, value)
         talk.save()
@@ -470,6 +501,7 @@ class _Import:
             talk.speaker_links.all().delete()
             self._set_speakers(talk, wanted_speakers)
         self.result.updated.append(f"{_label(talk)} (changed: {', '.join(changed)})")
+        return talk
 
     def _new_slug(self, record):
         # Slugs given in the file are kept free for their own rows.

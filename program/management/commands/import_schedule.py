@@ -19,14 +19,24 @@ class Command(BaseCommand):
             "the edition to import into or create (default: the file's acronym)",
         )
         parser.add_argument(
+            "--name",
+            help="for a frab file that creates the edition: its name (default: the file's "
+            "title); no other edition may have it",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="show what would be created, updated and left alone; change nothing",
         )
 
-    def handle(self, *args, path, conference, dry_run, **options):
+    def handle(self, *args, path, conference, name, dry_run, **options):
         try:
-            result = import_schedule(path_or_file=path, conference_slug=conference, dry_run=dry_run)
+            result = import_schedule(
+                path_or_file=path,
+                conference_slug=conference,
+                conference_name=name,
+                dry_run=dry_run,
+            )
         except ImportFailed as failure:
             raise CommandError(failure.report()) from None
         self.stdout.write("\n".join(result.summary_lines()))
