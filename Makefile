@@ -1,10 +1,12 @@
-# Quick start: `make serve` (the site on http://127.0.0.1:8000) and `make test`.
+# Quick start: `make serve` (the site on http://127.0.0.1:8000; PORT=8001 for another) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # The development server runs with debug on and the development secret key.
 DEV_ENV := DJANGO_DEBUG=1
+# `make serve PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: serve test lint format migrate seed superuser bench clean
 
@@ -33,7 +35,7 @@ seed: migrate
 
 serve: seed
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
-	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/pytest

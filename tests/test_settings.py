@@ -1,12 +1,15 @@
 """Settings come from the environment and fail loudly (CONTRACT.md "Settings")."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.db import DatabaseError
+
+from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,6 +114,26 @@ def test_database_cache_hosts_and_https_come_from_the_environment():
     )
 
 
+def test_with_https_healthz_still_answers_plain_http_while_pages_redirect():
+    code = (
+        "import django; django.setup(); from django.test import Client; client = Client(); "
+        "health, page = client.get('/healthz'), client.get('/current/'); "
+        "print(health.status_code, health.content, page.status_code, page['Location'])"
+    )
+    result = run(
+        sys.executable,
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="conference.settings",
+        DJANGO_SECRET_KEY="x",
+        DJANGO_HTTPS="1",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+
+    assert result.stdout.strip() == "200 b'ok' 301 https://testserver/current/", result.stderr
+
+
 @pytest.mark.django_db
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
@@ -124,3 +147,16 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     monkeypatch.setattr("program.views.connection.cursor", broken_cursor)
     response = client.get("/healthz")
     assert (response.status_code, response.content) == (503, b"database unavailable")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "address"), [((), "127.0.0.1:8000"), (("PORT=8001",), "127.0.0.1:8001")]
+)
+def test_make_serve_serves_on_the_port_given(arguments, address):
+    require(shutil.which("make"), "make is absent: apt-get install make")
+
+    result = run("make", "--dry-run", "serve", *arguments)
+
+    assert result.stdout.splitlines()[-1] == (
+        f"DJANGO_DEBUG=1 .venv/bin/python manage.py runserver {address}"
+    )
