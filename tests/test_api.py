@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from urllib.parse import urlencode
 
+import lxml.html
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
@@ -974,6 +975,7 @@ def test_docs_page_is_served_entirely_by_us(client):
     assert "://" not in html
     assert not [url for url in references if url.startswith("//")]
     assert sorted(url.rsplit("/", 1)[-1] for url in references if url.startswith("/static/")) == [
+        "api-docs.css",
         "favicon-32x32.png",
         "swagger-ui-bundle.js",
         "swagger-ui-standalone-preset.js",
@@ -986,3 +988,13 @@ def test_docs_page_is_served_entirely_by_us(client):
     assert script["Content-Type"] == "application/javascript"
     assert '"/api/schema/"' in script.content.decode()
     assert "://" not in script.content.decode()
+
+
+def test_docs_page_has_a_language_a_title_and_no_inline_script_or_style(client):
+    page = lxml.html.fromstring(client.get("/api/docs/").content)
+
+    assert page.xpath("/html/@lang") == ["en"]
+    assert page.xpath("//title/text()") == ["API documentation · Conference program"]
+    # A strict Content-Security-Policy (script-src 'self'; style-src 'self') holds.
+    assert page.xpath("//script[not(@src)] | //style | //*[@style]") == []
+    assert page.xpath("//script/@src")[-1] == "/api/docs/?script="

@@ -331,6 +331,40 @@ def test_admin_times_carry_only_the_conference_timezone_note(organiser_page, liv
     assert page.get_by_text("server time").filter(visible=True).count() == 0
 
 
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def test_api_docs_work_under_a_strict_content_security_policy(browser, live_server, seed):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Refused" in message.text else None,
+    )
+
+    def with_strict_csp(route):
+        response = route.fetch()
+        route.fulfill(
+            response=response, headers={**response.headers, "content-security-policy": STRICT_CSP}
+        )
+
+    # The site's own policy for /api/ is the security work's; this is the strictest one.
+    page.route("**/api/docs/**", with_strict_csp)
+    response = page.goto(f"{live_server.url}/api/docs/")
+
+    assert response.headers["content-security-policy"] == STRICT_CSP
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert page.title() == "API documentation · Conference program"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "/api/v1/talks/" in page.locator(".opblock-summary-path").all_inner_texts()
+    assert refused == []
+    context.close()
+
+
 AXE_PAGES = [
     "/2026/program/",
     "/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",

@@ -70,7 +70,9 @@ class SchemaView(PublicCacheMixin, SpectacularAPIView):
 
 
 class DocsView(PublicCacheMixin, SpectacularSwaggerSplitView):
-    pass
+    """Swagger UI; its settings script is a separate file (?script), not inline."""
+
+    title = "API documentation · Conference program"
 
 
 class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
