@@ -158,30 +158,30 @@ class ProgramView(EditionMixin, TemplateView):
                 for name in ("types", "days", "rooms", "speakers")
                 for choice in choices[name]
             ),
-            calendar=calendar_links(request, self.conference),
+            calendar=calendar_links(
+                request,
+                self.conference,
+                [(name, value) for name, values in params.lists() for value in values],
+            ),
             zone=zone_label(self.conference),
         )
         return self.render_to_response(context, status=200 if valid else 400)
 
 
-def calendar_links(request, conference):
-    """Where a calendar app subscribes to the view ``request`` shows (its query string).
+def calendar_links(request, conference, parameters):
+    """Where a calendar app subscribes to a view of the program, ``parameters`` its filters
+    as (name, value) pairs (empty values, which filter nothing, are left out).
 
     ``path`` downloads the file once; ``address`` (http or https, as the site is served) is
     what calendar apps take "from URL"; ``webcal`` is the same address with the scheme that
     opens the system's calendar app and subscribes.
     """
     path = reverse("program:program-ics", kwargs={"edition": conference.slug})
-    # Without JavaScript the form sends its empty fields too; they filter nothing.
-    given = [(name, value) for name, values in request.GET.lists() for value in values if value]
+    given = [(name, value) for name, value in parameters if value]
     if given:
         path = f"{path}?{urlencode(given)}"
     address = request.build_absolute_uri(path)
-    return {
-        "path": path,
-        "address": address,
-        "webcal": "webcal" + address[address.index(":") :],
-    }
+    return {"path": path, "address": address, "webcal": webcal(address)}
 
 
 class TalkDetailView(EditionMixin, TemplateView):
@@ -388,9 +388,6 @@ class AgendaView(EditionMixin, TemplateView):
         ]
         # The links name the talks by their current slugs: renamed and gone ones drop out.
         query = agenda_query(entry.slug for entry in entries)
-        ics = request.build_absolute_uri(
-            reverse("program:program-ics", kwargs={"edition": self.conference.slug})
-        )
         context = self.get_context_data(
             days=days,
             talk_count=len(entries),
@@ -400,8 +397,9 @@ class AgendaView(EditionMixin, TemplateView):
             requested=requested,
             slugs=[entry.slug for entry in entries],
             share_url=request.build_absolute_uri(f"{request.path}?{query}"),
-            subscribe_url=webcal(f"{ics}?{query}"),
-            download_url=f"{ics}?{query}",
+            calendar=calendar_links(
+                request, self.conference, [("talk", entry.slug) for entry in entries]
+            ),
             zone=zone_label(self.conference),
         )
         return self.render_to_response(context, status=200 if valid else 400)

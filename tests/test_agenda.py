@@ -115,7 +115,13 @@ def test_agenda_gives_share_and_subscribe_links_for_exactly_its_talks(client, ed
     assert share == "http://testserver/2026/agenda/?talk=opening&talk=serving"
     subscribe, download = tree.xpath("//section[@class='agenda-links']//a/@href")
     assert subscribe == "webcal://testserver/2026/program.ics?talk=opening&talk=serving"
-    assert download == "http://testserver/2026/program.ics?talk=opening&talk=serving"
+    assert tree.xpath("//input[@id='subscribe-address']/@value") == [
+        "http://testserver/2026/program.ics?talk=opening&talk=serving"
+    ]
+    assert download == "/2026/program.ics?talk=opening&talk=serving"
+    assert tree.xpath("//details[@class='subscribe']/summary/text()") == [
+        "Subscribe to this agenda"
+    ]
 
 
 def test_subscribed_calendar_holds_exactly_the_agenda(client, edition, check_ics):  # noqa: F811

@@ -228,7 +228,7 @@ def test_subscribe_offers_webcal_and_copies_the_address(browser, live_server, se
     assert page.get_by_label("Or add this address to your calendar").input_value() == address
     page.get_by_role("button", name="Copy").click()
 
-    expect(page.get_by_role("status")).to_have_text("Address copied.")
+    expect(page.locator("button[data-copy='subscribe-address']")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == address
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()

@@ -18,30 +18,6 @@
     }
   }
 
-  // "Copy" beside the calendar address: the field can be selected and copied by hand too.
-  document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    var field = document.getElementById(button.dataset.copy);
-    var status = field.closest(".field").querySelector("[role=status]");
-    button.hidden = false;
-    field.addEventListener("focus", function () {
-      field.select();
-    });
-    button.addEventListener("click", function () {
-      var done = function () {
-        status.textContent = "Address copied.";
-      };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(done, function () {
-          status.textContent = "Select the address and copy it.";
-        });
-      } else {
-        field.select();
-        document.execCommand("copy");
-        done();
-      }
-    });
-  });
-
   // Leave empty fields out of the address, so a shared or bookmarked view reads
   // ?type=keynote rather than ?q=&type=keynote&day=&room=&speaker=.
   var form = document.querySelector("form.filters");
