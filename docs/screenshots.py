@@ -56,7 +56,12 @@ def wait_until_up(url):
 
 def phone_filter(browser, base, path):
     """A 375 px phone right after ticking Keynote and pressing "Show talks"."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2)
+    # An attendee at the venue: the browser's time is the conference's.
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        timezone_id="America/Los_Angeles",
+    )
     page = context.new_page()
     page.goto(f"{base}/2026/program/")
     page.get_by_text("Type, day, room and speaker").click()
