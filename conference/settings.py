@@ -6,8 +6,10 @@ One module for every deployment: each difference is read from the environment
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -148,6 +150,38 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Uploaded files (speaker photos, program/photos.py): a folder by default, which the front
+# proxy serves at MEDIA_URL (the development server serves it itself), or an S3-compatible
+# bucket through django-storages (README "Speaker photos").
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
+# The origin photos come from when it is not the site's own: the public pages'
+# Content-Security-Policy lets images load from it (program/middleware.py).
+MEDIA_ORIGIN = None
+if os.environ.get("DJANGO_MEDIA_BUCKET"):
+    public_url = urlsplit(os.environ.get("DJANGO_MEDIA_PUBLIC_URL", ""))
+    if public_url.scheme not in ("http", "https") or not public_url.netloc:
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_BUCKET needs DJANGO_MEDIA_PUBLIC_URL: the address the public reads the "
+            "bucket at, such as https://photos.example.org or https://s3.example.org/bucket."
+        )
+    MEDIA_ORIGIN = f"{public_url.scheme}://{public_url.netloc}"
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_MEDIA_BUCKET"],
+            # Another provider's S3 API (MinIO, Ceph, Garage, R2...); AWS when empty.
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
+            # Public URLs are plain strings: no signature, no request to the bucket.
+            "custom_domain": f"{public_url.netloc}{public_url.path.rstrip('/')}",
+            "url_protocol": f"{public_url.scheme}:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            # Every photo has a new name, so its copy may be kept for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -1,7 +1,10 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from program.admin_import import import_schedule_view
+from program.views import serve_media
 
 urlpatterns = [
     # Before admin.site.urls, whose catch-all would otherwise answer this path.
@@ -12,6 +15,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include("program.api.urls")),
+    # Uploaded photos, with debug on only (make serve): the front proxy serves them otherwise.
+    *static(settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT),
     path("", include("program.urls")),
 ]
 

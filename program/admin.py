@@ -12,9 +12,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import QueryDict
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,15 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from program.clashes import find_clashes
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.photos import (
+    MAX_PHOTO_BYTES,
+    delete_files,
+    photo_files,
+    prepare_photo,
+    remove_photo,
+    set_photo,
+)
 from program.times import day_heading, time_range
 
 admin.site.site_header = "Conference program"
@@ -218,14 +228,69 @@ class SpeakerTalkInline(ReadOnlyInline, admin.TabularInline):
         return link.talk.room
 
 
+class SpeakerForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="New photo",
+        required=False,
+        # A hint for the file picker; the server checks the content itself.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=f"JPEG, PNG or WebP, at most {filesizeformat(MAX_PHOTO_BYTES)}. It is resized "
+        "and saved anew, without its metadata (camera, GPS position).",
+    )
+    remove = forms.BooleanField(label="Remove the photo", required=False)
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        # Checked and resized here, so that a refused file leaves the whole form unsaved.
+        self.prepared_photo = prepare_photo(upload) if upload else None
+        return upload
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "affiliation", "slug"]
+    form = SpeakerForm
+    list_display = ["name", "affiliation", "slug", "has_photo"]
     search_fields = ["name", "affiliation", "bio"]
     search_help_text = "Words in the name, affiliation or bio."
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "affiliation", "bio"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "affiliation", "bio"]}),
+        ("Photo", {"fields": ["current_photo", "upload", "remove"]}),
+    ]
+    readonly_fields = ["current_photo"]
     inlines = [SpeakerTalkInline]
+
+    @admin.display(description="photo", boolean=True)
+    def has_photo(self, speaker):
+        return bool(speaker.photo)
+
+    @admin.display(description="current photo")
+    def current_photo(self, speaker):
+        if not speaker.photo:
+            return "None: pages show the speaker's initials."
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" class="speaker-photo-preview">',
+            speaker.photo.url,
+            speaker.photo_width,
+            speaker.photo_height,
+            speaker.name,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.prepared_photo is not None:
+            set_photo(speaker=obj, photo=form.prepared_photo)
+        elif form.cleaned_data.get("remove") and obj.photo:
+            remove_photo(speaker=obj)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Speaker.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # A deleted speaker's photo leaves the storage too, once the deletion is committed.
+        names = [name for speaker in queryset for name in photo_files(speaker)]
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: delete_files(names))
 
 
 @admin.register(TalkType)
@@ -315,6 +380,15 @@ class TalkSpeakerInline(admin.TabularInline):
     verbose_name_plural = "speakers (listed in the order of their position)"
 
 
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    fields = ["kind", "url", "title", "position"]
+    ordering = ["position", "pk"]
+    extra = 0
+    verbose_name = "resource"
+    verbose_name_plural = "resources: slides, recordings, papers... (in position order)"
+
+
 @admin.register(Talk)
 class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
     # The status beside the title, so it stays in view on a laptop however long the rest.
@@ -340,7 +414,7 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
         ("Record", {"fields": ["sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["sequence", "created_at", "updated_at"]
-    inlines = [TalkSpeakerInline]
+    inlines = [TalkSpeakerInline, ResourceInline]
     actions = ["publish", "unpublish", "cancel"]
 
     def get_queryset(self, request):

@@ -19,11 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef
 from django.template import engines
 from markupsafe import Markup
 
 from program.links import slug_url
-from program.models import Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Resource, Speaker, Talk, TalkSpeaker, TalkType
+from program.photos import initials, photo_sizes
 from program.times import day_heading, time_range
 
 EXCERPT_CHARACTERS = 240
@@ -63,6 +65,8 @@ class ProgramEntry(NamedTuple):
     cancelled: bool
     excerpt: str
     speakers: tuple
+    has_slides: bool
+    has_video: bool
 
 
 @dataclass
@@ -106,9 +110,12 @@ def program_entries(talks, conference):
     talk_url = slug_url("program:talk-detail", conference.slug)
     speaker_url = slug_url("program:speaker-detail", conference.slug)
     rows = list(
-        talks.values_list(
+        talks.annotate(
+            has_slides=has_resource(Resource.Kind.SLIDES),
+            has_video=has_resource(Resource.Kind.VIDEO),
+        ).values_list(
             "pk", "slug", "title", "abstract", "start", "end", "status", "type__slug",
-            "type__name", "room__name",
+            "type__name", "room__name", "has_slides", "has_video",
         )
     )  # fmt: skip
     # By the talks' ids, as prefetch_related does: a subquery would run the search again.
@@ -124,7 +131,10 @@ def program_entries(talks, conference):
             lines[slug] = SpeakerLine(name, affiliation, speaker_url(slug))
         speakers[talk].append(lines[slug])
     entries = []
-    for pk, slug, title, abstract, start, end, status, type_slug, type_name, room in rows:
+    for (
+        pk, slug, title, abstract, start, end, status, type_slug, type_name, room, has_slides,
+        has_video,
+    ) in rows:  # fmt: skip
         day, time_label, start_iso, end_iso = slot_labels(start, end, conference.timezone)
         entries.append(
             ProgramEntry(
@@ -141,9 +151,17 @@ def program_entries(talks, conference):
                 cancelled=status == Talk.Status.CANCELLED,
                 excerpt=excerpt(abstract),
                 speakers=tuple(speakers[pk]),
+                has_slides=has_slides,
+                has_video=has_video,
             )
         )
     return entries
+
+
+def has_resource(kind):
+    """Whether the talk has a resource of ``kind``: in the talks' own query (the program page
+    marks talks with slides or a recording without a query more)."""
+    return Exists(Resource.objects.filter(talk=OuterRef("pk"), kind=kind))
 
 
 def group_by_day(entries):
@@ -228,13 +246,27 @@ def options_html(choices):
     return row_macros().options(choices)
 
 
+def speaker_items_html(entries):
+    """The speakers list's <li> elements (SpeakerEntry), written by one Jinja2 macro."""
+    macro = row_macros().speaker_item
+    return Markup("").join(macro(entry) for entry in entries)
+
+
+def speaker_photo_html(speaker, size, loading):
+    """A Speaker's photo at its sizes, or their initials: the macro the lists use."""
+    photo = photo_sizes(speaker.photo.name, speaker.photo_width, speaker.photo_height)
+    return row_macros().speaker_photo(photo, initials(speaker.name), speaker.name, size, loading)
+
+
 @dataclass
 class SpeakerEntry:
-    """A speaker of the speakers list, with their talks at the edition."""
+    """A speaker of the speakers list, with their photo and their talks at the edition."""
 
     name: str
     affiliation: str
     url: str
+    photo: object  # PhotoSizes, or None for the initials placeholder
+    initials: str
     talks: list
 
 
@@ -253,17 +285,22 @@ def speaker_entries(conference):
         TalkSpeaker.objects.filter(talk__in=Talk.objects.published().filter(conference=conference))
         .order_by("speaker__name", "speaker__slug", "talk__start", "talk__title")
         .values_list(
-            "speaker__slug", "speaker__name", "speaker__affiliation", "talk__slug", "talk__title",
+            "speaker__slug", "speaker__name", "speaker__affiliation", "speaker__photo",
+            "speaker__photo_width", "speaker__photo_height", "talk__slug", "talk__title",
             "talk__status",
         )
     )  # fmt: skip
     entries = []
-    for (slug, name, affiliation), talks in itertools.groupby(links, key=lambda link: link[:3]):
+    for (slug, name, affiliation, photo, width, height), talks in itertools.groupby(
+        links, key=lambda link: link[:6]
+    ):
         entries.append(
             SpeakerEntry(
                 name,
                 affiliation,
                 speaker_url(slug),
+                photo_sizes(photo, width, height),
+                initials(name),
                 [
                     SpeakerTalk(title, talk_url(talk), status == Talk.Status.CANCELLED)
                     for *_, talk, title, status in talks

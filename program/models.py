@@ -1,8 +1,10 @@
 import contextvars
 import zoneinfo
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import F, Max, Prefetch, Q
 from django.urls import reverse
@@ -177,12 +179,24 @@ class Speaker(TimestampedModel):
     name = models.CharField(max_length=200)
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField(blank=True)
+    # The largest size of the photo, re-encoded on upload; the smaller sizes sit beside it
+    # (program/photos.py). Written only by program.photos.set_photo, never from an upload name.
+    photo = models.FileField(max_length=200, blank=True, editable=False)
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="speaker_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="", photo_width=None, photo_height=None)
+                | (~Q(photo="") & Q(photo_width__gt=0, photo_height__gt=0)),
+                name="speaker_photo_has_size",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -245,6 +259,10 @@ class TalkQuerySet(TimestampedQuerySet):
                 to_attr="ordered_speaker_links",
             )
         )
+
+    def for_talk_page(self):
+        """A talk page's talk: as for_program(), with its resources."""
+        return self.for_program().prefetch_related("resources")
 
     def update(self, **kwargs):
         """Update the talks, growing each one's SEQUENCE and recording each in its history.
@@ -472,3 +490,51 @@ class TalkSpeaker(models.Model):
         return (*self.talk.natural_key(), self.speaker.slug)
 
     natural_key.dependencies = ["program.talk", "program.speaker"]
+
+
+HTTP_URL = URLValidator(
+    schemes=["http", "https"], message="Enter a web address that starts with http:// or https://."
+)
+
+
+class Resource(TimestampedModel):
+    """Material of a talk (slides, a recording, a paper...): a link, in the talk's order."""
+
+    class Kind(models.TextChoices):
+        SLIDES = "slides", "Slides"
+        VIDEO = "video", "Video"
+        PAPER = "paper", "Paper"
+        POSTER = "poster", "Poster"
+        CODE = "code", "Code"
+        OTHER = "other", "Other"
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    url = models.URLField("URL", max_length=2000, validators=[HTTP_URL])
+    title = models.CharField(max_length=200, blank=True, help_text="Optional, e.g. “Preprint”.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TimestampedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["talk", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["slides", "video", "paper", "poster", "code", "other"]),
+                name="resource_kind_valid",
+            ),
+            # Only web links: never javascript:, data: or file: in a page or a feed.
+            models.CheckConstraint(
+                condition=Q(url__istartswith="http://") | Q(url__istartswith="https://"),
+                name="resource_url_http",
+            ),
+        ]
+        indexes = [models.Index(fields=["talk", "kind"], name="resource_talk_kind_idx")]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def host(self):
+        """'speakerdeck.com': where the link leads, shown beside it."""
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")

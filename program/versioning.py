@@ -41,8 +41,14 @@ def edition_version(conference):
     Counts catch deletions, which leave no newer timestamp behind; every edition counts
     because the yearly menu lists them all.
     """
+    # Resources join the talks (a LEFT JOIN): "talk_rows" counts each talk once per resource
+    # (once without any), so with the resource count any deletion of either still shows.
     talks = conference.talks.aggregate(
-        talk_count=Count("id"), talk_changed=Max("updated_at"), type_changed=Max("type__updated_at")
+        talk_rows=Count("id"),
+        talk_changed=Max("updated_at"),
+        type_changed=Max("type__updated_at"),
+        resource_count=Count("resources"),
+        resource_changed=Max("resources__updated_at"),
     )
     speakers = TalkSpeaker.objects.filter(talk__conference=conference).aggregate(
         speaker_count=Count("id"), speaker_changed=Max("speaker__updated_at")

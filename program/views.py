@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from program.agenda import agenda_query, overlapping_titles, webcal
 from program.changes import Kind, describe_changes, edition_changes, gone_talks
@@ -30,7 +31,7 @@ from program.listing import (
     speaker_entries,
     zone_label,
 )
-from program.models import Conference, Speaker, Talk, TalkType
+from program.models import Conference, Resource, Speaker, Talk, TalkType
 from program.now import (
     State,
     by_room,
@@ -39,6 +40,7 @@ from program.now import (
     now_and_next,
     seconds_left_in_minute,
 )
+from program.photos import STORED_NAME
 from program.times import day_heading, moment_label, time_range
 
 
@@ -49,6 +51,20 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def serve_media(request, path, document_root):
+    """Speaker photos for the development server (``make serve``; production serves them from
+    the front proxy or a bucket, README "Speaker photos").
+
+    Only names the site itself wrote are served, always as JPEG whatever the file holds,
+    so nothing placed in the folder by other means can be served as a page or a script.
+    """
+    if not STORED_NAME.fullmatch(path):
+        raise Http404("Not a stored photo.")
+    response = serve(request, path, document_root=document_root)
+    response.headers["Content-Type"] = "image/jpeg"
+    return response
 
 
 def redirect_into(conference, rest, request):
@@ -201,12 +217,12 @@ class TalkDetailView(EditionMixin, TemplateView):
 
     def get_talk(self, public, slug):
         """The public talk, else (for staff only) the edition's talk: (talk, preview)."""
-        talk = public.for_program().filter(slug=slug).first()
+        talk = public.for_talk_page().filter(slug=slug).first()
         if talk is not None:
             return talk, False
         # Only now is the session read, so public pages never vary with the cookie.
         if self.request.user.is_staff:
-            talk = self.conference.talks.for_program().filter(slug=slug).first()
+            talk = self.conference.talks.for_talk_page().filter(slug=slug).first()
             if talk is not None:
                 return talk, True
         raise Http404("No public talk has this name.")
@@ -236,6 +252,7 @@ class TalkDetailView(EditionMixin, TemplateView):
             talk=talk,
             preview=preview,
             speakers=talk.ordered_speakers,
+            resources=talk.resources.all(),
             day_label=day_label,
             time_label=time_label,
             start=start,
@@ -270,16 +287,7 @@ def talk_json_ld(talk, request):
     conference = talk.conference
     tz = conference.tzinfo
     status = "EventCancelled" if talk.is_cancelled else "EventScheduled"
-    performers = []
-    for speaker in talk.ordered_speakers:
-        person = {
-            "@type": "Person",
-            "name": speaker.name,
-            "url": request.build_absolute_uri(speaker.get_absolute_url(conference)),
-        }
-        if speaker.affiliation:
-            person["affiliation"] = {"@type": "Organization", "name": speaker.affiliation}
-        performers.append(person)
+    performers = [person_json_ld(speaker, conference, request) for speaker in talk.ordered_speakers]
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -309,7 +317,48 @@ def talk_json_ld(talk, request):
     }
     if talk.abstract:
         data["description"] = talk.abstract
+    # A recording captured the event; slides, papers and code are works about it.
+    resources = list(talk.resources.all())
+    recordings = [resource for resource in resources if resource.kind == Resource.Kind.VIDEO]
+    others = [resource for resource in resources if resource.kind != Resource.Kind.VIDEO]
+    if recordings:
+        data["recordedIn"] = [creative_work_json_ld(resource) for resource in recordings]
+    if others:
+        data["subjectOf"] = [creative_work_json_ld(resource) for resource in others]
     return data
+
+
+# schema.org types of the kinds of resources.
+CREATIVE_WORK_TYPES = {
+    Resource.Kind.SLIDES: "PresentationDigitalDocument",
+    Resource.Kind.VIDEO: "VideoObject",
+    Resource.Kind.PAPER: "ScholarlyArticle",
+    Resource.Kind.POSTER: "Poster",
+    Resource.Kind.CODE: "SoftwareSourceCode",
+    Resource.Kind.OTHER: "CreativeWork",
+}
+
+
+def creative_work_json_ld(resource):
+    return {
+        "@type": CREATIVE_WORK_TYPES[resource.kind],
+        "name": resource.title or resource.get_kind_display(),
+        "url": resource.url,
+    }
+
+
+def person_json_ld(speaker, conference, request):
+    """schema.org Person of a speaker: name, page, affiliation and photo."""
+    person = {
+        "@type": "Person",
+        "name": speaker.name,
+        "url": request.build_absolute_uri(speaker.get_absolute_url(conference)),
+    }
+    if speaker.affiliation:
+        person["affiliation"] = {"@type": "Organization", "name": speaker.affiliation}
+    if speaker.photo:
+        person["image"] = request.build_absolute_uri(speaker.photo.url)
+    return person
 
 
 class SpeakerListView(EditionMixin, TemplateView):
@@ -352,6 +401,10 @@ class SpeakerDetailView(EditionMixin, TemplateView):
         others = [group for group in editions if group.conference != self.conference]
         return super().get_context_data(
             speaker=speaker,
+            json_ld={
+                "@context": "https://schema.org",
+                **person_json_ld(speaker, self.conference, self.request),
+            },
             this_edition=this_edition[0] if this_edition else None,
             other_editions=others,
             description=meta_description(

@@ -42,3 +42,10 @@ def empty_caches():
     """Each test starts with empty caches: throttle counts and built feeds never leak."""
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own, never the repository's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -6,7 +6,7 @@ import zoneinfo
 import factory
 from django.utils.text import slugify
 
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
 
 BELLEVUE = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -51,6 +51,14 @@ class SpeakerFactory(factory.django.DjangoModelFactory):
     affiliation = "University of Washington"
     bio = factory.LazyAttribute(lambda o: f"{o.name} builds systems for machine learning.")
 
+    class Params:
+        # A stored photo's fields, without files (pages only print its names and sizes).
+        with_photo = factory.Trait(
+            photo=factory.Sequence(lambda n: f"speakers/{n:032x}-640.jpg"),
+            photo_width=640,
+            photo_height=800,
+        )
+
 
 class TalkTypeFactory(factory.django.DjangoModelFactory):
     """Types come from a data migration; get_or_create keeps tests independent of it."""
@@ -86,3 +94,13 @@ class TalkFactory(factory.django.DjangoModelFactory):
         speakers = extracted if extracted is not None else [SpeakerFactory()]
         for position, speaker in enumerate(speakers):
             TalkSpeaker.objects.create(talk=self, speaker=speaker, position=position)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    talk = factory.SubFactory(TalkFactory)
+    kind = Resource.Kind.SLIDES
+    url = factory.Sequence(lambda n: f"https://slides.example.org/{n}.pdf")
+    position = factory.Sequence(lambda n: n)

@@ -14,6 +14,7 @@ from lxml import html
 from program.models import Talk
 from tests.factories import (
     ConferenceFactory,
+    ResourceFactory,
     RoomFactory,
     SpeakerFactory,
     TalkFactory,
@@ -482,14 +483,18 @@ def test_program_query_count_does_not_grow_with_talks(
 ):
     conference = ConferenceFactory(slug="2026")
     for _ in range(talk_count):
-        TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
+        talk = TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
+        ResourceFactory(talk=talk, kind="slides")
+        ResourceFactory(talk=talk, kind="video")
 
     # The edition and its version (four aggregates, program/versioning.py), editions (menu
-    # and this one), talks, their speakers, then the form's types, rooms and speakers.
+    # and this one), talks (with whether they have slides or a video), their speakers, then
+    # the form's types, rooms and speakers.
     with django_assert_num_queries(11):
         response = client.get(PROGRAM)
 
     assert len(talk_slugs(response)) == talk_count
+    assert len(page(response).xpath("//p[@class='talk-materials']")) == talk_count
 
 
 @pytest.mark.parametrize("talk_count", [1, 3])
@@ -837,19 +842,23 @@ def test_talk_page_query_count_does_not_grow(client, django_assert_num_queries, 
         room=room,
         slug="main",
         start=local("2026-05-18", 10),
-        speakers=[SpeakerFactory() for _ in range(speaker_count)],
+        speakers=[SpeakerFactory(with_photo=True) for _ in range(speaker_count)],
     )
     for hour in (9, 11):
         TalkFactory(conference=conference, room=room, start=local("2026-05-18", hour))
     for _ in range(speaker_count):
         TalkFactory(conference=conference, start=talk.start)
+        ResourceFactory(talk=talk)
 
-    # Editions, the talk, its speakers, the one before, the one after, those at the same time.
-    with django_assert_num_queries(6):
+    # Editions, the talk, its speakers (with their photos), its resources, the one before,
+    # the one after, those at the same time.
+    with django_assert_num_queries(7):
         response = client.get("/2026/talks/main/")
 
     assert len(page(response).xpath("//section[@class='concurrent']//li")) == speaker_count
     assert len(page(response).xpath("//ul[@class='speaker-cards']/li")) == speaker_count
+    assert len(page(response).xpath("//ul[@class='speaker-cards']//img")) == speaker_count
+    assert len(page(response).xpath("//ul[@class='resource-list']/li")) == speaker_count
 
 
 # Speakers.
@@ -890,15 +899,18 @@ def test_speaker_list_shows_the_editions_speakers_with_their_talks(client, editi
 def test_speaker_list_query_count_does_not_grow(client, django_assert_num_queries, speaker_count):
     conference = ConferenceFactory(slug="2026")
     for _ in range(speaker_count):
-        TalkFactory(conference=conference, speakers=[SpeakerFactory(), SpeakerFactory()])
+        speakers = [SpeakerFactory(with_photo=True), SpeakerFactory()]
+        TalkFactory(conference=conference, speakers=speakers)
 
-    # The edition and its version (four aggregates), editions, the speakers of its talks.
+    # The edition and its version (four aggregates), editions, the speakers of its talks
+    # (with their photos).
     with django_assert_num_queries(7):
         response = client.get("/2026/speakers/")
     with django_assert_num_queries(5):
         cached = client.get("/2026/speakers/")
 
     assert len(page(response).xpath("//li[@class='speaker-item']")) == 2 * speaker_count
+    assert len(page(response).xpath("//li[@class='speaker-item']/img")) == speaker_count
     assert cached.content == response.content
 
 
@@ -947,7 +959,7 @@ def test_speaker_page_needs_a_public_talk_in_the_edition(client, edition):
 
 @pytest.mark.parametrize("talk_count", [1, 3])
 def test_speaker_page_query_count_does_not_grow(client, django_assert_num_queries, talk_count):
-    speaker = SpeakerFactory(slug="ada")
+    speaker = SpeakerFactory(slug="ada", with_photo=True)
     for slug in ("2026", "2025"):
         conference = ConferenceFactory(slug=slug)
         for _ in range(talk_count):

@@ -8,7 +8,13 @@ from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from program.listing import options_html, row_macros, talk_rows_html
+from program.listing import (
+    options_html,
+    row_macros,
+    speaker_items_html,
+    speaker_photo_html,
+    talk_rows_html,
+)
 from program.models import Conference
 from program.times import moment_label
 
@@ -91,3 +97,15 @@ def star_button(slug, title):
 def moment(value):
     """'Monday, May 18, 9:00 AM PDT' for an aware datetime (in the timezone it carries)."""
     return moment_label(value)
+
+
+@register.simple_tag
+def speaker_items(entries):
+    """The speakers list's items (program/listing.py writes them, for speed)."""
+    return speaker_items_html(entries)
+
+
+@register.simple_tag
+def speaker_photo(speaker, size="small", loading="lazy"):
+    """``speaker``'s photo (or initials) as the lists show it; ``size`` "small" or "large"."""
+    return speaker_photo_html(speaker, size, loading)

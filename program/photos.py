@@ -1,0 +1,244 @@
+"""Speaker photos: checked, resized and re-encoded on upload, stored through STORAGES["default"].
+
+An upload is never stored as it came. Pillow decodes it, refusing anything but a JPEG, PNG
+or WebP image whose content matches its name, a file over 5 MB, or one with more pixels than
+Pillow's limit against decompression bombs (``Image.MAX_IMAGE_PIXELS``). The pixels, turned
+upright by their EXIF orientation, are written anew as JPEG files at a few widths: nothing
+else of the upload survives (no EXIF, GPS position, XMP or comment), except its colour
+profile so that colours stay true. Names are generated from a random token, never taken from
+the upload, so they cannot leave the folder or replace another speaker's photo, and a new
+photo has new URLs that browsers and proxies may cache for good.
+"""
+
+import io
+import re
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# Widths of the stored sizes, in pixels (never larger than the upload): 160 fills a 4rem
+# list photo on a 2x screen, 640 a 10rem speaker page photo on a 3x screen.
+PHOTO_WIDTHS = (160, 320, 640)
+FOLDER = "speakers"
+JPEG_QUALITY = 85
+# Pillow format -> what we call it, and the file name extensions that announce it.
+FORMATS = {"JPEG": "a JPEG image", "PNG": "a PNG image", "WEBP": "a WebP image"}
+EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+ACCEPTED = "a JPEG, PNG or WebP image"
+# Every stored name: set_photo writes nothing else, and only these are ever served.
+STORED_NAME = re.compile(rf"{FOLDER}/[0-9a-f]{{32}}-[0-9]{{1,4}}\.jpg")
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """An upload that passed every check, as JPEG files: ``renditions`` is (width, bytes)."""
+
+    width: int  # of the largest rendition
+    height: int
+    renditions: tuple
+
+
+def rendition_widths(largest_width):
+    """The widths stored for a photo whose largest size is ``largest_width`` pixels wide."""
+    return [width for width in PHOTO_WIDTHS if width < largest_width] + [largest_width]
+
+
+def rendition_height(width, largest_width, largest_height):
+    """The height of the ``width`` size: the largest size's proportions, rounded."""
+    return max(1, round(largest_height * width / largest_width))
+
+
+def rendition_name(largest_name, width):
+    """'speakers/<token>-160.jpg' beside 'speakers/<token>-640.jpg'."""
+    return f"{largest_name.rsplit('-', 1)[0]}-{width}.jpg"
+
+
+def prepare_photo(upload):
+    """Check an uploaded file and make its sizes; raises ValidationError saying why not.
+
+    ``upload`` is a Django File (an admin upload, or ``File(open(path, "rb"))``). Nothing is
+    written anywhere.
+    """
+    name = upload.name or ""
+    # Browsers send bare names and Django keeps only the last part of a path, but other
+    # callers may pass anything: a name with a folder in it is refused, never followed.
+    if PurePath(name).name != name or "\\" in name or name in ("", ".", ".."):
+        raise ValidationError(
+            "“%(name)s” is not a plain file name: it holds a folder or “..”.",
+            code="path",
+            params={"name": name},
+        )
+    claimed = EXTENSIONS.get(PurePath(name).suffix.casefold())
+    if claimed is None:
+        raise ValidationError(
+            "“%(name)s” is not %(accepted)s (.jpg, .jpeg, .png or .webp).",
+            code="extension",
+            params={"name": name, "accepted": ACCEPTED},
+        )
+    if upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError(
+            "The file is %(size)s; the limit is %(limit)s.",
+            code="size",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_PHOTO_BYTES)},
+        )
+    upload.seek(0)
+    data = upload.read(MAX_PHOTO_BYTES + 1)
+    image = _decode(data, name, claimed)
+    return _renditions(image)
+
+
+def _decode(data, name, claimed):
+    """The decoded image, once its content is the format its name claims."""
+    params = {"name": name, "accepted": ACCEPTED}
+    with warnings.catch_warnings():
+        # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that: refuse both.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+            if image.format != claimed:
+                raise ValidationError(
+                    "“%(name)s” is named as %(claimed)s but holds %(found)s.",
+                    code="mismatch",
+                    params={**params, "claimed": FORMATS[claimed], "found": FORMATS[image.format]},
+                )
+            if image.format == "JPEG":
+                # Decode at a reduced scale when the photo is much larger than we keep.
+                image.draft("RGB", (PHOTO_WIDTHS[-1], PHOTO_WIDTHS[-1]))
+            image.load()
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise ValidationError(
+                "“%(name)s” has more than %(limit)s pixels, the most Pillow opens (a guard "
+                "against decompression bombs).",
+                code="pixels",
+                params={**params, "limit": f"{Image.MAX_IMAGE_PIXELS:,}"},
+            ) from error
+        except UnidentifiedImageError as error:
+            raise ValidationError(
+                "“%(name)s” is not %(accepted)s.", code="format", params=params
+            ) from error
+        except (OSError, SyntaxError, ValueError) as error:
+            raise ValidationError(
+                "“%(name)s” is damaged and cannot be read as %(claimed)s.",
+                code="damaged",
+                params={**params, "claimed": FORMATS[claimed]},
+            ) from error
+    return image
+
+
+def _renditions(image):
+    profile = image.info.get("icc_profile")
+    upright = ImageOps.exif_transpose(image)
+    if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+        rgba = upright.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")  # JPEG has no transparency
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        flat = upright.convert("RGB")
+    largest_width = min(flat.width, PHOTO_WIDTHS[-1])
+    largest_height = rendition_height(largest_width, flat.width, flat.height)
+    renditions = []
+    for width in rendition_widths(largest_width):
+        height = rendition_height(width, largest_width, largest_height)
+        sized = flat
+        if (width, height) != flat.size:
+            sized = flat.resize((width, height), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        # Only the pixels and the colour profile: no EXIF, GPS, XMP or comment is copied.
+        sized.save(
+            buffer,
+            "JPEG",
+            quality=JPEG_QUALITY,
+            optimize=True,
+            progressive=True,
+            **({"icc_profile": profile} if profile else {}),
+        )
+        renditions.append((width, buffer.getvalue()))
+    return PreparedPhoto(largest_width, largest_height, tuple(renditions))
+
+
+def set_photo(*, speaker, photo):
+    """Store ``photo`` (a PreparedPhoto) as the speaker's photo, replacing any previous one.
+
+    The files are written first under new names, then the speaker row; the previous files
+    are deleted once the transaction commits, so a failed save never loses the old photo.
+    """
+    storage = default_storage
+    stem = f"{FOLDER}/{secrets.token_hex(16)}"
+    for width, data in photo.renditions:
+        name = f"{stem}-{width}.jpg"
+        saved = storage.save(name, ContentFile(data))
+        if saved != name:  # a 128-bit token never repeats; refuse rather than mix up photos
+            raise RuntimeError(f"The storage saved {name} as {saved}.")
+    with transaction.atomic():
+        previous = photo_files(speaker)
+        speaker.photo = f"{stem}-{photo.width}.jpg"
+        speaker.photo_width, speaker.photo_height = photo.width, photo.height
+        speaker.save(update_fields=["photo", "photo_width", "photo_height", "updated_at"])
+        transaction.on_commit(lambda: delete_files(previous))
+
+
+def remove_photo(*, speaker):
+    """The speaker goes back to the initials placeholder; the files go after the commit."""
+    with transaction.atomic():
+        previous = photo_files(speaker)
+        speaker.photo, speaker.photo_width, speaker.photo_height = "", None, None
+        speaker.save(update_fields=["photo", "photo_width", "photo_height", "updated_at"])
+        transaction.on_commit(lambda: delete_files(previous))
+
+
+def photo_files(speaker):
+    """The storage names of every size of the speaker's photo (empty without a photo)."""
+    if not speaker.photo:
+        return []
+    largest = speaker.photo.name
+    return [rendition_name(largest, width) for width in rendition_widths(speaker.photo_width)]
+
+
+def delete_files(names):
+    for name in names:
+        default_storage.delete(name)
+
+
+# Display ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoSizes:
+    """What an <img> needs: the largest size's URL and dimensions, and the srcset of all."""
+
+    src: str
+    srcset: str
+    width: int
+    height: int
+
+
+def photo_sizes(name, width, height, url=None):
+    """PhotoSizes of the photo stored as ``name`` (its largest size), or None without one.
+
+    ``url`` turns a storage name into a URL (default: the default storage's ``url``).
+    """
+    if not name:
+        return None
+    url = url or default_storage.url
+    srcset = ", ".join(
+        f"{url(rendition_name(name, size))} {size}w" for size in rendition_widths(width)
+    )
+    return PhotoSizes(url(name), srcset, width, height)
+
+
+def initials(name):
+    """'YL' for Yuhan Liu: the first letters of the first and last words of a name."""
+    words = [word for word in name.split() if word[0].isalnum()] or name.split()
+    if not words:
+        return ""
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
