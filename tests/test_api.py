@@ -15,6 +15,7 @@ from program.api.serializers import TalkSerializer
 from program.models import Conference, Room, Speaker, Talk
 from tests.factories import (
     ConferenceFactory,
+    ResourceFactory,
     RoomFactory,
     SpeakerFactory,
     TalkFactory,
@@ -97,9 +98,27 @@ def test_talk_has_the_contract_shape(client, mlsys):
             }
         ],
         "status": "published",
+        "resources": [],
         "url": f"http://testserver/2026/talks/{TALK_SLUG}/",
         "updated_at": "2026-11-28T00:00:00Z",
     }
+
+
+def test_talk_lists_its_resources_in_order(client, mlsys):
+    ResourceFactory(talk=mlsys, kind="video", url="https://video.example.org/1", position=2)
+    ResourceFactory(
+        talk=mlsys, kind="slides", url="https://slides.example.org/1.pdf", position=1, title="Deck"
+    )
+    ResourceFactory(kind="paper")  # another talk's
+
+    detail = get_json(client, f"/api/v1/talks/{mlsys.pk}/")
+    listed = get_json(client, "/api/v1/talks/", {"talk": mlsys.slug, "conference": "2026"})
+
+    assert detail["resources"] == [
+        {"kind": "slides", "url": "https://slides.example.org/1.pdf", "title": "Deck"},
+        {"kind": "video", "url": "https://video.example.org/1", "title": ""},
+    ]
+    assert listed["results"][0]["resources"] == detail["resources"]
 
 
 def test_talk_in_a_list_reads_as_on_its_own(client, mlsys):
@@ -196,7 +215,22 @@ def test_speaker_has_the_contract_shape_with_public_talks_in_time_order(client, 
         "affiliation": "University of Chicago",
         "bio": "Yuhan Liu works on LLM serving.",
         "url": "http://testserver/2026/speakers/yuhan-liu/",
+        "photo": None,
         "talks": [earlier.pk, mlsys.pk],
+    }
+
+
+def test_speaker_photo_is_its_largest_size_at_an_absolute_url(client, mlsys):
+    speaker = mlsys.ordered_speakers[0]
+    name = "speakers/0123456789abcdef0123456789abcdef-480.jpg"
+    Speaker.objects.filter(pk=speaker.pk).update(photo=name, photo_width=480, photo_height=600)
+
+    data = get_json(client, f"/api/v1/speakers/{speaker.pk}/")
+
+    assert data["photo"] == {
+        "url": f"http://testserver/media/{name}",
+        "width": 480,
+        "height": 600,
     }
 
 
@@ -918,13 +952,16 @@ def test_documented_rate_is_the_configured_one(settings):
 
 
 def make_program(item_count):
-    """``item_count`` talks in as many rooms; talk n has n + 1 speakers."""
+    """``item_count`` talks in as many rooms; talk n has n + 1 speakers (with photos) and
+    n + 1 resources."""
     conference = ConferenceFactory(slug="2026")
     kind = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
     for number in range(item_count):
         room = RoomFactory(conference=conference, name=f"Hall {number}")
-        speakers = [SpeakerFactory() for _ in range(number + 1)]
-        TalkFactory(conference=conference, room=room, type=kind, speakers=speakers)
+        speakers = [SpeakerFactory(with_photo=True) for _ in range(number + 1)]
+        talk = TalkFactory(conference=conference, room=room, type=kind, speakers=speakers)
+        for _ in range(number + 1):
+            ResourceFactory(talk=talk)
 
 
 def speaker_count(item_count):
@@ -935,12 +972,12 @@ def speaker_count(item_count):
 @pytest.mark.parametrize(
     ("url", "queries", "listed"),
     [
-        # count, page, speakers of the page
-        ("/api/v1/talks/", 3, int),
+        # count, page, speakers of the page, resources of the page
+        ("/api/v1/talks/", 4, int),
         # + the edition for TalkFilter, + its check as a choice
-        ("/api/v1/talks/?conference=2026", 5, int),
+        ("/api/v1/talks/?conference=2026", 6, int),
         # + the check of each slug given
-        ("/api/v1/talks/?conference=2026&type=invited-talk&room=hall-0&ordering=title", 7, bool),
+        ("/api/v1/talks/?conference=2026&type=invited-talk&room=hall-0&ordering=title", 8, bool),
         # count, page, public talks of the page's speakers
         ("/api/v1/speakers/", 3, speaker_count),
         # + the check of the edition

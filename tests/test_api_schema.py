@@ -192,11 +192,30 @@ def test_talk_schema_has_the_status_enum_and_every_field(document):
         "room",
         "speakers",
         "status",
+        "resources",
         "url",
         "updated_at",
     ]
     assert sorted(talk["required"]) == sorted(talk["properties"])
     assert document["components"]["schemas"]["StatusEnum"]["enum"] == ["published", "cancelled"]
+    resource = document["components"]["schemas"]["Resource"]
+    assert list(resource["properties"]) == ["kind", "url", "title"]
+    assert document["components"]["schemas"]["KindEnum"]["enum"] == [
+        "slides",
+        "video",
+        "paper",
+        "poster",
+        "code",
+        "other",
+    ]
+
+
+def test_speaker_schema_has_a_photo_or_null(document):
+    speaker = document["components"]["schemas"]["Speaker"]
+    photo = document["components"]["schemas"]["Photo"]
+
+    assert speaker["properties"]["photo"]["nullable"] is True
+    assert list(photo["properties"]) == ["url", "width", "height"]
 
 
 def test_talk_responses_carry_the_contract_example_and_every_status(document):

@@ -124,6 +124,10 @@ TALK_EXAMPLE = OpenApiExample(
             }
         ],
         "status": "published",
+        "resources": [
+            {"kind": "slides", "url": "https://slides.example.org/lmcache.pdf", "title": ""},
+            {"kind": "video", "url": "https://video.example.org/lmcache", "title": "Recording"},
+        ],
         "url": "http://host/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",
         "updated_at": "2026-11-28T00:00:00Z",
     },
@@ -164,6 +168,11 @@ SPEAKER_EXAMPLE = OpenApiExample(
         "affiliation": "University of Chicago",
         "bio": "Yuhan Liu builds systems for serving large language models.",
         "url": "http://host/2026/speakers/yuhan-liu/",
+        "photo": {
+            "url": "http://host/media/speakers/9f86d081884c7d659a2feaa0c55ad015-640.jpg",
+            "width": 640,
+            "height": 800,
+        },
         "talks": [3],
     },
 )

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from program.changes import Kind
 from program.links import slug_url
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
 
 
 def page_url(context, view_name, edition, slug):
@@ -63,6 +63,13 @@ class TalkSpeakerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ResourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Resource
+        fields = ["kind", "url", "title"]
+        read_only_fields = fields
+
+
 class TalkSerializer(serializers.ModelSerializer):
     """A published or cancelled talk."""
 
@@ -82,6 +89,9 @@ class TalkSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Cancelled talks stay listed, marked as cancelled.",
     )
+    resources = ResourceSerializer(
+        many=True, read_only=True, help_text="Slides, recordings, papers...: links, in order."
+    )
     url = serializers.URLField(read_only=True, help_text="The talk's HTML page.")
     updated_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
 
@@ -100,6 +110,7 @@ class TalkSerializer(serializers.ModelSerializer):
             "room",
             "speakers",
             "status",
+            "resources",
             "url",
             "updated_at",
         ]
@@ -132,6 +143,7 @@ class TalkSerializer(serializers.ModelSerializer):
                 for speaker in row["speakers"]
             ],
             "status": row["status"],
+            "resources": row["resources"],
             "url": page_url(
                 self.context, "program:talk-detail", row["conference__slug"], row["slug"]
             ),
@@ -166,6 +178,18 @@ def with_speakers(rows):
     return rows
 
 
+def with_resources(rows):
+    """Adds to each talk row its resources, in order, with one query for all the rows."""
+    resources = defaultdict(list)
+    for talk_id, kind, url, title in Resource.objects.filter(
+        talk_id__in=[row["id"] for row in rows]
+    ).values_list("talk_id", "kind", "url", "title"):
+        resources[talk_id].append({"kind": kind, "url": url, "title": title})
+    for row in rows:
+        row["resources"] = resources[row["id"]]
+    return rows
+
+
 class ConferenceSerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField(source="get_absolute_url", help_text="The edition's program page.")
 
@@ -186,17 +210,36 @@ class RoomSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PhotoSerializer(serializers.Serializer):
+    """The largest size of a speaker's photo (a JPEG)."""
+
+    url = serializers.URLField(read_only=True)
+    width = serializers.IntegerField(read_only=True, help_text="In pixels.")
+    height = serializers.IntegerField(read_only=True, help_text="In pixels.")
+
+
 class SpeakerSerializer(serializers.ModelSerializer):
     """A person who gives at least one public talk."""
 
     # Reads speaker.public_talks: their public talks with conference, in time order.
     url = serializers.SerializerMethodField(help_text="The speaker's page at their latest edition.")
+    photo = serializers.SerializerMethodField(help_text="Null when the speaker has no photo.")
     talks = serializers.SerializerMethodField(help_text="Ids of their public talks, in time order.")
 
     class Meta:
         model = Speaker
-        fields = ["id", "slug", "name", "affiliation", "bio", "url", "talks"]
+        fields = ["id", "slug", "name", "affiliation", "bio", "url", "photo", "talks"]
         read_only_fields = fields
+
+    @extend_schema_field(PhotoSerializer(allow_null=True))
+    def get_photo(self, speaker):
+        if not speaker.photo:
+            return None
+        return {
+            "url": self.context["request"].build_absolute_uri(speaker.photo.url),
+            "width": speaker.photo_width,
+            "height": speaker.photo_height,
+        }
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, speaker):

@@ -31,6 +31,7 @@ from program.api.serializers import (
     SpeakerSerializer,
     TalkSerializer,
     talk_rows,
+    with_resources,
     with_speakers,
 )
 from program.changes import describe_changes, edition_changes
@@ -216,10 +217,10 @@ class TalkViewSet(PublicReadOnlyViewSet):
     filterset_class = ApiTalkFilter
 
     def paginate_queryset(self, queryset):
-        return with_speakers(super().paginate_queryset(queryset))
+        return with_resources(with_speakers(super().paginate_queryset(queryset)))
 
     def get_object(self):
-        return with_speakers([super().get_object()])[0]
+        return with_resources(with_speakers([super().get_object()]))[0]
 
 
 @schema.speaker_views
