@@ -30,6 +30,7 @@ from program.models import Speaker, Talk, TalkType
 from tests.conftest import require
 from tests.factories import (
     ConferenceFactory,
+    ResourceFactory,
     RoomFactory,
     SpeakerFactory,
     TalkFactory,
@@ -396,7 +397,7 @@ def test_schedule_xml_event_fields(client, program, check_xml):
 
     event = document.find(f".//event[@id='{talk.pk}']")
     assert event.get("guid") == str(talk_guid(talk))
-    assert {child.tag: child.text for child in event if child.tag != "persons"} == {
+    assert {child.tag: child.text for child in event if child.tag not in ("persons", "links")} == {
         "date": "2026-05-18T09:00:00-07:00",
         "start": "09:00",
         "duration": "01:00",
@@ -467,6 +468,7 @@ def test_schedule_json_event_fields(client, program, check_json):
             "guid": str(uuid.UUID(by_id[program.invited.pk]["persons"][0]["guid"])),
             "public_name": "Ana Solo",
             "biography": "Ana Solo builds systems for machine learning.",
+            "avatar": None,
             "url": "http://testserver/2026/speakers/ana-solo/",
         }
     ]
@@ -481,6 +483,43 @@ def test_schedule_json_event_fields(client, program, check_json):
         "Grand Ballroom 2",
     ]
     assert document["$schema"] == "https://c3voc.de/schedule/schema.json"
+
+
+def test_frab_links_are_the_talks_resources(client, program, check_xml, check_json):
+    talk = program.opening
+    ResourceFactory(talk=talk, kind="video", url="https://video.example.org/1", position=1)
+    ResourceFactory(talk=talk, kind="slides", url="https://slides.example.org/1", position=0)
+    ResourceFactory(
+        talk=talk, kind="code", url="https://code.example.org/x?a=1&b=2", title="Repo", position=2
+    )
+
+    xml = check_xml(client.get(schedule_xml(program.edition)).content)
+    document = check_json(client.get(schedule_json(program.edition)).content)
+
+    by_id = {item["id"]: item for _, _, item in frab_events(document)}
+    assert by_id[talk.pk]["links"] == [
+        {"type": "slides", "url": "https://slides.example.org/1", "title": "Slides"},
+        {"type": "media", "url": "https://video.example.org/1", "title": "Video"},
+        {"type": "related", "url": "https://code.example.org/x?a=1&b=2", "title": "Repo"},
+    ]
+    assert by_id[program.invited.pk]["links"] == []
+    event = xml.find(f".//event[@id='{talk.pk}']")
+    assert [(item.get("href"), item.get("type"), item.text) for item in event.find("links")] == [
+        (link["url"], link["type"], link["title"]) for link in by_id[talk.pk]["links"]
+    ]
+
+
+def test_frab_persons_carry_the_photo_as_avatar(client, program, check_json):
+    solo = program.invited.speaker_links.get().speaker
+    name = "speakers/0123456789abcdef0123456789abcdef-640.jpg"
+    Speaker.objects.filter(pk=solo.pk).update(photo=name, photo_width=640, photo_height=640)
+
+    document = check_json(client.get(schedule_json(program.edition)).content)
+
+    (person,) = next(
+        item for _, _, item in frab_events(document) if item["id"] == program.invited.pk
+    )["persons"]
+    assert person["avatar"] == f"http://testserver/media/{name}"
 
 
 def test_cancelled_and_draft_talks_are_absent_from_frab(client, program, check_xml, check_json):
@@ -723,7 +762,10 @@ def test_feed_of_unknown_or_hidden_edition_or_talk_is_404(client, program, url):
 def make_program(edition, item_count):
     room = RoomFactory(conference=edition)
     for _ in range(item_count):
-        TalkFactory(conference=edition, room=room, speakers=[SpeakerFactory(), SpeakerFactory()])
+        speakers = [SpeakerFactory(with_photo=True), SpeakerFactory()]
+        talk = TalkFactory(conference=edition, room=room, speakers=speakers)
+        ResourceFactory(talk=talk, kind="slides")
+        ResourceFactory(talk=talk, kind="video")
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
@@ -763,7 +805,9 @@ def test_talk_ics_query_count(client, edition, item_count, django_assert_num_que
 def test_schedule_query_count(client, edition, url, item_count, django_assert_num_queries):
     make_program(edition, item_count)
 
-    with django_assert_num_queries(9):
+    # The edition and its version (five), the edition for the view, its rooms, talks, their
+    # speakers (with photos) and their resources.
+    with django_assert_num_queries(10):
         response = client.get(url(edition))
 
     assert response.content.count(b"Talk number") == item_count

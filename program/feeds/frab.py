@@ -68,13 +68,37 @@ def schedule_version(conference, rooms, talks):
 
 def person(speaker, links):
     # "public_name" and "id", without "name": schema.json's Person is oneOf a frab person
-    # (public_name, id) or a pretalx person (name), and must match exactly one.
+    # (public_name, id) or a pretalx person (name), and must match exactly one. "avatar" is
+    # pretalx's key for the photo (absolute URL); the XML's <person> has no place for one.
     return {
         "id": speaker.pk,
         "guid": str(speaker_guid(speaker)),
         "public_name": speaker.name,
         "biography": speaker.bio,
+        "avatar": links.absolute(speaker.photo.url) if speaker.photo else None,
         "url": links.speaker(speaker),
+    }
+
+
+# Our kinds of resources in schema.json's closed list of link types (Reference.type), which
+# has no poster, code or video: a video is "media", poster and code are "related".
+LINK_TYPES = {
+    "slides": "slides",
+    "video": "media",
+    "paper": "paper",
+    "poster": "related",
+    "code": "related",
+    "other": "related",
+}
+
+
+def link(resource):
+    """A resource as a frab link; apps show the title, so an untitled one is named by its
+    kind ("Slides"), which the importer reads back as that kind without a title."""
+    return {
+        "type": LINK_TYPES[resource.kind],
+        "url": resource.url,
+        "title": resource.title or resource.get_kind_display(),
     }
 
 
@@ -97,7 +121,7 @@ def event(conference, talk, links):
         "language": settings.LANGUAGE_CODE.split("-")[0],
         "abstract": talk.abstract,
         "persons": [person(speaker, links) for speaker in talk.ordered_speakers],
-        "links": [],
+        "links": [link(resource) for resource in talk.resources.all()],
     }
 
 
@@ -204,6 +228,9 @@ def add_event(room_element, item):
     persons = add(element, "persons")
     for speaker in item["persons"]:
         add(persons, "person", speaker["public_name"], id=speaker["id"], guid=speaker["guid"])
+    links = add(element, "links")
+    for item_link in item["links"]:
+        add(links, "link", item_link["title"], href=item_link["url"], type=item_link["type"])
 
 
 def to_xml(schedule, *, url):

@@ -131,7 +131,12 @@ def talk_ics(request, edition, slug):
 
 def schedule(request, edition):
     conference = published_edition(edition)
-    talks = Talk.objects.scheduled().filter(conference=conference).for_program()
+    talks = (
+        Talk.objects.scheduled()
+        .filter(conference=conference)
+        .for_program()
+        .prefetch_related("resources")
+    )
     return conference, frab.build_schedule(
         conference, conference.rooms.all(), talks, absolute_uri=request.build_absolute_uri
     )
