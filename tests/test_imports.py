@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -37,7 +37,7 @@ def database_snapshot():
                 *(field.attname for field in model._meta.concrete_fields)
             )
         )
-        for model in (Conference, Room, Speaker, TalkType, Talk, TalkSpeaker)
+        for model in (Conference, Room, Speaker, TalkType, Talk, TalkSpeaker, Resource)
     }
 
 

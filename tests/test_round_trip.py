@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from program.models import Conference, Speaker, Talk, TalkType
 from tests.factories import (
     ConferenceFactory,
+    ResourceFactory,
     RoomFactory,
     SpeakerFactory,
     TalkFactory,
@@ -58,6 +59,16 @@ def edition():
             abstract=f"About {title}.\n\nA second paragraph.",
             speakers=speakers,
         )
+    lmcache = Talk.objects.get(title="LMCache")
+    for kind, url, title in [
+        ("slides", "https://slides.example.org/lmcache.pdf", ""),
+        ("video", "https://video.example.org/watch?v=1&t=2", "Recording, day 1"),
+        ("paper", "https://papers.example.org/lmcache", ""),
+        ("poster", "https://posters.example.org/lmcache.png", ""),
+        ("code", "https://code.example.org/lmcache", ""),
+        ("other", "https://lmcache.example.org/", "Project page"),
+    ]:
+        ResourceFactory(talk=lmcache, kind=kind, url=url, title=title)
     return conference
 
 
@@ -74,6 +85,7 @@ def program(conference):
             [speaker.pk for speaker in talk.ordered_speakers],
             talk.abstract,
             talk.status,
+            list(talk.resources.values_list("kind", "url", "title")),
         )
         for talk in Talk.objects.filter(conference=conference).for_program().order_by("start", "pk")
     ]

@@ -12,12 +12,14 @@ combined, moving to the next day when the clock time is before the day's start.
 import json
 import zoneinfo
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urljoin
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.utils.text import slugify
 
 from program.importers.records import (
+    RESOURCE_KINDS,
     ROOM_NAME_MAX,
     SPEAKER_NAME_MAX,
     TITLE_MAX,
@@ -29,10 +31,20 @@ from program.importers.records import (
     check_length,
     parse_duration,
     problem,
+    resource_record,
     single_line,
 )
+from program.models import Resource
 
 FALLBACK_TIMEZONE = "UTC"
+# frab link types (schema.json's list, and our own kinds as our XML writes them) -> our kinds.
+# The generic ones (web, blog, related...) are "other", unless the title names a kind.
+LINK_KINDS = {
+    **RESOURCE_KINDS,
+    "article": Resource.Kind.PAPER,
+    "media": Resource.Kind.VIDEO,
+    "recording": Resource.Kind.VIDEO,
+}
 
 
 def parse_xml(data, name):
@@ -65,6 +77,7 @@ def parse_xml(data, name):
                 number += 1
                 values = {child.tag: child for child in event}
                 persons = values.get("persons")
+                lists = [values[tag] for tag in ("links", "attachments") if tag in values]
                 schedule.talks.append(
                     _event_record(
                         schedule,
@@ -78,6 +91,18 @@ def parse_xml(data, name):
                         ],
                         room=room.get("name", ""),
                         day=(day.get("date"), day.get("start")),
+                        links=[
+                            {
+                                "type": item.get("type"),
+                                "url": item.get("href"),
+                                "title": _text(item),
+                            }
+                            for element in lists
+                            for item in element
+                        ]
+                        if lists
+                        else None,
+                        base_url=fields.get("base_url", ""),
                     )
                 )
     return schedule
@@ -133,6 +158,7 @@ def parse_json(data, name):
             for person in event.get("participants") or []
             if not isinstance(person, dict) or person.get("role", "SPEAKER") == "SPEAKER"
         ]
+        has_links = "links" in event or "attachments" in event
         schedule.talks.append(
             _event_record(
                 schedule,
@@ -143,6 +169,14 @@ def parse_json(data, name):
                 persons=[_json_person(person, biographies) for person in persons],
                 room=room_name,
                 day=day_info,
+                links=[
+                    _json_link(item)
+                    for key in ("links", "attachments")
+                    for item in event.get(key) or []
+                ]
+                if has_links
+                else None,
+                base_url=_json_text(root.get("base_url") or conference.get("base_url")),
             )
         )
     return schedule
@@ -209,7 +243,7 @@ def _read_edition(schedule, fields, *, day_dates):
     return tz
 
 
-def _event_record(schedule, tz, *, number, ident, get, persons, room, day):
+def _event_record(schedule, tz, *, number, ident, get, persons, room, day, links, base_url):
     title = single_line(get("title"))
     where = f"Event {ident} “{title}”" if ident else f"Event #{number} “{title}”"
     problems = schedule.problems
@@ -253,7 +287,32 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, day):
         room=room_name or None,
         speakers=speakers,
         abstract=_clean(get("abstract") or get("description")),
+        resources=None if links is None else _resources(problems, where, links, base_url),
     )
+
+
+def _resources(problems, where, links, base_url):
+    """The event's links and attachments as resources. A relative URL is read against the
+    file's base_url, as schema.json says; the URL is never fetched."""
+    records = []
+    for link in links:
+        url = (link.get("url") or "").strip()
+        if url and base_url:
+            url = urljoin(base_url, url)
+        kind, title = link_kind(link.get("type") or "", single_line(link.get("title") or ""))
+        record = resource_record(problems, where, "links", kind=kind, url=url, title=title)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def link_kind(link_type, title):
+    """(kind, title) of a frab link: its type's kind, else the kind its title names ("Poster",
+    as our export titles untitled resources), else "other". A title that only names the kind
+    is dropped, so an exported resource comes back as it was."""
+    named = RESOURCE_KINDS.get(title.casefold())
+    kind = LINK_KINDS.get(link_type.strip().casefold()) or named or Resource.Kind.OTHER
+    return kind, "" if named == kind else title
 
 
 def _event_start(problems, where, tz, get, day):
@@ -356,6 +415,13 @@ def _json_person(person, biographies):
         biography = person.get("biography") or biographies.get(person.get("guid"))
         return {"name": _json_text(name), "biography": _json_text(biography)}
     return {"name": _json_text(person)}
+
+
+def _json_link(item):
+    """A link object ({"url", "title", "type"}), or a bare URL as some exporters write."""
+    if isinstance(item, dict):
+        return {key: _json_text(item.get(key)) for key in ("type", "url", "title")}
+    return {"url": _json_text(item)}
 
 
 def _clean(text):

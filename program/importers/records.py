@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from program.models import Room, Speaker, Talk, TalkType
+from django.core.exceptions import ValidationError
+
+from program.models import HTTP_URL, Resource, Room, Speaker, Talk, TalkType
 
 
 class ImportFailed(Exception):
@@ -34,6 +36,15 @@ def problem(where, field_name, message):
 
 
 @dataclass
+class ResourceRecord:
+    """A link to a talk's material; the URL is checked (http or https) but never fetched."""
+
+    kind: str
+    url: str
+    title: str = ""
+
+
+@dataclass
 class TalkRecord:
     """One spreadsheet row or frab event; a field that could not be read is None."""
 
@@ -47,6 +58,9 @@ class TalkRecord:
     abstract: str = ""
     slug: str | None = None  # given explicitly (spreadsheet column); else derived from the title
     status: str | None = None  # None: new talks are published, existing ones keep theirs
+    # None: the file says nothing about resources. An import adds and updates resources
+    # (matched by URL), never removes one.
+    resources: list[ResourceRecord] | None = None
 
 
 @dataclass
@@ -94,6 +108,12 @@ ROOM_NAME_MAX = max_length(Room, "name")
 SPEAKER_NAME_MAX = max_length(Speaker, "name")
 AFFILIATION_MAX = max_length(Speaker, "affiliation")
 TYPE_NAME_MAX = max_length(TalkType, "name")
+RESOURCE_URL_MAX = max_length(Resource, "url")
+RESOURCE_TITLE_MAX = max_length(Resource, "title")
+# "slides" or "Slides" -> "slides": a kind by its value or its name.
+RESOURCE_KINDS = {
+    name.casefold(): value for value, label in Resource.Kind.choices for name in (value, label)
+}
 
 
 def check_length(problems, where, field_name, value, limit):
@@ -116,3 +136,22 @@ def parse_duration(text):
         return None
     hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def resource_record(problems, where, field_name, *, kind, url, title=""):
+    """A ResourceRecord once its URL is a web address and its parts fit; else None, with the
+    problem added. Nothing is fetched from the URL."""
+    url, title = url.strip(), single_line(title)
+    try:
+        HTTP_URL(url)
+    except ValidationError:
+        problems.append(
+            problem(
+                where, field_name, f"“{url}” is not a web address starting with http:// or https://"
+            )
+        )
+        return None
+    before = len(problems)
+    check_length(problems, where, field_name, url, RESOURCE_URL_MAX)
+    check_length(problems, where, field_name, title, RESOURCE_TITLE_MAX)
+    return ResourceRecord(kind, url, title) if len(problems) == before else None

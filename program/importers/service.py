@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from program.clashes import find_clashes
 from program.importers import frab, spreadsheet
 from program.importers.records import ImportFailed, problem
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
 from program.times import moment_label
 
 PARSERS = {
@@ -331,7 +331,12 @@ class _Import:
     def _existing_talks(self):
         if self.conference.pk is None:
             return []
-        return list(Talk.objects.filter(conference=self.conference).for_program().order_by("pk"))
+        return list(
+            Talk.objects.filter(conference=self.conference)
+            .for_program()
+            .prefetch_related("resources")
+            .order_by("pk")
+        )
 
     def _match_talks(self, records):
         """id(record) -> the existing talk it updates: on slug, or on title and start.
@@ -483,6 +488,7 @@ class _Import:
                 conference=self.conference, slug=record.slug or self._new_slug(record), **wanted
             )
             self._set_speakers(talk, wanted_speakers)
+            _merge_resources(talk, record.resources or [])
             self.result.created.append(_label(talk))
             return talk
 
@@ -491,6 +497,8 @@ class _Import:
         changed = [name for name in wanted if getattr(talk, name) != wanted[name]]
         if [s.pk for s in talk.ordered_speakers] != [s.pk for s in wanted_speakers]:
             changed.append("speakers")
+        if _merge_resources(talk, record.resources or []):
+            changed.append("resources")
         if not changed:
             self.result.unchanged.append(_label(talk))
             return talk
@@ -521,6 +529,28 @@ class _Import:
             TalkSpeaker(talk=talk, speaker=speaker, position=position)
             for position, speaker in enumerate(speakers)
         )
+
+
+def _merge_resources(talk, records):
+    """Add the file's resources to the talk, after its own; one with a URL the talk already
+    has updates that resource's kind and title. Nothing is removed: organisers add slides and
+    recordings in the admin after the program was imported. Returns whether anything changed."""
+    existing = {resource.url: resource for resource in talk.resources.all()}
+    position = max((resource.position for resource in existing.values()), default=-1) + 1
+    changed = False
+    for record in records:
+        resource = existing.get(record.url)
+        if resource is None:
+            existing[record.url] = Resource.objects.create(
+                talk=talk, kind=record.kind, url=record.url, title=record.title, position=position
+            )
+            position += 1
+            changed = True
+        elif (resource.kind, resource.title) != (record.kind, record.title):
+            resource.kind, resource.title = record.kind, record.title
+            resource.save(update_fields=["kind", "title", "updated_at"])
+            changed = True
+    return changed
 
 
 def _key(text):

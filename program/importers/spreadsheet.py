@@ -17,6 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from program.importers.records import (
     AFFILIATION_MAX,
+    RESOURCE_KINDS,
     ROOM_NAME_MAX,
     SLUG_MAX,
     SPEAKER_NAME_MAX,
@@ -26,13 +27,14 @@ from program.importers.records import (
     TalkRecord,
     check_length,
     problem,
+    resource_record,
     single_line,
 )
-from program.models import Talk
+from program.models import Resource, Talk
 from program.text import clean_spreadsheet_text
 
 TALK_COLUMNS = ("title", "type", "date", "start", "end", "room", "speakers", "abstract")
-OPTIONAL_TALK_COLUMNS = ("slug", "status")
+OPTIONAL_TALK_COLUMNS = ("slug", "status", "resources")
 SPEAKER_COLUMNS = ("name",)
 OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio")
 
@@ -159,6 +161,9 @@ def _read_talks(schedule, rows, tz, *, sheet):
                 abstract=_cell_text(cells["abstract"]),
                 slug=_cell_slug(problems, where, cells.get("slug")),
                 status=_cell_status(problems, where, cells.get("status")),
+                resources=_cell_resources(problems, where, cells["resources"])
+                if "resources" in columns
+                else None,
             )
         )
 
@@ -261,3 +266,35 @@ def _cell_status(problems, where, value):
         problems.append(problem(where, "status", f"“{text}” is not one of {allowed}"))
         return None
     return text.casefold()
+
+
+def _cell_resources(problems, where, value):
+    """'slides: https://...; video: https://...': kinds by value or name, in order."""
+    records = []
+    for item in _cell_text(value).split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        kind_text, separator, url = item.partition(":")
+        kind = RESOURCE_KINDS.get(kind_text.strip().casefold())
+        if not separator or kind_text.strip().casefold() in ("http", "https"):
+            problems.append(
+                problem(
+                    where,
+                    "resources",
+                    f"“{item}” has no kind: write kind: URL, such as "
+                    "slides: https://example.org/slides.pdf",
+                )
+            )
+        elif kind is None:
+            kinds = ", ".join(Resource.Kind.values)
+            problems.append(
+                problem(
+                    where, "resources", f"“{kind_text.strip()}” is not a kind of resource ({kinds})"
+                )
+            )
+        else:
+            record = resource_record(problems, where, "resources", kind=kind, url=url)
+            if record is not None:
+                records.append(record)
+    return records
