@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import QueryDict
@@ -383,6 +383,8 @@ class TalkSpeakerInline(admin.TabularInline):
 class ResourceInline(admin.TabularInline):
     model = Resource
     fields = ["kind", "url", "title", "position"]
+    # "example.org/slides.pdf" is read as an https address.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     ordering = ["position", "pk"]
     extra = 0
     verbose_name = "resource"

@@ -492,8 +492,11 @@ class TalkSpeaker(models.Model):
     natural_key.dependencies = ["program.talk", "program.speaker"]
 
 
+# Its own code, so that a model form keeps this message instead of the form field's generic one.
 HTTP_URL = URLValidator(
-    schemes=["http", "https"], message="Enter a web address that starts with http:// or https://."
+    schemes=["http", "https"],
+    message="Enter a web address that starts with http:// or https://.",
+    code="web_address",
 )
 
 
