@@ -143,6 +143,8 @@ def _renditions(image):
         flat.paste(rgba, mask=rgba.getchannel("A"))
     else:
         flat = upright.convert("RGB")
+    # Pillow copies an image's info (comment, XMP...) into the JPEG it saves: start empty.
+    flat.info = {}
     largest_width = min(flat.width, PHOTO_WIDTHS[-1])
     largest_height = rendition_height(largest_width, flat.width, flat.height)
     renditions = []
