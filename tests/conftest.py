@@ -1,8 +1,10 @@
+import importlib
 import os
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.urls import clear_url_caches
 
 # ../shared beside the repository, or wherever SHARED_DIR points.
 SHARED = Path(
@@ -49,3 +51,17 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a folder of the test's own, never the repository's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def media_urls(settings):
+    """The URLs of `make serve` (debug on), which serve uploaded photos themselves."""
+    import conference.urls
+
+    settings.DEBUG = True
+    importlib.reload(conference.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(conference.urls)
+    clear_url_caches()

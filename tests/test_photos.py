@@ -1,6 +1,5 @@
 """Speaker photos: upload checks, sizes, metadata, storage names, serving and markup."""
 
-import importlib
 import io
 import struct
 import zlib
@@ -10,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import clear_url_caches
 from PIL import Image
 
 from program.models import Speaker
@@ -429,21 +427,7 @@ def test_speakers_list_shows_photos_and_initials(client, speaker):
 # Serving ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def debug_urls(settings):
-    """The URLs of `make serve` (debug on), which serve uploaded files."""
-    import conference.urls
-
-    settings.DEBUG = True
-    importlib.reload(conference.urls)
-    clear_url_caches()
-    yield
-    settings.DEBUG = False
-    importlib.reload(conference.urls)
-    clear_url_caches()
-
-
-def test_development_server_serves_stored_photos_as_jpeg(client, speaker, media_root, debug_urls):
+def test_development_server_serves_stored_photos_as_jpeg(client, speaker, media_root, media_urls):
     set_photo(speaker=speaker, photo=prepare_photo(ContentFile(image_bytes("WEBP"), name="a.webp")))
 
     response = client.get(f"/media/{speaker.photo.name}")
@@ -465,7 +449,7 @@ def test_development_server_serves_stored_photos_as_jpeg(client, speaker, media_
     ],
 )
 def test_development_server_serves_nothing_but_stored_photo_names(
-    client, media_root, debug_urls, path
+    client, media_root, media_urls, path
 ):
     (media_root / "speakers").mkdir(parents=True)
     for name in ("page.html", "drawing.svg", f"{'0' * 32}-640.jpg.html"):
