@@ -4,14 +4,18 @@ Needs /usr/bin/chromium and node_modules/axe-core (``make test`` installs it fro
 skipped with the reason when they are absent, failed instead under CI=true.
 """
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from program.models import Talk
+from program.models import Resource, Speaker, Talk
+from program.photos import prepare_photo, set_photo
 from tests.conftest import require
 from tests.factories import TalkTypeFactory
 
@@ -61,6 +65,38 @@ def seed():
     TalkTypeFactory(slug="keynote", name="Keynote")
     TalkTypeFactory(slug="invited-talk", name="Invited Talk")
     call_command("loaddata", "mlsys2026", verbosity=0)
+
+
+LMCACHE = "lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference"
+
+
+def portrait_photo():
+    """A drawn head-and-shoulders figure (no real person's face), as an upload."""
+    image = Image.new("RGB", (900, 1100), (214, 226, 240))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((250, 760, 650, 1300), fill=(29, 78, 216))
+    draw.ellipse((300, 250, 600, 620), fill=(224, 172, 140))
+    draw.ellipse((290, 210, 610, 420), fill=(60, 42, 33))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name="portrait.jpg")
+
+
+@pytest.fixture
+def materials(seed, media_urls):
+    """Slides, a recording and a paper for the LMCache talk, and Yuhan Liu's photo, served
+    as `make serve` serves them."""
+    talk = Talk.objects.get(slug=LMCACHE)
+    for position, (kind, url, title) in enumerate(
+        [
+            ("slides", "https://slides.example.org/lmcache.pdf", ""),
+            ("video", "https://video.example.org/mlsys-2026/lmcache", "Recording"),
+            ("paper", "https://papers.example.org/lmcache", "LMCache paper"),
+            ("code", "https://code.example.org/lmcache/lmcache", ""),
+        ]
+    ):
+        Resource.objects.create(talk=talk, kind=kind, url=url, title=title, position=position)
+    set_photo(speaker=Speaker.objects.get(slug="yuhan-liu"), photo=prepare_photo(portrait_photo()))
 
 
 def listed_slugs(page):
@@ -389,7 +425,7 @@ def axe_violations(page):
 
 @pytest.mark.parametrize("path", AXE_PAGES)
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_no_violations(browser, live_server, seed, path, width):
+def test_axe_finds_no_violations(browser, live_server, materials, path, width):
     # Injecting axe is an inline script: only this context bypasses the page's CSP for it.
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     page = context.new_page()
@@ -407,4 +443,28 @@ def test_axe_finds_no_violations_in_the_open_subscribe_panel(browser, live_serve
     page.get_by_role("button", name="Copy").click()
 
     assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("path", AXE_PAGES[1:])
+def test_photos_load_and_placeholders_hold_initials(browser, live_server, materials, path):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{path}")
+
+    # Lazy images load once scrolled to; then none may be broken.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    images = page.eval_on_selector_all(
+        "img.speaker-photo",
+        "images => images.map(i => [i.alt, i.complete && i.naturalWidth > 0, i.currentSrc])",
+    )
+    initials = page.eval_on_selector_all(
+        ".speaker-photo.is-placeholder",
+        "spans => spans.map(s => getComputedStyle(s, '::before').content)",
+    )
+
+    assert [(alt, loaded) for alt, loaded, _ in images] == [("Yuhan Liu", True)]
+    assert "/media/speakers/" in images[0][2]
+    assert all(content.strip('"').isupper() for content in initials)
     context.close()
