@@ -56,11 +56,35 @@ def generated_edition(slug, talks):
     from program.models import Conference
 
     call_command("generate_program", conference=slug, talks=talks, seed=1, verbosity=0)
+    add_photos_and_resources(slug)
     if connection.vendor == "postgresql":
         # Fresh bulk-loaded tables have no statistics yet (autovacuum would gather them).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return Conference.objects.get(slug=slug)
+
+
+def add_photos_and_resources(slug):
+    """Every other speaker of the edition gets a photo (its stored name and size: pages only
+    print URLs), every third talk slides and every fifth a video, as after a real edition."""
+    from program.models import Resource, Speaker, Talk
+
+    speakers = list(Speaker.objects.filter(talks__conference__slug=slug).distinct().order_by("pk"))
+    for number, speaker in enumerate(speakers[::2]):
+        speaker.photo = f"speakers/{number:032x}-640.jpg"
+        speaker.photo_width, speaker.photo_height = 640, 800
+    Speaker.objects.bulk_update(speakers[::2], ["photo", "photo_width", "photo_height"])
+    talks = list(
+        Talk.objects.filter(conference__slug=slug).order_by("pk").values_list("pk", "slug")
+    )
+    Resource.objects.bulk_create(
+        [
+            Resource(talk_id=pk, kind=kind, url=f"https://{kind}.example.org/{talk_slug}")
+            for index, (pk, talk_slug) in enumerate(talks)
+            for kind, every in (("slides", 3), ("video", 5))
+            if index % every == 0
+        ]
+    )
 
 
 @dataclass

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from program.links import slug_url
 from program.models import Resource, Speaker, Talk, TalkSpeaker, TalkType
-from program.photos import initials, photo_sizes
+from program.photos import initials, photo_sizes, photo_url_function
 from program.times import day_heading, time_range
 
 EXCERPT_CHARACTERS = 240
@@ -290,6 +290,7 @@ def speaker_entries(conference):
             "talk__status",
         )
     )  # fmt: skip
+    photo_url = photo_url_function()
     entries = []
     for (slug, name, affiliation, photo, width, height), talks in itertools.groupby(
         links, key=lambda link: link[:6]
@@ -299,7 +300,7 @@ def speaker_entries(conference):
                 name,
                 affiliation,
                 speaker_url(slug),
-                photo_sizes(photo, width, height),
+                photo_sizes(photo, width, height, photo_url),
                 initials(name),
                 [
                     SpeakerTalk(title, talk_url(talk), status == Talk.Status.CANCELLED)

@@ -223,6 +223,22 @@ class PhotoSizes:
     height: int
 
 
+def photo_url_function(storage=None):
+    """A function storage name -> URL, for lists of thousands of photos.
+
+    ``storage.url`` costs about 20 µs (a urljoin), thousands of times on a large speakers
+    list. For the storages the settings make (a folder, or a bucket behind a public address)
+    a URL is a fixed head and tail around the name, so the head and tail are found once;
+    a storage whose URLs are not (signed URLs) keeps its own ``url``.
+    """
+    storage = storage or default_storage
+    probe, check = (f"{FOLDER}/{digit * 32}-160.jpg" for digit in "01")
+    head, found, tail = storage.url(probe).rpartition(probe)
+    if found and storage.url(check) == f"{head}{check}{tail}":
+        return lambda name: f"{head}{name}{tail}"
+    return storage.url
+
+
 def photo_sizes(name, width, height, url=None):
     """PhotoSizes of the photo stored as ``name`` (its largest size), or None without one.
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from program.models import Speaker
-from program.photos import prepare_photo, set_photo
+from program.photos import photo_url_function, prepare_photo, set_photo
 from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory
 from tests.test_admin import admin_url, form_data, organiser_client  # noqa: F401
 
@@ -473,3 +473,21 @@ def test_public_pages_allow_images_from_the_photo_bucket_when_one_is_set(client,
 
     assert "img-src 'self' data: https://photos.example.org;" in policy
     assert "script-src 'self';" in policy
+
+
+def test_photo_urls_of_a_list_match_the_storage_s_own(settings):
+    settings.MEDIA_URL = "https://cdn.example.org/media/"
+    name = f"speakers/{'a' * 32}-320.jpg"
+
+    assert photo_url_function()(name) == f"https://cdn.example.org/media/{name}"
+
+
+def test_photo_urls_of_a_signing_storage_are_its_own():
+    class SigningStorage:
+        def url(self, name):
+            return f"https://bucket.example.org/{name}?signature={len(name) * 7 % 13}"
+
+    storage = SigningStorage()
+    name = f"speakers/{'a' * 32}-320.jpg"
+
+    assert photo_url_function(storage)(name) == storage.url(name)

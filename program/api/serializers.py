@@ -11,6 +11,7 @@ from rest_framework import serializers
 from program.changes import Kind
 from program.links import slug_url
 from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.photos import photo_url_function
 
 
 def page_url(context, view_name, edition, slug):
@@ -235,8 +236,10 @@ class SpeakerSerializer(serializers.ModelSerializer):
     def get_photo(self, speaker):
         if not speaker.photo:
             return None
+        # One URL function for the page (a page lists up to 500 speakers).
+        photo_url = self.context.setdefault("photo_url", photo_url_function())
         return {
-            "url": self.context["request"].build_absolute_uri(speaker.photo.url),
+            "url": self.context["request"].build_absolute_uri(photo_url(speaker.photo.name)),
             "width": speaker.photo_width,
             "height": speaker.photo_height,
         }

@@ -75,7 +75,7 @@ def person(speaker, links):
         "guid": str(speaker_guid(speaker)),
         "public_name": speaker.name,
         "biography": speaker.bio,
-        "avatar": links.absolute(speaker.photo.url) if speaker.photo else None,
+        "avatar": links.photo(speaker),
         "url": links.speaker(speaker),
     }
 

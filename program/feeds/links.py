@@ -1,4 +1,5 @@
 from program.links import slug_url
+from program.photos import photo_url_function
 
 
 class PageLinks:
@@ -6,6 +7,7 @@ class PageLinks:
 
     def __init__(self, conference, absolute_uri):
         self.absolute = absolute_uri
+        self.photo_url = photo_url_function()
         self.talk_url = slug_url("program:talk-detail", conference.slug, absolute_uri)
         self.speaker_url = slug_url("program:speaker-detail", conference.slug, absolute_uri)
 
@@ -14,3 +16,7 @@ class PageLinks:
 
     def speaker(self, speaker):
         return self.speaker_url(speaker.slug)
+
+    def photo(self, speaker):
+        """The absolute URL of the largest size of the speaker's photo, or None."""
+        return self.absolute(self.photo_url(speaker.photo.name)) if speaker.photo else None
