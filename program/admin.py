@@ -31,6 +31,9 @@ from program.photos import (
     photo_files,
     prepare_photo,
     remove_photo,
+    rendition_height,
+    rendition_name,
+    rendition_widths,
     set_photo,
 )
 from program.times import day_heading, time_range
@@ -268,11 +271,12 @@ class SpeakerAdmin(admin.ModelAdmin):
     def current_photo(self, speaker):
         if not speaker.photo:
             return "None: pages show the speaker's initials."
+        width = rendition_widths(speaker.photo_width)[0]  # the smallest size
         return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" class="speaker-photo-preview">',
-            speaker.photo.url,
-            speaker.photo_width,
-            speaker.photo_height,
+            '<img src="{}" width="{}" height="{}" alt="{}">',
+            speaker.photo.storage.url(rendition_name(speaker.photo.name, width)),
+            width,
+            rendition_height(width, speaker.photo_width, speaker.photo_height),
             speaker.name,
         )
 

@@ -187,6 +187,24 @@ def test_two_speakers_uploading_one_file_name_keep_their_own_photos(media_root):
     assert len(stored_files(media_root)) == 6
 
 
+def test_admin_shows_the_current_photo_at_its_smallest_size(organiser_client, speaker):  # noqa: F811
+    set_photo(speaker=speaker, photo=prepare_photo(ContentFile(image_bytes("JPEG"), name="a.jpg")))
+    stem = speaker.photo.name.removesuffix("-640.jpg")
+
+    response = organiser_client.get(admin_url("speaker", "change", speaker.pk))
+
+    tree = lxml.html.fromstring(response.content.decode())
+    (image,) = tree.xpath("//div[contains(@class, 'field-current_photo')]//img")
+    assert dict(image.attrib) == {
+        "src": f"/media/{stem}-160.jpg",
+        "width": "160",
+        "height": "128",
+        "alt": "Yuhan Liu",
+    }
+    listed = organiser_client.get(admin_url("speaker")).content.decode()
+    assert 'class="field-has_photo"><img src="/static/admin/img/icon-yes.svg"' in listed
+
+
 def test_admin_removes_a_photo_and_its_files(
     organiser_client,  # noqa: F811
     speaker,
