@@ -65,8 +65,8 @@ class ProgramEntry(NamedTuple):
     cancelled: bool
     excerpt: str
     speakers: tuple
-    has_slides: bool
-    has_video: bool
+    has_slides: bool = False
+    has_video: bool = False
 
 
 @dataclass

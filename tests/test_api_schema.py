@@ -200,7 +200,10 @@ def test_talk_schema_has_the_status_enum_and_every_field(document):
     assert document["components"]["schemas"]["StatusEnum"]["enum"] == ["published", "cancelled"]
     resource = document["components"]["schemas"]["Resource"]
     assert list(resource["properties"]) == ["kind", "url", "title"]
-    assert document["components"]["schemas"]["KindEnum"]["enum"] == [
+    assert resource["properties"]["kind"]["allOf"] == [
+        {"$ref": "#/components/schemas/ResourceKindEnum"}
+    ]
+    assert document["components"]["schemas"]["ResourceKindEnum"]["enum"] == [
         "slides",
         "video",
         "paper",

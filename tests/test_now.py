@@ -290,8 +290,8 @@ def test_api_now_query_count_does_not_grow(client, django_assert_num_queries, ta
         start = local("2026-05-18", 9) + dt.timedelta(hours=index)
         TalkFactory(conference=conference, room=room, start=start)
 
-    # The edition, the schedule's bounds, the talks, their speakers, the rooms.
-    with django_assert_num_queries(5):
+    # The edition, the schedule's bounds, the talks, their speakers and resources, the rooms.
+    with django_assert_num_queries(6):
         response = client.get(API, {"at": "2026-05-18T16:10:00Z"})
 
     assert len(response.json()["rooms"][0]["now"]) == 1

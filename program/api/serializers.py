@@ -164,6 +164,11 @@ def talk_rows(talks):
     return talks.values(*TALK_COLUMNS)
 
 
+def with_related(rows):
+    """Adds to each talk row its speakers and resources: TalkSerializer reads both."""
+    return with_resources(with_speakers(rows))
+
+
 def with_speakers(rows):
     """Adds to each talk row its speakers, in order, with one query for all the rows."""
     speakers = defaultdict(list)

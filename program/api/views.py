@@ -31,8 +31,7 @@ from program.api.serializers import (
     SpeakerSerializer,
     TalkSerializer,
     talk_rows,
-    with_resources,
-    with_speakers,
+    with_related,
 )
 from program.changes import describe_changes, edition_changes
 from program.links import slug_url
@@ -176,7 +175,7 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
             talks = now_and_next(filterset.qs, at).order_by(*DEFAULT_TALK_ORDERING)
             rooms = by_room(
                 conference.rooms.all(),
-                with_speakers(list(talk_rows(talks))),
+                with_related(list(talk_rows(talks))),
                 room_slug=lambda row: row["room__slug"],
                 is_now=lambda row: row["start"] <= at,
             )
@@ -217,10 +216,10 @@ class TalkViewSet(PublicReadOnlyViewSet):
     filterset_class = ApiTalkFilter
 
     def paginate_queryset(self, queryset):
-        return with_resources(with_speakers(super().paginate_queryset(queryset)))
+        return with_related(super().paginate_queryset(queryset))
 
     def get_object(self):
-        return with_resources(with_speakers([super().get_object()]))[0]
+        return with_related([super().get_object()])[0]
 
 
 @schema.speaker_views
