@@ -1,10 +1,13 @@
-"""Take the README's screenshots of the phone filter and the admin talk list.
+"""Take the README's screenshots of the phone filter, the admin talk list, a talk page with
+its materials and a speaker page with a photo.
 
-    .venv/bin/python docs/screenshots.py              # docs/phone-filter.png, docs/admin-talks.png
+    .venv/bin/python docs/screenshots.py    # docs/phone-filter.png, docs/admin-talks.png,
+                                            # docs/talk-resources.png, docs/speaker-photo.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
-so the admin lists two editions whose room names repeat), serves it with runserver on a
+so the admin lists two editions whose room names repeat; the LMCache talk gets materials and
+Yuhan Liu a drawn photo, as in tests/test_browser.py), serves it with runserver on a
 free port, and drives Debian's /usr/bin/chromium with Playwright, as tests/test_browser.py does.
 """
 
@@ -42,6 +45,8 @@ def prepare(env):
         f"User.objects.create_superuser({ADMIN[0]!r}, password={ADMIN[1]!r})"
     )
     manage(env, "shell", "--verbosity", "0", "-c", create_admin)
+    add_materials = "from tests.test_browser import add_materials; add_materials()"
+    manage(env, "shell", "--verbosity", "0", "-c", add_materials)
 
 
 def wait_until_up(url):
@@ -86,6 +91,25 @@ def admin_talks(browser, base, path):
     context.close()
 
 
+def talk_and_speaker(browser, base, talk_path, speaker_path):
+    """The LMCache talk page (its speaker's photo and its materials) and Yuhan Liu's page."""
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 900}, timezone_id="America/Los_Angeles"
+    )
+    page = context.new_page()
+    for url, path in (
+        (
+            "/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",
+            talk_path,
+        ),
+        ("/2026/speakers/yuhan-liu/", speaker_path),
+    ):
+        page.goto(f"{base}{url}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=path)
+    context.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
@@ -99,6 +123,7 @@ def main():
             **os.environ,
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": f"sqlite:///{folder}/screenshots.sqlite3",
+            "DJANGO_MEDIA_ROOT": f"{folder}/media",
         }
         prepare(env)
         port = free_port()
@@ -118,6 +143,12 @@ def main():
                 )
                 phone_filter(browser, base, ROOT / "docs" / f"phone-filter{suffix}.png")
                 admin_talks(browser, base, ROOT / "docs" / f"admin-talks{suffix}.png")
+                talk_and_speaker(
+                    browser,
+                    base,
+                    ROOT / "docs" / f"talk-resources{suffix}.png",
+                    ROOT / "docs" / f"speaker-photo{suffix}.png",
+                )
                 browser.close()
         finally:
             server.terminate()

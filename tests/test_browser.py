@@ -84,8 +84,13 @@ def portrait_photo():
 
 @pytest.fixture
 def materials(seed, media_urls):
-    """Slides, a recording and a paper for the LMCache talk, and Yuhan Liu's photo, served
-    as `make serve` serves them."""
+    """The seed edition with add_materials(), photos served as `make serve` serves them."""
+    add_materials()
+
+
+def add_materials():
+    """Slides, a recording, a paper and code for the LMCache talk, and Yuhan Liu's photo
+    (docs/screenshots.py shows them too)."""
     talk = Talk.objects.get(slug=LMCACHE)
     for position, (kind, url, title) in enumerate(
         [
