@@ -451,7 +451,9 @@ def test_axe_finds_no_violations_in_the_open_subscribe_panel(browser, live_serve
     context.close()
 
 
-@pytest.mark.parametrize("path", AXE_PAGES[1:])
+@pytest.mark.parametrize(
+    "path", [f"/2026/talks/{LMCACHE}/", "/2026/speakers/", "/2026/speakers/yuhan-liu/"]
+)
 def test_photos_load_and_placeholders_hold_initials(browser, live_server, materials, path):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
