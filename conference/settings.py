@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's widget templates, for FORM_RENDERER below.
+    "django.forms",
     "corsheaders",
     "django_filters",
     "rest_framework",
@@ -93,6 +95,10 @@ TEMPLATES = [
         "APP_DIRS": False,
     },
 ]
+
+# Widgets render with the templates above, so templates/ may hold widget templates too
+# (the admin's conference-time input: program/admin_times.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "conference.wsgi.application"
 

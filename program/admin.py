@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from program.admin_times import ConferenceDateTimeField, ConferenceDateTimeWidget
 from program.clashes import find_clashes
 from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
 from program.photos import (
@@ -36,7 +37,7 @@ from program.photos import (
     rendition_widths,
     set_photo,
 )
-from program.times import day_heading, time_range
+from program.times import day_and_time, day_heading, short_day, when_label
 
 admin.site.site_header = "Conference program"
 admin.site.site_title = "Conference program admin"
@@ -48,6 +49,12 @@ admin.site.enable_nav_sidebar = False
 
 # The query parameter of the talk list's edition filter (RelatedFieldListFilter on conference).
 EDITION_PARAM = "conference__id__exact"
+
+
+def folded_search(queryset, search_term):
+    """The admin's search as the public ``q`` searches (SearchableQuerySet.search): every
+    word, any case, any accents, each row once."""
+    return queryset.search(search_term), False
 
 
 def _chosen_edition_id(request):
@@ -86,7 +93,7 @@ def room_labeller(rooms):
 
 def _when(talk):
     """'Monday, May 18, 9:00–9:25 AM PDT' in the talk's conference timezone."""
-    return f"{day_heading(talk.local_start)}, {time_range(talk.local_start, talk.local_end)}"
+    return when_label(talk.local_start, talk.local_end)
 
 
 def _rendered_in(edition, respond):
@@ -254,7 +261,7 @@ class SpeakerAdmin(admin.ModelAdmin):
     form = SpeakerForm
     list_display = ["name", "affiliation", "slug", "has_photo"]
     search_fields = ["name", "affiliation", "bio"]
-    search_help_text = "Words in the name, affiliation or bio."
+    search_help_text = "Words in the name, affiliation or bio (any case, any accents)."
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "affiliation", "bio"]}),
@@ -295,6 +302,9 @@ class SpeakerAdmin(admin.ModelAdmin):
         names = [name for speaker in queryset for name in photo_files(speaker)]
         super().delete_queryset(request, queryset)
         transaction.on_commit(lambda: delete_files(names))
+
+    def get_search_results(self, request, queryset, search_term):
+        return folded_search(queryset, search_term)
 
 
 @admin.register(TalkType)
@@ -362,12 +372,21 @@ class RoomListFilter(admin.RelatedFieldListFilter):
 
 class SpeakerLinkFormSet(BaseInlineFormSet):
     def clean(self):
-        super().clean()
         kept = [
             form
             for form in self.forms
             if form.cleaned_data.get("speaker") and not form.cleaned_data.get("DELETE")
         ]
+        # Before the formset's own unique check, whose message names nobody.
+        listed = set()
+        for form in kept:
+            speaker = form.cleaned_data["speaker"]
+            if speaker.pk in listed:
+                message = f"{speaker.name} is listed twice: a speaker appears once on a talk."
+                form.add_error("speaker", message)
+                raise ValidationError(message)
+            listed.add(speaker.pk)
+        super().clean()
         if not kept:
             raise ValidationError("A talk needs at least one speaker.")
 
@@ -410,7 +429,10 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
     ]
     list_select_related = ["conference", "room", "type"]
     search_fields = ["title", "abstract", "speakers__name"]
-    search_help_text = "Words in the title, the abstract or a speaker's name."
+    search_help_text = (
+        "Words in the title, the abstract or a speaker's name, affiliation or bio (any case, "
+        "any accents)."
+    )
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
@@ -420,11 +442,20 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
         ("Record", {"fields": ["sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["sequence", "created_at", "updated_at"]
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": ConferenceDateTimeField,
+            "widget": ConferenceDateTimeWidget,
+        }
+    }
     inlines = [TalkSpeakerInline, ResourceInline]
     actions = ["publish", "unpublish", "cancel"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_program()
+
+    def get_search_results(self, request, queryset, search_term):
+        return folded_search(queryset, search_term)
 
     def get_list_display(self, request):
         """With the edition's column where the list may mix editions."""
@@ -439,13 +470,12 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
 
     @admin.display(description="when", ordering="start")
     def when(self, talk):
-        """'Mon, May 18, 9:00–9:25 AM PDT', on two lines in a narrow column."""
-        start = talk.local_start
-        return format_html(
-            '{}, <span class="nowrap">{}</span>',
-            f"{start:%a, %b} {start.day}",
-            time_range(start, talk.local_end),
-        )
+        """'Mon, May 18, 9:00–9:25 AM PDT', on two lines in a narrow column; a session
+        ending on a later day names both days."""
+        day_label, time_label = day_and_time(talk.local_start, talk.local_end, day=short_day)
+        if not day_label:
+            return time_label
+        return format_html('{}, <span class="nowrap">{}</span>', day_label, time_label)
 
     @admin.display(description="speakers")
     def speaker_names(self, talk):

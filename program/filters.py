@@ -6,12 +6,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 
 from program.changes import slugs_ever_public
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Room, Speaker, Talk, TalkType
 
 
 def check_slug(field, value):
@@ -52,6 +52,12 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class SlugMultipleChoiceField(ModelMultipleChoiceField):
+    def clean(self, value):
+        # An empty value (?type=) means no filter, as it does for every other parameter.
+        if isinstance(value, list | tuple):
+            value = [item for item in value if item not in self.empty_values]
+        return super().clean(value)
+
     def _check_values(self, value):
         for slug in value:
             check_slug(self, slug)
@@ -143,7 +149,7 @@ class TalkFilter(FilterSet):
         label="Search",
         max_length=200,
         help_text="Words that must all appear in the title, abstract, or a speaker's "
-        "name, affiliation or bio (case-insensitive).",
+        "name, affiliation or bio, ignoring case and accents.",
     )
     type = SlugMultipleChoiceFilter(
         field_name="type__slug",
@@ -194,16 +200,7 @@ class TalkFilter(FilterSet):
             self.filters["talk"].extra["conference"] = conference
 
     def filter_words(self, queryset, name, value):
-        for word in value.split():
-            speaker_match = TalkSpeaker.objects.filter(talk=OuterRef("pk")).filter(
-                Q(speaker__name__icontains=word)
-                | Q(speaker__affiliation__icontains=word)
-                | Q(speaker__bio__icontains=word)
-            )
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(abstract__icontains=word) | Exists(speaker_match)
-            )
-        return queryset
+        return queryset.search(value)
 
     def filter_talks(self, queryset, name, value):
         return queryset.filter(pk__in=value) if value else queryset

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from program.links import slug_url
 from program.models import Resource, Speaker, Talk, TalkSpeaker, TalkType
 from program.photos import initials, photo_sizes, photo_url_function
-from program.times import day_heading, time_range
+from program.times import day_heading, short_day, time_range
 
 EXCERPT_CHARACTERS = 240
 
@@ -81,7 +81,7 @@ class ProgramDay:
     @property
     def short_heading(self):
         """'Mon, May 18', for the row of links to each day."""
-        return f"{self.date:%a, %b} {self.date.day}"
+        return short_day(self.date)
 
     @property
     def anchor(self):

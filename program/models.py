@@ -6,11 +6,16 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
+
+from program.text import entered_text, search_text, search_words
+from program.times import elapsed
 
 
 def validate_timezone(value):
@@ -30,6 +35,17 @@ class TimestampedModel(models.Model):
     class Meta:
         abstract = True
 
+    def clean_fields(self, exclude=None):
+        # Every admin form cleans its instance here, so typed text is stored in NFC and
+        # trimmed whichever form it came through (CONTRACT.md "Data"); imports clean their
+        # text with the same function.
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            text_field = isinstance(field, models.CharField | models.TextField)
+            if text_field and field.editable and isinstance(value, str):
+                setattr(self, field.attname, entered_text(value))
+        super().clean_fields(exclude)
+
 
 class TimestampedQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -39,6 +55,80 @@ class TimestampedQuerySet(models.QuerySet):
         """
         kwargs.setdefault("updated_at", timezone.now())
         return super().update(**kwargs)
+
+
+class SearchableQuerySet(TimestampedQuerySet):
+    """Keeps each row's search_text in step with its searched fields, whatever the write."""
+
+    def update(self, **kwargs):
+        searched = self.model.searched_fields
+        if not any(name in kwargs for name in searched):
+            return super().update(**kwargs)
+        # The new values may be expressions: read them back once written.
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows = self.model._base_manager.filter(pk__in=pks).values_list("pk", *searched)
+            # The base manager's plain QuerySet: no second updated_at or sequence change.
+            self.model._base_manager.bulk_update(
+                [self.model(pk=pk, search_text=search_text(*texts)) for pk, *texts in rows],
+                ["search_text"],
+            )
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.refresh_search_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def search(self, query):
+        """Rows whose searched fields hold every word of ``query``, ignoring case and
+        accents: both sides folded alike (program.text.search_text)."""
+        queryset = self
+        for word in search_words(query):
+            queryset = queryset.filter(self.word_match(word))
+        return queryset
+
+    def word_match(self, word):
+        return Q(search_text__contains=word)
+
+
+class SearchableModel(models.Model):
+    """A row that public search reads: its searched fields, folded once when written.
+
+    Search compares ``search_text`` (program.text.search_text: case folded, accents
+    removed) with the folded query words, so it ignores case and accents across Unicode,
+    the same on SQLite and PostgreSQL. It is kept on every ORM write: save() (update_fields
+    too), QuerySet.update() and bulk_create() (SearchableQuerySet), and fixtures, whose raw
+    saves skip save() (fixture_search_text below).
+    """
+
+    searched_fields = ()
+
+    search_text = models.TextField(
+        editable=False, default="", help_text="The searched fields, folded for search."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.searched_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self):
+        self.search_text = search_text(*(getattr(self, name) for name in self.searched_fields))
+
+
+@receiver(pre_save)
+def fixture_search_text(sender, instance, raw, **kwargs):
+    """loaddata saves rows raw, without save(): fold their search text here."""
+    if raw and isinstance(instance, SearchableModel):
+        instance.refresh_search_text()
 
 
 class SlugManager(models.Manager.from_queryset(TimestampedQuerySet)):
@@ -172,8 +262,10 @@ class Room(TimestampedModel):
     natural_key.dependencies = ["program.conference"]
 
 
-class Speaker(TimestampedModel):
+class Speaker(SearchableModel, TimestampedModel):
     """A person, shared across editions."""
+
+    searched_fields = ("name", "affiliation", "bio")
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -185,7 +277,7 @@ class Speaker(TimestampedModel):
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(SearchableQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -235,7 +327,16 @@ class TalkType(TimestampedModel):
         return (self.slug,)
 
 
-class TalkQuerySet(TimestampedQuerySet):
+# The longest session the frab schedule format can write: its duration is "HH:MM" with at
+# most two digits of hours (schedule.xml.xsd, type "duration").
+MAX_DURATION = timedelta(hours=99, minutes=59)
+TOO_LONG = (
+    "A session lasts at most 99 hours 59 minutes, the longest that schedule apps (frab "
+    "format) can read; enter a longer one as one session per day."
+)
+
+
+class TalkQuerySet(SearchableQuerySet):
     def published(self):
         """What the public may see: published and cancelled talks of published editions.
 
@@ -263,6 +364,13 @@ class TalkQuerySet(TimestampedQuerySet):
     def for_talk_page(self):
         """A talk page's talk: as for_program(), with its resources."""
         return self.for_program().prefetch_related("resources")
+
+    def word_match(self, word):
+        """In the talk's title or abstract, or in one of its speakers' texts."""
+        speaker_match = TalkSpeaker.objects.filter(
+            talk=OuterRef("pk"), speaker__search_text__contains=word
+        )
+        return super().word_match(word) | Exists(speaker_match)
 
     def update(self, **kwargs):
         """Update the talks, growing each one's SEQUENCE and recording each in its history.
@@ -358,7 +466,9 @@ class TalkManager(models.Manager.from_queryset(TalkQuerySet)):
         return self.get(conference__slug=conference_slug, slug=slug)
 
 
-class Talk(TimestampedModel):
+class Talk(SearchableModel, TimestampedModel):
+    searched_fields = ("title", "abstract")
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -384,7 +494,8 @@ class Talk(TimestampedModel):
 
     objects = TalkManager()
     # Every version of every talk, deleted ones included: the changes page and feed read it.
-    history = ProgramHistoricalRecords(excluded_fields=["abstract"])
+    # (Not the abstract, and not search_text, which is derived from it.)
+    history = ProgramHistoricalRecords(excluded_fields=["abstract", "search_text"])
 
     class Meta:
         ordering = ["start", "room__position", "title"]
@@ -425,8 +536,11 @@ class Talk(TimestampedModel):
 
     def clean(self):
         errors = {}
-        if self.start and self.end and self.end <= self.start:
+        length = elapsed(self.start, self.end) if self.start and self.end else None
+        if length is not None and length <= timedelta(0):
             errors["end"] = "The talk must end after it starts."
+        elif length is not None and length > MAX_DURATION:
+            errors["end"] = TOO_LONG
         if self.room_id and self.conference_id and self.room.conference_id != self.conference_id:
             errors["room"] = f"“{self.room}” is a room of another edition."
         if errors:

@@ -41,7 +41,7 @@ from program.now import (
     seconds_left_in_minute,
 )
 from program.photos import STORED_NAME
-from program.times import day_heading, moment_label, time_range
+from program.times import day_heading, moment_label, time_range, when_label
 
 
 def healthz(request):
@@ -104,10 +104,9 @@ def page_not_found(request, exception):
     return HttpResponseNotFound(body)
 
 
-def when_label(talk, tz):
+def talk_when(talk, tz):
     """'Monday, May 18, 9:00–9:25 AM PDT': a talk's day and time in the timezone ``tz``."""
-    start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
-    return f"{day_heading(start)}, {time_range(start, end)}"
+    return when_label(talk.start.astimezone(tz), talk.end.astimezone(tz))
 
 
 def filter_errors(filterset):
@@ -258,11 +257,11 @@ class TalkDetailView(EditionMixin, TemplateView):
             start=start,
             end=end,
             neighbours=[
-                (direction, other, when_label(other, tz))
+                (direction, other, talk_when(other, tz))
                 for direction, other in neighbours
                 if other is not None
             ],
-            concurrent_talks=[(other, when_label(other, tz)) for other in concurrent],
+            concurrent_talks=[(other, talk_when(other, tz)) for other in concurrent],
             json_ld=talk_json_ld(talk, self.request),
             description=talk_description(talk, day_label, time_label),
             **kwargs,
@@ -392,9 +391,7 @@ class SpeakerDetailView(EditionMixin, TemplateView):
             .order_by("-conference__start_date", "start")
         )
         editions = [
-            EditionTalks(
-                conference, [(talk, when_label(talk, conference.tzinfo)) for talk in group]
-            )
+            EditionTalks(conference, [(talk, talk_when(talk, conference.tzinfo)) for talk in group])
             for conference, group in itertools.groupby(talks, key=lambda talk: talk.conference)
         ]
         this_edition = [group for group in editions if group.conference == self.conference]
@@ -556,9 +553,9 @@ def change_summary(change, tz):
     'From Monday, May 18, 9:00–9:25 AM PDT in Hall A to Tuesday, May 19, 9:00–9:25 AM PDT
     in Hall B.'
     """
-    where = f"{when_label(change, tz)} in {change.room.name}"
+    where = f"{talk_when(change, tz)} in {change.room.name}"
     if change.kind == Kind.MOVED:
-        return f"From {when_label(change.before, tz)} in {change.before.room.name} to {where}."
+        return f"From {talk_when(change.before, tz)} in {change.before.room.name} to {where}."
     return {
         Kind.ADDED: f"{where}.",
         Kind.CANCELLED: f"Was to take place {where}.",

@@ -2,6 +2,7 @@
 clash warnings, bulk actions and forms that keep the organiser's input."""
 
 import datetime as dt
+import unicodedata
 
 import lxml.html
 import pytest
@@ -12,7 +13,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils.text import slugify
 
-from program.models import Conference, Room, Talk, TalkSpeaker
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -1219,3 +1220,182 @@ def test_bulk_action_changes_exactly_the_chosen_talks(
     }
     assert after == expected
     assert messages_of(response) == [(25, message)]
+
+
+# Text as typed, one speaker once, sessions over days, clock changes (issue 9).
+
+
+def test_typed_text_is_stored_nfc_and_trimmed(organiser_client):
+    page = organiser_client.get(admin_url("speaker", "add"))
+    decomposed = unicodedata.normalize("NFD", "Guillermo Pérez")
+
+    response = organiser_client.post(
+        admin_url("speaker", "add"),
+        form_data(
+            page,
+            "speaker_form",
+            {
+                "name": f"  {decomposed} ",
+                "slug": "guillermo-perez",
+                "affiliation": unicodedata.normalize("NFD", "École polytechnique"),
+                "bio": "Première ligne\r\n\r\nSeconde ",
+            },
+        ),
+    )
+
+    assert response.status_code == 302
+    speaker = Speaker.objects.get()
+    assert (speaker.name, speaker.affiliation, speaker.bio) == (
+        "Guillermo P\u00e9rez",
+        "\u00c9cole polytechnique",
+        "Premi\u00e8re ligne\n\nSeconde",
+    )
+
+
+def test_the_same_speaker_twice_on_a_talk_is_refused_naming_them(
+    organiser_client, edition, ballroom
+):
+    perez = SpeakerFactory(name="Guillermo Pérez")
+    page = organiser_client.get(admin_url("talk", "add"))
+
+    response = organiser_client.post(
+        admin_url("talk", "add"), new_talk_data(page, edition, ballroom, [perez, perez])
+    )
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    message = "Guillermo Pérez is listed twice: a speaker appears once on a talk."
+    assert formset.non_form_errors() == [message]
+    assert formset.forms[1].errors == {"speaker": [message]}
+    assert Talk.objects.count() == 0
+
+
+def test_talk_list_names_both_days_of_a_session_past_midnight(organiser_client, edition, ballroom):
+    TalkFactory(
+        conference=edition,
+        room=ballroom,
+        start=local("2026-05-18", 22),
+        end=local("2026-05-19", 1),
+    )
+
+    response = organiser_client.get(admin_url("talk"))
+
+    assert (
+        '<td class="field-when">Mon, May 18, 10:00 PM – Tue, May 19, 1:00 AM PDT</td>'
+        in response.content.decode()
+    )
+
+
+@pytest.fixture
+def new_york_edition():
+    return ConferenceFactory(
+        slug="nyc",
+        name="Night Conf",
+        timezone="America/New_York",
+        start_date=dt.date(2026, 10, 31),
+        end_date=dt.date(2026, 11, 1),
+        is_current=True,
+    )
+
+
+def night_talk_data(organiser_client, edition, **times):
+    page = organiser_client.get(admin_url("talk", "add"))
+    room = RoomFactory(conference=edition, name="Hall")
+    fields = {"start_0": "2026-11-01", "end_0": "2026-11-01", **times}
+    return new_talk_data(page, edition, room, [SpeakerFactory()], **fields)
+
+
+def test_a_time_in_the_repeated_hour_needs_saying_which(organiser_client, new_york_edition):
+    data = night_talk_data(
+        organiser_client, new_york_edition, start_1="1:30", end_1="1:30", end_2="second"
+    )
+    data["start_2"] = ""
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["start"] == [
+        "1:30 AM on Sunday, November 1, 2026 happens twice in America/New_York (the clocks go "
+        "back): choose below whether you mean the first, 1:30 AM EDT (UTC-04:00), or the "
+        "second, 1:30 AM EST (UTC-05:00)."
+    ]
+    assert Talk.objects.count() == 0
+
+
+def test_a_talk_from_the_first_to_the_second_half_past_one_lasts_an_hour(
+    organiser_client, new_york_edition
+):
+    data = night_talk_data(
+        organiser_client,
+        new_york_edition,
+        start_1="1:30",
+        start_2="first",
+        end_1="1:30",
+        end_2="second",
+    )
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    assert response.status_code == 302
+    talk = Talk.objects.get()
+    assert (talk.start, talk.end) == (
+        dt.datetime(2026, 11, 1, 5, 30, tzinfo=UTC),
+        dt.datetime(2026, 11, 1, 6, 30, tzinfo=UTC),
+    )
+    # Shown again with the choice made, so saving it unchanged keeps both instants.
+    page = organiser_client.get(admin_url("talk", "change", talk.pk))
+    shown = lxml.html.fromstring(page.content.decode())
+    assert shown.xpath("//select[@name='start_2']/option[@selected]/@value") == ["first"]
+    assert shown.xpath("//select[@name='end_2']/option[@selected]/@value") == ["second"]
+    assert (
+        organiser_client.post(page.request["PATH_INFO"], form_data(page, "talk_form")).status_code
+        == 302
+    )
+    talk.refresh_from_db()
+    assert (talk.start, talk.end) == (
+        dt.datetime(2026, 11, 1, 5, 30, tzinfo=UTC),
+        dt.datetime(2026, 11, 1, 6, 30, tzinfo=UTC),
+    )
+    listed = organiser_client.get(admin_url("talk")).content.decode()
+    assert (
+        '<td class="field-when">Sun, Nov 1, <span class="nowrap">1:30 AM EDT – 1:30 AM EST</span>'
+        in listed
+    )
+
+
+def test_a_skipped_time_is_refused_with_a_message(organiser_client, new_york_edition):
+    data = night_talk_data(organiser_client, new_york_edition, start_1="9:00", end_1="10:00")
+    data.update({"start_0": "2026-03-08", "start_1": "2:30", "end_0": "2026-03-08"})
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    assert response.context["adminform"].form.errors["start"] == [
+        "2:30 AM on Sunday, March 8, 2026 does not exist in America/New_York: the clocks go "
+        "forward an hour then. Choose a time before or after the change."
+    ]
+    assert Talk.objects.count() == 0
+
+
+def test_a_session_longer_than_frab_can_write_is_refused(organiser_client, edition, ballroom):
+    page = organiser_client.get(admin_url("talk", "add"))
+    data = new_talk_data(page, edition, ballroom, [SpeakerFactory()], end_0="2026-05-23")
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    assert response.context["adminform"].form.errors["end"] == [
+        "A session lasts at most 99 hours 59 minutes, the longest that schedule apps (frab "
+        "format) can read; enter a longer one as one session per day."
+    ]
+
+
+def test_admin_search_ignores_case_and_accents_as_the_site_does(organiser_client, edition):
+    TalkFactory(
+        conference=edition, title="École d'été", speakers=[SpeakerFactory(name="Elena DÍAZ")]
+    )
+    TalkFactory(conference=edition, title="Other")
+
+    talks = organiser_client.get(admin_url("talk"), {"q": "ecole diaz"})
+    speakers = organiser_client.get(admin_url("speaker"), {"q": "díaz"})
+
+    assert titles(talks) == ["École d'été"]
+    assert titles(speakers) == ["Elena DÍAZ"]

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.throttling import AnonRateThrottle
 
 from program.api.serializers import TalkSerializer
@@ -906,26 +907,43 @@ def test_cors_preflight_allows_reading_only(client, mlsys):
 # ---------------------------------------------------------------------------- access
 
 
-@pytest.fixture
-def member(client):
-    user = User.objects.create_user("member", password="not-staff-password")
-    client.force_login(user)
-    return user
-
-
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-@pytest.mark.parametrize("who", ["anonymous", "member"])
-@pytest.mark.parametrize("path", ["/api/v1/talks/", "/api/v1/talks/{pk}/"])
-def test_writes_are_refused(client, mlsys, request, method, who, path):
+@pytest.mark.parametrize("who", ["anonymous", "member", "superuser"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/talks/",
+        "/api/v1/talks/{pk}/",
+        "/api/v1/speakers/",
+        "/api/v1/rooms/",
+        "/api/v1/conferences/2026/",
+        "/api/v1/conferences/2026/now/",
+        "/api/v1/conferences/2026/changes/",
+        "/api/v1/",
+        "/api/schema/",
+    ],
+)
+def test_writes_answer_405_with_allow(mlsys, method, who, path):
+    # A client that checks CSRF as a browser does: 405 must come before any 403.
+    client = Client(enforce_csrf_checks=True)
     if who == "member":
-        request.getfixturevalue("member")
+        client.force_login(User.objects.create_user("member", password="not-staff-password"))
+    elif who == "superuser":
+        client.force_login(User.objects.create_superuser("boss", "boss@example.org", None))
 
     response = getattr(client, method)(
         path.format(pk=mlsys.pk), {"title": "Hacked"}, content_type="application/json"
     )
 
-    assert response.status_code == 403
-    assert response.json() == {"detail": "You do not have permission to perform this action."}
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    detail = f'Method "{method.upper()}" not allowed.'
+    if path == "/api/schema/":  # in the schema's own format, YAML
+        assert response.content.decode() == (
+            f"detail:\n  string: {detail}\n  code: method_not_allowed\n"
+        )
+    else:
+        assert response.json() == {"detail": detail}
     assert Talk.objects.get(pk=mlsys.pk).title.startswith("LMCache")
     assert Talk.objects.count() == 1
 

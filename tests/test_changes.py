@@ -250,7 +250,7 @@ def test_atom_feed_answers_get_and_head_only(client, edition):
     response = client.post(ATOM)
 
     assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"  # as every page and feed (test_http.py)
 
 
 @pytest.mark.parametrize("change_count", [1, 3])

@@ -49,9 +49,18 @@ ABSTRACT = (
 # ---------------------------------------------------------------------------- validators
 
 
+# validate_ics.py warns of X-WR-TIMEZONE, which calendar apps that ignore VTIMEZONE read
+# (Google Calendar among them); every feed carries it on purpose, beside TZID + VTIMEZONE.
+X_WR_TIMEZONE_WARNING = (
+    "X-WR-TIMEZONE is non-standard and interpreted differently by clients; rely on TZID + VTIMEZONE"
+)
+
+
 @pytest.fixture
 def check_ics(shared_dir, tmp_path):
-    """validate_ics.py from ../shared, run on the file as served: no error, no warning."""
+    """validate_ics.py from ../shared, run on the file as served: no error, and no warning
+    but X-WR-TIMEZONE's and ``warnings``. ``allow_utc`` accepts UTC times (the second
+    occurrence of a repeated hour, see test_ical_dst.py)."""
     path = shared_dir / "formats" / "ical" / "validate_ics.py"
     spec = importlib.util.spec_from_file_location("validate_ics", path)
     validator = importlib.util.module_from_spec(spec)
@@ -59,12 +68,15 @@ def check_ics(shared_dir, tmp_path):
     sys.modules[spec.name] = validator
     spec.loader.exec_module(validator)
 
-    def check(content, warnings=()):
+    def check(content, warnings=(), allow_utc=False):
         feed = tmp_path / "feed.ics"
         feed.write_bytes(content)
-        report = validator.validate(str(feed))
+        report = validator.validate(str(feed), allow_utc=allow_utc)
         assert report.errors == []
-        assert [message.split(": ", 1)[1] for message in report.warnings] == list(warnings)
+        assert [message.split(": ", 1)[1] for message in report.warnings] == [
+            X_WR_TIMEZONE_WARNING,
+            *warnings,
+        ]
         return Calendar.from_ical(content)
 
     return check
@@ -397,7 +409,8 @@ def test_schedule_xml_event_fields(client, program, check_xml):
 
     event = document.find(f".//event[@id='{talk.pk}']")
     assert event.get("guid") == str(talk_guid(talk))
-    assert {child.tag: child.text for child in event if child.tag not in ("persons", "links")} == {
+    leaves = ("persons", "recording", "links", "attachments")
+    assert {child.tag: child.text for child in event if child.tag not in leaves} == {
         "date": "2026-05-18T09:00:00-07:00",
         "start": "09:00",
         "duration": "01:00",
@@ -407,10 +420,18 @@ def test_schedule_xml_event_fields(client, program, check_xml):
         "title": "LMCache: KV caches, shared; at scale",
         "subtitle": None,
         "track": None,
+        "logo": None,
         "type": "Keynote",
         "language": "en",
         "abstract": ABSTRACT,
+        "description": None,
     }
+    # Every element frab's exporter always writes is there, empty where we have nothing.
+    assert [(child.tag, child.text) for child in event.find("recording")] == [
+        ("license", None),
+        ("optout", "false"),
+    ]
+    assert (list(event.find("links")), list(event.find("attachments"))) == ([], [])
     speakers = [link.speaker for link in talk.speaker_links.order_by("position")]
     assert [(p.get("id"), p.text) for p in event.find("persons")] == [
         (str(speakers[0].pk), "Yuhan Liu"),
@@ -459,9 +480,17 @@ def test_schedule_json_event_fields(client, program, check_json):
     document = check_json(client.get(schedule_json(program.edition)).content)
 
     by_id = {item["id"]: item for _, _, item in frab_events(document)}
+    # frab's reference exporter's keys, all of them (strict readers crash on a missing one),
+    # and no other: a converter copying keys into schedule.xml fails the XSD on "end".
+    assert set(by_id[talk.pk]) == {
+        "id", "guid", "logo", "date", "start", "duration", "room", "slug", "url", "title",
+        "subtitle", "track", "type", "language", "abstract", "description",
+        "recording_license", "do_not_record", "persons", "links", "attachments",
+    }  # fmt: skip
     assert by_id[talk.pk]["date"] == "2026-05-18T09:00:00-07:00"
-    assert by_id[talk.pk]["end"] == "2026-05-18T10:00:00-07:00"
     assert (by_id[talk.pk]["start"], by_id[talk.pk]["duration"]) == ("09:00", "01:00")
+    empty = ("logo", "description", "recording_license", "do_not_record", "links", "attachments")
+    assert [by_id[talk.pk][key] for key in empty] == ["", "", "", False, [], []]
     assert by_id[program.invited.pk]["persons"] == [
         {
             "id": solo.pk,
@@ -470,6 +499,7 @@ def test_schedule_json_event_fields(client, program, check_json):
             "biography": "Ana Solo builds systems for machine learning.",
             "avatar": None,
             "url": "http://testserver/2026/speakers/ana-solo/",
+            "answers": [],
         }
     ]
     conference = document["schedule"]["conference"]
@@ -955,3 +985,31 @@ def test_built_feed_is_shared_through_redis(client, program, settings, django_as
 
     assert (cached.status_code, cached.content) == (200, built.content)
     caches["editions"].clear()  # database 15 of the test Redis holds nothing else
+
+
+def test_long_and_overnight_sessions_are_valid_frab_in_hours_and_minutes(
+    client, edition, check_xml, check_json
+):
+    """Durations are HH:MM (readers take "1:00:00" for a day or an hour), up to the 99:59
+    the XSD allows, the longest session the site accepts."""
+    for slug, start, end in [
+        ("hackathon", local("2026-05-18", 10), local("2026-05-19", 12)),
+        ("party", local("2026-05-18", 22), local("2026-05-19", 1)),
+        ("longest", local("2026-05-18", 8), local("2026-05-22", 11, 59)),
+    ]:
+        TalkFactory(conference=edition, slug=slug, title=slug, start=start, end=end)
+
+    xml = check_xml(client.get(schedule_xml(edition)).content)
+    document = check_json(client.get(schedule_json(edition)).content)
+
+    expected = {"hackathon": "26:00", "party": "03:00", "longest": "99:59"}
+    assert {event.findtext("title"): event.findtext("duration") for event in xml.iter("event")} == (
+        expected
+    )
+    assert {item["title"]: item["duration"] for _, _, item in frab_events(document)} == expected
+    # Each is listed once, on the schedule day it starts.
+    assert sorted((index, item["title"]) for index, _, item in frab_events(document)) == [
+        (1, "hackathon"),
+        (1, "longest"),
+        (1, "party"),
+    ]

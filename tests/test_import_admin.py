@@ -113,7 +113,7 @@ def test_confirm_with_another_token_is_refused(admin_client, edition):
 
 
 def test_broken_file_shows_every_problem_and_changes_nothing(admin_client, edition):
-    broken = HEADER + "Opening,Keynot,2026-05-18,09:00,08:45,Hall,Ion Stoica,\n"
+    broken = HEADER + "Opening,Keynot,2026-05-18,09:00,08:75,Hall,Ion Stoica,\n"
     before = database_snapshot()
 
     response = admin_client.post(URL, {"file": upload("program.csv", broken), "conference": "2026"})
@@ -121,13 +121,13 @@ def test_broken_file_shows_every_problem_and_changes_nothing(admin_client, editi
     assert database_snapshot() == before
     assert response.status_code == 200
     assert response.context["problems"] == [
-        "Row 2, end: 08:45 is not after the start, 09:00",
+        "Row 2, end: “08:75” is not a time written HH:MM",
         "Row 2, type: “Keynot” is not a talk type here (types match by slug or name; "
         "organisers add new ones in the admin)",
     ]
     page = response.content.decode()
     assert "Nothing was imported. Fix these problems in the file and upload it again:" in page
-    assert "<li>Row 2, end: 08:45 is not after the start, 09:00</li>" in page
+    assert "<li>Row 2, end: “08:75” is not a time written HH:MM</li>" in page
     assert admin_import.SESSION_KEY not in admin_client.session
 
 

@@ -715,9 +715,10 @@ def test_import_warns_only_of_clashes_its_own_talks_take_part_in(tmp_path, editi
         ),
         pytest.param(
             "program.csv",
-            HEADER + "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,\n"
-            "Late,Keynote,2026-05-18,10:30,10:00,Hall,Ion Stoica,\n",
-            ["Row 3, end: 10:00 is not after the start, 10:30"],
+            HEADER.replace("abstract", "abstract,end_date")
+            + "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,,\n"
+            "Late,Keynote,2026-05-18,10:30,10:00,Hall,Ion Stoica,,2026-05-18\n",
+            ["Row 3, end: 2026-05-18 10:00 is not after the start, 2026-05-18 10:30"],
             id="end-before-start",
         ),
         pytest.param(
@@ -796,7 +797,7 @@ def test_one_bad_row_among_good_ones_changes_nothing(tmp_path, edition):
         for n in range(5)
     )
     path = write(
-        tmp_path, "program.csv", HEADER + good + "Bad,Keynote,2026-05-18,15:00,14:00,Hall,X,\n"
+        tmp_path, "program.csv", HEADER + good + "Bad,Keynote,2026-05-18,15:00,14:75,Hall,X,\n"
     )
     before = database_snapshot()
 
@@ -805,7 +806,7 @@ def test_one_bad_row_among_good_ones_changes_nothing(tmp_path, edition):
 
     assert database_snapshot() == before
     assert str(raised.value).splitlines()[1:] == [
-        "  Row 7, end: 14:00 is not after the start, 15:00"
+        "  Row 7, end: “14:75” is not a time written HH:MM"
     ]
 
 

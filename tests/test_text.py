@@ -1,6 +1,12 @@
 import pytest
 
-from program.text import clean_spreadsheet_text
+from program.text import (
+    clean_spreadsheet_text,
+    entered_text,
+    name_key,
+    search_text,
+    search_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -22,3 +28,43 @@ from program.text import clean_spreadsheet_text
 )
 def test_clean_spreadsheet_text(raw, cleaned):
     assert clean_spreadsheet_text(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("  Guillermo Pe\u0301rez \n", "Guillermo P\u00e9rez"),  # decomposed becomes composed
+        ("Line one\r\nLine two\r\rthree", "Line one\nLine two\n\nthree"),
+        ("Ｗｉｄｅ", "Ｗｉｄｅ"),  # NFC keeps compatibility characters (NFKC would not)
+        ("", ""),
+    ],
+)
+def test_entered_text_is_nfc_and_trimmed(typed, stored):
+    assert entered_text(typed) == stored
+
+
+def test_name_key_ignores_form_case_and_spacing_but_not_accents():
+    composed, decomposed = "Guillermo P\u00e9rez", "GUILLERMO  PE\u0301REZ "
+
+    assert name_key(composed) == name_key(decomposed) == "guillermo p\u00e9rez"
+    assert name_key("Guillermo Perez") != name_key(composed)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Elena DÍAZ", "elena diaz"),
+        ("E\u0301cole d’e\u0301te\u0301", "ecole d’ete"),
+        ("Straße", "strasse"),
+        ("İstanbul", "istanbul"),
+        ("ΣΟΦΊΑ Σοφία", "σοφια σοφια"),
+        ("ﬁle", "file"),  # compatibility ligature
+    ],
+)
+def test_search_text_folds_case_and_accents(text, folded):
+    assert search_text(text) == folded
+
+
+def test_search_text_keeps_fields_apart():
+    assert search_text("Title", "Abstract") == "title\nabstract"
+    assert search_words("  École   d'été ") == ["ecole", "d'ete"]

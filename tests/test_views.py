@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.core.management import call_command
@@ -210,7 +211,10 @@ def test_program_talk_at_half_past_eleven_at_night_is_under_its_own_day(client, 
     monday = page(response).xpath("//section[@class='day']")[0]
     assert monday.xpath("./h2")[0].text_content() == "Monday, May 18"
     assert monday.xpath(".//li[@data-talk-slug]/@data-talk-slug")[-1] == "late-posters"
-    assert texts(talk_element(response, "late-posters"), ".//time") == ["11:30 PM–12:30 AM PDT"]
+    # It ends the next day, and its label says so.
+    assert texts(talk_element(response, "late-posters"), ".//time") == [
+        "Mon, May 18, 11:30 PM – Tue, May 19, 12:30 AM PDT"
+    ]
 
 
 def test_program_marks_cancelled_talks_in_words_and_hides_drafts(client, edition):
@@ -1279,3 +1283,86 @@ def test_seed_edition_reads_in_time_order_with_days_and_timezone(client):
     assert len(talk_slugs(response)) == 9
     assert texts(tree, "//section[@class='day'][3]//time") == ["10:30–11:30 AM PDT"]
     assert texts(tree, "//section[@class='day'][1]//time")[0] == "9:00–9:25 AM PDT"
+
+
+# Sessions past midnight, over several days, across a clock change.
+
+
+@pytest.fixture
+def nights():
+    """A Berlin edition with a 26-hour hackathon and a party from 22:00 to 01:00."""
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    conference = ConferenceFactory(
+        slug="berlin",
+        timezone="Europe/Berlin",
+        start_date=dt.date(2026, 6, 1),
+        end_date=dt.date(2026, 6, 5),
+    )
+    ada = SpeakerFactory(name="Ada Lovelace", slug="ada-lovelace", affiliation="")
+    TalkFactory(
+        conference=conference,
+        slug="hackathon",
+        title="Hackathon",
+        start=dt.datetime(2026, 6, 2, 10, tzinfo=berlin),
+        end=dt.datetime(2026, 6, 3, 12, tzinfo=berlin),
+        speakers=[ada],
+    )
+    TalkFactory(
+        conference=conference,
+        slug="party",
+        title="Party",
+        start=dt.datetime(2026, 6, 2, 22, tzinfo=berlin),
+        end=dt.datetime(2026, 6, 3, 1, tzinfo=berlin),
+        speakers=[ada],
+    )
+    return conference
+
+
+def test_sessions_ending_on_a_later_day_say_so_on_every_page(client, nights):
+    program = client.get("/berlin/program/")
+    hackathon_page = page(client.get("/berlin/talks/hackathon/"))
+    speaker_page = page(client.get("/berlin/speakers/ada-lovelace/"))
+
+    # The party is one night: listed once, under the day it starts.
+    assert texts(page(program), "//section[@class='day']/h2") == ["Tuesday, June 2"]
+    assert texts(talk_element(program, "hackathon"), ".//time") == [
+        "Tue, Jun 2, 10:00 AM – Wed, Jun 3, 12:00 PM CEST"
+    ]
+    assert texts(talk_element(program, "party"), ".//time") == [
+        "Tue, Jun 2, 10:00 PM – Wed, Jun 3, 1:00 AM CEST"
+    ]
+    facts = dict(
+        zip(texts(hackathon_page, "//dl/div/dt"), texts(hackathon_page, "//dl/div/dd"), strict=True)
+    )
+    assert facts["Time"] == "Tue, Jun 2, 10:00 AM – Wed, Jun 3, 12:00 PM CEST"
+    party_room = Talk.objects.get(slug="party").room
+    assert texts(hackathon_page, "//section[@class='concurrent']//li") == [
+        f"Party Tue, Jun 2, 10:00 PM – Wed, Jun 3, 1:00 AM CEST, {party_room}"
+    ]
+    assert [
+        line.split(" · ")[1] for line in texts(speaker_page, "//ul[@class='speaker-talks']/li")
+    ] == [
+        "Tue, Jun 2, 10:00 AM – Wed, Jun 3, 12:00 PM CEST",
+        "Tue, Jun 2, 10:00 PM – Wed, Jun 3, 1:00 AM CEST",
+    ]
+
+
+def test_a_talk_in_the_repeated_hour_shows_both_offsets(client):
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    conference = ConferenceFactory(
+        slug="nyc",
+        timezone="America/New_York",
+        start_date=dt.date(2026, 10, 31),
+        end_date=dt.date(2026, 11, 1),
+    )
+    TalkFactory(
+        conference=conference,
+        slug="night-owls",
+        start=dt.datetime(2026, 11, 1, 1, 30, tzinfo=new_york),
+        end=dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=new_york),
+    )
+
+    response = client.get("/nyc/program/")
+
+    assert texts(talk_element(response, "night-owls"), ".//time") == ["1:30 AM EDT – 1:30 AM EST"]
+    assert Talk.objects.get().duration_minutes == 60

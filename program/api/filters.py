@@ -4,7 +4,6 @@ import datetime as dt
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import FilterSet
@@ -113,8 +112,8 @@ class SpeakerFilter(FilterSet):
         method="filter_words",
         label="Search",
         max_length=200,
-        help_text="Words that must all appear in the speaker's name, affiliation or bio "
-        "(case-insensitive).",
+        help_text="Words that must all appear in the speaker's name, affiliation or bio, "
+        "ignoring case and accents.",
     )
 
     class Meta:
@@ -129,11 +128,7 @@ class SpeakerFilter(FilterSet):
         )
 
     def filter_words(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word) | Q(affiliation__icontains=word) | Q(bio__icontains=word)
-            )
-        return queryset
+        return queryset.search(value)
 
 
 class RoomFilter(FilterSet):

@@ -7,7 +7,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -48,11 +48,19 @@ from program.now import (
 CACHE_SECONDS = 60
 
 
-class PublicCacheMixin:
-    """Successful reads may be kept by any cache for a minute (or ``cache_seconds``);
-    errors and 429s may not."""
+class PublicReadMixin:
+    """A read-only resource: a method it does not offer answers 405 (with ``Allow``) before
+    authentication, permissions or the session's CSRF check could answer 403; successful
+    reads may be kept by any cache for a minute (or ``cache_seconds``); errors and 429s may
+    not."""
 
     cache_seconds = CACHE_SECONDS
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -61,21 +69,21 @@ class PublicCacheMixin:
         return response
 
 
-class ApiRootView(PublicCacheMixin, routers.APIRootView):
+class ApiRootView(PublicReadMixin, routers.APIRootView):
     """Links to the resources of the API."""
 
 
-class SchemaView(PublicCacheMixin, SpectacularAPIView):
+class SchemaView(PublicReadMixin, SpectacularAPIView):
     pass
 
 
-class DocsView(PublicCacheMixin, SpectacularSwaggerSplitView):
+class DocsView(PublicReadMixin, SpectacularSwaggerSplitView):
     """Swagger UI; its settings script is a separate file (?script), not inline."""
 
     title = "API documentation · Conference program"
 
 
-class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     """Anyone reads; writing needs model permissions, and even then no write method exists.
 
     Every query parameter must be known, so a misspelt filter (``?typ=keynote``) answers 400

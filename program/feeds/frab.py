@@ -43,7 +43,9 @@ def event_slug(conference, talk):
 
 
 def hhmm(delta):
-    """'01:30' for 90 minutes."""
+    """'01:30' for 90 minutes, '26:00' for 26 hours: hours and minutes, as the XSD's
+    "duration" wants (at most 99:59, Talk's MAX_DURATION), never "H:MM:SS", which readers
+    take for days or hours."""
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -70,6 +72,7 @@ def person(speaker, links):
     # "public_name" and "id", without "name": schema.json's Person is oneOf a frab person
     # (public_name, id) or a pretalx person (name), and must match exactly one. "avatar" is
     # pretalx's key for the photo (absolute URL); the XML's <person> has no place for one.
+    # "answers" as pretalx writes it (we ask speakers no questions).
     return {
         "id": speaker.pk,
         "guid": str(speaker_guid(speaker)),
@@ -77,6 +80,7 @@ def person(speaker, links):
         "biography": speaker.bio,
         "avatar": links.photo(speaker),
         "url": links.speaker(speaker),
+        "answers": [],
     }
 
 
@@ -103,13 +107,17 @@ def link(resource):
 
 
 def event(conference, talk, links):
+    """An event with every key frab's and pretalx's exporters always write, empty where we
+    have nothing: strict readers fail on a missing key (a schedule CLI on "description").
+    No key beyond those (schema.json also allows "end", but converters that copy keys into
+    schedule.xml then fail the XSD, which has no <end>)."""
     start = talk.local_start
     return {
         "id": talk.pk,
         "guid": str(talk_guid(talk)),
+        "logo": "",
         "date": start.isoformat(),
         "start": f"{start:%H:%M}",
-        "end": talk.local_end.isoformat(),
         "duration": hhmm(talk.end - talk.start),
         "room": talk.room.name,
         "slug": event_slug(conference, talk),
@@ -120,8 +128,12 @@ def event(conference, talk, links):
         "type": talk.type.name,
         "language": settings.LANGUAGE_CODE.split("-")[0],
         "abstract": talk.abstract,
+        "description": "",
+        "recording_license": "",
+        "do_not_record": False,
         "persons": [person(speaker, links) for speaker in talk.ordered_speakers],
         "links": [link(resource) for resource in talk.resources.all()],
+        "attachments": [],
     }
 
 
@@ -219,18 +231,23 @@ def add(parent, tag, text=None, **attributes):
 
 
 def add_event(room_element, item):
+    """<event> with the elements frab's exporter always writes, empty where we have none."""
     element = add(room_element, "event", id=item["id"], guid=item["guid"])
     for tag in ("date", "start", "duration", "room", "slug", "url", "title", "subtitle"):
         add(element, tag, item[tag])
     add(element, "track", item["track"] or "")
-    for tag in ("type", "language", "abstract"):
+    for tag in ("logo", "type", "language", "abstract", "description"):
         add(element, tag, item[tag])
+    recording = add(element, "recording")
+    add(recording, "license", item["recording_license"])
+    add(recording, "optout", "true" if item["do_not_record"] else "false")
     persons = add(element, "persons")
     for speaker in item["persons"]:
         add(persons, "person", speaker["public_name"], id=speaker["id"], guid=speaker["guid"])
     links = add(element, "links")
     for item_link in item["links"]:
         add(links, "link", item_link["title"], href=item_link["url"], type=item_link["type"])
+    add(element, "attachments")
 
 
 def to_xml(schedule, *, url):

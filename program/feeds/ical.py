@@ -8,10 +8,12 @@ DTSTAMP the time the event was last revised.
 
 import datetime as dt
 
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, vDuration
 
 from program.feeds.ids import talk_guid
 from program.feeds.links import PageLinks
+from program.feeds.vtimezone import vtimezone
+from program.times import repeated_times
 
 PRODID = "-//conference-program//Program feed//EN"
 # How often subscribed calendars should look for changes.
@@ -27,15 +29,18 @@ def calendar_tzid(conference):
     return "Etc/UTC" if conference.timezone == "UTC" else conference.timezone
 
 
-def vtimezone(conference, talks):
-    """The VTIMEZONE of the conference, covering whole years around the edition and its talks."""
-    years = [conference.start_date.year, conference.end_date.year]
-    years += [talk.local_start.year for talk in talks] + [talk.local_end.year for talk in talks]
-    return Timezone.from_tzid(
-        calendar_tzid(conference),
-        first_date=dt.date(min(years), 1, 1),
-        last_date=dt.date(max(years) + 1, 1, 1),
-    )
+def calendar_time(moment, conference):
+    """(value, parameters) of DTSTART or DTEND for an aware ``moment``.
+
+    Wall-clock time with the conference's TZID, as the program shows it, except in the
+    hour that repeats when the clocks go back: RFC 5545 §3.3.5 reads a local time there
+    as its first occurrence, but readers differ (ical.js takes the second), so a moment
+    whose local time happens twice is written in UTC, which every reader reads alike.
+    """
+    local = moment.astimezone(conference.tzinfo)
+    if repeated_times(local.replace(tzinfo=None), conference.tzinfo):
+        return moment.astimezone(dt.UTC), {}
+    return local.replace(tzinfo=None), {"TZID": calendar_tzid(conference)}
 
 
 def describe(talk):
@@ -53,16 +58,15 @@ def describe(talk):
 def talk_event(talk, links):
     """The VEVENT of one talk; ``talk`` comes from ``Talk.objects.for_program()``."""
     conference = talk.conference
-    tzid = calendar_tzid(conference)
     changed = talk.updated_at.astimezone(dt.UTC)
     event = Event()
     event.add("uid", str(talk_guid(talk)))
     event.add("sequence", talk.sequence)
     event.add("dtstamp", changed)
     event.add("last-modified", changed)
-    # Local wall-clock time with the conference's TZID, as the program shows it.
-    event.add("dtstart", talk.local_start.replace(tzinfo=None), parameters={"TZID": tzid})
-    event.add("dtend", talk.local_end.replace(tzinfo=None), parameters={"TZID": tzid})
+    for name, moment in (("dtstart", talk.start), ("dtend", talk.end)):
+        value, parameters = calendar_time(moment, conference)
+        event.add(name, value, parameters=parameters)
     # Some clients ignore STATUS, so a cancelled talk says so in its title too.
     event.add("summary", f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title)
     event.add("description", describe(talk))
@@ -109,8 +113,10 @@ def build_calendar(conference, talks, *, name, absolute_uri):
     calendar.calendar_name = name
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # its older, Microsoft name
+    # The zone of the times, for clients that read it rather than the VTIMEZONE.
+    calendar.add("x-wr-timezone", calendar_tzid(conference))
     # Always present, so even a calendar without talks holds a component (RFC 5545 3.6).
-    calendar.add_component(vtimezone(conference, talks))
+    calendar.add_component(vtimezone(calendar_tzid(conference), conference.timezone))
     links = PageLinks(conference, absolute_uri)
     for talk in talks:
         calendar.add_component(talk_event(talk, links))

@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
 
 from program.feeds import frab
 from program.feeds.ical import build_calendar
@@ -95,7 +94,6 @@ def view_name(conference, filterset, query):
     return f"{conference.name} ({'; '.join(parts)})" if parts else conference.name
 
 
-@require_safe
 @versioned
 def program_ics(request, edition):
     """The program, or the filtered view of it the program page shows for the same query."""
@@ -115,7 +113,6 @@ def program_ics(request, edition):
     return calendar_response(content, calendar_filename(conference, filterset.form.cleaned_data))
 
 
-@require_safe
 def talk_ics(request, edition, slug):
     talk = get_object_or_404(
         Talk.objects.published().for_program(), conference__slug=edition, slug=slug
@@ -142,7 +139,6 @@ def schedule(request, edition):
     )
 
 
-@require_safe
 @versioned
 def schedule_xml(request, edition):
     conference, data = schedule(request, edition)
@@ -154,7 +150,6 @@ def schedule_xml(request, edition):
     )
 
 
-@require_safe
 @versioned
 def schedule_json(request, edition):
     conference, data = schedule(request, edition)

@@ -11,7 +11,7 @@ combined, moving to the next day when the clock time is before the day's start.
 
 import json
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urljoin
 
 from defusedxml import ElementTree
@@ -32,11 +32,14 @@ from program.importers.records import (
     parse_duration,
     problem,
     resource_record,
-    single_line,
 )
-from program.models import Resource
+from program.models import MAX_DURATION, TOO_LONG, Resource
+from program.text import entered_text, single_line
+from program.times import SkippedTime, conference_time, elapsed
 
 FALLBACK_TIMEZONE = "UTC"
+# An event without a type (wafer writes none for its talks) gets this one, created when new.
+DEFAULT_TYPE = "Talk"
 # frab link types (schema.json's list, and our own kinds as our XML writes them) -> our kinds.
 # The generic ones (web, blog, related...) are "other", unless the title names a kind.
 LINK_KINDS = {
@@ -251,9 +254,7 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, day, links
         problems.append(problem(where, "title", "missing"))
     check_length(problems, where, "title", title, TITLE_MAX)
 
-    event_type = single_line(get("type"))
-    if not event_type:
-        problems.append(problem(where, "type", "missing"))
+    event_type = single_line(get("type")) or DEFAULT_TYPE
     check_length(problems, where, "type", event_type, TYPE_NAME_MAX)
 
     room_name = single_line(get("room")) or single_line(room)
@@ -271,12 +272,11 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, day, links
             problems.append(problem(where, "persons", "a person without a name"))
             continue
         check_length(problems, where, "persons", name, SPEAKER_NAME_MAX)
-        if name not in speakers:
-            speakers.append(name)
-            # Biographies fill in new speakers only: the organisers' own edits win.
-            schedule.speakers.append(
-                SpeakerRecord(where=where, name=name, bio=_clean(person.get("biography") or ""))
-            )
+        speakers.append(name)  # the importer merges one person named twice
+        # Biographies fill in new speakers only: the organisers' own edits win.
+        schedule.speakers.append(
+            SpeakerRecord(where=where, name=name, bio=entered_text(person.get("biography") or ""))
+        )
 
     return TalkRecord(
         where=where,
@@ -286,7 +286,7 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, day, links
         end=end,
         room=room_name or None,
         speakers=speakers,
-        abstract=_clean(get("abstract") or get("description")),
+        abstract=entered_text(get("abstract") or get("description")),
         resources=None if links is None else _resources(problems, where, links, base_url),
     )
 
@@ -321,32 +321,41 @@ def _event_start(problems, where, tz, get, day):
     if not text and "T" in clock:  # schedule2: "start" is the full date and time
         text, clock = clock, ""
     if text:
-        moment = _datetime(text, tz)
-        if moment is None:
-            problems.append(
-                problem(where, "date", f"“{text}” is not a date and time such as {_EXAMPLE}")
-            )
-        return moment
+        return _event_moment(problems, where, "date", text, tz)
 
-    day_date, day_start = _date(day[0]), _datetime(day[1] or "", tz)
+    day_date, day_start = _date(day[0]), _any_datetime(day[1] or "", tz)
     clock_time = _clock(clock)
     if day_date is None or clock_time is None:
         problems.append(problem(where, "date", "missing, and no day date and start to use"))
         return None
-    moment = datetime.combine(day_date, clock_time, tzinfo=tz)
-    if day_start is not None and moment < day_start:
-        moment += timedelta(days=1)  # after midnight, still in the previous conference day
+    if day_start is not None and datetime.combine(day_date, clock_time, tzinfo=tz) < day_start:
+        day_date += timedelta(days=1)  # after midnight, still in the previous conference day
+    try:
+        return conference_time(datetime.combine(day_date, clock_time), tz)
+    except SkippedTime as error:
+        problems.append(problem(where, "start", str(error)))
+        return None
+
+
+def _event_moment(problems, where, field_name, text, tz):
+    """A date and time from the file; without an offset, conference time (see _datetime)."""
+    try:
+        moment = _datetime(text, tz)
+    except SkippedTime as error:
+        problems.append(problem(where, field_name, str(error)))
+        return None
+    if moment is None:
+        problems.append(
+            problem(where, field_name, f"“{text}” is not a date and time such as {_EXAMPLE}")
+        )
     return moment
 
 
 def _event_end(problems, where, tz, get, start):
     end_text = get("end").strip()
     if end_text:
-        end = _datetime(end_text, tz)
+        end = _event_moment(problems, where, "end", end_text, tz)
         if end is None:
-            problems.append(
-                problem(where, "end", f"“{end_text}” is not a date and time such as {_EXAMPLE}")
-            )
             return None
     else:
         text = get("duration").strip()
@@ -358,9 +367,11 @@ def _event_end(problems, where, tz, get, start):
             return None
         if start is None:
             return None
-        end = start + duration
-    if start is not None and end <= start:
+        end = start.astimezone(UTC) + duration  # elapsed time, whatever the clocks do
+    if start is not None and elapsed(start, end) <= timedelta(0):
         problems.append(problem(where, "duration", "the event must end after it starts"))
+    elif start is not None and elapsed(start, end) > MAX_DURATION:
+        problems.append(problem(where, "duration", TOO_LONG))
     return end
 
 
@@ -368,11 +379,22 @@ _EXAMPLE = "2026-05-18T09:00:00-07:00"
 
 
 def _datetime(text, tz):
+    """An ISO 8601 date and time; without an offset it is conference time (the first of a
+    repeated hour). None when unreadable; raises SkippedTime for a time clocks skip."""
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    return moment if moment.tzinfo else conference_time(moment, tz)
+
+
+def _any_datetime(text, tz):
+    """A day's or the conference's bound: only its date matters, so a skipped time is read
+    as the moment after the change."""
+    try:
+        return _datetime(text, tz)
+    except SkippedTime:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=tz, fold=1)
 
 
 def _date(text):
@@ -385,7 +407,7 @@ def _date(text):
 def _conference_date(value, tz):
     text = _json_text(value).strip()
     if "T" in text:
-        moment = _datetime(text, tz)
+        moment = _any_datetime(text, tz)
         return moment.astimezone(tz).date() if moment else None
     return _date(text)
 
@@ -422,8 +444,3 @@ def _json_link(item):
     if isinstance(item, dict):
         return {key: _json_text(item.get(key)) for key in ("type", "url", "title")}
     return {"url": _json_text(item)}
-
-
-def _clean(text):
-    """Web-form line ends become plain newlines."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 
 from program.models import HTTP_URL, Resource, Room, Speaker, Talk, TalkType
+from program.text import single_line
 
 
 class ImportFailed(Exception):
@@ -119,11 +120,6 @@ RESOURCE_KINDS = {
 def check_length(problems, where, field_name, value, limit):
     if value is not None and len(value) > limit:
         problems.append(problem(where, field_name, f"{len(value)} characters; at most {limit} fit"))
-
-
-def single_line(text):
-    """Names and titles: surrounding and repeated whitespace removed."""
-    return " ".join(text.split())
 
 
 _DURATION = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")

@@ -18,6 +18,7 @@ from program.clashes import find_clashes
 from program.importers import frab, spreadsheet
 from program.importers.records import ImportFailed, problem
 from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.text import name_key, single_line
 from program.times import moment_label
 
 PARSERS = {
@@ -110,7 +111,7 @@ def import_schedule(*, path_or_file, conference_slug=None, conference_name=None,
             parsed = PARSERS[suffix](data, name)
             if parsed.edition is None:  # not a schedule at all
                 raise ImportFailed(parsed.problems)
-            conference = _frab_edition(parsed, conference_slug, conference_name)
+            conference = _frab_edition(parsed, conference_slug, single_line(conference_name or ""))
         result = _Import(conference, parsed, dry_run=dry_run).run()
         if dry_run:
             transaction.set_rollback(True)
@@ -260,6 +261,7 @@ class _Import:
         records = self.parsed.talks
         if not records and not self.problems:
             self.problems.append("The file holds no talks.")
+        self._merge_repeated_speakers(records)
         types = self._resolve_types(records)
         # The rooms the file lists (frab lists every room, even one without talks), then any
         # other room its talks name, in the file's order.
@@ -289,19 +291,32 @@ class _Import:
 
     # Checking and matching, no writes.
 
+    def _merge_repeated_speakers(self, records):
+        """A talk lists a person once: spellings of one name (name_key) are merged."""
+        for record in records:
+            kept = {}
+            for name in record.speakers:
+                first = kept.setdefault(name_key(name), name)
+                if first is not name:
+                    self.result.warnings.append(
+                        f"{record.where}, speakers: “{name}” is “{first}” again; listed once."
+                    )
+            record.speakers = list(kept.values())
+
     def _resolve(self, names, known, keys):
         """Name key -> existing row, or None when it is to be created.
 
-        Rows match by name (any case) or slug, so "Hall A", "hall a" and "hall-a" are one.
+        Rows match by name (any case, any Unicode form) or slug, so "Hall A", "hall a" and
+        "hall-a" are one.
         """
         index = {}
         for row in known:
             for key in keys(row):
-                index.setdefault(key.casefold(), row)
+                index.setdefault(name_key(key), row)
         resolved = {}
         for text in names:
             if text and _key(text) not in resolved:
-                resolved[_key(text)] = index.get(text.casefold()) or index.get(slugify(text))
+                resolved[_key(text)] = index.get(name_key(text)) or index.get(slugify(text))
         return resolved
 
     def _resolve_types(self, records):
@@ -433,24 +448,36 @@ class _Import:
         return rooms
 
     def _speakers(self, records):
-        """Name -> Speaker: known speakers (same name) reused, new ones created."""
+        """Name key -> Speaker: known speakers reused, new ones created.
+
+        Speakers match by name_key (CONTRACT.md: whatever the normalisation form, letter
+        case or spacing), so "Guillermo Pérez" typed composed, decomposed or in capitals is
+        one person. Keys are computed here for every speaker's name: one small query, where
+        no database could compare them alike.
+        """
         details = {}
         for detail in self.parsed.speakers:
-            details.setdefault(detail.name, detail)
-        names = list(
-            dict.fromkeys([name for record in records for name in record.speakers] + list(details))
-        )
-        speakers = {}
-        for speaker in Speaker.objects.filter(name__in=names).order_by("pk"):
-            speakers.setdefault(speaker.name, speaker)
-        for name in names:
-            detail = details.get(name)
-            speaker = speakers.get(name)
+            details.setdefault(name_key(detail.name), detail)
+        names = {}  # key -> the first spelling in the file
+        for name in [name for record in records for name in record.speakers]:
+            names.setdefault(name_key(name), name)
+        for key, detail in details.items():
+            names.setdefault(key, detail.name)
+        known = {}
+        for pk, name in Speaker.objects.order_by("pk").values_list("pk", "name"):
+            key = name_key(name)
+            if key in names:
+                known.setdefault(key, pk)
+        by_pk = Speaker.objects.in_bulk(known.values())
+        speakers = {key: by_pk[pk] for key, pk in known.items()}
+        for key, name in names.items():
+            detail = details.get(key)
+            speaker = speakers.get(key)
             if speaker is None:
                 slug = _free_slug(
                     name, Speaker, "speaker", lambda s: Speaker.objects.filter(slug=s).exists()
                 )
-                speakers[name] = Speaker.objects.create(
+                speakers[key] = Speaker.objects.create(
                     name=name,
                     slug=slug,
                     affiliation=detail.affiliation if detail else "",
@@ -482,7 +509,7 @@ class _Import:
             "room": rooms[_key(record.room)],
             "status": record.status or (talk.status if talk else Talk.Status.PUBLISHED),
         }
-        wanted_speakers = [speakers[name] for name in record.speakers]
+        wanted_speakers = [speakers[name_key(name)] for name in record.speakers]
         if talk is None:
             talk = Talk.objects.create(
                 conference=self.conference, slug=record.slug or self._new_slug(record), **wanted
@@ -555,7 +582,7 @@ def _merge_resources(talk, records):
 
 def _key(text):
     """Names that slugify alike are one room or type."""
-    return slugify(text) or text.casefold()
+    return slugify(text) or name_key(text)
 
 
 def _slugified(text, model):

@@ -4,17 +4,17 @@ Rows are numbered as the organiser sees them in their spreadsheet program: the h
 row 1. Cells are cleaned of spreadsheet artefacts (``_x000D_``, stray carriage returns).
 """
 
-import csv
 import io
 import re
 import zipfile
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from program.importers import csv_files
 from program.importers.records import (
     AFFILIATION_MAX,
     RESOURCE_KINDS,
@@ -28,13 +28,19 @@ from program.importers.records import (
     check_length,
     problem,
     resource_record,
-    single_line,
 )
-from program.models import Resource, Talk
-from program.text import clean_spreadsheet_text
+from program.models import MAX_DURATION, TOO_LONG, Resource, Talk
+from program.text import clean_spreadsheet_text, entered_text, name_key, single_line
+from program.times import (
+    SkippedTime,
+    conference_time,
+    elapsed,
+    moment_label,
+    repeated_times,
+)
 
 TALK_COLUMNS = ("title", "type", "date", "start", "end", "room", "speakers", "abstract")
-OPTIONAL_TALK_COLUMNS = ("slug", "status", "resources")
+OPTIONAL_TALK_COLUMNS = ("slug", "status", "end_date", "resources")
 SPEAKER_COLUMNS = ("name",)
 OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio")
 
@@ -42,14 +48,19 @@ OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio")
 def parse_csv(data, name, tz):
     schedule = ParsedSchedule()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        text, encoding = csv_files.decode(data)
+    except csv_files.NotText:
         schedule.problems.append(
-            problem(name, None, "not UTF-8 text; save the sheet as “CSV UTF-8”")
+            problem(
+                name,
+                None,
+                "not a text file, so not a CSV file: save the sheet as “CSV UTF-8” or .xlsx",
+            )
         )
         return schedule
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    _read_talks(schedule, rows, tz, sheet="")
+    if encoding != "UTF-8":
+        schedule.warnings.append(f"{name}: read as {encoding} text.")
+    _read_talks(schedule, csv_files.read_rows(text), tz, sheet="")
     return schedule
 
 
@@ -126,28 +137,14 @@ def _read_talks(schedule, rows, tz, *, sheet):
         check_length(problems, where, "title", title, TITLE_MAX)
         check_length(problems, where, "room", room, ROOM_NAME_MAX)
 
-        day = _cell_date(problems, where, cells["date"])
-        start_time = _cell_time(problems, where, "start", cells["start"])
-        end_time = _cell_time(problems, where, "end", cells["end"])
-        start = end = None
-        if day and start_time and end_time:
-            start = datetime.combine(day, start_time, tzinfo=tz)
-            end = datetime.combine(day, end_time, tzinfo=tz)
-            if end <= start:
-                problems.append(
-                    problem(
-                        where,
-                        "end",
-                        f"{end_time:%H:%M} is not after the start, {start_time:%H:%M}",
-                    )
-                )
+        start, end = _read_times(schedule, where, cells, tz)
 
         speakers = []
         for name in _cell_text(cells["speakers"]).split(";"):
             name = single_line(name)
             check_length(problems, where, "speakers", name, SPEAKER_NAME_MAX)
-            if name and name not in speakers:
-                speakers.append(name)
+            if name:
+                speakers.append(name)  # the importer merges one person named twice
 
         schedule.talks.append(
             TalkRecord(
@@ -168,6 +165,62 @@ def _read_talks(schedule, rows, tz, *, sheet):
         )
 
 
+def _read_times(schedule, where, cells, tz):
+    """(start, end) of a row, aware; None where a cell is wrong (the problem is noted).
+
+    The end is on ``end_date`` when given; without it, an end at or before the start is
+    on the next day (a party from 22:00 to 01:00), which the import notes.
+    """
+    problems = schedule.problems
+    day = _cell_date(problems, where, "date", cells["date"])
+    start_time = _cell_time(problems, where, "start", cells["start"])
+    end_time = _cell_time(problems, where, "end", cells["end"])
+    end_day = None
+    if _cell_text(cells.get("end_date")):
+        end_day = _cell_date(problems, where, "end_date", cells["end_date"])
+        if end_day is None:
+            return None, None
+    if not (day and start_time and end_time):
+        return None, None
+    start = _local(schedule, where, "start", day, start_time, tz)
+    if end_day is None and end_time <= start_time:
+        end_day = day + timedelta(days=1)
+        schedule.warnings.append(
+            f"{where}: ends at {end_time:%H:%M} on the next day, {end_day} (the end is not "
+            "after the start and there is no end_date)."
+        )
+    end = _local(schedule, where, "end", end_day or day, end_time, tz)
+    if start is None or end is None:
+        return None, None
+    if elapsed(start, end) <= timedelta(0):
+        problems.append(
+            problem(
+                where,
+                "end",
+                f"{end_day} {end_time:%H:%M} is not after the start, {day} {start_time:%H:%M}",
+            )
+        )
+    elif elapsed(start, end) > MAX_DURATION:
+        problems.append(problem(where, "end", TOO_LONG))
+    return start, end
+
+
+def _local(schedule, where, field_name, day, clock, tz):
+    """The moment a cell's conference time names; a time clocks skip is a problem."""
+    naive = datetime.combine(day, clock)
+    try:
+        moment = conference_time(naive, tz)
+    except SkippedTime as error:
+        schedule.problems.append(problem(where, field_name, str(error)))
+        return None
+    if repeated_times(naive, tz):
+        schedule.warnings.append(
+            f"{where}, {field_name}: {moment_label(moment)} happens twice (the clocks go "
+            "back); read as the first."
+        )
+    return moment
+
+
 def _read_speakers(schedule, rows):
     sheet = "Speakers sheet, "
     columns = _header(schedule, rows, SPEAKER_COLUMNS, OPTIONAL_SPEAKER_COLUMNS, sheet=sheet)
@@ -181,12 +234,12 @@ def _read_speakers(schedule, rows):
         if not name:
             schedule.problems.append(problem(where, "name", "empty"))
             continue
-        if name in seen:
+        if name_key(name) in seen:
             schedule.problems.append(
-                problem(where, "name", f"“{name}” is also in row {seen[name]}")
+                problem(where, "name", f"“{name}” is also in row {seen[name_key(name)]}")
             )
             continue
-        seen[name] = number
+        seen[name_key(name)] = number
         check_length(schedule.problems, where, "name", name, SPEAKER_NAME_MAX)
         check_length(schedule.problems, where, "affiliation", affiliation, AFFILIATION_MAX)
         schedule.speakers.append(
@@ -205,14 +258,14 @@ def _cell_text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a number typed into a cell, e.g. a room called 101
-    return clean_spreadsheet_text(str(value)).strip()
+    return entered_text(clean_spreadsheet_text(str(value)))
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
 
 
-def _cell_date(problems, where, value):
+def _cell_date(problems, where, field_name, value):
     if isinstance(value, datetime):  # XLSX date cells
         return value.date()
     if isinstance(value, date):
@@ -224,7 +277,9 @@ def _cell_date(problems, where, value):
         except ValueError:
             pass
     problems.append(
-        problem(where, "date", f"“{text}” is not a date written YYYY-MM-DD" if text else "empty")
+        problem(
+            where, field_name, f"“{text}” is not a date written YYYY-MM-DD" if text else "empty"
+        )
     )
     return None
 
