@@ -5,11 +5,14 @@ One module for every deployment: each difference is read from the environment
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from conference.proxies import trusted_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -114,11 +117,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "editions" keeps whole-edition responses, the program page and feeds (megabytes for a
 # large edition; program/versioning.py), apart from the small entries of "default"
-# (throttle counts), so they never push those out.
+# (throttle counts), so they never push those out. The site answers from the database when
+# Redis fails (conference/cache.py).
 if os.environ.get("CACHE_URL"):
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "conference.cache.ResilientRedisCache",
             "LOCATION": os.environ["CACHE_URL"],
             "KEY_PREFIX": alias,
         }
@@ -201,21 +205,35 @@ CORS_URLS_REGEX = (
     r"^/(api/.*|[^/]+/(program\.ics|talks/[^/]+\.ics|schedule\.(xml|json)|changes\.atom))$"
 )
 
-# The JSON API (program/api/): read-only JSON, anonymous clients throttled per address.
-API_ANONYMOUS_RATE = "120/minute"
+# Proxies whose X-Forwarded-For is believed (conference/proxies.py); none by default.
+TRUSTED_PROXIES = trusted_networks(os.environ.get("DJANGO_TRUSTED_PROXIES", ""))
+
+# The JSON API (program/api/): read-only JSON, anonymous clients throttled per address
+# (program/api/throttling.py). DJANGO_API_RATE=none turns the throttle off.
+API_ANONYMOUS_RATE = os.environ.get("DJANGO_API_RATE", "120/minute").strip()
+if API_ANONYMOUS_RATE.lower() == "none":
+    API_ANONYMOUS_RATE = None
+elif not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day|[smhd])", API_ANONYMOUS_RATE):
+    raise ImproperlyConfigured(
+        f"DJANGO_API_RATE: “{API_ANONYMOUS_RATE}” is not a rate such as 120/minute "
+        "(per second, minute, hour or day), or none."
+    )
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # Public and read-only: no logins, so responses never vary with the session cookie.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_ANONYMOUS_RATE},
+    "DEFAULT_THROTTLE_CLASSES": ["program.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Conference program API",
     "DESCRIPTION": "Read-only JSON of the published editions, talks, speakers and rooms. "
-    f"Anonymous clients may make {API_ANONYMOUS_RATE.replace('/', ' requests per ')}.",
+    + (
+        f"Anonymous clients may make {API_ANONYMOUS_RATE.replace('/', ' requests per ')}."
+        if API_ANONYMOUS_RATE
+        else ""
+    ),
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -4,6 +4,7 @@ from program import views
 from program.feeds import views as feeds
 from program.feeds.atom import ChangesFeed
 from program.http import read_only
+from program.filters import TalkFilter
 from program.versioning import versioned
 
 app_name = "program"
@@ -20,7 +21,7 @@ urlpatterns = [
     path("<slug:edition>/talks/", read_only(views.edition_redirect), name="edition-talks"),
     path(
         "<slug:edition>/program/",
-        read_only(versioned(views.ProgramView.as_view())),
+        read_only(versioned(views.ProgramView.as_view(), filters=TalkFilter)),
         name="program",
     ),
     path("<slug:edition>/program.ics", read_only(feeds.program_ics), name="program-ics"),

@@ -4,10 +4,14 @@ The program page, the speakers list and the edition-wide feeds show every talk o
 edition: for 2,000 talks the page takes over 100 ms and a calendar file over a second to
 build. Attendees and calendar
 apps ask for them far more often than organisers change anything, so these responses are
-versioned. Their ETag is a hash of the URL, the host, the code and the edition's version
+versioned. Their ETag is a hash of the address, the code and the edition's version
 (four small aggregate queries), so a matching If-None-Match answers 304 without building anything,
 and a built 200 is kept in the "editions" cache under its ETag. Any change to what they show
 changes the version, so nothing stale is ever served.
+
+The address is the path with the view's own filters only, in one spelling (normalised_query):
+unknown parameters (``?utm_source=...``) are dropped and the view never sees them, so they can
+neither multiply the cached copies nor cost a build each.
 """
 
 import functools
@@ -16,8 +20,10 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Max
+from django.http import QueryDict
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
+from django_filters import CharFilter, MultipleChoiceFilter
 
 from program.models import Conference, TalkSpeaker
 
@@ -60,6 +66,31 @@ def edition_version(conference):
     return sorted({**talks, **speakers, **rooms, **editions}.items())
 
 
+def normalised_query(query, filterset_class):
+    """The part of ``query`` (a QueryDict) that ``filterset_class`` reads, spelt one way.
+
+    Only the filter set's own parameters, in name order; empty values dropped (``?type=`` is
+    no filter); a single-valued parameter keeps its last value, which is the one Django's
+    forms read; a repeatable one (``type``, ``talk``) its values sorted, without repeats;
+    search words (``q``) with runs of spaces made one. Equivalent queries give the same
+    result, so they share one cached response.
+    """
+    normal = QueryDict(mutable=True)
+    filters = filterset_class.base_filters if filterset_class is not None else {}
+    for name, parameter in sorted(filters.items()):
+        if isinstance(parameter, MultipleChoiceFilter):
+            values = sorted(set(query.getlist(name)))
+        else:
+            values = [query[name]] if name in query else []
+        if isinstance(parameter, CharFilter):
+            values = [" ".join(value.split()) for value in values]
+        values = [value for value in values if value]
+        if values:
+            normal.setlist(name, values)
+    normal._mutable = False
+    return normal
+
+
 def response_etag(request, conference):
     # The responses hold absolute URLs, so the host and scheme are part of what they show.
     shown = (code_fingerprint(), request.build_absolute_uri(), edition_version(conference))
@@ -76,11 +107,21 @@ def shareable(response):
     return not directives & {"private", "no-store"}
 
 
-def versioned(view):
-    """A view of a whole edition, ``view(request, edition, ...)``, answered by version."""
+def versioned(view=None, *, filters=None):
+    """A view of a whole edition, ``view(request, edition, ...)``, answered by version.
+
+    ``filters`` is the FilterSet class whose parameters the view reads (none by default);
+    the view sees those alone, normalised (normalised_query). Use as ``versioned(view)``,
+    ``@versioned`` or ``@versioned(filters=TalkFilter)``.
+    """
+    if view is None:
+        return functools.partial(versioned, filters=filters)
 
     @functools.wraps(view)
     def versioned_view(request, edition, **kwargs):
+        query = normalised_query(request.GET, filters)
+        request.GET = query
+        request.META["QUERY_STRING"] = query.urlencode()
         conference = Conference.objects.published().filter(slug=edition).first()
         if conference is None:
             return view(request, edition=edition, **kwargs)  # its own 404

@@ -1,8 +1,13 @@
 import importlib
 import os
+import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.urls import clear_url_caches
 
@@ -65,3 +70,65 @@ def media_urls(settings):
     settings.DEBUG = False
     importlib.reload(conference.urls)
     clear_url_caches()
+
+
+class RedisServer:
+    """A private redis-server on a free port, which a test may stop and start again."""
+
+    def __init__(self, binary, folder):
+        self.binary, self.folder = binary, folder
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                *(self.binary, "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def cache_keys(self):
+        return sorted(key.decode() for key in redis.Redis(port=self.port).scan_iter())
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    binary = shutil.which("redis-server")
+    require(binary, "redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(binary, tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def redis_caches(url, **options):
+    """CACHES as production sets them with CACHE_URL, at ``url``."""
+    return {
+        alias: {
+            "BACKEND": "conference.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": alias,
+            "OPTIONS": options,
+        }
+        for alias in ("default", "editions")
+    }

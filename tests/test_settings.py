@@ -108,7 +108,7 @@ def test_database_cache_hosts_and_https_come_from_the_environment():
     )
     assert result.stdout.strip() == (
         "('django.db.backends.postgresql', 'program', 'db.example', "
-        "{'BACKEND': 'django.core.cache.backends.redis.RedisCache', "
+        "{'BACKEND': 'conference.cache.ResilientRedisCache', "
         "'LOCATION': 'redis://cache.example:6379/0', 'KEY_PREFIX': 'default'}, 'editions', "
         "['program.example', 'www.program.example'], True, True, True)"
     )
@@ -132,6 +132,56 @@ def test_with_https_healthz_still_answers_plain_http_while_pages_redirect():
     )
 
     assert result.stdout.strip() == "200 b'ok' 301 https://testserver/current/", result.stderr
+
+
+def test_api_rate_and_trusted_proxies_come_from_the_environment():
+    result = settings_in_subprocess(
+        "s.API_ANONYMOUS_RATE",
+        "[str(network) for network in s.TRUSTED_PROXIES]",
+        "s.SPECTACULAR_SETTINGS['DESCRIPTION'].endswith('make 30 requests per hour.')",
+        DJANGO_SECRET_KEY="x",
+        DJANGO_API_RATE="30/hour",
+        DJANGO_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.1,,::1",
+    )
+    assert result.stdout.strip() == "('30/hour', ['10.0.0.0/8', '127.0.0.1/32', '::1/128'], True)"
+
+
+def test_defaults_throttle_120_a_minute_and_trust_no_proxy():
+    result = settings_in_subprocess(
+        "s.API_ANONYMOUS_RATE", "s.TRUSTED_PROXIES", DJANGO_SECRET_KEY="x"
+    )
+    assert result.stdout.strip() == "('120/minute', [])"
+
+
+def test_api_rate_none_turns_the_throttle_off():
+    result = settings_in_subprocess(
+        "s.API_ANONYMOUS_RATE", DJANGO_SECRET_KEY="x", DJANGO_API_RATE="none"
+    )
+    assert result.stdout.strip() == "(None,)"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DJANGO_API_RATE",
+            "120 per minute",
+            "DJANGO_API_RATE: “120 per minute” is not a rate such as 120/minute "
+            "(per second, minute, hour or day), or none.",
+        ),
+        (
+            "DJANGO_TRUSTED_PROXIES",
+            "10.0.0.1, proxy.internal",
+            "DJANGO_TRUSTED_PROXIES: “proxy.internal” is not an IP address or a network such "
+            "as 10.0.0.0/8 or 127.0.0.1.",
+        ),
+    ],
+)
+def test_malformed_rate_or_proxy_stops_start_up_with_a_message(variable, value, message):
+    result = settings_in_subprocess("s.DEBUG", DJANGO_SECRET_KEY="x", **{variable: value})
+
+    assert result.returncode == 1
+    assert f"ImproperlyConfigured: {message}" in result.stderr
 
 
 @pytest.mark.django_db

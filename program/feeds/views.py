@@ -94,7 +94,7 @@ def view_name(conference, filterset, query):
     return f"{conference.name} ({'; '.join(parts)})" if parts else conference.name
 
 
-@versioned
+@versioned(filters=TalkFilter)
 def program_ics(request, edition):
     """The program, or the filtered view of it the program page shows for the same query."""
     conference = published_edition(edition)
