@@ -1,0 +1,58 @@
+"""Which address a request comes from, believing X-Forwarded-For only from trusted proxies.
+
+Every proxy appends to X-Forwarded-For the address it received the request from, and a client
+may send the header with anything in it. So the header is read from the right, and only as
+far as the hops were added by proxies listed in ``DJANGO_TRUSTED_PROXIES``
+(``settings.TRUSTED_PROXIES``): the first address that is not such a proxy is the client.
+With no trusted proxy (the default) the header is ignored and the client is REMOTE_ADDR.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def trusted_networks(text):
+    """``DJANGO_TRUSTED_PROXIES`` (comma-separated addresses or CIDR networks) as networks.
+
+    Raises ImproperlyConfigured naming the first item that is neither.
+    """
+    networks = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"DJANGO_TRUSTED_PROXIES: “{item}” is not an IP address or a network such as "
+                "10.0.0.0/8 or 127.0.0.1."
+            ) from error
+    return networks
+
+
+def _address(text):
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(address):
+    return any(address in network for network in settings.TRUSTED_PROXIES)
+
+
+def client_address(request):
+    """The client's IPv4Address or IPv6Address, or None when REMOTE_ADDR is not an address."""
+    address = _address(request.META.get("REMOTE_ADDR", ""))
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    while address is not None and hops and _trusted(address):
+        forwarded = _address(hops.pop())
+        if forwarded is None:  # garbage where a trusted proxy should have written an address
+            break
+        address = forwarded
+    return address
