@@ -14,6 +14,7 @@ from django.test import Client
 from program.api.serializers import TalkSerializer
 from program.api.throttling import AnonymousRateThrottle
 from program.models import Conference, Room, Speaker, Talk
+from program.stamps import keep_given_stamps
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -67,7 +68,8 @@ def mlsys():
         end=local("2026-05-18", 10, 15),
         speakers=[speaker],
     )
-    Talk.objects.filter(pk=talk.pk).update(updated_at=NOVEMBER_28)
+    with keep_given_stamps():
+        Talk.objects.filter(pk=talk.pk).update(updated_at=NOVEMBER_28)
     return talk
 
 
@@ -148,9 +150,10 @@ def test_talk_times_carry_their_own_conference_offset(client):
         start=dt.datetime(2027, 6, 1, 9, 0, tzinfo=berlin),
         end=dt.datetime(2027, 6, 1, 9, 45, tzinfo=berlin),
     )
-    Talk.objects.filter(pk=talk.pk).update(
-        updated_at=dt.datetime(2027, 1, 2, 3, 4, 5, 678000, tzinfo=dt.UTC)
-    )
+    with keep_given_stamps():
+        Talk.objects.filter(pk=talk.pk).update(
+            updated_at=dt.datetime(2027, 1, 2, 3, 4, 5, 678000, tzinfo=dt.UTC)
+        )
 
     data = get_json(client, f"/api/v1/talks/{talk.pk}/")
 
@@ -487,13 +490,14 @@ def test_day_without_conference_reads_each_talk_in_its_own_timezone(client, prog
 
 
 def test_updated_since_keeps_talks_changed_at_or_after_the_moment(client, program):
-    Talk.objects.update(updated_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
-    Talk.objects.filter(pk=program["late"].pk).update(
-        updated_at=dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC)
-    )
-    Talk.objects.filter(pk=program["cancelled"].pk).update(
-        updated_at=dt.datetime(2026, 5, 21, tzinfo=dt.UTC)
-    )
+    with keep_given_stamps():
+        Talk.objects.update(updated_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+        Talk.objects.filter(pk=program["late"].pk).update(
+            updated_at=dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC)
+        )
+        Talk.objects.filter(pk=program["cancelled"].pk).update(
+            updated_at=dt.datetime(2026, 5, 21, tzinfo=dt.UTC)
+        )
 
     assert slugs(client, {"updated_since": "2026-05-20T12:00:00Z"}) == [
         "late-night-posters",
@@ -862,12 +866,13 @@ def test_errors_are_not_cached_publicly(client, mlsys):
 
 def test_conference_and_room_carry_last_modified(client, mlsys):
     conference = mlsys.conference
-    Conference.objects.filter(pk=conference.pk).update(
-        updated_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
-    )
-    Room.objects.filter(pk=mlsys.room_id).update(
-        updated_at=dt.datetime(2026, 4, 2, 10, 30, tzinfo=dt.UTC)
-    )
+    with keep_given_stamps():
+        Conference.objects.filter(pk=conference.pk).update(
+            updated_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+        )
+        Room.objects.filter(pk=mlsys.room_id).update(
+            updated_at=dt.datetime(2026, 4, 2, 10, 30, tzinfo=dt.UTC)
+        )
 
     edition = client.get("/api/v1/conferences/2026/")
     room = client.get(f"/api/v1/rooms/{mlsys.room_id}/")
