@@ -261,7 +261,8 @@ def api_schema(program, wsgi_app, settings):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
 @pytest.mark.parametrize("path", OPERATIONS)
 def test_api_answers_as_its_schema_says(api_schema, program, path, mode):
-    """Generated requests, valid and invalid: never a 5xx, never a response the schema denies.
+    """Generated requests, valid and invalid: never a 5xx, never a response the schema denies,
+    and every query parameter of the operation sent.
 
     Bounded and deterministic: a fixed number of examples per operation and mode, derived
     from the schema alone, so a failure replays identically.
@@ -282,6 +283,7 @@ def test_api_answers_as_its_schema_says(api_schema, program, path, mode):
         suppress_health_check=list(HealthCheck),
     )
     def call(case):
+        exercised.update(case.query or {})
         case.call_and_validate(
             checks=[
                 not_a_server_error,
@@ -292,4 +294,10 @@ def test_api_answers_as_its_schema_says(api_schema, program, path, mode):
             ]
         )
 
+    exercised = set()
     call()
+
+    # Every query parameter the schema lists was sent at least once.
+    parameters = operation.definition.raw.get("parameters", [])
+    listed = {parameter["name"] for parameter in parameters if parameter["in"] == "query"}
+    assert listed <= exercised
