@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: serve test lint format migrate seed superuser bench clean
+.PHONY: serve test lint format migrate seed superuser bench loadtest clean
 
 # Reinstalled whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -54,6 +54,11 @@ superuser: migrate
 
 bench: $(VENV)/.installed
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+# 64 readers for 30 s against gunicorn on PostgreSQL + Redis while organisers edit and import
+# (bench/loadtest.py; it creates and drops its own database). LOADTEST_ARGS adds options.
+loadtest: $(VENV)/.installed
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

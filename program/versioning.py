@@ -16,6 +16,7 @@ neither multiply the cached copies nor cost a build each.
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -26,6 +27,9 @@ from django.utils.http import quote_etag
 from django_filters import CharFilter, MultipleChoiceFilter
 
 from program.models import Conference, TalkSpeaker
+
+# How long readers of a response being built wait for it before building it themselves.
+BUILD_WAIT_SECONDS = 10
 
 
 @functools.cache
@@ -107,6 +111,37 @@ def shareable(response):
     return not directives & {"private", "no-store"}
 
 
+def cached_or_built(cache, etag, build):
+    """The response kept in ``cache`` under ``etag``, else ``build()``'s, kept when it says so.
+
+    ``build()`` returns (response, keep). After a change every reader asks for the new
+    version at once: while one process builds it, the others asking for the same ETag wait
+    for it (up to BUILD_WAIT_SECONDS) instead of each building it too. Without a working
+    cache nobody waits.
+    """
+    key, building = f"response:{etag}", f"building:{etag}"
+    response = cache.get(key)
+    if response is not None:
+        return response
+    claimed = cache.add(building, True, BUILD_WAIT_SECONDS)
+    if not claimed:
+        deadline = time.monotonic() + BUILD_WAIT_SECONDS
+        while cache.get(building) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        response = cache.get(key)
+        if response is not None:
+            return response
+        # The builder failed, timed out or built an error: build this one here.
+    try:
+        response, keep = build()
+        if keep:
+            cache.set(key, response, settings.EDITION_CACHE_SECONDS)
+    finally:
+        if claimed:
+            cache.delete(building)
+    return response
+
+
 def versioned(view=None, *, filters=None):
     """A view of a whole edition, ``view(request, edition, ...)``, answered by version.
 
@@ -128,16 +163,17 @@ def versioned(view=None, *, filters=None):
         etag = response_etag(request, conference)
         response = get_conditional_response(request, etag=etag)
         if response is None:
-            cache, key = caches["editions"], f"response:{etag}"
-            response = cache.get(key)
-            if response is None:
-                response = view(request, edition=edition, **kwargs)
-                if not shareable(response):
-                    return response  # e.g. a staff preview: never kept, never a 304
-                if response.status_code == 200 and request.method in ("GET", "HEAD"):
-                    if hasattr(response, "render"):
-                        response.render()  # a TemplateResponse is kept rendered
-                    cache.set(key, response, settings.EDITION_CACHE_SECONDS)
+
+            def build():
+                built = view(request, edition=edition, **kwargs)
+                if hasattr(built, "render"):
+                    built.render()  # a TemplateResponse is kept rendered
+                keep = built.status_code == 200 and request.method in ("GET", "HEAD")
+                return built, keep and shareable(built)
+
+            response = cached_or_built(caches["editions"], etag, build)
+            if not shareable(response):
+                return response  # e.g. a staff preview: never kept, never a 304
         if response.status_code in (200, 304):
             response.headers["ETag"] = etag
         return response

@@ -1,6 +1,7 @@
 """The shared cache can fail and cannot be abused (conference/cache.py, program/versioning.py)."""
 
 import logging
+import threading
 import time
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 import conference.cache
 from program.filters import TalkFilter
-from program.versioning import normalised_query
+from program.versioning import cached_or_built, normalised_query
 from tests.conftest import redis_caches
 from tests.factories import (
     ConferenceFactory,
@@ -125,6 +126,55 @@ def test_unreachable_redis_is_reported_at_most_once_a_minute(settings, redis_ser
         "Redis cache unavailable, answering from the database without it "
         "(6 failed operations since the last report)",
     ]
+
+
+# ---------------------------------------------------------------------------- one build
+
+
+def build_at_once(workers, build):
+    """``workers`` threads asking for the same version at the same moment."""
+    start, answers = threading.Barrier(workers), []
+
+    def ask():
+        start.wait()
+        answers.append(cached_or_built(caches["editions"], '"v1"', build))
+
+    threads = [threading.Thread(target=ask) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def slow_build(builds):
+    def build():
+        builds.append("built")
+        time.sleep(0.3)
+        return "the page", True
+
+    return build
+
+
+def test_readers_of_a_version_being_built_wait_for_it(settings, redis_server):
+    settings.CACHES = redis_caches(redis_server.url)
+    builds = []
+
+    answers = build_at_once(4, slow_build(builds))
+
+    assert (builds, answers) == (["built"], ["the page"] * 4)
+
+
+def test_without_redis_every_reader_builds_at_once(settings, redis_server):
+    settings.CACHES = redis_caches(redis_server.url)
+    redis_server.stop()
+    builds = []
+    started = time.monotonic()
+
+    answers = build_at_once(4, slow_build(builds))
+
+    assert (builds, answers) == (["built"] * 4, ["the page"] * 4)
+    assert time.monotonic() - started < 2  # nobody waited for another's build
 
 
 # ---------------------------------------------------------------------------- cache keys
