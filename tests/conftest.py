@@ -6,6 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import hypothesis
 import pytest
 import redis
 from django.core.cache import caches
@@ -15,6 +16,18 @@ from django.urls import clear_url_caches
 SHARED = Path(
     os.environ.get("SHARED_DIR") or Path(__file__).resolve().parent.parent.parent / "shared"
 )
+
+
+# Property-based tests are bounded and deterministic: examples derive from a fixed seed (a
+# failure replays identically), no example database, no timing limits on a shared machine.
+hypothesis.settings.register_profile(
+    "suite",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+hypothesis.settings.load_profile("suite")
 
 
 def require(condition, reason):

@@ -8,7 +8,7 @@ from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings, strategies
+from hypothesis import given, settings, strategies
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -275,13 +275,7 @@ def test_api_answers_as_its_schema_says(api_schema, program, path, mode):
         strategy = strategies.one_of(strategy, existing)
 
     @given(case=strategy)
-    @settings(
-        max_examples=25,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(max_examples=25)
     def call(case):
         exercised.update(case.query or {})
         case.call_and_validate(

@@ -36,20 +36,13 @@ def program():
     edition = ConferenceFactory(slug="2026", name="MLSys 2026")
     room = RoomFactory(conference=edition, name="Grand Ballroom 1")
     yuhan = SpeakerFactory(name="Yuhan Liu")
-    TalkFactory(
-        conference=edition,
-        room=room,
-        title="KV caches at scale",
-        speakers=[yuhan],
-        start=local("2026-05-18", 9),
-    )
-    TalkFactory(
-        conference=edition,
-        room=room,
-        title="Serving models cheaply",
-        speakers=[yuhan],
-        start=local("2026-05-19", 9),
-    )
+    for title, day in [
+        ("KV caches at scale", "2026-05-18"),
+        ("Serving models cheaply", "2026-05-19"),
+    ]:
+        TalkFactory(
+            conference=edition, room=room, title=title, speakers=[yuhan], start=local(day, 9)
+        )
     return edition
 
 

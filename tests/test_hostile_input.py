@@ -12,7 +12,7 @@ import re
 import urllib.parse
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies
+from hypothesis import given, settings, strategies
 
 from program.models import Talk
 from tests.factories import (
@@ -155,13 +155,7 @@ def check(response, url):
 @pytest.mark.parametrize("template", list(URLS))
 def test_arbitrary_text_never_breaks_a_public_url(client, unthrottled, real_segments, template):
     @given(request=requests_for(template, real_segments))
-    @settings(
-        max_examples=50,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(max_examples=50)
     def call(request):
         path_values, parameters = request
         url = url_of(template, path_values, parameters)
