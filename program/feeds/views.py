@@ -135,7 +135,11 @@ def schedule(request, edition):
         .prefetch_related("resources")
     )
     return conference, frab.build_schedule(
-        conference, conference.rooms.all(), talks, absolute_uri=request.build_absolute_uri
+        conference,
+        # Rooms sharing a position and a name keep one order (their ids), run after run.
+        conference.rooms.order_by("position", "name", "pk"),
+        talks,
+        absolute_uri=request.build_absolute_uri,
     )
 
 
