@@ -126,3 +126,18 @@ def when_label(start, end, *, day=day_heading):
 def moment_label(moment):
     """'Monday, May 18, 9:00 AM PDT' for a time in the conference's timezone."""
     return f"{day_heading(moment)}, {clock(moment)} {moment:%p %Z}"
+
+
+def local_iso(moment, timezone):
+    """RFC 3339 with ``timezone``'s UTC offset: ``2026-05-18T09:50:00-07:00``.
+
+    Before standard time a zone's offset is local mean time, with seconds (-07:52:58 in Los
+    Angeles until 1883), which RFC 3339 cannot write: the same moment is then written with
+    the offset rounded to the minute.
+    """
+    local = moment.astimezone(timezone)
+    offset = local.utcoffset()
+    if offset % dt.timedelta(minutes=1):
+        minutes = round(offset.total_seconds() / 60)
+        local = moment.astimezone(dt.timezone(dt.timedelta(minutes=minutes)))
+    return local.isoformat()

@@ -3,8 +3,8 @@ from django.urls import path
 from program import views
 from program.feeds import views as feeds
 from program.feeds.atom import ChangesFeed
-from program.http import read_only
 from program.filters import TalkFilter
+from program.http import read_only
 from program.versioning import versioned
 
 app_name = "program"

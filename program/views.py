@@ -41,7 +41,7 @@ from program.now import (
     seconds_left_in_minute,
 )
 from program.photos import STORED_NAME
-from program.times import day_heading, moment_label, time_range, when_label
+from program.times import day_heading, local_iso, moment_label, time_range, when_label
 
 
 def healthz(request):
@@ -292,8 +292,8 @@ def talk_json_ld(talk, request):
         "@type": "Event",
         "name": talk.title,
         "url": request.build_absolute_uri(talk.get_absolute_url()),
-        "startDate": talk.start.astimezone(tz).isoformat(),
-        "endDate": talk.end.astimezone(tz).isoformat(),
+        "startDate": local_iso(talk.start, tz),
+        "endDate": local_iso(talk.end, tz),
         "eventStatus": f"https://schema.org/{status}",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": {

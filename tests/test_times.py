@@ -9,6 +9,7 @@ import pytest
 from program.times import (
     SkippedTime,
     conference_time,
+    local_iso,
     moment_label,
     repeated_times,
     time_range,
@@ -94,3 +95,21 @@ def test_conference_time_reads_a_repeated_time_as_the_first_unless_told():
     assert second.astimezone(dt.UTC) == dt.datetime(2026, 11, 1, 6, 30, tzinfo=dt.UTC)
     assert repeated_times(naive, NEW_YORK) == (first, second)
     assert repeated_times(dt.datetime(2026, 11, 1, 2, 30), NEW_YORK) is None
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (dt.datetime(2026, 5, 18, 16, 50, tzinfo=dt.UTC), "2026-05-18T09:50:00-07:00"),
+        (
+            dt.datetime(2026, 12, 1, 17, 0, 0, 500, tzinfo=dt.UTC),
+            "2026-12-01T09:00:00.000500-08:00",
+        ),
+        # Local mean time (-07:52:58) has seconds, which RFC 3339 offsets cannot hold: the
+        # same moment is written with the offset rounded to the minute.
+        (dt.datetime(1816, 11, 25, 17, 34, 43, tzinfo=dt.UTC), "1816-11-25T09:41:43-07:53"),
+    ],
+)
+def test_local_iso_writes_rfc_3339_with_the_zone_offset(moment, written):
+    assert local_iso(moment, BELLEVUE) == written
+    assert dt.datetime.fromisoformat(written) == moment

@@ -12,6 +12,7 @@ from program.changes import Kind
 from program.links import slug_url
 from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
 from program.photos import photo_url_function
+from program.times import local_iso
 
 
 def page_url(context, view_name, edition, slug):
@@ -129,8 +130,8 @@ class TalkSerializer(serializers.ModelSerializer):
             "title": row["title"],
             "type": {"slug": row["type__slug"], "name": row["type__name"]},
             "abstract": row["abstract"],
-            "start": row["start"].astimezone(timezone).isoformat(),
-            "end": row["end"].astimezone(timezone).isoformat(),
+            "start": local_iso(row["start"], timezone),
+            "end": local_iso(row["end"], timezone),
             # As Talk.duration_minutes.
             "duration_minutes": int((row["end"] - row["start"]).total_seconds() // 60),
             "room": {"slug": row["room__slug"], "name": row["room__name"]},
@@ -306,7 +307,7 @@ class NowSerializer(serializers.Serializer):
         talk = TalkSerializer(context=self.context).to_representation
 
         def local(moment):
-            return moment.astimezone(timezone).isoformat() if moment else None
+            return local_iso(moment, timezone) if moment else None
 
         return {
             "conference": conference.slug,
@@ -372,8 +373,8 @@ class ChangeSerializer(serializers.Serializer):
 
         def slot(when):
             return {
-                "start": when.start.astimezone(timezone).isoformat(),
-                "end": when.end.astimezone(timezone).isoformat(),
+                "start": local_iso(when.start, timezone),
+                "end": local_iso(when.end, timezone),
                 "room": {"slug": when.room.slug, "name": when.room.name},
             }
 
