@@ -22,7 +22,8 @@ So the database stamps each written row, overwriting the application's value:
 
 A write also moves ``updated_at`` of the talks that show what it changed (STAMPED_BY): a talk's
 speaker links, and the talks of a speaker, room, talk type or edition. So ``updated_since``
-finds every talk whose API representation changed.
+finds every talk whose API representation changed. A talk's history records (the changes page
+and API, ``since``) get their ``history_date`` the same way.
 
 ``keep_given_stamps()`` lets writes keep the ``updated_at`` they give: ``loaddata`` uses it,
 so fixtures and backups keep their times. Triggers are installed again after every
@@ -40,34 +41,45 @@ from django.db.transaction import TransactionManagementError
 OWN_ROW = "id = {row}.id"
 INSERT_OR_UPDATE = ("INSERT", "UPDATE")
 
-# Written table -> (events, [(stamped table, which of its rows, given the written row)]).
+
+def moves(table, where=OWN_ROW, column="updated_at"):
+    """A stamped column: ``table.column`` of the rows ``where`` selects, given the written row."""
+    return (table, column, where)
+
+
+# Written table -> (events, what each written row stamps).
 STAMPED_BY = {
     "program_conference": (
         INSERT_OR_UPDATE,
-        [("program_conference", OWN_ROW), ("program_talk", "conference_id = {row}.id")],
+        [moves("program_conference"), moves("program_talk", "conference_id = {row}.id")],
     ),
     "program_room": (
         INSERT_OR_UPDATE,
-        [("program_room", OWN_ROW), ("program_talk", "room_id = {row}.id")],
+        [moves("program_room"), moves("program_talk", "room_id = {row}.id")],
     ),
     "program_talktype": (
         INSERT_OR_UPDATE,
-        [("program_talktype", OWN_ROW), ("program_talk", "type_id = {row}.id")],
+        [moves("program_talktype"), moves("program_talk", "type_id = {row}.id")],
     ),
     "program_speaker": (
         INSERT_OR_UPDATE,
         [
-            ("program_speaker", OWN_ROW),
-            (
+            moves("program_speaker"),
+            moves(
                 "program_talk",
                 "id IN (SELECT talk_id FROM program_talkspeaker WHERE speaker_id = {row}.id)",
             ),
         ],
     ),
-    "program_talk": (INSERT_OR_UPDATE, [("program_talk", OWN_ROW)]),
+    "program_talk": (INSERT_OR_UPDATE, [moves("program_talk")]),
     "program_talkspeaker": (
         ("INSERT", "UPDATE", "DELETE"),
-        [("program_talk", "id = {row}.talk_id")],
+        [moves("program_talk", "id = {row}.talk_id")],
+    ),
+    # The changes page and API list a talk's history by history_date (``since``).
+    "program_historicaltalk": (
+        ("INSERT",),
+        [moves("program_historicaltalk", "history_id = {row}.history_id", "history_date")],
     ),
 }
 
@@ -141,9 +153,9 @@ def postgresql_statements():
     """
     for table, (events, stamped) in STAMPED_BY.items():
         updates = "\n".join(
-            f"UPDATE {target} SET updated_at = stamp "
-            f"WHERE {rows.format(row='written')} AND updated_at IS DISTINCT FROM stamp;"
-            for target, rows in stamped
+            f"UPDATE {target} SET {column} = stamp "
+            f"WHERE {rows.format(row='written')} AND {column} IS DISTINCT FROM stamp;"
+            for target, column, rows in stamped
         )
         yield f"""
             CREATE OR REPLACE FUNCTION {table}_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -178,8 +190,8 @@ def sqlite_statements():
         for event in events:
             row = "OLD" if event == "DELETE" else "NEW"
             updates = " ".join(
-                f"UPDATE {target} SET updated_at = program_now() WHERE {rows.format(row=row)};"
-                for target, rows in stamped
+                f"UPDATE {target} SET {column} = program_now() WHERE {rows.format(row=row)};"
+                for target, column, rows in stamped
             )
             yield f"DROP TRIGGER IF EXISTS temp.{table}_stamp_{event.lower()}"
             yield f"""

@@ -181,6 +181,30 @@ def test_a_page_version_taken_during_a_transaction_changes_when_it_commits(clien
     assert b"Retitled in a slow save" in again.content
 
 
+def test_a_cancellation_committed_late_reaches_an_app_syncing_the_changes(client, edition):
+    postgresql_only()
+
+    def changes_since(since):
+        query = {"since": since} if since else {}
+        results = client.get("/api/v1/conferences/2026/changes/", query).json()["results"]
+        return [(change["kind"], change["talk"]["slug"]) for change in results], max(
+            (change["changed_at"] for change in results), default=since
+        )
+
+    _, since = changes_since(None)
+    with OpenTransaction(
+        lambda: Talk.objects.filter(slug="other").set_status(Talk.Status.CANCELLED)
+    ) as slow_cancel:
+        Talk.objects.filter(slug="edited").set_status(Talk.Status.CANCELLED)
+        during, since = changes_since(since)
+        slow_cancel.commit()
+    after, _ = changes_since(since)
+
+    # At or after the last time seen: "other", added last, comes again.
+    assert during == [("cancelled", "edited"), ("added", "other")]
+    assert after == [("cancelled", "other"), ("cancelled", "edited")]
+
+
 def test_stamps_follow_commit_order_not_the_order_of_the_writes(edition):
     postgresql_only()
 
@@ -277,6 +301,19 @@ def test_a_write_is_stamped_when_it_commits_and_moves_the_talks_showing_it(
 
     assert {slug for slug, stamp in stamps.items() if stamp > before} == moved
     assert all(stamp < before for slug, stamp in stamps.items() if slug not in moved)
+
+
+def test_history_records_are_dated_when_they_commit(edition, monkeypatch):
+    before = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: before - dt.timedelta(hours=1))
+
+    with transaction.atomic():
+        Talk.objects.filter(slug="edited").set_status(Talk.Status.CANCELLED)
+        Talk.objects.get(slug="other").delete()
+
+    dates = Talk.history.filter(history_type__in=["~", "-"]).values_list("history_date", flat=True)
+    assert len(dates) == 2
+    assert all(date > before for date in dates)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ TRACKED = ["id", "created_at", "updated_at", "slug", "title", "start", "end", "s
 def record_existing_talks(apps, schema_editor):
     """Talks that exist before history starts get their creation as a first record, so a
     later change reads as a change (a move, a cancellation) and not as a new talk."""
+    from program.stamps import keep_given_stamps
+
     Talk = apps.get_model("program", "Talk")
     HistoricalTalk = apps.get_model("program", "HistoricalTalk")
     records = [
@@ -21,7 +23,10 @@ def record_existing_talks(apps, schema_editor):
         )
         for values in Talk.objects.values(*TRACKED).iterator()
     ]
-    HistoricalTalk.objects.bulk_create(records, batch_size=500)
+    # The database stamps history records when they commit (program/stamps.py), if this runs
+    # after its triggers exist: these carry the talks' own creation times.
+    with keep_given_stamps(schema_editor.connection.alias if schema_editor else "default"):
+        HistoricalTalk.objects.bulk_create(records, batch_size=500)
 
 
 class Migration(migrations.Migration):
