@@ -44,9 +44,15 @@ URLS = {
     "/{edition}/talks/{talk}.ics": [],
     "/{edition}/speakers/": [],
     "/{edition}/speakers/{speaker}/": [],
+    "/{edition}/now/": TALK_FILTERS,
+    "/{edition}/agenda/": TALK_FILTERS,
+    "/{edition}/changes/": ["page"],
+    "/{edition}/changes.atom": [],
     "/api/v1/": ["format"],
     "/api/v1/conferences/": ["format", "page", "page_size"],
     "/api/v1/conferences/{edition}/": ["format"],
+    "/api/v1/conferences/{edition}/now/": [*TALK_FILTERS, "at", "format"],
+    "/api/v1/conferences/{edition}/changes/": ["since", "page", "page_size", "format"],
     "/api/v1/talks/": [
         *TALK_FILTERS,
         *("conference", "updated_since", "ordering", "page", "page_size", "format"),
@@ -83,7 +89,7 @@ def real_segments():
         "talk": [talk.slug],
         "speaker": ["yuhan-liu"],
         "id": [str(talk.pk), str(yuhan.pk), str(room.pk)],
-        "rest": ["program/", "program.ics", "speakers/"],
+        "rest": ["program/", "program.ics", "speakers/", "agenda/", "now/"],
         "values": ["2026", "keynote", "grand-ballroom-1", "yuhan-liu", talk.slug, "2026-05-18"],
     }
 

@@ -267,6 +267,13 @@ def test_api_now_reads_the_clock_and_filters(client, edition, set_clock):
     [
         ({"at": "soon"}, {"at": ["soon is not an ISO 8601 date and time such as "
                                  "2026-05-18T09:00:00Z (write + as %2B in a URL)."]}),
+        # The first and last days of the calendar exist in no timezone west or east of UTC
+        # (they gave 500).
+        ({"at": "0001-01-01"}, {"at": ["0001-01-01 is not an ISO 8601 date and time such as "
+                                       "2026-05-18T09:00:00Z (write + as %2B in a URL)."]}),
+        ({"at": "9999-12-31T23:00Z"}, {"at": ["9999-12-31T23:00Z is not an ISO 8601 date and "
+                                              "time such as 2026-05-18T09:00:00Z (write + as "
+                                              "%2B in a URL)."]}),
         ({"type": "lightning"}, {"type": ["lightning is not a known talk type."]}),
         ({"when": "now"}, {"when": ["Unknown parameter; the known ones are at, day, format, "
                                     "q, room, speaker, talk, type."]}),

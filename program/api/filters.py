@@ -32,6 +32,10 @@ def conference_filter(**kwargs):
     )
 
 
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1)
+LATEST = dt.datetime.max.replace(tzinfo=dt.UTC) - dt.timedelta(days=1)
+
+
 class UpdatedSinceField(IsoDateTimeField):
     default_error_messages = {
         "invalid": "%(value)s is not an ISO 8601 date and time such as 2026-05-18T09:00:00Z "
@@ -41,8 +45,15 @@ class UpdatedSinceField(IsoDateTimeField):
     def to_python(self, value):
         try:
             moment = super().to_python(value)
-            # The database compares in UTC; a moment that has no UTC equivalent is invalid.
-            return moment.astimezone(dt.UTC) if moment is not None else None
+            if moment is None:
+                return None
+            # The database compares in UTC, and answers show the moment in an edition's
+            # timezone: it must exist in every timezone, which the first and last days of
+            # the calendar do not.
+            moment = moment.astimezone(dt.UTC)
+            if not EARLIEST <= moment <= LATEST:
+                raise OverflowError(moment)
+            return moment
         except (ValidationError, OverflowError) as error:
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": value}
