@@ -286,18 +286,45 @@ class SyncingClient:
 
 
 def editor(port, plan, seconds):
-    """Second process: edits through the admin over HTTP; imports through the import service.
+    """Second process, two organisers at once: one edits talks through the admin over HTTP,
+    the other imports a spreadsheet through the import service every 2 seconds.
 
-    Prints its record as JSON: the last title it gave each talk, and the imports.
+    Prints its record as JSON: the last title given to each talk, the edits and imports.
     """
     os.environ["DJANGO_SETTINGS_MODULE"] = "conference.settings"
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    from django.db import connection
+
     from program.importers import import_schedule
     from program.models import Talk
 
+    record = {"titles": {}, "edits": 0, "imports": 0, "failures": []}
+    deadline = time.monotonic() + seconds
+
+    def importer():
+        try:
+            while time.monotonic() < deadline:
+                record["imports"] += 1
+                import_schedule(
+                    path_or_file=batch_spreadsheet(Talk, plan["batch"], record["imports"]),
+                    conference_slug=EDITION,
+                )
+                time.sleep(2)
+        finally:
+            connection.close()
+
+    importing = threading.Thread(target=importer)
+    importing.start()
+    edit_through_admin(port, plan, deadline, record)
+    importing.join()
+    print(json.dumps(record))
+
+
+def edit_through_admin(port, plan, deadline, record):
+    """Logs in, then retitles random talks (never the batch) with the admin's change form."""
     admin = Http(port)
     admin.get("/admin/login/")
     status, _, _ = admin.post_form(
@@ -311,35 +338,22 @@ def editor(port, plan, seconds):
     assert status == 302, f"admin login answered {status}"
     rng = random.Random(1)
     editable = [talk_id for talk_id in plan["ids"] if talk_id not in plan["batch_ids"]]
-    titles, edits, imports, failures = {}, 0, 0, []
-    deadline = time.monotonic() + seconds
-    next_import = time.monotonic()
     while time.monotonic() < deadline:
-        if time.monotonic() >= next_import:
-            imports += 1
-            import_schedule(
-                path_or_file=batch_spreadsheet(Talk, plan["batch"], imports),
-                conference_slug=EDITION,
-            )
-            next_import = time.monotonic() + 2
-            continue
         talk_id = rng.choice(editable)
         change = f"/admin/program/talk/{talk_id}/change/"
         status, _, page = admin.get(change)
         if status != 200:
-            failures.append(f"GET {change}: HTTP {status}")
+            record["failures"].append(f"GET {change}: HTTP {status}")
             continue
         fields = dict(form_fields(page))  # one value per name on this form
-        original = EDIT_MARK.sub("", fields["title"])
-        title = f"Edit {edits + 1}: {original}"[:300]
+        title = f"Edit {record['edits'] + 1}: {EDIT_MARK.sub('', fields['title'])}"[:300]
         fields.update(title=title, _save="Save")
         status, _, _ = admin.post_form(change, fields)
         if status != 302:
-            failures.append(f"POST {change}: HTTP {status}")
+            record["failures"].append(f"POST {change}: HTTP {status}")
             continue
-        edits += 1
-        titles[talk_id] = title
-    print(json.dumps({"titles": titles, "edits": edits, "imports": imports, "failures": failures}))
+        record["edits"] += 1
+        record["titles"][talk_id] = title
 
 
 def batch_spreadsheet(talk_model, slugs, number):
