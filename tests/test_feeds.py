@@ -7,14 +7,11 @@ validate_ics.py, schedule.xml with lxml against the XSD, schedule.json with json
 import datetime as dt
 import importlib.util
 import json
-import os
 import sys
 import uuid
 from types import SimpleNamespace
 
 import pytest
-import redis
-from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -27,7 +24,7 @@ from program.feeds.ids import talk_guid
 from program.feeds.links import PageLinks
 from program.links import MARKER
 from program.models import Speaker, Talk, TalkType
-from tests.conftest import require
+from tests.conftest import redis_caches
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -957,26 +954,10 @@ def test_page_links_match_reverse_even_for_an_edition_slug_holding_the_marker(rf
     )
 
 
-def redis_url():
-    """The Redis the suite may use: REDIS_URL, else the local server on its usual port."""
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        require(False, f"no Redis answers at {url}: the shared-cache test needs one")
-    return url
-
-
-def test_built_feed_is_shared_through_redis(client, program, settings, django_assert_num_queries):
-    url = redis_url()
-    settings.CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"test-{uuid.uuid4()}",
-        }
-        for alias in ("default", "editions")
-    }
+def test_built_feed_is_shared_through_redis(
+    client, program, settings, redis_server, django_assert_num_queries
+):
+    settings.CACHES = redis_caches(redis_server.url)  # as CACHE_URL sets them
     feed = feed_url("program-ics", program)
     built = client.get(feed)
 
@@ -984,7 +965,7 @@ def test_built_feed_is_shared_through_redis(client, program, settings, django_as
         cached = client.get(feed)
 
     assert (cached.status_code, cached.content) == (200, built.content)
-    caches["editions"].clear()  # database 15 of the test Redis holds nothing else
+    assert [key.split(":")[2] for key in redis_server.cache_keys()] == ["response"]
 
 
 def test_long_and_overnight_sessions_are_valid_frab_in_hours_and_minutes(
