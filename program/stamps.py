@@ -20,10 +20,10 @@ So the database stamps each written row, overwriting the application's value:
   Django's connection, so they are TEMP triggers made on each connection: writes from other
   programs (the sqlite3 shell) keep the time they give.
 
-A write also moves ``updated_at`` of the talks that show what it changed (STAMPED_BY): a talk's
-speaker links, and the talks of a speaker, room, talk type or edition. So ``updated_since``
-finds every talk whose API representation changed. A talk's history records (the changes page
-and API, ``since``) get their ``history_date`` the same way.
+A write also moves ``updated_at`` of the talks that show what it changed (STAMPED_BY): a
+talk's speaker links and resources, and the talks of a speaker, room, talk type or edition.
+So ``updated_since`` finds every talk whose API representation changed. A talk's history
+records (the changes page and API, ``since``) get their ``history_date`` the same way.
 
 ``keep_given_stamps()`` lets writes keep the ``updated_at`` they give: ``loaddata`` uses it,
 so fixtures and backups keep their times. Triggers are installed again after every
@@ -75,6 +75,10 @@ STAMPED_BY = {
     "program_talkspeaker": (
         ("INSERT", "UPDATE", "DELETE"),
         [moves("program_talk", "id = {row}.talk_id")],
+    ),
+    "program_resource": (
+        ("INSERT", "UPDATE", "DELETE"),
+        [moves("program_resource"), moves("program_talk", "id = {row}.talk_id")],
     ),
     # The changes page and API list a talk's history by history_date (``since``).
     "program_historicaltalk": (

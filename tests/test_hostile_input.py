@@ -36,6 +36,7 @@ URLS = {
     "/current/{rest}": TALK_FILTERS,
     "/healthz": [],
     "/{edition}/": [],
+    "/{edition}/talks/": [],
     "/{edition}/program/": TALK_FILTERS,
     "/{edition}/program.ics": TALK_FILTERS,
     "/{edition}/schedule.xml": [],

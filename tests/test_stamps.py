@@ -17,7 +17,16 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from program.importers import import_schedule
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType, TimestampedModel
+from program.models import (
+    Conference,
+    Resource,
+    Room,
+    Speaker,
+    Talk,
+    TalkSpeaker,
+    TalkType,
+    TimestampedModel,
+)
 from program.stamps import STAMPED_BY, install, keep_given_stamps
 from tests.factories import (
     ConferenceFactory,
@@ -238,6 +247,13 @@ def change_speakers(edition):
     return {"edited", "imported-0"}
 
 
+def add_slides(edition):
+    Resource.objects.create(
+        talk=Talk.objects.get(slug="edited"), kind="slides", url="https://example.org/slides"
+    )
+    return {"edited"}
+
+
 def rename_speaker(edition):
     Speaker.objects.filter(name="Yuhan Liu").update(name="Yuhan Liu-Chen")
     return set(IMPORTED) | {"yuhan-2025"}
@@ -272,6 +288,7 @@ def import_spreadsheet(edition):
         save_talk,
         update_talks,
         change_speakers,
+        add_slides,
         rename_speaker,
         rename_room,
         rename_type,
