@@ -6,6 +6,7 @@ are reported as warnings after a save, never refused.
 
 import datetime as dt
 from collections import defaultdict
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,6 +19,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,7 +27,16 @@ from django.utils.translation import ngettext
 
 from program.admin_times import ConferenceDateTimeField, ConferenceDateTimeWidget
 from program.clashes import find_clashes
-from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import (
+    Conference,
+    Resource,
+    Room,
+    Speaker,
+    Talk,
+    TalkSpeaker,
+    TalkType,
+    Track,
+)
 from program.photos import (
     MAX_PHOTO_BYTES,
     delete_files,
@@ -41,9 +52,9 @@ from program.times import day_and_time, day_heading, short_day, when_label
 
 admin.site.site_header = "Conference program"
 admin.site.site_title = "Conference program admin"
-admin.site.index_title = "Editions, rooms, speakers and talks"
+admin.site.index_title = "Editions, rooms, tracks, speakers and talks"
 # The sidebar repeats the index page and takes a quarter of a laptop screen from the talk
-# list (title, status, edition, time, room, type, speakers), which must fit beside the
+# list (title, status, edition, time, room, type, track, speakers), which must fit beside the
 # filters; the breadcrumbs lead back to the index.
 admin.site.enable_nav_sidebar = False
 
@@ -80,15 +91,15 @@ class EditionInitialMixin:
         return initial
 
 
-def room_labeller(rooms):
-    """A function room -> label for lists of rooms from several editions: the name, with the
-    edition only where another edition has a room of that name too ("Grand Ballroom 1" every
-    year). ``rooms``: every room such a list may show (their name and edition are read)."""
+def edition_labeller(rows):
+    """A function row -> label for lists of rooms (or tracks) from several editions: the
+    name, with the edition only where another edition has one of that name too ("Grand
+    Ballroom 1" every year). ``rows``: every row such a list may show (name and edition)."""
     editions = defaultdict(set)
-    for room in rooms:
-        editions[room.name].add(room.conference_id)
+    for row in rows:
+        editions[row.name].add(row.conference_id)
     repeated = {name for name, ids in editions.items() if len(ids) > 1}
-    return lambda room: f"{room.name} ({room.conference})" if room.name in repeated else room.name
+    return lambda row: f"{row.name} ({row.conference})" if row.name in repeated else row.name
 
 
 def _when(talk):
@@ -146,6 +157,21 @@ class RoomInline(admin.TabularInline):
     extra = 0
 
 
+class TrackForm(forms.ModelForm):
+    class Meta:
+        model = Track
+        fields = ["conference", "name", "slug", "colour", "description"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    form = TrackForm
+    fields = ["name", "slug", "colour", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+
+
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
     form = ConferenceForm
@@ -171,7 +197,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         "is_published",
         "is_current",
     ]
-    inlines = [RoomInline]
+    inlines = [RoomInline, TrackInline]
 
     def save_model(self, request, obj, form, change):
         if obj.is_current:
@@ -202,6 +228,31 @@ class RoomAdmin(EditionInitialMixin, admin.ModelAdmin):
         return render_to_string(
             "admin/program/room/_talk_table.html",
             {"talks": [(talk, _when(talk)) for talk in talks]},
+        )
+
+
+@admin.register(Track)
+class TrackAdmin(EditionInitialMixin, admin.ModelAdmin):
+    form = TrackForm
+    list_display = ["name", "swatch", "conference", "slug"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["name", "slug", "description"]
+    ordering = ["-conference__start_date", "name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["conference", "name", "slug", "colour", "description"]
+
+    @admin.display(description="colour", ordering="colour")
+    def swatch(self, track):
+        # An image rather than an inline style, which a Content-Security-Policy may refuse.
+        square = (
+            "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'>"
+            f"<rect width='16' height='16' fill='{track.colour}'/></svg>"
+        )
+        return format_html(
+            '<img src="data:image/svg+xml,{}" width="16" height="16" alt=""> {}',
+            quote(square),
+            track.colour,
         )
 
 
@@ -356,18 +407,19 @@ class DayListFilter(admin.SimpleListFilter):
         return queryset.filter(window) if window else queryset.none()
 
 
-class RoomListFilter(admin.RelatedFieldListFilter):
-    """The rooms of the edition filtered on; otherwise every room, with its edition named
-    where another edition has a room of the same name."""
+class EditionRowListFilter(admin.RelatedFieldListFilter):
+    """The rooms (or tracks) of the edition filtered on; otherwise all, with the edition
+    named where another edition has a room (or track) of the same name."""
 
     def field_choices(self, field, request, model_admin):
-        rooms = Room.objects.select_related("conference").order_by(
-            "-conference__start_date", "position", "name"
+        model = field.related_model
+        rows = model.objects.select_related("conference").order_by(
+            "-conference__start_date", *model._meta.ordering[1:]
         )
         if (edition_id := _chosen_edition_id(request)) is not None:
-            return [(room.pk, room.name) for room in rooms.filter(conference_id=edition_id)]
-        label = room_labeller(rooms)
-        return [(room.pk, label(room)) for room in rooms]
+            return [(row.pk, row.name) for row in rows.filter(conference_id=edition_id)]
+        label = edition_labeller(rows)
+        return [(row.pk, label(row)) for row in rows]
 
 
 class SpeakerLinkFormSet(BaseInlineFormSet):
@@ -417,17 +469,18 @@ class ResourceInline(admin.TabularInline):
 @admin.register(Talk)
 class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
     # The status beside the title, so it stays in view on a laptop however long the rest.
-    list_display = ["title", "status", "when", "room", "type", "speaker_names"]
+    list_display = ["title", "status", "when", "room", "type", "track", "speaker_names"]
     # Given, so that Django does not ask get_list_display (a query) a second time.
-    sortable_by = ["title", "status", "edition", "when", "room", "type"]
+    sortable_by = ["title", "status", "edition", "when", "room", "type", "track"]
     list_filter = [
         "conference",
         "type",
         DayListFilter,
-        ("room", RoomListFilter),
+        ("room", EditionRowListFilter),
+        ("track", EditionRowListFilter),
         "status",
     ]
-    list_select_related = ["conference", "room", "type"]
+    list_select_related = ["conference", "room", "type", "track"]
     search_fields = ["title", "abstract", "speakers__name"]
     search_help_text = (
         "Words in the title, the abstract or a speaker's name, affiliation or bio (any case, "
@@ -436,7 +489,7 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["conference", "title", "slug", "type", "status"]}),
+        (None, {"fields": ["conference", "title", "slug", "type", "track", "status"]}),
         ("When and where", {"fields": ["start", "end", "room"]}),
         (None, {"fields": ["abstract"]}),
         ("Record", {"fields": ["sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
@@ -449,7 +502,7 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
         }
     }
     inlines = [TalkSpeakerInline, ResourceInline]
-    actions = ["publish", "unpublish", "cancel"]
+    actions = ["publish", "unpublish", "cancel", "set_track"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_program()
@@ -543,12 +596,15 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "room":
-            kwargs["queryset"] = Room.objects.select_related("conference")
+        edition_rows = db_field.name in ("room", "track")
+        if edition_rows:
+            kwargs["queryset"] = db_field.related_model.objects.select_related("conference")
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "room":
-            # Editions often reuse room names: say which edition such a room belongs to.
-            field.label_from_instance = room_labeller(Room.objects.only("name", "conference"))
+        if edition_rows:
+            # Editions often reuse room and track names: say which edition such a one is of.
+            field.label_from_instance = edition_labeller(
+                db_field.related_model.objects.only("name", "conference")
+            )
         return field
 
     # Saving -----------------------------------------------------------------------------
@@ -590,11 +646,83 @@ class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
     def cancel(self, request, queryset):
         self._set_status(request, queryset, Talk.Status.CANCELLED, "cancelled")
 
+    @admin.action(description="Set the track of selected talks", permissions=["change"])
+    def set_track(self, request, queryset):
+        """Asks for the track on a page of its own, then sets it (or removes it)."""
+        editions = list(Conference.objects.filter(talks__in=queryset).distinct())
+        if len(editions) != 1:
+            self.message_user(
+                request,
+                "Choose talks of one edition: each edition has its own tracks.",
+                messages.ERROR,
+            )
+            return None
+        form = SetTrackForm(
+            request.POST if "apply" in request.POST else None, conference=editions[0]
+        )
+        if form.is_valid():
+            track = form.cleaned_data["track"]
+            # Talks that already have it keep their sequence: calendars need no update.
+            if track is None:
+                changed = queryset.filter(track__isnull=False).update(track=None)
+                message = ngettext(
+                    "Track removed from %(count)d talk.",
+                    "Track removed from %(count)d talks.",
+                    changed,
+                )
+            else:
+                changed = queryset.exclude(track=track).update(track=track)
+                message = ngettext(
+                    "Track “%(track)s” set on %(count)d talk.",
+                    "Track “%(track)s” set on %(count)d talks.",
+                    changed,
+                )
+            self.message_user(
+                request, message % {"count": changed, "track": track}, messages.SUCCESS
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/program/talk/set_track.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Set the track of the selected talks",
+                "opts": self.model._meta,
+                "conference": editions[0],
+                "form": form,
+                "talks": queryset.order_by("start", "title"),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )
+
     def _set_status(self, request, queryset, status, done):
         # Talks already in that status keep their sequence: calendars need no update for them.
         changed = queryset.exclude(status=status).set_status(status)
         message = ngettext("%(count)d talk %(done)s.", "%(count)d talks %(done)s.", changed)
         self.message_user(request, message % {"count": changed, "done": done}, messages.SUCCESS)
+
+
+class SetTrackForm(forms.Form):
+    """The track for the "set track" bulk action: one of the edition's tracks, or none."""
+
+    NONE = "none"
+
+    track = forms.ChoiceField(label="Track")
+
+    def __init__(self, *args, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tracks = {str(track.pk): track for track in conference.tracks.all()}
+        self.fields["track"].choices = [
+            ("", "Choose a track"),
+            *[(pk, track.name) for pk, track in self.tracks.items()],
+            (self.NONE, "No track (remove it)"),
+        ]
+        self.fields["track"].help_text = f"The tracks of {conference}; add tracks on its page."
+
+    def clean_track(self):
+        value = self.cleaned_data["track"]
+        return None if value == self.NONE else self.tracks[value]
 
 
 def _number_speakers(talk):

@@ -11,7 +11,7 @@ from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 
 from program.changes import slugs_ever_public
-from program.models import Conference, Room, Speaker, Talk, TalkType
+from program.models import Conference, Room, Speaker, Talk, TalkType, Track
 
 
 def check_slug(field, value):
@@ -141,7 +141,7 @@ class TalkFilter(FilterSet):
     """Filters of the public program (CONTRACT.md "Program filters").
 
     Pass ``conference`` when the talks all belong to one edition: choices are then limited
-    to its rooms, and ``day`` is read in its timezone.
+    to its rooms and tracks, and ``day`` is read in its timezone.
     """
 
     q = django_filters.CharFilter(
@@ -179,6 +179,13 @@ class TalkFilter(FilterSet):
         help_text="A speaker slug.",
         error_messages=invalid_choice("speaker"),
     )
+    track = SlugMultipleChoiceFilter(
+        field_name="track__slug",
+        queryset=Track.objects.all(),
+        label="Track",
+        help_text="A track slug; repeat for several (either matches).",
+        error_messages=invalid_choice("track"),
+    )
     talk = AgendaTalkFilter(
         method="filter_talks",
         queryset=Talk.objects.published(),
@@ -189,13 +196,14 @@ class TalkFilter(FilterSet):
 
     class Meta:
         model = Talk
-        fields = ["q", "type", "day", "room", "speaker", "talk"]
+        fields = ["q", "type", "day", "room", "speaker", "track", "talk"]
 
     def __init__(self, data=None, queryset=None, *, conference=None, **kwargs):
         self.conference = conference
         super().__init__(data, queryset, **kwargs)
         if conference is not None:
             self.filters["room"].queryset = conference.rooms.all()
+            self.filters["track"].queryset = conference.tracks.all()
             self.filters["talk"].queryset = conference.talks.published()
             self.filters["talk"].extra["conference"] = conference
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from program.colours import validate_colour
 from program.text import entered_text, search_text, search_words
 from program.times import elapsed
 
@@ -212,7 +213,9 @@ class Conference(TimestampedModel):
         return start, end
 
 
-class RoomManager(models.Manager.from_queryset(TimestampedQuerySet)):
+class EditionSlugManager(models.Manager.from_queryset(TimestampedQuerySet)):
+    """Rows whose slug is unique within their edition (rooms, tracks)."""
+
     def get_by_natural_key(self, conference_slug, slug):
         return self.get(conference__slug=conference_slug, slug=slug)
 
@@ -228,7 +231,7 @@ class Room(TimestampedModel):
         "Leave it empty to list the room after the edition's others.",
     )
 
-    objects = RoomManager()
+    objects = EditionSlugManager()
 
     class Meta:
         ordering = ["conference", "position", "name"]
@@ -327,6 +330,43 @@ class TalkType(TimestampedModel):
         return (self.slug,)
 
 
+class Track(TimestampedModel):
+    """A theme that groups talks of one edition ("LLM Serving"); a talk has at most one."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="tracks")
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    colour = models.CharField(
+        max_length=7,
+        default="#475569",
+        validators=[validate_colour],
+        help_text="The label's colour, #rrggbb. Its text is black or white, whichever reads "
+        "better on it; the name is always shown too.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = EditionSlugManager()
+
+    class Meta:
+        ordering = ["conference", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="track_unique_slug_per_conference"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.colour = self.colour.lower()
+
+    def natural_key(self):
+        return (self.conference.slug, self.slug)
+
+    natural_key.dependencies = ["program.conference"]
+
+
 # The longest session the frab schedule format can write: its duration is "HH:MM" with at
 # most two digits of hours (schedule.xml.xsd, type "duration").
 MAX_DURATION = timedelta(hours=99, minutes=59)
@@ -353,7 +393,7 @@ class TalkQuerySet(SearchableQuerySet):
 
     def for_program(self):
         """Everything a program listing shows, in a fixed number of queries."""
-        return self.select_related("conference", "type", "room").prefetch_related(
+        return self.select_related("conference", "type", "room", "track").prefetch_related(
             Prefetch(
                 "speaker_links",
                 queryset=TalkSpeaker.objects.select_related("speaker").order_by("position"),
@@ -484,6 +524,11 @@ class Talk(SearchableModel, TimestampedModel):
     start = models.DateTimeField()
     end = models.DateTimeField()
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="talks")
+    # RESTRICT: a track in use cannot be deleted (its talks would lose it unseen), yet
+    # deleting the whole edition deletes its talks and tracks together.
+    track = models.ForeignKey(
+        Track, on_delete=models.RESTRICT, null=True, blank=True, related_name="talks"
+    )
     speakers = models.ManyToManyField(Speaker, through="TalkSpeaker", related_name="talks")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     sequence = models.PositiveIntegerField(
@@ -532,7 +577,12 @@ class Talk(SearchableModel, TimestampedModel):
     def natural_key(self):
         return (self.conference.slug, self.slug)
 
-    natural_key.dependencies = ["program.conference", "program.room", "program.talktype"]
+    natural_key.dependencies = [
+        "program.conference",
+        "program.room",
+        "program.talktype",
+        "program.track",
+    ]
 
     def clean(self):
         errors = {}
@@ -543,6 +593,8 @@ class Talk(SearchableModel, TimestampedModel):
             errors["end"] = TOO_LONG
         if self.room_id and self.conference_id and self.room.conference_id != self.conference_id:
             errors["room"] = f"“{self.room}” is a room of another edition."
+        if self.track_id and self.conference_id and self.track.conference_id != self.conference_id:
+            errors["track"] = f"“{self.track}” is a track of another edition."
         if errors:
             raise ValidationError(errors)
 

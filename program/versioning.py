@@ -53,12 +53,15 @@ def edition_version(conference):
     """
     # Resources join the talks (a LEFT JOIN): "talk_rows" counts each talk once per resource
     # (once without any), so with the resource count any deletion of either still shows.
+    # A track shows only through its talks (labels, filter choices), so its latest change is
+    # read through them too.
     talks = conference.talks.aggregate(
         talk_rows=Count("id"),
         talk_changed=Max("updated_at"),
         type_changed=Max("type__updated_at"),
         resource_count=Count("resources"),
         resource_changed=Max("resources__updated_at"),
+        track_changed=Max("track__updated_at"),
     )
     speakers = TalkSpeaker.objects.filter(talk__conference=conference).aggregate(
         speaker_count=Count("id"), speaker_changed=Max("speaker__updated_at")

@@ -6,7 +6,16 @@ import zoneinfo
 import factory
 from django.utils.text import slugify
 
-from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import (
+    Conference,
+    Resource,
+    Room,
+    Speaker,
+    Talk,
+    TalkSpeaker,
+    TalkType,
+    Track,
+)
 
 BELLEVUE = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -39,6 +48,17 @@ class RoomFactory(factory.django.DjangoModelFactory):
     conference = factory.SubFactory(ConferenceFactory)
     name = factory.Sequence(lambda n: f"Room {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Track
+        django_get_or_create = ("conference", "slug")
+
+    conference = factory.SubFactory(ConferenceFactory)
+    name = factory.Sequence(lambda n: f"Track {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    colour = "#1d4ed8"
 
 
 class SpeakerFactory(factory.django.DjangoModelFactory):

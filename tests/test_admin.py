@@ -3,6 +3,7 @@ clash warnings, bulk actions and forms that keep the organiser's input."""
 
 import datetime as dt
 import unicodedata
+from urllib.parse import unquote
 
 import lxml.html
 import pytest
@@ -21,6 +22,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -112,6 +114,7 @@ def form_data(response, form_id, changes=None):
         "/admin/program/room/",
         "/admin/program/speaker/",
         "/admin/program/talktype/",
+        "/admin/program/track/",
     ],
 )
 def test_anonymous_user_is_sent_to_the_login_page(client, path):
@@ -514,10 +517,74 @@ def test_talk_type_changelist_add_and_change_pages(organiser_client):
     assert 'name="name" value="Keynote"' in changing.content.decode()
 
 
+def test_track_changelist_add_and_change_pages(organiser_client, edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    TrackFactory(conference=older, name="Archive", colour="#047857")
+    serving = TrackFactory(conference=edition, name="LLM Serving", colour="#b45309")
+
+    listing = organiser_client.get(admin_url("track"))
+    filtered = organiser_client.get(admin_url("track"), {"conference__id__exact": older.pk})
+    adding = organiser_client.get(admin_url("track", "add"))
+    changing = organiser_client.get(admin_url("track", "change", serving.pk))
+
+    assert titles(listing) == ["LLM Serving", "Archive"]  # newest edition first
+    assert titles(filtered) == ["Archive"]
+    row = lxml.html.fromstring(listing.content.decode()).xpath("//td[@class='field-swatch']")[0]
+    assert row.text_content().strip() == "#b45309"
+    assert "fill='#b45309'" in unquote(row.xpath("img/@src")[0])
+    assert prepopulated(adding) == {"slug": ["name"]}
+    assert 'type="color" name="colour" value="#b45309"' in changing.content.decode()
+
+
+def test_track_form_stores_the_colour_in_lower_case_and_refuses_a_non_colour(
+    organiser_client, edition
+):
+    adding = organiser_client.get(admin_url("track", "add"))
+    fields = {"conference": str(edition.pk), "name": "Systems", "slug": "systems"}
+
+    refused = organiser_client.post(
+        admin_url("track", "add"), form_data(adding, "track_form", {**fields, "colour": "blue"})
+    )
+    saved = organiser_client.post(
+        admin_url("track", "add"), form_data(adding, "track_form", {**fields, "colour": "#1D4ED8"})
+    )
+
+    assert refused.context["adminform"].form.errors == {
+        "colour": ["“blue” is not a colour written #rrggbb, such as #1d4ed8."]
+    }
+    assert saved.status_code == 302
+    assert list(edition.tracks.values_list("slug", "colour")) == [("systems", "#1d4ed8")]
+
+
+def test_edition_page_edits_its_tracks_inline(organiser_client, edition):
+    TrackFactory(conference=edition, name="LLM Serving", colour="#b45309")
+
+    response = organiser_client.get(admin_url("conference", "change", edition.pk))
+
+    group = lxml.html.fromstring(response.content.decode()).get_element_by_id("tracks-group")
+    assert [
+        group.xpath(f".//*[@name='tracks-0-{name}']/@value") for name in ("name", "slug", "colour")
+    ] == [["LLM Serving"], ["llm-serving"], ["#b45309"]]
+    assert group.xpath(".//input[@name='tracks-0-colour']/@type") == ["color"]
+
+
+def test_a_track_in_use_cannot_be_deleted(organiser_client, edition, ballroom):
+    serving = TrackFactory(conference=edition, name="LLM Serving")
+    TalkFactory(conference=edition, room=ballroom, title="Batching", track=serving)
+
+    response = organiser_client.post(admin_url("track", "delete", serving.pk), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    assert Talk.objects.get().track == serving
+
+
 # Talk list ----------------------------------------------------------------------------------
 
 
-def test_talk_changelist_shows_status_time_room_type_and_speakers(
+def test_talk_changelist_shows_status_time_room_type_track_and_speakers(
     organiser_client, edition, ballroom
 ):
     TalkFactory(
@@ -525,6 +592,7 @@ def test_talk_changelist_shows_status_time_room_type_and_speakers(
         room=ballroom,
         title="Systems for Agents",
         type=TalkTypeFactory(slug="keynote", name="Keynote"),
+        track=TrackFactory(conference=edition, name="Agents"),
         start=local("2026-05-18", 11, 30),
         end=local("2026-05-18", 12, 30),
         speakers=[SpeakerFactory(name="Zoe Zhang"), SpeakerFactory(name="Ada Lovelace")],
@@ -543,6 +611,7 @@ def test_talk_changelist_shows_status_time_room_type_and_speakers(
         '<td class="field-when">Mon, May 18, <span class="nowrap">11:30 AM–12:30 PM PDT</span></td>'
         '<td class="field-room nowrap">Grand Ballroom 1</td>'
         '<td class="field-type nowrap">Keynote</td>'
+        '<td class="field-track nowrap">Agents</td>'
         '<td class="field-speaker_names">Zoe Zhang, Ada Lovelace</td>'
     )
 
@@ -563,11 +632,11 @@ def test_talk_changelist_names_the_edition_only_where_editions_mix(
     one_edition = organiser_client.get(admin_url("talk"), {"conference__id__exact": older.pk})
 
     assert column_names(mixed) == [
-        "title", "status", "edition", "when", "room", "type", "speaker_names"
+        "title", "status", "edition", "when", "room", "type", "track", "speaker_names"
     ]  # fmt: skip
     assert '<td class="field-edition">MLSys 2025</td>' in mixed.content.decode()
     assert column_names(one_edition) == [
-        "title", "status", "when", "room", "type", "speaker_names"
+        "title", "status", "when", "room", "type", "track", "speaker_names"
     ]  # fmt: skip
     assert titles(one_edition) == ["Last year's talk"]
 
@@ -664,6 +733,32 @@ def test_talk_filters_by_type(organiser_client, three_talks):
     )
 
     assert titles(response) == ["Last year's keynote", "Serving at scale"]
+
+
+def test_talk_filters_by_track_of_the_chosen_edition(organiser_client, edition, three_talks):
+    serving = TrackFactory(conference=edition, name="LLM Serving")
+    TrackFactory(conference=three_talks["older"], name="Archive")
+    TrackFactory(conference=three_talks["older"], name="LLM Serving")
+    Talk.objects.filter(title="Serving at scale").update(track=serving)
+
+    by_track = organiser_client.get(admin_url("talk"), {"track__id__exact": serving.pk})
+    without = organiser_client.get(admin_url("talk"), {"track__isnull": "True"})
+    in_edition = organiser_client.get(admin_url("talk"), {"conference__id__exact": edition.pk})
+    everywhere = organiser_client.get(admin_url("talk"))
+
+    def track_choices(response):
+        spec = next(s for s in response.context["cl"].filter_specs if s.title == "track")
+        return [label for _pk, label in spec.lookup_choices]
+
+    assert titles(by_track) == ["Serving at scale"]
+    assert titles(without) == ["Last year's keynote", "Compilers for tensors", "Sparse attention"]
+    assert track_choices(in_edition) == ["LLM Serving"]
+    # The edition is named where two editions have a track of that name.
+    assert track_choices(everywhere) == [
+        "LLM Serving (MLSys 2026)",
+        "Archive",
+        "LLM Serving (MLSys 2025)",
+    ]
 
 
 def test_talk_filters_by_room(organiser_client, three_talks):
@@ -787,8 +882,9 @@ def test_talk_changelist_query_count_is_constant(
         )
 
     # Session, user, the list's edition, the number of editions (its column), the filters'
-    # editions, types, days and rooms, the counts, talks, their speakers, the date drill-down.
-    with django_assert_num_queries(14):
+    # editions, types, days, rooms and tracks, the counts, talks, their speakers, the date
+    # drill-down.
+    with django_assert_num_queries(15):
         response = organiser_client.get(admin_url("talk"))
 
     assert len(titles(response)) == item_count
@@ -1021,6 +1117,11 @@ def test_talk_save_removes_a_speaker(organiser_client, edition, ballroom):
     assert [speaker.name for speaker in talk.ordered_speakers] == ["Bob"]
 
 
+def track_of_another_edition(edition):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    return {"track": str(TrackFactory(conference=older, name="Old Track").pk)}
+
+
 def room_of_another_edition(edition):
     older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
     return {"room": str(RoomFactory(conference=older, name="Old Hall").pk)}
@@ -1035,6 +1136,7 @@ def slug_of_another_talk(edition):
     [
         (lambda edition: {"end_1": "8:30"}, "end", "The talk must end after it starts."),
         (room_of_another_edition, "room", "“Old Hall” is a room of another edition."),
+        (track_of_another_edition, "track", "“Old Track” is a track of another edition."),
         (
             slug_of_another_talk,
             "__all__",
@@ -1401,3 +1503,110 @@ def test_admin_search_ignores_case_and_accents_as_the_site_does(organiser_client
 
     assert titles(talks) == ["École d'été"]
     assert titles(speakers) == ["Elena DÍAZ"]
+
+
+@pytest.fixture
+def tracks(edition, ballroom):
+    """Three talks of the edition, one with a track; the edition's tracks."""
+    serving = TrackFactory(conference=edition, name="LLM Serving")
+    systems = TrackFactory(conference=edition, name="Systems")
+    talks = [
+        TalkFactory(conference=edition, room=ballroom, title=title, track=track)
+        for title, track in [("Batching", serving), ("Caching", None), ("Kernels", None)]
+    ]
+    return {"serving": serving, "systems": systems, "talks": talks}
+
+
+def test_set_track_asks_for_the_track_of_the_chosen_talks(organiser_client, tracks):
+    chosen = tracks["talks"][:2]
+
+    response = organiser_client.post(
+        admin_url("talk"),
+        {"action": "set_track", "_selected_action": [talk.pk for talk in chosen]},
+    )
+
+    page = lxml.html.fromstring(response.content.decode())
+    assert response.status_code == 200
+    assert [
+        " ".join(li.text_content().split()) for li in page.xpath("//ul[@class='selected-talks']/li")
+    ] == [
+        "Batching (now: LLM Serving)",
+        "Caching",
+    ]
+    assert page.xpath("//select[@name='track']/option/text()") == [
+        "Choose a track",
+        "LLM Serving",
+        "Systems",
+        "No track (remove it)",
+    ]
+    assert sorted(page.xpath("//input[@name='_selected_action']/@value")) == sorted(
+        str(talk.pk) for talk in chosen
+    )
+    assert Talk.objects.filter(track__isnull=False).count() == 1  # nothing changed yet
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected", "message"),
+    [
+        ("systems", ["Systems", "Systems", None], "Track “Systems” set on 2 talks."),
+        ("serving", ["LLM Serving", "LLM Serving", None], "Track “LLM Serving” set on 1 talk."),
+        ("none", [None, None, None], "Track removed from 1 talk."),
+    ],
+)
+def test_set_track_sets_it_on_the_chosen_talks_only(
+    organiser_client, tracks, choice, expected, message
+):
+    chosen = tracks["talks"][:2]
+    value = "none" if choice == "none" else str(tracks[choice].pk)
+
+    response = organiser_client.post(
+        admin_url("talk"),
+        {
+            "action": "set_track",
+            "_selected_action": [talk.pk for talk in chosen],
+            "track": value,
+            "apply": "Set the track",
+        },
+        follow=True,
+    )
+
+    after = Talk.objects.order_by("title")
+    assert [talk.track.name if talk.track else None for talk in after] == expected
+    # Calendars see a new revision of the talks that changed, and only of those.
+    old = {talk.pk: talk.track_id for talk in tracks["talks"]}
+    assert {talk.title: talk.sequence for talk in after} == {
+        talk.title: int(talk.track_id != old[talk.pk]) for talk in after
+    }
+    assert messages_of(response) == [(25, message)]
+
+
+def test_set_track_without_a_choice_says_so_and_changes_nothing(organiser_client, tracks):
+    response = organiser_client.post(
+        admin_url("talk"),
+        {
+            "action": "set_track",
+            "_selected_action": [talk.pk for talk in tracks["talks"]],
+            "track": "",
+            "apply": "Set the track",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"track": ["This field is required."]}
+    assert [talk.sequence for talk in Talk.objects.all()] == [0, 0, 0]
+
+
+def test_set_track_refuses_talks_of_several_editions(organiser_client, tracks):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    old_talk = TalkFactory(conference=older, title="Old")
+
+    response = organiser_client.post(
+        admin_url("talk"),
+        {"action": "set_track", "_selected_action": [tracks["talks"][1].pk, old_talk.pk]},
+        follow=True,
+    )
+
+    assert messages_of(response) == [
+        (40, "Choose talks of one edition: each edition has its own tracks.")
+    ]
+    assert Talk.objects.filter(track__isnull=False).count() == 1

@@ -22,6 +22,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -92,6 +93,7 @@ def test_talk_has_the_contract_shape(client, mlsys):
         "end": "2026-05-18T10:15:00-07:00",
         "duration_minutes": 25,
         "room": {"slug": "grand-ballroom-1", "name": "Grand Ballroom 1"},
+        "track": None,
         "speakers": [
             {
                 "id": speaker.pk,
@@ -187,6 +189,40 @@ def test_conference_has_the_contract_shape(client, mlsys):
         "city": "Bellevue, Washington",
         "url": "http://testserver/2026/program/",
     }
+
+
+def test_track_has_the_contract_shape(client, mlsys):
+    track = TrackFactory(
+        conference=mlsys.conference,
+        name="LLM Serving",
+        slug="llm-serving",
+        colour="#b45309",
+        description="Caching and batching.",
+    )
+
+    data = get_json(client, f"/api/v1/tracks/{track.pk}/")
+
+    assert data == {
+        "id": track.pk,
+        "slug": "llm-serving",
+        "name": "LLM Serving",
+        "conference": "2026",
+        "colour": "#b45309",
+        "description": "Caching and batching.",
+    }
+
+
+def test_talk_reads_its_track(client, mlsys):
+    mlsys.track = TrackFactory(
+        conference=mlsys.conference, name="LLM Serving", slug="llm-serving", colour="#b45309"
+    )
+    mlsys.save()
+
+    by_id = get_json(client, f"/api/v1/talks/{mlsys.pk}/")
+    in_list = get_json(client, "/api/v1/talks/")["results"]
+
+    assert by_id["track"] == {"slug": "llm-serving", "name": "LLM Serving", "colour": "#b45309"}
+    assert in_list == [by_id]
 
 
 def test_room_has_the_contract_shape(client, mlsys):
@@ -355,6 +391,10 @@ def program():
     yuhan = SpeakerFactory(name="Yuhan Liu", affiliation="University of Chicago")
     amin = SpeakerFactory(name="Amin Vahdat", affiliation="Google", bio="Builds TPU pods.")
     sgt = dt.timezone(dt.timedelta(hours=8))
+    # Two editions each have a track "serving": without conference, the slug means both.
+    serving = TrackFactory(conference=bellevue, name="LLM Serving", slug="serving")
+    posters = TrackFactory(conference=bellevue, name="Posters", slug="posters")
+    singapore_serving = TrackFactory(conference=singapore, name="Serving", slug="serving")
 
     def talk(title, conference, room, start, kind, speakers, **extra):
         return TalkFactory(
@@ -372,10 +412,24 @@ def program():
         "opening": talk(
             "Opening keynote", bellevue, ballroom, local("2026-05-18", 9), keynote, [amin]
         ),
-        "cache": talk("KV cache layers", bellevue, annex, local("2026-05-18", 9), invited, [yuhan]),
+        "cache": talk(
+            "KV cache layers",
+            bellevue,
+            annex,
+            local("2026-05-18", 9),
+            invited,
+            [yuhan],
+            track=serving,
+        ),
         # 23:30 in Bellevue on the 18th is already the 19th in UTC.
         "late": talk(
-            "Late night posters", bellevue, ballroom, local("2026-05-18", 23, 30), poster, [yuhan]
+            "Late night posters",
+            bellevue,
+            ballroom,
+            local("2026-05-18", 23, 30),
+            poster,
+            [yuhan],
+            track=posters,
         ),
         "tuesday": talk(
             "Serving at scale",
@@ -385,6 +439,7 @@ def program():
             invited,
             [amin, yuhan],
             abstract="Scheduling KV cache transfers.",
+            track=serving,
         ),
         "cancelled": talk(
             "Cancelled panel",
@@ -412,6 +467,7 @@ def program():
             dt.datetime(2026, 5, 18, 8, 0, tzinfo=sgt),
             keynote,
             [amin],
+            track=singapore_serving,
         ),
     }
 
@@ -474,6 +530,13 @@ def test_talks_without_filters_are_every_public_talk_by_start_room_title(client,
             {"conference": "2026", "type": "keynote", "speaker": "amin-vahdat"},
             ["opening-keynote", "cancelled-panel"],
         ),
+        ({"conference": "2026", "track": "serving"}, ["kv-cache-layers", "serving-at-scale"]),
+        ({"track": "serving"}, ["keynote-in-singapore", "kv-cache-layers", "serving-at-scale"]),
+        (
+            {"conference": "2026", "track": ["posters", "serving"]},
+            ["kv-cache-layers", "late-night-posters", "serving-at-scale"],
+        ),
+        ({"track": "posters", "speaker": "amin-vahdat"}, []),
     ],
 )
 def test_talk_filters_keep_exactly_the_matching_talks(client, program, params, expected):
@@ -549,6 +612,8 @@ PROGRAM_QUERIES = [
     {"speaker": "yuhan-liu"},
     {"talk": ["serving-at-scale", "late-night-posters"]},
     {"q": "tpu", "day": "2026-05-19", "type": "keynote"},
+    {"track": ["serving", "posters"]},
+    {"track": "serving", "day": "2026-05-19"},
 ]
 
 
@@ -584,6 +649,30 @@ def test_speakers_filter_by_conference_and_words(client, program):
     assert get_json(client, "/api/v1/speakers/", {"q": "nobody"})["count"] == 0
 
 
+def test_tracks_filter_by_conference(client, program):
+    everywhere = get_json(client, "/api/v1/tracks/")["results"]
+    in_2025 = get_json(client, "/api/v1/tracks/", {"conference": "2025"})["results"]
+
+    # Newest edition first, then by name.
+    assert [(track["conference"], track["slug"]) for track in everywhere] == [
+        ("2026", "serving"),
+        ("2026", "posters"),
+        ("2025", "serving"),
+    ]
+    assert [(track["conference"], track["name"]) for track in in_2025] == [("2025", "Serving")]
+
+
+def test_tracks_of_unpublished_editions_are_not_found(client, program):
+    hidden = TrackFactory(conference=ConferenceFactory(slug="2027", is_published=False))
+
+    assert get_json(client, f"/api/v1/tracks/{hidden.pk}/", status=404) == {
+        "detail": "No Track matches the given query."
+    }
+    assert get_json(client, "/api/v1/tracks/", {"conference": "2027"}, status=400) == {
+        "conference": ["2027 is not a known conference."]
+    }
+
+
 def test_rooms_filter_by_conference(client, program):
     rooms = get_json(client, "/api/v1/rooms/", {"conference": "2026"})["results"]
 
@@ -597,7 +686,7 @@ def test_rooms_filter_by_conference(client, program):
 
 
 TALK_PARAMETERS = (
-    "conference, day, format, ordering, page, page_size, q, room, speaker, talk, type, "
+    "conference, day, format, ordering, page, page_size, q, room, speaker, talk, track, type, "
     "updated_since"
 )
 
@@ -985,8 +1074,11 @@ def make_program(item_count):
     kind = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
     for number in range(item_count):
         room = RoomFactory(conference=conference, name=f"Hall {number}")
+        track = TrackFactory(conference=conference, name=f"Track {number}")
         speakers = [SpeakerFactory(with_photo=True) for _ in range(number + 1)]
-        talk = TalkFactory(conference=conference, room=room, type=kind, speakers=speakers)
+        talk = TalkFactory(
+            conference=conference, room=room, track=track, type=kind, speakers=speakers
+        )
         for _ in range(number + 1):
             ResourceFactory(talk=talk)
 
@@ -1005,12 +1097,14 @@ def speaker_count(item_count):
         ("/api/v1/talks/?conference=2026", 6, int),
         # + the check of each slug given
         ("/api/v1/talks/?conference=2026&type=invited-talk&room=hall-0&ordering=title", 8, bool),
+        ("/api/v1/talks/?conference=2026&track=track-0", 7, bool),
         # count, page, public talks of the page's speakers
         ("/api/v1/speakers/", 3, speaker_count),
         # + the check of the edition
         ("/api/v1/speakers/?conference=2026&q=speaker", 4, speaker_count),
         # count, page
         ("/api/v1/rooms/?conference=2026", 3, int),
+        ("/api/v1/tracks/?conference=2026", 3, int),
         ("/api/v1/conferences/", 2, bool),
     ],
 )

@@ -26,6 +26,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -42,6 +43,8 @@ OPERATIONS = [
     "/api/v1/speakers/{id}/",
     "/api/v1/rooms/",
     "/api/v1/rooms/{id}/",
+    "/api/v1/tracks/",
+    "/api/v1/tracks/{id}/",
 ]
 
 
@@ -59,6 +62,7 @@ def program():
     poster = TalkTypeFactory(slug="poster", name="Poster")
     ballroom = RoomFactory(conference=bellevue, name="Ballroom", capacity=800)
     annex = RoomFactory(conference=bellevue, name="Annex")
+    serving = TrackFactory(conference=bellevue, name="LLM Serving", colour="#b45309")
     yuhan = SpeakerFactory(name="Yuhan Liu", affiliation="University of Chicago")
     amin = SpeakerFactory(name="Amin Vahdat", affiliation="Google")
     opening = TalkFactory(
@@ -67,6 +71,7 @@ def program():
         type=keynote,
         title="Opening keynote",
         start=local("2026-05-18", 9),
+        track=serving,
         speakers=[amin, yuhan],
     )
     TalkFactory(conference=bellevue, room=annex, type=poster, speakers=[yuhan])
@@ -81,6 +86,7 @@ def program():
         "/api/v1/talks/{id}/": {"id": opening.pk},
         "/api/v1/speakers/{id}/": {"id": yuhan.pk},
         "/api/v1/rooms/{id}/": {"id": ballroom.pk},
+        "/api/v1/tracks/{id}/": {"id": serving.pk},
     }
 
 
@@ -140,9 +146,11 @@ def test_schema_lists_every_query_parameter_of_each_list(document):
             "room",
             "speaker",
             "talk",
+            "track",
             "type",
             "updated_since",
         ],
+        "/api/v1/tracks/": ["conference", "page", "page_size"],
     }
 
 
@@ -170,6 +178,9 @@ def test_talk_parameters_carry_their_types_and_current_enums(client, document):
     assert talk_parameters["day"]["schema"] == {"type": "string", "format": "date"}
     assert talk_parameters["updated_since"]["schema"] == {"type": "string", "format": "date-time"}
     assert talk_parameters["talk"]["schema"]["type"] == "array"
+    # Tracks belong to editions, like rooms: slugs, not an enum across editions.
+    assert talk_parameters["track"]["schema"] == {"type": "array", "items": {"type": "string"}}
+    assert talk_parameters["track"]["explode"] is True
     assert talk_parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
     assert talk_parameters["page_size"]["description"] == (
         "Results per page: 50 by default; more than 500 gives 500."
@@ -190,6 +201,7 @@ def test_talk_schema_has_the_status_enum_and_every_field(document):
         "end",
         "duration_minutes",
         "room",
+        "track",
         "speakers",
         "status",
         "resources",
@@ -197,6 +209,8 @@ def test_talk_schema_has_the_status_enum_and_every_field(document):
         "updated_at",
     ]
     assert sorted(talk["required"]) == sorted(talk["properties"])
+    assert talk["properties"]["track"]["nullable"] is True
+    assert document["components"]["schemas"]["TalkTrack"]["required"] == ["colour", "name", "slug"]
     assert document["components"]["schemas"]["StatusEnum"]["enum"] == ["published", "cancelled"]
     resource = document["components"]["schemas"]["Resource"]
     assert list(resource["properties"]) == ["kind", "url", "title"]

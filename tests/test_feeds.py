@@ -23,7 +23,7 @@ from program.feeds.ical import fold
 from program.feeds.ids import talk_guid
 from program.feeds.links import PageLinks
 from program.links import MARKER
-from program.models import Speaker, Talk, TalkType
+from program.models import Speaker, Talk, TalkType, Track
 from tests.conftest import redis_caches
 from tests.factories import (
     ConferenceFactory,
@@ -32,6 +32,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -121,7 +122,8 @@ def edition():
 
 @pytest.fixture
 def program(edition):
-    """Two days in two rooms: keynotes, an invited talk, an oral, a cancelled talk, a draft."""
+    """Two days in two rooms: keynotes, an invited talk, an oral, a cancelled talk, a draft;
+    two tracks (one whose slug starts with a digit, which the frab XSD refuses)."""
     ballroom_1 = RoomFactory(conference=edition, name="Grand Ballroom 1", position=1)
     ballroom_2 = RoomFactory(conference=edition, name="Grand Ballroom 2", position=2)
     keynote = TalkTypeFactory(slug="keynote", name="Keynote")
@@ -130,6 +132,8 @@ def program(edition):
     liu = SpeakerFactory(name="Yuhan Liu", affiliation="University of Chicago")
     jia = SpeakerFactory(name="Zhihao Jia", affiliation="Carnegie Mellon University")
     solo = SpeakerFactory(name="Ana Solo", affiliation="")
+    serving = TrackFactory(conference=edition, name="LLM Serving", colour="#b45309")
+    kernels = TrackFactory(conference=edition, name="3D Kernels", colour="#047857")
 
     def talk(title, talk_type, day, hour, minutes, room, speakers, **kwargs):
         start = local(day, hour)
@@ -156,10 +160,22 @@ def program(edition):
             ballroom_1,
             [liu, jia],
             abstract=ABSTRACT,
+            track=serving,
         ),
-        invited=talk("Serving models cheaply", invited, "2026-05-18", 10, 25, ballroom_2, [solo]),
+        invited=talk(
+            "Serving models cheaply",
+            invited,
+            "2026-05-18",
+            10,
+            25,
+            ballroom_2,
+            [solo],
+            track=serving,
+        ),
         closing=talk("Compilers for learning", keynote, "2026-05-19", 9, 60, ballroom_1, [jia]),
-        oral=talk("Sparse attention kernels", oral, "2026-05-19", 11, 20, ballroom_2, [liu]),
+        oral=talk(
+            "Sparse attention kernels", oral, "2026-05-19", 11, 20, ballroom_2, [liu], track=kernels
+        ),
         cancelled=talk(
             "Withdrawn results",
             invited,
@@ -265,7 +281,7 @@ def test_talk_ics_describes_the_talk(client, program, check_ics):
     )
     assert str(event["URL"]) == "http://testserver/2026/talks/lmcache-kv-caches-shared-at-scale/"
     assert str(event["STATUS"]) == "CONFIRMED"
-    assert event["CATEGORIES"].cats == ["Keynote"]
+    assert event["CATEGORIES"].cats == ["Keynote", "LLM Serving"]
 
 
 def test_speaker_without_affiliation_is_named_alone(client, program, check_ics):
@@ -323,6 +339,25 @@ def test_filtered_calendar_combines_filters(client, program, check_ics):
     calendar = check_ics(response.content)
     assert summaries(calendar) == ["Compilers for learning", "Sparse attention kernels"]
     assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Type: keynote, oral; Day: 2026-05-19)"
+
+
+def test_calendar_of_tracks_has_exactly_their_talks_with_the_track_as_category(
+    client, program, check_ics
+):
+    response = client.get(program_ics(program.edition, "?track=llm-serving&track=3d-kernels"))
+
+    calendar = check_ics(response.content)
+    assert summaries(calendar) == [
+        "LMCache: KV caches, shared; at scale",
+        "Serving models cheaply",
+        "Sparse attention kernels",
+    ]
+    assert [event["CATEGORIES"].cats for event in calendar.walk("VEVENT")] == [
+        ["Keynote", "LLM Serving"],
+        ["Invited Talk", "LLM Serving"],
+        ["Oral", "3D Kernels"],
+    ]
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Track: llm-serving, 3d-kernels)"
 
 
 def test_personal_agenda_calendar_has_the_chosen_talks(client, program, check_ics):
@@ -416,7 +451,7 @@ def test_schedule_xml_event_fields(client, program, check_xml):
         "url": "http://testserver/2026/talks/lmcache-kv-caches-shared-at-scale/",
         "title": "LMCache: KV caches, shared; at scale",
         "subtitle": None,
-        "track": None,
+        "track": "LLM Serving",
         "logo": None,
         "type": "Keynote",
         "language": "en",
@@ -435,7 +470,7 @@ def test_schedule_xml_event_fields(client, program, check_xml):
         (str(speakers[1].pk), "Zhihao Jia"),
     ]
     conference = document.find("conference")
-    assert {child.tag: child.text for child in conference} == {
+    assert {child.tag: child.text for child in conference if child.tag != "track"} == {
         "title": "MLSys 2026",
         "acronym": "2026",
         "start": "2026-05-18",
@@ -452,6 +487,34 @@ def test_schedule_xml_event_fields(client, program, check_xml):
         "2026-05-18T04:00:00-07:00",
         "2026-05-19T04:00:00-07:00",
     )
+
+
+def test_frab_files_name_each_talk_s_track_and_list_the_tracks(
+    client, program, check_xml, check_json
+):
+    xml = check_xml(client.get(schedule_xml(program.edition)).content)
+    document = check_json(client.get(schedule_json(program.edition)).content)
+
+    by_id = {item["id"]: item["track"] for _, _, item in frab_events(document)}
+    assert by_id == {
+        program.opening.pk: "LLM Serving",
+        program.invited.pk: "LLM Serving",
+        program.closing.pk: None,
+        program.oral.pk: "3D Kernels",
+    }
+    assert {int(event.get("id")): event.findtext("track") for event in xml.iter("event")} == {
+        **by_id,
+        program.closing.pk: "",
+    }
+    # By name, with colours; a slug only where it fits both formats' patterns.
+    assert document["schedule"]["conference"]["tracks"] == [
+        {"name": "3D Kernels", "color": "#047857"},
+        {"name": "LLM Serving", "color": "#b45309", "slug": "llm-serving"},
+    ]
+    assert [dict(track.attrib) for track in xml.find("conference").findall("track")] == [
+        {"name": "3D Kernels", "color": "#047857"},
+        {"name": "LLM Serving", "color": "#b45309", "slug": "llm-serving"},
+    ]
 
 
 def test_schedule_json_is_valid_and_matches_the_xml(client, program, check_json, check_xml):
@@ -895,6 +958,11 @@ def rename_type(program):
     return b"Oral paper", None
 
 
+def rename_track(program):
+    Track.objects.filter(name="LLM Serving").update(name="Serving LLMs", updated_at=timezone.now())
+    return b"Serving LLMs", None
+
+
 def rename_edition(program):
     program.edition.name = "MLSys 2026 in Bellevue"
     program.edition.save()
@@ -910,6 +978,7 @@ def rename_edition(program):
         remove_speaker_from_talk,
         rename_room,
         rename_type,
+        rename_track,
         rename_edition,
     ],
 )

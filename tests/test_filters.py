@@ -11,6 +11,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def edition():
-    """Five public talks over two days, and a draft; another edition shares a room slug."""
+    """Five public talks over two days, and a draft; another edition shares a room slug and
+    has a track of its own."""
     conference = ConferenceFactory(slug="2026")
     ballroom = RoomFactory(conference=conference, name="Grand Ballroom 1")
     hall = RoomFactory(conference=conference, name="Hall B")
@@ -33,6 +35,8 @@ def edition():
     )
     esha = SpeakerFactory(name="Esha Choukse", affiliation="Microsoft", bio="Esha studies power.")
     roger = SpeakerFactory(name="Roger Wang", affiliation="vLLM", bio="Roger maintains vLLM.")
+    serving = TrackFactory(conference=conference, name="LLM Serving", slug="serving")
+    systems = TrackFactory(conference=conference, name="Systems", slug="systems")
 
     def talk(slug, type, room, start, speakers, **fields):
         return TalkFactory(
@@ -55,14 +59,16 @@ def edition():
         local("2026-05-18", 10),
         [yuhan],
         abstract="Moving the KV cache out of GPU memory.",
+        track=serving,
     )
-    talk("serving-engines", invited, hall, local("2026-05-18", 10), [roger, yuhan])
-    talk("late-posters", poster, hall, local("2026-05-18", 23, 30), [roger])
+    talk("serving-engines", invited, hall, local("2026-05-18", 10), [roger, yuhan], track=serving)
+    talk("late-posters", poster, hall, local("2026-05-18", 23, 30), [roger], track=systems)
     talk("closing-keynote", keynote, ballroom, local("2026-05-19", 9), [roger])
     talk("secret-draft", invited, ballroom, local("2026-05-19", 11), [esha], status="draft")
     other = ConferenceFactory(slug="2025")
     RoomFactory(conference=other, name="Grand Ballroom 1")
     RoomFactory(conference=other, name="Old Annex")
+    TrackFactory(conference=other, name="Archive", slug="archive")
     return conference
 
 
@@ -100,6 +106,8 @@ ALL = ["opening-keynote", "kv-cache-layer", "serving-engines", "late-posters", "
         ("speaker=yuhan-liu", ["kv-cache-layer", "serving-engines"]),
         ("talk=late-posters&talk=opening-keynote", ["opening-keynote", "late-posters"]),
         ("q=keynote", ["opening-keynote", "closing-keynote"]),
+        ("track=serving", ["kv-cache-layer", "serving-engines"]),
+        ("track=serving&track=systems", ["kv-cache-layer", "serving-engines", "late-posters"]),
     ],
 )
 def test_each_filter_alone(edition, query, slugs):
@@ -116,6 +124,9 @@ def test_each_filter_alone(edition, query, slugs):
         ("q=vllm&room=hall-b&day=2026-05-18&type=invited-talk", ["serving-engines"]),
         ("talk=kv-cache-layer&talk=closing-keynote&day=2026-05-19", ["closing-keynote"]),
         ("type=poster&room=grand-ballroom-1", []),
+        ("track=serving&room=hall-b", ["serving-engines"]),
+        ("track=systems&track=serving&speaker=roger-wang", ["serving-engines", "late-posters"]),
+        ("track=systems&type=invited-talk", []),
     ],
 )
 def test_filters_combined(edition, query, slugs):
@@ -165,6 +176,9 @@ def test_draft_talks_are_never_found(edition):
         ("room=nowhere", "room", "nowhere is not a known room."),
         ("speaker=nobody", "speaker", "nobody is not a known speaker."),
         ("talk=secret-draft", "talk", "secret-draft is not a known talk."),
+        # A track of another edition is not one of this edition's.
+        ("track=serving&track=archive", "track", "archive is not a known track."),
+        ("track=Systems", "track", "Systems is not a known track."),
         # Not slugs at all: refused before the database sees them (PostgreSQL refuses NUL).
         ("room=a%00b", "room", "a\x00b is not a known room."),
         ("speaker=%00", "speaker", "\x00 is not a known speaker."),
@@ -194,6 +208,7 @@ def test_labels_name_the_parameters_for_messages(edition):
         "day": "Day",
         "room": "Room",
         "speaker": "Speaker",
+        "track": "Track",
         "talk": "Talk",
     }
 

@@ -49,6 +49,7 @@ def snapshot(slug="2030"):
             talk.room.slug,
             [speaker.slug for speaker in talk.ordered_speakers],
             talk.status,
+            talk.track.slug if talk.track else None,
         )
         for talk in talks
     ]
@@ -107,6 +108,39 @@ def test_generate_program_opens_each_day_with_a_keynote_in_the_first_room():
     for talk in Talk.objects.filter(conference__slug="2030", room__slug="grand-ballroom-1"):
         first_of_each_day.setdefault(talk.local_start.date(), talk.type.slug)
     assert first_of_each_day == {dt.date(2030, 5, 20): "keynote", dt.date(2030, 5, 21): "keynote"}
+
+
+def test_generate_program_gives_each_room_a_track_except_keynotes_and_socials():
+    generate(talks=120, rooms=8, days=2)
+
+    conference = Conference.objects.get(slug="2030")
+    assert list(conference.tracks.order_by("pk").values_list("name", "colour")) == [
+        ("LLM Serving", "#1d4ed8"),
+        ("Training at Scale", "#b45309"),
+        ("Compilers and Kernels", "#047857"),
+        ("ML for Systems", "#be185d"),
+        ("Hardware and Accelerators", "#6d28d9"),
+        ("Data and Storage", "#0e7490"),
+    ]
+    tracks_by_room = {
+        (talk.room.position, talk.track.name if talk.track else None)
+        for talk in conference.talks.select_related("room", "track").exclude(
+            type__slug__in=["keynote", "social"]
+        )
+    }
+    assert tracks_by_room == {
+        (0, "LLM Serving"),
+        (1, "Training at Scale"),
+        (2, "Compilers and Kernels"),
+        (3, "ML for Systems"),
+        (4, "Hardware and Accelerators"),
+        (5, "Data and Storage"),
+        (6, "LLM Serving"),  # six tracks, then again from the first
+        (7, "Training at Scale"),
+    }
+    assert not conference.talks.filter(
+        type__slug__in=["keynote", "social"], track__isnull=False
+    ).exists()
 
 
 def test_generate_program_is_deterministic():

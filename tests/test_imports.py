@@ -12,13 +12,23 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import (
+    Conference,
+    Resource,
+    Room,
+    Speaker,
+    Talk,
+    TalkSpeaker,
+    TalkType,
+    Track,
+)
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -37,7 +47,7 @@ def database_snapshot():
                 *(field.attname for field in model._meta.concrete_fields)
             )
         )
-        for model in (Conference, Room, Speaker, TalkType, Talk, TalkSpeaker, Resource)
+        for model in (Conference, Room, Speaker, TalkType, Track, Talk, TalkSpeaker, Resource)
     }
 
 
@@ -179,9 +189,22 @@ def test_import_pretalx_json_creates_the_edition_and_its_program(pretalx_json):
         "(2020-12-14 to 2020-12-16, UTC, published, not current).",
         "Talks: 36 created, 0 updated, 0 unchanged.",
     ]
-    assert output.splitlines()[-4:] == [
+    # pretalx lists no track colours: created tracks take ours, in turn.
+    assert list(conference.tracks.values_list("slug", "name", "colour")) == [
+        ("horizontal", "Horizontal", "#b45309"),
+        ("phased", "Phased", "#1d4ed8"),
+    ]
+    assert Talk.objects.get(slug="focused-5thgeneration-hardware").track.name == "Phased"
+    assert [
+        Talk.objects.filter(conference=conference, track__slug=slug).count()
+        for slug in ("phased", "horizontal")
+    ] == [15, 21]
+    assert output.splitlines()[-7:] == [
         "Talk types created:",
         "  Talk",
+        "Tracks created:",
+        "  Phased",
+        "  Horizontal",
         "Warnings:",
         "  “Inverse motivating array”: Speaker clash: Stephanie Hudson also speaks in "
         "“Re-engineered bandwidth-monitored focus group” in Gray Room at "
@@ -247,6 +270,15 @@ def test_import_schedule2_json_event_after_midnight(shared_dir):
         ("a-competitive-time-trial-ai-for-need-for-speed", "2024-12-28T00:15:00+01:00", 40,
          "Saal ZIGZAG", "talk", ["Sebastian Schwarz"], "published"),
     ]  # fmt: skip
+    # schedule2 events name their track by slug; the conference lists names and colours.
+    assert list(conference.tracks.values_list("slug", "name", "colour")) == [
+        ("ccc", "CCC", "#f2f006"),
+        ("hardware-making", "Hardware & Making", "#685b9d"),
+    ]
+    assert list(conference.talks.order_by("start").values_list("track__name", flat=True)) == [
+        "CCC",
+        "Hardware & Making",
+    ]
 
 
 # frab XML, as pentabarf/FOSDEM and frab write it
@@ -337,6 +369,15 @@ def test_import_frab_xml_as_real_exports_write_it(tmp_path):
         "Only a description.",
     ]
     assert TalkType.objects.get(slug="lightning-talk").name == "Lightning talk"
+    # Tracks are free text in frab, like types: "Main" is created, with a colour of ours.
+    assert list(conference.tracks.values_list("slug", "name", "colour")) == [
+        ("main", "Main", "#1d4ed8")
+    ]
+    assert list(Talk.objects.order_by("pk").values_list("track__name", flat=True)) == [
+        "Main",
+        None,
+        None,
+    ]
 
 
 def test_import_frab_xml_takes_venue_city_and_every_listed_room(tmp_path):
@@ -518,6 +559,89 @@ def test_import_csv_slug_and_status_columns(tmp_path, edition):
         ("closing", "2026-05-22T17:00:00-07:00", 30, "Hall", "keynote", [], "published"),
     ]
     assert output.splitlines()[-2:] == ["Warnings:", "  Row 1: columns not imported: “notes”."]
+
+
+@pytest.fixture
+def tracks(edition):
+    """The edition's tracks, and another edition's track (unknown to this one)."""
+    TrackFactory(conference=ConferenceFactory(slug="2025"), name="Archive")
+    return {
+        "serving": TrackFactory(conference=edition, name="LLM Serving", slug="llm-serving"),
+        "systems": TrackFactory(conference=edition, name="Systems", slug="systems"),
+    }
+
+
+TRACK_HEADER = "title,type,date,start,end,room,speakers,abstract,track\n"
+
+
+def test_import_csv_track_column_names_tracks_by_slug_or_name(tmp_path, edition, tracks):
+    path = write(
+        tmp_path,
+        "program.csv",
+        TRACK_HEADER + "Batching,Keynote,2026-05-18,09:00,09:30,Hall,Ion Stoica,,llm-serving\n"
+        "Caching,Keynote,2026-05-18,10:00,10:30,Hall,Ion Stoica,,llm serving\n"
+        "Kernels,Keynote,2026-05-18,11:00,11:30,Hall,Ion Stoica,,SYSTEMS\n"
+        "Lunch,Keynote,2026-05-18,12:00,12:30,Hall,,,\n",
+    )
+
+    run_import(path, "--conference", "2026")
+
+    def titles(**lookup):
+        return list(Talk.objects.filter(**lookup).order_by("start").values_list("title", flat=True))
+
+    assert titles(track=tracks["serving"]) == ["Batching", "Caching"]
+    assert titles(track=tracks["systems"]) == ["Kernels"]
+    assert titles(track__isnull=True) == ["Lunch"]
+    assert Track.objects.filter(conference=edition).count() == 2  # none invented
+
+
+def test_import_csv_without_track_column_keeps_tracks_and_an_empty_cell_removes_one(
+    tmp_path, edition, tracks
+):
+    TalkFactory(
+        conference=edition,
+        title="Batching",
+        slug="batching",
+        type=TalkType.objects.get(slug="keynote"),
+        room=RoomFactory(conference=edition, name="Hall"),
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 9, 30),
+        speakers=[SpeakerFactory(name="Ion Stoica")],
+        abstract="",
+        track=tracks["serving"],
+    )
+    row = "Batching,Keynote,2026-05-18,09:00,09:30,Hall,Ion Stoica,"
+
+    kept = run_import(write(tmp_path, "a.csv", HEADER + row + "\n"), "--conference", "2026")
+    assert Talk.objects.get().track == tracks["serving"]
+    removed = run_import(
+        write(tmp_path, "b.csv", TRACK_HEADER + row + ",\n"), "--conference", "2026"
+    )
+
+    assert Talk.objects.get().track is None
+    assert "Talks: 0 created, 0 updated, 1 unchanged." in kept
+    assert "  Batching (Monday, May 18, 9:00 AM PDT, Hall) (changed: track)" in removed
+
+
+def test_import_csv_with_an_unknown_track_changes_nothing(tmp_path, edition, tracks):
+    path = write(
+        tmp_path,
+        "program.csv",
+        TRACK_HEADER + "Batching,Keynote,2026-05-18,09:00,09:30,Hall,Ion Stoica,,Sytems\n"
+        "Caching,Keynote,2026-05-18,10:00,10:30,Hall,Ion Stoica,,archive\n",
+    )
+    before = database_snapshot()
+
+    with pytest.raises(CommandError) as raised:
+        run_import(path, "--conference", "2026")
+
+    assert database_snapshot() == before
+    assert str(raised.value).splitlines()[1:] == [
+        "  Row 2, track: “Sytems” is not a track of this edition (tracks match by slug or name; "
+        "organisers add new ones in the admin)",
+        "  Row 3, track: “archive” is not a track of this edition (tracks match by slug or name; "
+        "organisers add new ones in the admin)",
+    ]
 
 
 def test_import_xlsx_with_speakers_sheet(tmp_path, edition):

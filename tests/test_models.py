@@ -3,13 +3,15 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 
-from program.models import Conference, Room, Speaker, Talk, TalkType
+from program.models import Conference, Room, Speaker, Talk, TalkType, Track
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
     SpeakerFactory,
     TalkFactory,
+    TrackFactory,
     local,
 )
 
@@ -48,6 +50,41 @@ def test_duplicate_room_slug_in_one_edition_is_refused_by_the_database():
         Conference.objects.get(pk=room.conference_id).rooms.create(
             slug="grand-ballroom-1", name="Another name"
         )
+
+
+def test_duplicate_track_slug_in_one_edition_is_refused_by_the_database():
+    track = TrackFactory(name="LLM Serving")
+    TrackFactory(conference=ConferenceFactory(slug="2025"), name="LLM Serving")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Track.objects.create(conference=track.conference, slug=track.slug, name="Other")
+
+
+def test_track_colour_must_be_written_rrggbb_and_is_kept_in_lower_case():
+    track = TrackFactory.build(conference=ConferenceFactory(), colour="#ABCDEF")
+    track.full_clean()
+    assert track.colour == "#abcdef"
+
+    for wrong in ("#abc", "blue", "#12345g", "1d4ed8", "#1d4ed"):
+        track.colour = wrong
+        with pytest.raises(ValidationError) as error:
+            track.full_clean()
+        assert error.value.message_dict == {
+            "colour": [f"“{wrong}” is not a colour written #rrggbb, such as #1d4ed8."]
+        }
+
+
+def test_a_track_in_use_cannot_be_deleted_but_goes_with_its_edition():
+    track = TrackFactory()
+    talk = TalkFactory(conference=track.conference, track=track)
+
+    with pytest.raises(RestrictedError), transaction.atomic():
+        track.delete()
+    assert Talk.objects.get().track == track
+    # Rooms protect an edition that has talks, so its talks go first (as generate_program does).
+    talk.delete()
+    track.conference.delete()
+
+    assert Track.objects.count() == 0
 
 
 def test_duplicate_speaker_slug_is_refused_by_the_database():

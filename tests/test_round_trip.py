@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from program.models import Conference, Speaker, Talk, TalkType
+from program.models import Conference, Speaker, Talk, TalkType, Track
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -14,6 +14,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 from tests.test_imports import database_snapshot
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def edition():
-    """Two rooms, several types, shared and ordered speakers, a talk past midnight."""
+    """Two rooms, several types, tracks (one slug starting with a digit), shared and ordered
+    speakers, a talk past midnight."""
     conference = ConferenceFactory(
         slug="2026",
         name="MLSys 2026",
@@ -36,19 +38,21 @@ def edition():
     keynote = TalkTypeFactory(slug="keynote", name="Keynote")
     invited = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
     social = TalkTypeFactory(slug="social", name="Social")
+    serving = TrackFactory(conference=conference, name="LLM Serving", colour="#b45309")
+    kernels = TrackFactory(conference=conference, name="3D Kernels", colour="#047857")
     lisa, yuhan, ion = (
         SpeakerFactory(name="Lisa Li"),
         SpeakerFactory(name="Yuhan Liu"),
         SpeakerFactory(name="Ion Stoica"),
     )
     talks = [
-        ("Opening: Systems & ML", keynote, ballroom, ("2026-05-18", 9), 45, [ion]),
-        ("LMCache", invited, ballroom, ("2026-05-18", 9, 50), 25, [yuhan, lisa]),
-        ("KV caches <at scale>", invited, annex, ("2026-05-18", 9, 50), 25, [lisa]),
-        ("Night walk", social, annex, ("2026-05-18", 23, 30), 60, [ion, yuhan, lisa]),
-        ("Closing", keynote, ballroom, ("2026-05-19", 17), 30, [ion]),
+        ("Opening: Systems & ML", keynote, ballroom, ("2026-05-18", 9), 45, [ion], None),
+        ("LMCache", invited, ballroom, ("2026-05-18", 9, 50), 25, [yuhan, lisa], serving),
+        ("KV caches <at scale>", invited, annex, ("2026-05-18", 9, 50), 25, [lisa], serving),
+        ("Night walk", social, annex, ("2026-05-18", 23, 30), 60, [ion, yuhan, lisa], None),
+        ("Closing", keynote, ballroom, ("2026-05-19", 17), 30, [ion], kernels),
     ]
-    for title, talk_type, room, start, minutes, speakers in talks:
+    for title, talk_type, room, start, minutes, speakers, track in talks:
         TalkFactory(
             conference=conference,
             title=title,
@@ -58,6 +62,7 @@ def edition():
             end=local(*start) + dt.timedelta(minutes=minutes),
             abstract=f"About {title}.\n\nA second paragraph.",
             speakers=speakers,
+            track=track,
         )
     lmcache = Talk.objects.get(title="LMCache")
     for kind, url, title in [
@@ -86,6 +91,7 @@ def program(conference):
             talk.abstract,
             talk.status,
             list(talk.resources.values_list("kind", "url", "title")),
+            (talk.track.slug, talk.track.name, talk.track.colour) if talk.track else None,
         )
         for talk in Talk.objects.filter(conference=conference).for_program().order_by("start", "pk")
     ]
@@ -94,6 +100,7 @@ def program(conference):
 @pytest.mark.parametrize("feed", ["schedule.xml", "schedule.json"])
 def test_exported_edition_imports_as_the_same_program(client, tmp_path, edition, feed):
     speakers, types = Speaker.objects.count(), TalkType.objects.count()
+    assert Track.objects.count() == 2
     export = client.get(f"/2026/{feed}")
     assert export.status_code == 200
     path = tmp_path / feed
@@ -126,6 +133,7 @@ def test_exported_edition_imports_as_the_same_program(client, tmp_path, edition,
     kept = (edition.venue, edition.city) if feed == "schedule.json" else ("", "")
     assert (copy.venue, copy.city) == kept
     assert (Speaker.objects.count(), TalkType.objects.count()) == (speakers, types)
+    assert copy.tracks.count() == 2  # the tracks are the edition's own copies
 
 
 def rooms(conference):

@@ -9,7 +9,7 @@ from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import FilterSet
 
 from program.filters import TalkFilter
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, Track
 
 # Ordering parameter value -> ORDER BY; each ends in unique keys so pages never overlap.
 TALK_ORDERINGS = {
@@ -142,14 +142,25 @@ class SpeakerFilter(FilterSet):
         return queryset.search(value)
 
 
-class RoomFilter(FilterSet):
+class EditionFilter(FilterSet):
+    """``conference``, for the rows of one edition (rooms, tracks)."""
+
     conference = conference_filter(field_name="conference")
 
     class Meta:
-        model = Room
         fields = ["conference"]
 
     schema_enums = ("conference",)
+
+
+class RoomFilter(EditionFilter):
+    class Meta(EditionFilter.Meta):
+        model = Room
+
+
+class TrackFilter(EditionFilter):
+    class Meta(EditionFilter.Meta):
+        model = Track
 
 
 def keep(queryset, name, value):

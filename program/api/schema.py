@@ -21,6 +21,7 @@ from program.api.serializers import (
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
+    TrackSerializer,
 )
 
 
@@ -115,6 +116,7 @@ TALK_EXAMPLE = OpenApiExample(
         "end": "2026-05-18T10:15:00-07:00",
         "duration_minutes": 25,
         "room": {"slug": "grand-ballroom-1", "name": "Grand Ballroom 1"},
+        "track": {"slug": "llm-serving", "name": "LLM Serving", "colour": "#1d4ed8"},
         "speakers": [
             {
                 "id": 3,
@@ -156,6 +158,18 @@ ROOM_EXAMPLE = OpenApiExample(
         "conference": "2026",
         "capacity": 800,
         "position": 0,
+    },
+)
+TRACK_EXAMPLE = OpenApiExample(
+    "A track",
+    response_only=True,
+    value={
+        "id": 1,
+        "slug": "llm-serving",
+        "name": "LLM Serving",
+        "conference": "2026",
+        "colour": "#1d4ed8",
+        "description": "Caching, batching and scheduling for serving large language models.",
     },
 )
 SPEAKER_EXAMPLE = OpenApiExample(
@@ -222,6 +236,13 @@ room_views = read_only_views(
     ROOM_EXAMPLE,
     list_description="Rooms of published editions: newest edition first, then in display order.",
     retrieve_description="One room of a published edition.",
+)
+track_views = read_only_views(
+    TrackSerializer,
+    TRACK_EXAMPLE,
+    list_description="Tracks of published editions: newest edition first, then by name. "
+    "A talk has at most one track; filter talks with `track`.",
+    retrieve_description="One track of a published edition.",
 )
 
 now_action = extend_schema(

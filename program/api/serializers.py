@@ -10,7 +10,16 @@ from rest_framework import serializers
 
 from program.changes import Kind
 from program.links import slug_url
-from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import (
+    Conference,
+    Resource,
+    Room,
+    Speaker,
+    Talk,
+    TalkSpeaker,
+    TalkType,
+    Track,
+)
 from program.photos import photo_url_function
 from program.times import local_iso
 
@@ -58,6 +67,13 @@ class TalkRoomSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TalkTrackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Track
+        fields = ["slug", "name", "colour"]
+        read_only_fields = fields
+
+
 class TalkSpeakerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Speaker
@@ -82,6 +98,7 @@ class TalkSerializer(serializers.ModelSerializer):
     end = serializers.DateTimeField(read_only=True, help_text="With the edition's UTC offset.")
     duration_minutes = serializers.IntegerField(read_only=True)
     room = TalkRoomSerializer(read_only=True)
+    track = TalkTrackSerializer(read_only=True, allow_null=True, help_text="Null: no track.")
     speakers = TalkSpeakerSerializer(many=True, read_only=True, help_text="In their order.")
     status = serializers.ChoiceField(
         choices=[
@@ -110,6 +127,7 @@ class TalkSerializer(serializers.ModelSerializer):
             "end",
             "duration_minutes",
             "room",
+            "track",
             "speakers",
             "status",
             "resources",
@@ -135,6 +153,15 @@ class TalkSerializer(serializers.ModelSerializer):
             # As Talk.duration_minutes.
             "duration_minutes": int((row["end"] - row["start"]).total_seconds() // 60),
             "room": {"slug": row["room__slug"], "name": row["room__name"]},
+            "track": (
+                {
+                    "slug": row["track__slug"],
+                    "name": row["track__name"],
+                    "colour": row["track__colour"],
+                }
+                if row["track__slug"] is not None
+                else None
+            ),
             "speakers": [
                 {
                     "id": speaker["speaker_id"],
@@ -156,7 +183,7 @@ class TalkSerializer(serializers.ModelSerializer):
 TALK_COLUMNS = [
     *("id", "slug", "title", "abstract", "start", "end", "status", "updated_at"),
     *("conference__slug", "conference__timezone", "type__slug", "type__name"),
-    *("room__slug", "room__name"),
+    *("room__slug", "room__name", "track__slug", "track__name", "track__colour"),
 ]
 
 
@@ -223,6 +250,18 @@ class PhotoSerializer(serializers.Serializer):
     url = serializers.URLField(read_only=True)
     width = serializers.IntegerField(read_only=True, help_text="In pixels.")
     height = serializers.IntegerField(read_only=True, help_text="In pixels.")
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    conference = serializers.CharField(
+        source="conference.slug", read_only=True, help_text="Edition slug."
+    )
+    colour = serializers.CharField(read_only=True, help_text="The label's colour, #rrggbb.")
+
+    class Meta:
+        model = Track
+        fields = ["id", "slug", "name", "conference", "colour", "description"]
+        read_only_fields = fields
 
 
 class SpeakerSerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ router.register("conferences", views.ConferenceViewSet, basename="conference")
 router.register("talks", views.TalkViewSet, basename="talk")
 router.register("speakers", views.SpeakerViewSet, basename="speaker")
 router.register("rooms", views.RoomViewSet, basename="room")
+router.register("tracks", views.TrackViewSet, basename="track")
 
 app_name = "api"
 

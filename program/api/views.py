@@ -20,6 +20,7 @@ from program.api.filters import (
     NowFilter,
     RoomFilter,
     SpeakerFilter,
+    TrackFilter,
     speaker_ids,
 )
 from program.api.pagination import ApiPagination
@@ -30,12 +31,13 @@ from program.api.serializers import (
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
+    TrackSerializer,
     talk_rows,
     with_related,
 )
 from program.changes import describe_changes, edition_changes
 from program.links import slug_url
-from program.models import Conference, Room, Speaker, Talk
+from program.models import Conference, Room, Speaker, Talk, Track
 from program.now import (
     State,
     by_room,
@@ -266,3 +268,19 @@ class RoomViewSet(PublicReadOnlyViewSet):
 
     def last_modified(self, room):
         return max(room.updated_at, room.conference.updated_at)
+
+
+@schema.track_views
+class TrackViewSet(PublicReadOnlyViewSet):
+    """Tracks of published editions: newest edition first, then by name."""
+
+    queryset = (
+        Track.objects.filter(conference__is_published=True)
+        .select_related("conference")
+        .order_by("-conference__start_date", "conference__slug", "name", "id")
+    )
+    serializer_class = TrackSerializer
+    filterset_class = TrackFilter
+
+    def last_modified(self, track):
+        return max(track.updated_at, track.conference.updated_at)

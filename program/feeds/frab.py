@@ -24,6 +24,8 @@ DAY_CHANGE = dt.time(4, 0)
 # The grid apps draw; our times are whole minutes, usually on five-minute steps.
 TIMESLOT_DURATION = "00:05"
 SLUG_PATTERN = re.compile(r"[a-z0-9_-]+[a-z0-9]")
+# A track's slug must fit both the XSD (a letter first, no "_") and schema.json.
+TRACK_SLUG_PATTERN = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
 # XML 1.0 cannot carry these control characters at all, not even escaped.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -124,7 +126,7 @@ def event(conference, talk, links):
         "url": links.talk(talk),
         "title": talk.title,
         "subtitle": "",
-        "track": None,
+        "track": talk.track.name if talk.track is not None else None,
         "type": talk.type.name,
         "language": settings.LANGUAGE_CODE.split("-")[0],
         "abstract": talk.abstract,
@@ -144,6 +146,18 @@ def room_entry(conference, room):
     if SLUG_PATTERN.fullmatch(room.slug):
         entry["slug"] = room.slug
     return entry
+
+
+def track_entries(talks):
+    """The tracks of the listed talks, by name, with their colours (schema.json "tracks")."""
+    tracks = {talk.track.pk: talk.track for talk in talks if talk.track is not None}
+    entries = []
+    for track in sorted(tracks.values(), key=lambda track: (track.name, track.pk)):
+        entry = {"name": track.name, "color": track.colour}
+        if TRACK_SLUG_PATTERN.fullmatch(track.slug):
+            entry["slug"] = track.slug
+        entries.append(entry)
+    return entries
 
 
 def days(conference, rooms, talks, links):
@@ -197,6 +211,7 @@ def build_schedule(conference, rooms, talks, *, absolute_uri):
             "time_zone_name": conference.timezone,
             "url": absolute_uri(conference.get_absolute_url()),
             "rooms": [room_entry(conference, room) for room in rooms],
+            "tracks": track_entries(talks),
             "days": schedule_days,
             # Not in the XML, whose schema has no place for them; importers read them back.
             "meta": {"venue": conference.venue, "city": conference.city},
@@ -265,6 +280,8 @@ def to_xml(schedule, *, url):
     add(head, "base_url", schedule["base_url"])
     add(head, "url", conference["url"])
     add(head, "time_zone_name", conference["time_zone_name"])
+    for track in conference["tracks"]:
+        add(head, "track", **track)
     for day in conference["days"]:
         day_element = add(
             root,

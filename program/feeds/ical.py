@@ -74,7 +74,8 @@ def talk_event(talk, links):
         "location",
         ", ".join(part for part in (talk.room.name, conference.venue, conference.city) if part),
     )
-    event.add("categories", [talk.type.name])
+    categories = [talk.type.name] if talk.track is None else [talk.type.name, talk.track.name]
+    event.add("categories", categories)
     event.add("url", links.talk(talk))
     event.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
     return event

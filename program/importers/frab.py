@@ -18,16 +18,19 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.utils.text import slugify
 
+from program.colours import COLOUR
 from program.importers.records import (
     RESOURCE_KINDS,
     ROOM_NAME_MAX,
     SPEAKER_NAME_MAX,
     TITLE_MAX,
+    TRACK_NAME_MAX,
     TYPE_NAME_MAX,
     EditionRecord,
     ParsedSchedule,
     SpeakerRecord,
     TalkRecord,
+    TrackRecord,
     check_length,
     parse_duration,
     problem,
@@ -71,6 +74,8 @@ def parse_xml(data, name):
     conference = root.find("conference")
     fields = {} if conference is None else {child.tag: _text(child) for child in conference}
     tz = _read_edition(schedule, fields, day_dates=[d.get("date") for d in root.iter("day")])
+    if conference is not None:
+        schedule.tracks = _tracks(dict(track.attrib) for track in conference.iter("track"))
 
     number = 0
     for day in root.iter("day"):
@@ -93,6 +98,7 @@ def parse_xml(data, name):
                             for person in ([] if persons is None else persons.iter("person"))
                         ],
                         room=room.get("name", ""),
+                        track=_text(values.get("track")),
                         day=(day.get("date"), day.get("start")),
                         links=[
                             {
@@ -131,6 +137,9 @@ def parse_json(data, name):
 
     days = [day for day in conference.get("days") or [] if isinstance(day, dict)]
     tz = _read_edition(schedule, conference, day_dates=[day.get("date") for day in days])
+    schedule.tracks = _tracks(
+        track for track in conference.get("tracks") or [] if isinstance(track, dict)
+    )
     # schedule2 (C3VOC's draft successor) lists biographies once, in schedule.persons.
     biographies = {
         person.get("guid"): person.get("biography")
@@ -171,6 +180,7 @@ def parse_json(data, name):
                 get=lambda key, event=event: _json_text(event.get(key)),
                 persons=[_json_person(person, biographies) for person in persons],
                 room=room_name,
+                track=_json_track(event.get("track"), schedule.tracks),
                 day=day_info,
                 links=[
                     _json_link(item)
@@ -246,7 +256,7 @@ def _read_edition(schedule, fields, *, day_dates):
     return tz
 
 
-def _event_record(schedule, tz, *, number, ident, get, persons, room, day, links, base_url):
+def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day, links, base_url):
     title = single_line(get("title"))
     where = f"Event {ident} “{title}”" if ident else f"Event #{number} “{title}”"
     problems = schedule.problems
@@ -261,6 +271,9 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, day, links
     if not room_name:
         problems.append(problem(where, "room", "missing"))
     check_length(problems, where, "room", room_name, ROOM_NAME_MAX)
+
+    track = single_line(track)
+    check_length(problems, where, "track", track, TRACK_NAME_MAX)
 
     start = _event_start(problems, where, tz, get, day)
     end = _event_end(problems, where, tz, get, start)
@@ -287,6 +300,7 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, day, links
         room=room_name or None,
         speakers=speakers,
         abstract=entered_text(get("abstract") or get("description")),
+        track=track,
         resources=None if links is None else _resources(problems, where, links, base_url),
     )
 
@@ -313,6 +327,31 @@ def link_kind(link_type, title):
     named = RESOURCE_KINDS.get(title.casefold())
     kind = LINK_KINDS.get(link_type.strip().casefold()) or named or Resource.Kind.OTHER
     return kind, "" if named == kind else title
+
+
+def _tracks(entries):
+    """The conference's track list (name, slug, colour), as pretalx, C3VOC's schedule2 and
+    we write it.
+
+    Only the colour and slug of tracks that events name are used; anything unreadable is
+    left out (a created track then gets a colour of our own).
+    """
+    tracks = []
+    for entry in entries:
+        name = single_line(_json_text(entry.get("name")))
+        if not name:
+            continue
+        colours = entry.get("colors")  # schedule2: {"light": "#F9B000", "dark": ...}
+        colour = entry.get("color") or (colours.get("light") if isinstance(colours, dict) else "")
+        colour = _json_text(colour).strip().lower()
+        tracks.append(
+            TrackRecord(
+                name=name,
+                slug=slugify(_json_text(entry.get("slug"))),
+                colour=colour if COLOUR.fullmatch(colour) else "",
+            )
+        )
+    return tracks
 
 
 def _event_start(problems, where, tz, get, day):
@@ -429,6 +468,14 @@ def _json_text(value):
     if isinstance(value, dict):  # schedule2: rooms, tracks and types may be objects
         return _json_text(value.get("name"))
     return str(value)
+
+
+def _json_track(value, tracks):
+    """An event's track: a name, or (schedule2) an object with a name or only a slug."""
+    if isinstance(value, dict) and not value.get("name"):
+        slug = slugify(_json_text(value.get("slug")))
+        return next((track.name for track in tracks if slug and track.slug == slug), "")
+    return _json_text(value)
 
 
 def _json_person(person, biographies):

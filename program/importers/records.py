@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 
-from program.models import HTTP_URL, Resource, Room, Speaker, Talk, TalkType
+from program.models import HTTP_URL, Resource, Room, Speaker, Talk, TalkType, Track
 from program.text import single_line
 
 
@@ -59,6 +59,7 @@ class TalkRecord:
     abstract: str = ""
     slug: str | None = None  # given explicitly (spreadsheet column); else derived from the title
     status: str | None = None  # None: new talks are published, existing ones keep theirs
+    track: str | None = None  # a track's name or slug; "": no track; None: left as it is
     # None: the file says nothing about resources. An import adds and updates resources
     # (matched by URL), never removes one.
     resources: list[ResourceRecord] | None = None
@@ -73,6 +74,15 @@ class SpeakerRecord:
     affiliation: str = ""
     bio: str = ""
     overwrite: bool = False
+
+
+@dataclass
+class TrackRecord:
+    """A track a frab file describes (its conference's track list): colour and slug."""
+
+    name: str
+    slug: str = ""
+    colour: str = ""
 
 
 @dataclass
@@ -93,8 +103,10 @@ class ParsedSchedule:
     talks: list[TalkRecord] = field(default_factory=list)
     speakers: list[SpeakerRecord] = field(default_factory=list)
     rooms: list[str] = field(default_factory=list)  # the rooms a frab file lists, talks or not
+    tracks: list[TrackRecord] = field(default_factory=list)  # frab files only
     edition: EditionRecord | None = None  # frab files only
-    creates_types: bool = False  # frab types are free text; spreadsheet types must exist
+    # frab types and tracks are free text; a spreadsheet's must exist.
+    creates_types: bool = False
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -109,6 +121,7 @@ ROOM_NAME_MAX = max_length(Room, "name")
 SPEAKER_NAME_MAX = max_length(Speaker, "name")
 AFFILIATION_MAX = max_length(Speaker, "affiliation")
 TYPE_NAME_MAX = max_length(TalkType, "name")
+TRACK_NAME_MAX = max_length(Track, "name")
 RESOURCE_URL_MAX = max_length(Resource, "url")
 RESOURCE_TITLE_MAX = max_length(Resource, "title")
 # "slides" or "Slides" -> "slides": a kind by its value or its name.

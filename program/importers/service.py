@@ -15,9 +15,19 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from program.clashes import find_clashes
+from program.colours import PALETTE
 from program.importers import frab, spreadsheet
 from program.importers.records import ImportFailed, problem
-from program.models import Conference, Resource, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import (
+    Conference,
+    Resource,
+    Room,
+    Speaker,
+    Talk,
+    TalkSpeaker,
+    TalkType,
+    Track,
+)
 from program.text import name_key, single_line
 from program.times import moment_label
 
@@ -42,6 +52,7 @@ class ImportResult:
     speakers_created: list[str] = field(default_factory=list)
     speakers_updated: list[str] = field(default_factory=list)
     types_created: list[str] = field(default_factory=list)
+    tracks_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def edition_line(self):
@@ -70,6 +81,7 @@ class ImportResult:
             ("Speakers created", self.speakers_created),
             ("Speakers updated", self.speakers_updated),
             ("Talk types created", self.types_created),
+            ("Tracks created", self.tracks_created),
             ("Warnings", self.warnings),
         )
         return [(heading, items) for heading, items in sections if items]
@@ -262,13 +274,14 @@ class _Import:
         if not records and not self.problems:
             self.problems.append("The file holds no talks.")
         self._merge_repeated_speakers(records)
-        types = self._resolve_types(records)
+        types = self._resolve([record.type for record in records], TalkType.objects.all())
+        self._refuse_unknown(records, "type", types, "a talk type here (types")
+        tracks = self._resolve([record.track for record in records], self._existing(Track))
+        self._refuse_unknown(records, "track", tracks, "a track of this edition (tracks")
         # The rooms the file lists (frab lists every room, even one without talks), then any
         # other room its talks name, in the file's order.
         room_names = list(dict.fromkeys([*self.parsed.rooms, *(record.room for record in records)]))
-        rooms = self._resolve(
-            room_names, self._existing_rooms(), lambda room: (room.name, room.slug)
-        )
+        rooms = self._resolve(room_names, self._existing(Room))
         matches = self._match_talks(records)
         if self.problems:
             raise ImportFailed(self.problems)
@@ -276,10 +289,11 @@ class _Import:
         if self.result.conference_created:
             self.conference.save()
         types = self._create_types(types, records)
+        tracks = self._create_tracks(tracks, records)
         rooms = self._create_rooms(rooms, room_names)
         speakers = self._speakers(records)
         talks = [
-            self._save_talk(record, matches.get(id(record)), types, rooms, speakers)
+            self._save_talk(record, matches.get(id(record)), types, tracks, rooms, speakers)
             for record in records
         ]
         # Clashes this file takes part in; those among the edition's other talks are not news.
@@ -303,15 +317,15 @@ class _Import:
                     )
             record.speakers = list(kept.values())
 
-    def _resolve(self, names, known, keys):
+    def _resolve(self, names, known):
         """Name key -> existing row, or None when it is to be created.
 
-        Rows match by name (any case, any Unicode form) or slug, so "Hall A", "hall a" and
-        "hall-a" are one.
+        Rows (rooms, types, tracks) match by name (any case, any Unicode form) or slug, so
+        "Hall A", "hall a" and "hall-a" are one.
         """
         index = {}
         for row in known:
-            for key in keys(row):
+            for key in (row.name, row.slug):
                 index.setdefault(name_key(key), row)
         resolved = {}
         for text in names:
@@ -319,29 +333,27 @@ class _Import:
                 resolved[_key(text)] = index.get(name_key(text)) or index.get(slugify(text))
         return resolved
 
-    def _resolve_types(self, records):
-        types = self._resolve(
-            [record.type for record in records],
-            TalkType.objects.all(),
-            lambda talk_type: (talk_type.name, talk_type.slug),
-        )
-        if not self.parsed.creates_types:
-            for record in records:
-                if record.type and types[_key(record.type)] is None:
-                    self.problems.append(
-                        problem(
-                            record.where,
-                            "type",
-                            f"“{record.type}” is not a talk type here (types match by slug or "
-                            "name; organisers add new ones in the admin)",
-                        )
+    def _refuse_unknown(self, records, attribute, resolved, what):
+        """In a spreadsheet, a type or track must exist: a typo must not invent one."""
+        if self.parsed.creates_types:
+            return
+        for record in records:
+            text = getattr(record, attribute)
+            if text and resolved[_key(text)] is None:
+                self.problems.append(
+                    problem(
+                        record.where,
+                        attribute,
+                        f"“{text}” is not {what} match by slug or name; organisers add new "
+                        "ones in the admin)",
                     )
-        return types
+                )
 
-    def _existing_rooms(self):
+    def _existing(self, model):
+        """The edition's rooms or tracks (none for an edition the import creates)."""
         if self.conference.pk is None:
             return []
-        return list(self.conference.rooms.all())
+        return list(model.objects.filter(conference=self.conference))
 
     def _existing_talks(self):
         if self.conference.pk is None:
@@ -434,6 +446,29 @@ class _Import:
                 self.result.types_created.append(record.type)
         return types
 
+    def _create_tracks(self, tracks, records):
+        """New tracks with the colour and slug the file gives them, else a colour of ours."""
+        described = {_key(track.name): track for track in self.parsed.tracks}
+        count = Track.objects.filter(conference=self.conference).count()
+        for record in records:
+            if record.track and tracks[_key(record.track)] is None:
+                track = described.get(_key(record.track))
+                slug = _free_slug(
+                    track.slug if track and track.slug else record.track,
+                    Track,
+                    "track",
+                    lambda s: Track.objects.filter(conference=self.conference, slug=s).exists(),
+                )
+                tracks[_key(record.track)] = Track.objects.create(
+                    conference=self.conference,
+                    name=record.track,
+                    slug=slug,
+                    colour=(track.colour if track else "") or PALETTE[count % len(PALETTE)],
+                )
+                count += 1
+                self.result.tracks_created.append(record.track)
+        return tracks
+
     def _create_rooms(self, rooms, names):
         """New rooms after the edition's others (Room.save), in the order the file names them."""
         for name in names:
@@ -498,7 +533,7 @@ class _Import:
                     self.result.speakers_updated.append(f"{name} ({', '.join(changed)})")
         return speakers
 
-    def _save_talk(self, record, talk, types, rooms, speakers):
+    def _save_talk(self, record, talk, types, tracks, rooms, speakers):
         """Create or update the record's talk (only what differs); returns the talk."""
         wanted = {
             "title": record.title,
@@ -509,6 +544,8 @@ class _Import:
             "room": rooms[_key(record.room)],
             "status": record.status or (talk.status if talk else Talk.Status.PUBLISHED),
         }
+        if record.track is not None:  # None: the file says nothing about tracks
+            wanted["track"] = tracks[_key(record.track)] if record.track else None
         wanted_speakers = [speakers[name_key(name)] for name in record.speakers]
         if talk is None:
             talk = Talk.objects.create(
@@ -581,7 +618,7 @@ def _merge_resources(talk, records):
 
 
 def _key(text):
-    """Names that slugify alike are one room or type."""
+    """Names that slugify alike are one room, type or track."""
     return slugify(text) or name_key(text)
 
 

@@ -22,6 +22,7 @@ from program.importers.records import (
     SLUG_MAX,
     SPEAKER_NAME_MAX,
     TITLE_MAX,
+    TRACK_NAME_MAX,
     ParsedSchedule,
     SpeakerRecord,
     TalkRecord,
@@ -40,7 +41,7 @@ from program.times import (
 )
 
 TALK_COLUMNS = ("title", "type", "date", "start", "end", "room", "speakers", "abstract")
-OPTIONAL_TALK_COLUMNS = ("slug", "status", "end_date", "resources")
+OPTIONAL_TALK_COLUMNS = ("slug", "status", "end_date", "resources", "track")
 SPEAKER_COLUMNS = ("name",)
 OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio")
 
@@ -136,6 +137,9 @@ def _read_talks(schedule, rows, tz, *, sheet):
                 problems.append(problem(where, field_name, "empty"))
         check_length(problems, where, "title", title, TITLE_MAX)
         check_length(problems, where, "room", room, ROOM_NAME_MAX)
+        # Without the column, talks keep their tracks; an empty cell means no track.
+        track = single_line(_cell_text(cells["track"])) if "track" in cells else None
+        check_length(problems, where, "track", track, TRACK_NAME_MAX)
 
         start, end = _read_times(schedule, where, cells, tz)
 
@@ -158,6 +162,7 @@ def _read_talks(schedule, rows, tz, *, sheet):
                 abstract=_cell_text(cells["abstract"]),
                 slug=_cell_slug(problems, where, cells.get("slug")),
                 status=_cell_status(problems, where, cells.get("status")),
+                track=track,
                 resources=_cell_resources(problems, where, cells["resources"])
                 if "resources" in columns
                 else None,

@@ -16,7 +16,8 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.text import slugify
 
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.colours import PALETTE
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType, Track
 from program.synthetic.text import speaker_profile, title_and_abstract
 from program.synthetic.words import FIRST_NAMES, LAST_NAMES, ROOM_NAMES
 
@@ -55,6 +56,18 @@ KINDS = {
     )
 }
 DRAWN_KINDS = [kind for kind in KINDS.values() if kind.weight]
+
+# Tracks follow rooms (room n holds track n modulo their number), as many programs run a
+# track in one room; keynotes and socials are for everyone and belong to none.
+TRACK_NAMES = (
+    "LLM Serving",
+    "Training at Scale",
+    "Compilers and Kernels",
+    "ML for Systems",
+    "Hardware and Accelerators",
+    "Data and Storage",
+)
+UNTRACKED_KINDS = {"keynote", "social"}
 
 
 class InvalidEdition(Exception):
@@ -277,6 +290,10 @@ def _write_talks(conference, planned, *, room_count):
         for slug in sorted({talk.type for talk in planned})
     }
     speakers = _get_or_create_speakers(sorted({name for t in planned for name in t.speakers}))
+    tracks = Track.objects.bulk_create(
+        Track(conference=conference, slug=slugify(name), name=name, colour=colour)
+        for name, colour in zip(TRACK_NAMES[:room_count], PALETTE, strict=False)
+    )
 
     day_starts = [
         dt.datetime.combine(
@@ -296,6 +313,7 @@ def _write_talks(conference, planned, *, room_count):
             start=day_starts[talk.day] + dt.timedelta(minutes=talk.start_minute),
             end=day_starts[talk.day] + dt.timedelta(minutes=talk.start_minute + talk.minutes),
             room=rooms[talk.room],
+            track=None if talk.type in UNTRACKED_KINDS else tracks[talk.room % len(tracks)],
             status=Talk.Status.CANCELLED if talk.cancelled else Talk.Status.PUBLISHED,
         )
         for talk in planned
