@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/bench_pages.py [--talks N]
 Target: the unfiltered program page of 2,000 talks under 150 ms of server time, when built
-(the versioned-response cache empty) as well as from the cache.
+(the versioned-response cache empty) as well as from the cache; a day of the timetable of a
+2,000-talk, 20-room edition (400 talks) within the same budget.
 """
 
 import datetime as dt
@@ -33,6 +34,7 @@ def main():
     from program.models import Talk
 
     conference = generated_edition("bench", options.talks)
+    wide = generated_edition("wide", options.talks, rooms=20)
     edition = conference.slug
     talks = Talk.objects.published().filter(conference=conference)
     common_type = (
@@ -78,10 +80,29 @@ def main():
             measure(client, "agenda of 20 talks", agenda, repeat=repeat),
             measure(client, "changes page (50 of them)", f"/{edition}/changes/", repeat=repeat),
             measure(client, "changes.atom (50 entries)", f"/{edition}/changes.atom", repeat=repeat),
+            *timetable_measurements(client, conference, built),
+            *timetable_measurements(client, wide, built),
         ]
         with mock.patch("program.clock.now", return_value=during):
             measurements.append(measure(client, "now and next", f"/{edition}/now/", repeat=repeat))
     report(f"Public pages ({options.talks} talks)", measurements, baseline)
+
+
+def timetable_measurements(client, conference, built):
+    """The timetable's first day (it opens with a keynote): built, whole and for one track,
+    and from its version. ``built`` are measure()'s options that empty the cache."""
+    from program.models import Talk
+
+    first, last = conference.day_bounds(conference.start_date)
+    talks = Talk.objects.published().filter(conference=conference, start__gte=first, start__lt=last)
+    track = conference.tracks.order_by("name").first()
+    label = f"timetable, {conference.rooms.count()} rooms"
+    url = f"/{conference.slug}/timetable/?day={conference.start_date}"
+    return [
+        measure(client, f"{label}, {talks.count()} talks, built", url, **built),
+        measure(client, f"{label}, one track, built", f"{url}&track={track.slug}", **built),
+        measure(client, f"{label}, cached", url, repeat=built["repeat"]),
+    ]
 
 
 if __name__ == "__main__":

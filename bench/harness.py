@@ -48,14 +48,15 @@ def arguments(description, repeat=30):
     return parser.parse_args()
 
 
-def generated_edition(slug, talks):
-    """A synthetic edition of ``talks`` talks (generate_program, seed 1), ready to measure."""
+def generated_edition(slug, talks, rooms=6):
+    """A synthetic edition of ``talks`` talks in ``rooms`` rooms (generate_program, seed 1,
+    five days), ready to measure."""
     from django.core.management import call_command
     from django.db import connection
 
     from program.models import Conference
 
-    call_command("generate_program", conference=slug, talks=talks, seed=1, verbosity=0)
+    call_command("generate_program", conference=slug, talks=talks, rooms=rooms, seed=1, verbosity=0)
     add_photos_and_resources(slug)
     if connection.vendor == "postgresql":
         # Fresh bulk-loaded tables have no statistics yet (autovacuum would gather them).

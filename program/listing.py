@@ -24,7 +24,7 @@ from django.template import engines
 from markupsafe import Markup
 
 from program.links import slug_url
-from program.models import Resource, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Resource, Speaker, Talk, TalkSpeaker, TalkType, Track
 from program.photos import initials, photo_sizes, photo_url_function
 from program.times import day_heading, local_iso, short_day, time_range
 
@@ -57,7 +57,12 @@ class ProgramEntry(NamedTuple):
     url: str
     type_slug: str
     type_name: str
+    track_slug: str | None
+    track_name: str | None
     room: str
+    room_slug: str
+    start: dt.datetime  # as stored (the timetable places talks by them)
+    end: dt.datetime
     day: dt.date
     time_label: str
     start_iso: str
@@ -108,32 +113,21 @@ def slot_labels(start, end, timezone):
 def program_entries(talks, conference):
     """The talks of ``talks`` (one edition's, in time order) as entries: two queries."""
     talk_url = slug_url("program:talk-detail", conference.slug)
-    speaker_url = slug_url("program:speaker-detail", conference.slug)
     rows = list(
         talks.annotate(
             has_slides=has_resource(Resource.Kind.SLIDES),
             has_video=has_resource(Resource.Kind.VIDEO),
         ).values_list(
             "pk", "slug", "title", "abstract", "start", "end", "status", "type__slug",
-            "type__name", "room__name", "has_slides", "has_video",
+            "type__name", "track__slug", "track__name", "room__name", "room__slug",
+            "has_slides", "has_video",
         )
     )  # fmt: skip
-    # By the talks' ids, as prefetch_related does: a subquery would run the search again.
-    links = (
-        TalkSpeaker.objects.filter(talk__in=[row[0] for row in rows])
-        .order_by("talk", "position")
-        .values_list("talk", "speaker__slug", "speaker__name", "speaker__affiliation")
-    )
-    speakers = defaultdict(list)
-    lines = {}  # One line per speaker, shared by their talks.
-    for talk, slug, name, affiliation in links:
-        if slug not in lines:
-            lines[slug] = SpeakerLine(name, affiliation, speaker_url(slug))
-        speakers[talk].append(lines[slug])
+    speakers = speaker_lines([row[0] for row in rows], conference)
     entries = []
     for (
-        pk, slug, title, abstract, start, end, status, type_slug, type_name, room, has_slides,
-        has_video,
+        pk, slug, title, abstract, start, end, status, type_slug, type_name, track_slug,
+        track_name, room, room_slug, has_slides, has_video,
     ) in rows:  # fmt: skip
         day, time_label, start_iso, end_iso = slot_labels(start, end, conference.timezone)
         entries.append(
@@ -143,19 +137,42 @@ def program_entries(talks, conference):
                 url=talk_url(slug),
                 type_slug=type_slug,
                 type_name=type_name,
+                track_slug=track_slug,
+                track_name=track_name,
                 room=room,
+                room_slug=room_slug,
+                start=start,
+                end=end,
                 day=day,
                 time_label=time_label,
                 start_iso=start_iso,
                 end_iso=end_iso,
                 cancelled=status == Talk.Status.CANCELLED,
                 excerpt=excerpt(abstract),
-                speakers=tuple(speakers[pk]),
+                speakers=speakers[pk],
                 has_slides=has_slides,
                 has_video=has_video,
             )
         )
     return entries
+
+
+def speaker_lines(talk_ids, conference):
+    """Talk id -> its speakers' lines (a tuple, in order), for the ids given: one query."""
+    speaker_url = slug_url("program:speaker-detail", conference.slug)
+    # By the talks' ids, as prefetch_related does: a subquery would run the search again.
+    links = (
+        TalkSpeaker.objects.filter(talk__in=talk_ids)
+        .order_by("talk", "position")
+        .values_list("talk", "speaker__slug", "speaker__name", "speaker__affiliation")
+    )
+    speakers = defaultdict(list)
+    lines = {}  # One line per speaker, shared by their talks.
+    for talk, slug, name, affiliation in links:
+        if slug not in lines:
+            lines[slug] = SpeakerLine(name, affiliation, speaker_url(slug))
+        speakers[talk].append(lines[slug])
+    return defaultdict(tuple, {talk: tuple(lines) for talk, lines in speakers.items()})
 
 
 def has_resource(kind):
@@ -217,16 +234,22 @@ def edition_days(conference):
 def filter_choices(conference, params):
     """The options of the program's filter form, with what ``params`` (the query) selects.
 
-    Types are those with public talks in the edition, speakers those speaking in it, days
-    the edition's dates: three queries.
+    Types and tracks are those with public talks in the edition, speakers those speaking
+    in it, days the edition's dates: four queries.
     """
     public_talks = Talk.objects.published().filter(conference=conference)
-    chosen_types = set(params.getlist("type"))
+    chosen_types, chosen_tracks = set(params.getlist("type")), set(params.getlist("track"))
     chosen_day, chosen_room, chosen_speaker = (
         params.get(name) for name in ("day", "room", "speaker")
     )
     types = TalkType.objects.filter(talks__in=public_talks).distinct().values_list("slug", "name")
     speakers = Speaker.objects.filter(talks__in=public_talks).distinct().values_list("slug", "name")
+    tracks = (
+        Track.objects.filter(talks__in=public_talks)
+        .distinct()
+        .order_by("name", "slug")
+        .values_list("slug", "name")
+    )
     return {
         "types": [Choice(slug, name, slug in chosen_types) for slug, name in types],
         "days": [
@@ -238,11 +261,19 @@ def filter_choices(conference, params):
             for room in conference.rooms.all()
         ],
         "speakers": [Choice(slug, name, slug == chosen_speaker) for slug, name in speakers],
+        "tracks": [Choice(slug, name, slug in chosen_tracks) for slug, name in tracks],
     }
 
 
 def options_html(choices):
     """<option> elements of a select (the speakers' one may hold thousands)."""
+    return _options_html(tuple(choices))
+
+
+@functools.lru_cache(maxsize=64)
+def _options_html(choices):
+    # Escaping 1,700 speakers' names costs about 10 ms a request; the same options (the
+    # edition's, with the same one selected) come back with every request.
     return row_macros().options(choices)
 
 

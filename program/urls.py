@@ -24,6 +24,14 @@ urlpatterns = [
         read_only(versioned(views.ProgramView.as_view(), filters=TalkFilter)),
         name="program",
     ),
+    path(
+        "<slug:edition>/timetable/",
+        read_only(
+            versioned(views.TimetableView.as_view(), filters=TalkFilter, also=views.opening_day)
+        ),
+        name="timetable",
+    ),
+    path("<slug:edition>/tracks.css", read_only(views.track_styles), name="track-styles"),
     path("<slug:edition>/program.ics", read_only(feeds.program_ics), name="program-ics"),
     path("<slug:edition>/schedule.xml", read_only(feeds.schedule_xml), name="schedule-xml"),
     path("<slug:edition>/schedule.json", read_only(feeds.schedule_json), name="schedule-json"),

@@ -98,9 +98,9 @@ def normalised_query(query, filterset_class):
     return normal
 
 
-def response_etag(request, conference):
+def response_etag(request, conference, also=None):
     # The responses hold absolute URLs, so the host and scheme are part of what they show.
-    shown = (code_fingerprint(), request.build_absolute_uri(), edition_version(conference))
+    shown = (code_fingerprint(), request.build_absolute_uri(), edition_version(conference), also)
     return quote_etag(hashlib.sha256(repr(shown).encode()).hexdigest()[:32])
 
 
@@ -145,15 +145,17 @@ def cached_or_built(cache, etag, build):
     return response
 
 
-def versioned(view=None, *, filters=None):
+def versioned(view=None, *, filters=None, also=None):
     """A view of a whole edition, ``view(request, edition, ...)``, answered by version.
 
     ``filters`` is the FilterSet class whose parameters the view reads (none by default);
     the view sees those alone, normalised (normalised_query). Use as ``versioned(view)``,
-    ``@versioned`` or ``@versioned(filters=TalkFilter)``.
+    ``@versioned`` or ``@versioned(filters=TalkFilter)``. ``also(request, conference)``,
+    when given, returns what else the response depends on (the day a timetable without
+    ``day`` opens on), as a value with a stable repr.
     """
     if view is None:
-        return functools.partial(versioned, filters=filters)
+        return functools.partial(versioned, filters=filters, also=also)
 
     @functools.wraps(view)
     def versioned_view(request, edition, **kwargs):
@@ -163,7 +165,7 @@ def versioned(view=None, *, filters=None):
         conference = Conference.objects.published().filter(slug=edition).first()
         if conference is None:
             return view(request, edition=edition, **kwargs)  # its own 404
-        etag = response_etag(request, conference)
+        etag = response_etag(request, conference, also and also(request, conference))
         response = get_conditional_response(request, etag=etag)
         if response is None:
 

@@ -8,9 +8,10 @@ import itertools
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Paginator
+from django.core.validators import slug_re
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseNotFound
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse, HttpResponseNotFound, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -19,19 +20,23 @@ from django.utils.text import Truncator
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from program import clock
 from program.agenda import agenda_query, overlapping_titles, webcal
 from program.changes import Kind, describe_changes, edition_changes, gone_talks
+from program.colours import COLOUR, label_ink
 from program.filters import TalkFilter
 from program.links import slug_url
 from program.listing import (
     Choice,
+    ProgramDay,
+    edition_days,
     filter_choices,
     group_by_day,
     program_entries,
     speaker_entries,
     zone_label,
 )
-from program.models import Conference, Resource, Speaker, Talk, TalkType
+from program.models import Conference, Resource, Speaker, Talk, TalkType, Track
 from program.now import (
     State,
     by_room,
@@ -42,6 +47,7 @@ from program.now import (
 )
 from program.photos import STORED_NAME
 from program.times import day_heading, local_iso, moment_label, time_range, when_label
+from program.timetable import default_day, timetable_entries, timetable_grid
 
 
 def healthz(request):
@@ -144,7 +150,36 @@ class EditionMixin:
         return Talk.objects.published().filter(conference=self.conference)
 
 
-class ProgramView(EditionMixin, TemplateView):
+class FilteredView(EditionMixin, TemplateView):
+    """A page of the edition's talks through the program filters (a bad one answers 400)."""
+
+    # The filters that narrow what is shown, and the folded ones (by their choices): the
+    # timetable always shows one day, chosen by its day links rather than a menu.
+    narrowing = ("q", "type", "day", "room", "speaker", "track", "talk")
+    folded = ("types", "tracks", "days", "rooms", "speakers")
+
+    def filter_context(self, params, filterset):
+        """What the filter form and the links to the other views need."""
+        choices = filter_choices(self.conference, params)
+        return {
+            "filter": filterset,
+            "errors": filter_errors(filterset),
+            "filtered": any(value for name in self.narrowing for value in params.getlist(name)),
+            "choices": choices,
+            "query": params.get("q", ""),
+            "agenda": params.getlist("talk"),
+            # What the folded part of the form shows as chosen: an invalid value shows as
+            # nothing chosen, so it is not counted either.
+            "more_filters_active": sum(
+                choice.selected for name in self.folded for choice in choices[name]
+            ),
+            # Links between the program and the timetable keep the filters.
+            "query_string": self.request.GET.urlencode(),
+            "zone": zone_label(self.conference),
+        }
+
+
+class ProgramView(FilteredView):
     template_name = "program/talk_list.html"
     section = "program"
 
@@ -153,32 +188,17 @@ class ProgramView(EditionMixin, TemplateView):
         filterset = TalkFilter(request.GET, base, conference=self.conference, request=request)
         valid = filterset.is_valid()
         entries = program_entries(filterset.qs, self.conference) if valid else []
-        params = request.GET
-        filtered = any(value for name in filterset.form.fields for value in params.getlist(name))
-        choices = filter_choices(self.conference, params)
+        context = self.filter_context(request.GET, filterset)
         context = self.get_context_data(
-            filter=filterset,
             days=group_by_day(entries),
             talk_count=len(entries),
-            total_count=base.count() if filtered and valid else len(entries),
-            filtered=filtered,
-            errors=filter_errors(filterset),
-            choices=choices,
-            query=params.get("q", ""),
-            agenda=params.getlist("talk"),
-            # What the folded part of the form shows as chosen: an invalid value shows as
-            # nothing chosen, so it is not counted either.
-            more_filters_active=sum(
-                choice.selected
-                for name in ("types", "days", "rooms", "speakers")
-                for choice in choices[name]
-            ),
+            total_count=base.count() if context["filtered"] and valid else len(entries),
             calendar=calendar_links(
                 request,
                 self.conference,
-                [(name, value) for name, values in params.lists() for value in values],
+                [(name, value) for name, values in request.GET.lists() for value in values],
             ),
-            zone=zone_label(self.conference),
+            **context,
         )
         return self.render_to_response(context, status=200 if valid else 400)
 
@@ -197,6 +217,67 @@ def calendar_links(request, conference, parameters):
         path = f"{path}?{urlencode(given)}"
     address = request.build_absolute_uri(path)
     return {"path": path, "address": address, "webcal": webcal(address)}
+
+
+def opening_day(request, conference):
+    """The day a timetable without ``day`` opens on (it depends on the clock), else None."""
+    return None if request.GET.get("day") else default_day(conference, clock.now())
+
+
+class TimetableView(FilteredView):
+    """One day, rooms side by side (CONTRACT.md: /<edition>/timetable/?day=YYYY-MM-DD)."""
+
+    template_name = "program/timetable.html"
+    section = "timetable"
+    narrowing = tuple(name for name in FilteredView.narrowing if name != "day")
+    folded = tuple(name for name in FilteredView.folded if name != "days")
+
+    def get(self, request, *args, **kwargs):
+        params = request.GET.copy()
+        if not params.get("day"):
+            params["day"] = opening_day(request, self.conference).isoformat()
+        filterset = TalkFilter(
+            params, self.public_talks(), conference=self.conference, request=request
+        )
+        valid = filterset.is_valid()
+        context = self.filter_context(params, filterset)
+        if valid:
+            day = filterset.form.cleaned_data["day"]
+            rooms = [(choice.value, choice.label) for choice in context["choices"]["rooms"]]
+            if chosen_room := filterset.form.cleaned_data.get("room"):
+                rooms = [room for room in rooms if room[0] == chosen_room]
+            entries = timetable_entries(
+                program_entries(filterset.qs, self.conference),
+                self.conference.timezone,
+                day,
+                [slug for slug, _name in rooms],
+            )
+            header_rooms, rows, layout = timetable_grid(
+                entries, rooms, day, self.conference.timezone
+            )
+            other_filters = params.copy()
+            other_filters.pop("day")
+            context.update(
+                day_url=f"{request.path}?{self.day_query(QueryDict(), day)}",
+                day=ProgramDay(day, entries),
+                day_links=[
+                    (ProgramDay(other, []), self.day_query(other_filters, other))
+                    for other in edition_days(self.conference)
+                ],
+                rooms=header_rooms,
+                rows=rows,
+                layout=layout,
+                talk_count=len(entries),
+            )
+        return self.render_to_response(
+            self.get_context_data(**context), status=200 if valid else 400
+        )
+
+    @staticmethod
+    def day_query(params, day):
+        params = params.copy()
+        params["day"] = day.isoformat()
+        return params.urlencode()
 
 
 class TalkDetailView(EditionMixin, TemplateView):
@@ -563,3 +644,20 @@ def change_summary(change, tz):
         Kind.REMOVED: f"Taken out of the public program; it was {where}.",
         Kind.DELETED: f"Deleted from the program; it was {where}.",
     }[change.kind]
+
+
+def track_styles(request, edition):
+    """/<edition>/tracks.css: each track's colour, and black or white text that reads on it.
+
+    Pages set no inline style (the Content-Security-Policy forbids it), so a track label
+    (``data-track="<slug>"``) takes its colours from this stylesheet.
+    """
+    conference = get_object_or_404(Conference.objects.published(), slug=edition)
+    tracks = [
+        (track.slug, track.colour.lower(), label_ink(track.colour))
+        for track in Track.objects.filter(conference=conference).order_by("slug")
+        if COLOUR.fullmatch(track.colour) and slug_re.fullmatch(track.slug)
+    ]
+    response = render(request, "program/tracks.css", {"tracks": tracks}, content_type="text/css")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

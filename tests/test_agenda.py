@@ -217,8 +217,10 @@ def test_agenda_query_count_does_not_grow(client, django_assert_num_queries, tal
 def entry(slug, start, minutes, cancelled=False):
     end = start + dt.timedelta(minutes=minutes)
     return ProgramEntry(
-        slug, slug.title(), "", "", "", "", start.date(), "", start.isoformat(),
-        end.isoformat(), cancelled, "", (),
+        slug=slug, title=slug.title(), url="", type_slug="", type_name="", track_slug=None,
+        track_name=None, room="", room_slug="", start=start, end=end, day=start.date(),
+        time_label="", start_iso=start.isoformat(), end_iso=end.isoformat(),
+        cancelled=cancelled, excerpt="", speakers=(),
     )  # fmt: skip
 
 

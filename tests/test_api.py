@@ -13,7 +13,7 @@ from django.test import Client
 
 from program.api.serializers import TalkSerializer
 from program.api.throttling import AnonymousRateThrottle
-from program.models import Conference, Room, Speaker, Talk
+from program.models import Conference, Room, Speaker, Talk, Track
 from program.stamps import keep_given_stamps
 from tests.factories import (
     ConferenceFactory,
@@ -972,6 +972,18 @@ def test_conference_and_room_carry_last_modified(client, mlsys):
     assert edition["Last-Modified"] == "Wed, 01 Apr 2026 00:00:00 GMT"
     assert room["Last-Modified"] == "Thu, 02 Apr 2026 10:30:00 GMT"
     assert since.status_code == 304
+
+
+def test_track_carries_the_later_of_its_and_its_edition_s_change(client, mlsys):
+    track = TrackFactory(conference=mlsys.conference)
+    Conference.objects.filter(pk=mlsys.conference_id).update(
+        updated_at=dt.datetime(2026, 4, 3, tzinfo=dt.UTC)
+    )
+    Track.objects.filter(pk=track.pk).update(updated_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+
+    response = client.get(f"/api/v1/tracks/{track.pk}/")
+
+    assert response["Last-Modified"] == "Fri, 03 Apr 2026 00:00:00 GMT"
 
 
 # ---------------------------------------------------------------------------- CORS

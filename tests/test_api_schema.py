@@ -131,6 +131,7 @@ def test_schema_lists_every_query_parameter_of_each_list(document):
             "room",
             "speaker",
             "talk",
+            "track",
             "type",
         ],
         "/api/v1/conferences/{edition}/changes/": ["edition", "page", "page_size", "since"],

@@ -4,8 +4,10 @@ Needs /usr/bin/chromium and node_modules/axe-core (``make test`` installs it fro
 skipped with the reason when they are absent, failed instead under CI=true.
 """
 
+import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,9 @@ from django.core.management import call_command
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from program.models import Resource, Speaker, Talk
+from program.models import Conference, Resource, Speaker, Talk, Track
 from program.photos import prepare_photo, set_photo
+from program.times import time_range
 from tests.conftest import require
 from tests.factories import TalkTypeFactory
 
@@ -406,12 +409,57 @@ def test_api_docs_work_under_a_strict_content_security_policy(browser, live_serv
     context.close()
 
 
+@pytest.fixture
+def timetable_edition(seed):
+    """A generated day of three rooms with tracks, plus what real programs hold: a clash the
+    organisers have not solved, a pale track colour, a break for everyone, a cancelled talk."""
+    call_command(
+        "generate_program", conference="2030", talks=45, rooms=3, days=1, seed=2, verbosity=0
+    )
+    conference = Conference.objects.get(slug="2030")
+    talks = Talk.objects.filter(conference=conference).order_by("start", "room__position")
+    first = talks.filter(room__position=1).first()
+    pale = Track.objects.create(conference=conference, slug="posters", name="Posters",
+                                colour="#fde68a")  # fmt: skip
+    clash = Talk.objects.create(
+        conference=conference,
+        slug="unsolved-clash",
+        title="An unsolved clash",
+        type=first.type,
+        room=first.room,
+        track=pale,
+        start=first.start,
+        end=first.end + dt.timedelta(minutes=10),
+        status=Talk.Status.PUBLISHED,
+    )
+    clash.speaker_links.create(speaker=first.ordered_speakers[0], position=0)
+    last_end = max(talk.end for talk in talks)
+    Talk.objects.create(
+        conference=conference,
+        slug="farewell-drinks",
+        title="Farewell drinks",
+        type=TalkTypeFactory(slug="break", name="Break"),
+        room=first.room,
+        start=last_end,
+        end=last_end + dt.timedelta(minutes=30),
+        status=Talk.Status.PUBLISHED,
+    )
+    Talk.objects.filter(pk=talks.filter(room__position=2)[3].pk).update(
+        status=Talk.Status.CANCELLED
+    )
+    return conference
+
+
+TIMETABLE_2030 = "/2030/timetable/?day=2030-05-20"
 AXE_PAGES = [
     "/2026/program/",
     "/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",
     "/2026/speakers/",
     "/2026/speakers/yuhan-liu/",
     "/2026/no-such-page/",
+    "/2026/timetable/",
+    TIMETABLE_2030,
+    "/2030/program/",
 ]
 
 
@@ -430,7 +478,7 @@ def axe_violations(page):
 
 @pytest.mark.parametrize("path", AXE_PAGES)
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_no_violations(browser, live_server, materials, path, width):
+def test_axe_finds_no_violations(browser, live_server, materials, timetable_edition, path, width):
     # Injecting axe is an inline script: only this context bypasses the page's CSP for it.
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     page = context.new_page()
@@ -474,4 +522,154 @@ def test_photos_load_and_placeholders_hold_initials(browser, live_server, materi
     assert [(alt, loaded) for alt, loaded, _ in images] == [("Yuhan Liu", True)]
     assert "/media/speakers/" in images[0][2]
     assert all(content.strip('"').isupper() for content in initials)
+
+
+# ---------------------------------------------------------------------------- timetable
+
+
+def timetable_cells(conference):
+    """(slug, time label, room) of the day's public talks, as the cells should announce them."""
+    talks = Talk.objects.published().filter(conference=conference).select_related("room")
+    return {
+        talk.slug: (time_range(talk.local_start, talk.local_end), talk.room.name) for talk in talks
+    }
+
+
+@pytest.mark.parametrize("width", [375, 320])
+def test_phone_scrolls_rooms_inside_the_timetable_with_the_time_column_in_view(
+    browser, live_server, timetable_edition, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 700})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{TIMETABLE_2030}")
+    scroller = page.locator(".timetable-scroller")
+
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    sizes = scroller.evaluate("element => [element.scrollWidth, element.clientWidth]")
+    scroller.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    time_header = page.locator("table.timetable tbody th").first.bounding_box()
+    last_room = page.get_by_role("columnheader", name="Evergreen 1").bounding_box()
+    frame = scroller.bounding_box()
+
+    assert page_width == width  # the page itself never scrolls sideways
+    assert sizes[0] > sizes[1]  # the rooms do, inside the timetable
+    assert time_header["x"] == pytest.approx(frame["x"] + 1, abs=1)  # the time stays in view
+    assert frame["x"] <= last_room["x"]
+    assert last_room["x"] + last_room["width"] <= width
+    context.close()
+
+
+def test_screen_readers_hear_each_talk_with_its_time_and_room(
+    browser, live_server, timetable_edition
+):
+    # In the venue's timezone: elsewhere the viewer's time follows the venue's (site.js).
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, timezone_id="America/Los_Angeles"
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}{TIMETABLE_2030}")
+    expected = timetable_cells(timetable_edition)
+
+    cells = page.locator("table.timetable td[data-talk-slug]")
+
+    assert {cell.get_attribute("data-talk-slug") for cell in cells.all()} == set(expected)
+    for slug, (when, room) in expected.items():
+        # Each cell's accessible name starts with its time and room (the room is hidden text).
+        expect(page.locator(f'td[data-talk-slug="{slug}"]')).to_have_accessible_name(
+            re.compile(rf"^{re.escape(when)} ?, {re.escape(room)} ")
+        )
+    assert page.get_by_role("columnheader", name="Regency 1").count() == 1
+    assert page.get_by_role("rowheader", name="9:00 AM").count() == 1
+    context.close()
+
+
+def test_keyboard_reaches_every_talk_in_time_order(browser, live_server, timetable_edition):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{TIMETABLE_2030}")
+    starts = dict(
+        Talk.objects.published().filter(conference=timetable_edition).values_list("slug", "start")
+    )
+
+    page.locator(".timetable-scroller").focus()
+    reached = []
+    while True:
+        page.keyboard.press("Tab")
+        slug = page.evaluate(
+            "document.activeElement.closest('[data-talk-slug]')?.dataset.talkSlug ?? null"
+        )
+        if slug is None:
+            break
+        if not reached or reached[-1] != slug:  # a talk's title, then its star
+            reached.append(slug)
+
+    assert sorted(reached) == sorted(starts)
+    assert [starts[slug] for slug in reached] == sorted(starts[slug] for slug in reached)
+    context.close()
+
+
+def test_stars_of_the_agenda_show_on_the_timetable(browser, live_server, timetable_edition):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    first, second = (
+        Talk.objects.published()
+        .filter(conference=timetable_edition)
+        .order_by("start", "room__position")
+        .values_list("slug", flat=True)[:2]
+    )
+    page.goto(f"{live_server.url}/2030/program/")
+    page.locator(f'[data-talk-slug="{first}"] button[data-star]').click()
+
+    page.goto(f"{live_server.url}{TIMETABLE_2030}")
+    stars = page.locator("table.timetable button[data-star]")
+    pressed = page.locator("table.timetable button[data-star][aria-pressed='true']")
+
+    # Starred on the program, starred on the timetable; every talk has its star there.
+    assert stars.count() == page.locator("table.timetable td[data-talk-slug]").count()
+    assert pressed.evaluate_all("buttons => buttons.map(b => b.dataset.star)") == [first]
+    assert "is-starred" in page.locator(f'td[data-talk-slug="{first}"]').get_attribute("class")
+    page.locator(f'td[data-talk-slug="{second}"] button[data-star]').click()
+    page.locator(f'td[data-talk-slug="{first}"] button[data-star]').click()
+    page.goto(f"{live_server.url}/2030/program/")
+    assert page.locator("button[data-star][aria-pressed='true']").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.star)"
+    ) == [second]
+    context.close()
+
+
+def test_a_line_marks_the_current_time_while_the_day_runs(browser, live_server, timetable_edition):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.clock.set_fixed_time(dt.datetime.fromisoformat("2030-05-20T10:12:00-07:00"))
+    page.goto(f"{live_server.url}{TIMETABLE_2030}")
+    line = page.locator(".now-line")
+
+    row = page.locator("table.timetable tbody tr:has(th#t-610)").bounding_box()
+    top = line.bounding_box()["y"]
+
+    assert line.is_visible()
+    assert line.get_attribute("aria-hidden") == "true"
+    # 10:12 is two fifths into the row of 10:10.
+    assert top == pytest.approx(row["y"] + 0.4 * row["height"], abs=2)
+    page.goto(f"{live_server.url}/2026/timetable/")  # another day: no line
+    assert page.locator(".now-line").is_hidden()
+    context.close()
+
+
+def test_timetable_prints_on_landscape_pages_without_the_filters(
+    browser, live_server, timetable_edition
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{TIMETABLE_2030}")
+
+    pdf = page.pdf(prefer_css_page_size=True)
+    page.emulate_media(media="print")
+
+    width, height = map(float, re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
+    assert width > height  # A4 landscape: 842 by 595 points
+    assert page.locator("form.filters").is_hidden()
+    assert page.locator("table.timetable").is_visible()
+    table = page.locator("table.timetable").bounding_box()
+    assert table["width"] <= page.evaluate("document.documentElement.clientWidth")
     context.close()

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError
 
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType, Track
 from program.text import clean_spreadsheet_text
 from tests.factories import TalkTypeFactory
 
@@ -98,6 +98,12 @@ def test_seed_fixture_has_four_invited_talks_and_five_keynotes(seed):
 
     assert len(types) == 9
     assert sorted(types) == ["Invited Talk"] * 4 + ["Keynote"] * 5
+
+
+def test_seed_edition_has_no_tracks(seed):
+    # The MLSys 2026 program lists no tracks.
+    assert Track.objects.count() == 0
+    assert set(Talk.objects.values_list("track", flat=True)) == {None}
 
 
 def test_seed_keynote_without_abstract_keeps_empty_abstract(seed):

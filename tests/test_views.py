@@ -20,6 +20,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -154,6 +155,65 @@ def test_program_row_shows_what_a_reader_needs(client, edition):
         "View full details: LMCache: An Efficient KV Cache Layer"
     ]
     assert row.xpath(".//a[@class='details-link']/@href") == ["/2026/talks/kv-cache-layer/"]
+
+
+def test_program_and_talk_page_show_the_track_in_words_and_its_colour(client, edition):
+    track = TrackFactory(conference=edition, name="LLM Serving", slug="llm-serving")
+    Talk.objects.filter(slug="kv-cache-layer").update(track=track)
+
+    program = client.get(PROGRAM)
+    talk = page(client.get("/2026/talks/kv-cache-layer/"))
+
+    row = talk_element(program, "kv-cache-layer")
+    assert texts(row, ".//span[@class='track']") == ["Track: LLM Serving"]
+    assert row.xpath(".//span[@class='track']/@data-track") == ["llm-serving"]
+    assert texts(talk_element(program, "opening-keynote"), ".//span[@class='track']") == []
+    assert texts(talk, "//dl[@class='facts']/div[dt='Track']/dd") == ["LLM Serving"]
+    assert talk.xpath("//dd/a[@class='track']/@href") == ["/2026/program/?track=llm-serving"]
+    assert talk.xpath("//dd/a[@class='track']/@data-track") == ["llm-serving"]
+    for tree in (page(program), talk):
+        assert "/2026/tracks.css" in tree.xpath("//link[@rel='stylesheet']/@href")
+
+
+def test_pages_without_tracks_do_not_load_their_stylesheet(client, edition):
+    for url in (PROGRAM, "/2026/talks/kv-cache-layer/", "/2026/timetable/"):
+        assert "/2026/tracks.css" not in page(client.get(url)).xpath("//link/@href")
+
+
+def test_program_filters_by_track_with_a_choice_per_track(client, edition):
+    serving = TrackFactory(conference=edition, name="LLM Serving", slug="llm-serving")
+    TrackFactory(conference=edition, name="Unused", slug="unused")
+    Talk.objects.filter(slug__in=["kv-cache-layer", "serving-engines"]).update(track=serving)
+
+    response = client.get(PROGRAM + "?track=llm-serving")
+
+    tree = page(response)
+    assert talk_slugs(response) == ["serving-engines", "kv-cache-layer"]
+    # Tracks with public talks, as for types.
+    assert tree.xpath("//input[@name='track']/@value") == ["llm-serving"]
+    assert tree.xpath("//input[@name='track'][@checked]/@value") == ["llm-serving"]
+    assert tree.xpath("//details[@class='more-filters']/summary/text()") == [
+        "Type, track, day, room and speaker (1 chosen)"
+    ]
+
+
+def test_track_stylesheet_gives_each_track_its_colour_and_readable_text(client, edition):
+    TrackFactory(conference=edition, name="Pale", slug="pale", colour="#fde68a")
+    TrackFactory(conference=edition, name="Dark", slug="dark", colour="#1e3a8a")
+    broken = TrackFactory(conference=edition, name="Broken", slug="broken")
+    # Written around the validators, as raw SQL could: left out rather than sent as CSS.
+    type(broken).objects.filter(pk=broken.pk).update(colour="red;}")
+
+    response = client.get("/2026/tracks.css")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/css"
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert [line for line in response.content.decode().splitlines() if line.startswith("[")] == [
+        '[data-track="dark"] { --track-colour: #1e3a8a; --track-ink: #ffffff; }',
+        '[data-track="pale"] { --track-colour: #fde68a; --track-ink: #000000; }',
+    ]
+    assert client.get("/2027/tracks.css").status_code == 404
 
 
 def test_program_excerpt_of_a_long_abstract_ends_after_a_whole_word(client, edition):
@@ -494,8 +554,8 @@ def test_program_query_count_does_not_grow_with_talks(
 
     # The edition and its version (four aggregates, program/versioning.py), editions (menu
     # and this one), talks (with whether they have slides or a video), their speakers, then
-    # the form's types, rooms and speakers.
-    with django_assert_num_queries(11):
+    # the form's types, rooms, speakers and tracks.
+    with django_assert_num_queries(12):
         response = client.get(PROGRAM)
 
     assert len(talk_slugs(response)) == talk_count
@@ -543,7 +603,7 @@ def test_filtered_program_query_count_does_not_grow_with_talks(
         TalkFactory(conference=conference, type=keynote)
 
     # As unfiltered, plus checking the type and counting the edition's talks.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(PROGRAM + "?type=keynote&q=talk")
 
     assert len(talk_slugs(response)) == talk_count
@@ -986,7 +1046,10 @@ PAGES = [
     "/2026/speakers/",
     "/2026/speakers/yuhan-liu/",
     "/2026/nowhere/",
+    "/2026/timetable/",
+    "/2026/timetable/?day=2026-05-19&type=nothing",
 ]
+LISTINGS = ["/2026/program/", "/2026/timetable/?day=2026-05-18"]
 
 FOCUSABLE = (
     "//a[@href] | //button | //input[not(@type='hidden')] | //select | //textarea"
@@ -1039,6 +1102,11 @@ def test_yearly_menu_marks_the_edition_being_viewed(client, edition):
             "Program · MLSys 2026",
             "The program of MLSys 2026, May 18–22, 2026, Bellevue, Washington: "
             "talks, speakers and times.",
+        ),
+        (
+            "/2026/timetable/?day=2026-05-19",
+            "Timetable, Tuesday, May 19 · MLSys 2026",
+            "The timetable of MLSys 2026 on Tuesday, May 19: talks by room and time.",
         ),
         (
             "/2026/speakers/",
@@ -1132,7 +1200,7 @@ def test_not_found_under_an_edition_keeps_its_header(client, edition, url):
     assert texts(tree, "//title") == ["Page not found · MLSys 2026"]
     assert texts(tree, "//p[@class='site-name']") == ["MLSys 2026"]
     assert texts(tree, "//nav[@class='edition-nav']//a") == [
-        "Program", "Speakers", "Now", "My agenda", "Changes"
+        "Program", "Timetable", "Speakers", "Now", "My agenda", "Changes"
     ]  # fmt: skip
     assert tree.xpath("//main//a/@href") == ["/2026/program/"]
     assert texts(tree, "//main//a") == ["Go to the MLSys 2026 program"]
@@ -1228,13 +1296,15 @@ def test_pages_carry_no_inline_style_or_script(client, edition, url):
 
 
 def test_only_listed_talks_carry_the_talk_slug_attribute(client, edition):
-    response = client.get(PROGRAM)
+    program, timetable = (page(client.get(url)) for url in LISTINGS)
 
-    tree = page(response)
-    assert {element.tag for element in tree.xpath("//*[@data-talk-slug]")} == {"li"}
-    assert len(tree.xpath("//*[@data-talk-slug]")) == 6
-    for url in PAGES[2:]:
-        assert talk_slugs(client.get(url)) == []
+    assert {element.tag for element in program.xpath("//*[@data-talk-slug]")} == {"li"}
+    assert len(program.xpath("//*[@data-talk-slug]")) == 6
+    assert {element.tag for element in timetable.xpath("//*[@data-talk-slug]")} == {"td"}
+    assert len(timetable.xpath("//*[@data-talk-slug]")) == 4
+    for url in PAGES:
+        if not url.startswith(("/2026/program/", "/2026/timetable/")):
+            assert talk_slugs(client.get(url)) == []
 
 
 def test_static_files_have_hashed_names_after_collectstatic(client, edition, settings, tmp_path):

@@ -17,6 +17,7 @@ from program.listing import (
 )
 from program.models import Conference
 from program.times import moment_label
+from program.timetable import timetable_rows_html
 
 register = template.Library()
 
@@ -109,3 +110,9 @@ def speaker_items(entries):
 def speaker_photo(speaker, size="small", loading="lazy"):
     """``speaker``'s photo (or initials) as the lists show it; ``size`` "small" or "large"."""
     return speaker_photo_html(speaker, size, loading)
+
+
+@register.simple_tag
+def timetable_rows(rows):
+    """The timetable's body rows (program/timetable.py)."""
+    return timetable_rows_html(rows)
