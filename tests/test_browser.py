@@ -345,7 +345,16 @@ def test_admin_talk_list_fits_a_laptop_screen_status_first(organiser_page, live_
     columns = page.locator("#result_list thead th[class*=column-]").evaluate_all(
         "headers => headers.map(header => header.className.match(/column-(\\w+)/)[1])"
     )
-    assert columns == ["title", "status", "edition", "when", "room", "type", "speaker_names"]
+    assert columns == [
+        "title",
+        "status",
+        "edition",
+        "when",
+        "room",
+        "type",
+        "track",
+        "speaker_names",
+    ]
     results = page.locator(".results")
     assert results.evaluate("element => element.scrollWidth <= element.clientWidth")
     status = page.locator("#result_list thead th.column-status").bounding_box()
