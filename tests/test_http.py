@@ -38,6 +38,8 @@ PUBLIC_URLS = [
     "/2026/",
     "/2026/talks/",
     "/2026/program/",
+    "/2026/timetable/",
+    "/2026/tracks.css",
     "/2026/talks/kv-cache-layer/",
     "/2026/speakers/",
     "/2026/speakers/yuhan-liu/",
@@ -107,6 +109,15 @@ def test_empty_values_on_the_program_page_mean_no_filter(client, edition):
     )
 
 
+def test_empty_values_on_the_timetable_mean_no_filter(client, edition):
+    response = client.get("/2026/timetable/?day=2026-05-18&q=&type=&room=&speaker=&talk=&track=")
+
+    assert response.status_code == 200
+    assert [slug for slug in EVERY_TALK if f'data-talk-slug="{slug}"' in response.text] == [
+        "kv-cache-layer"
+    ]
+
+
 def test_an_empty_value_beside_a_real_one_is_ignored(client, edition):
     response = client.get("/api/v1/talks/?type=&type=keynote&talk=")
 
@@ -122,7 +133,7 @@ def test_an_empty_value_beside_a_real_one_is_ignored(client, edition):
     ],
 )
 def test_empty_values_on_the_api_mean_no_filter(client, edition, url):
-    response = client.get(url.replace("&track=", ""))  # tracks come with issue 12
+    response = client.get(url)
 
     assert response.status_code == 200
     assert [talk["slug"] for talk in response.json()["results"]] == EVERY_TALK
@@ -131,9 +142,11 @@ def test_empty_values_on_the_api_mean_no_filter(client, edition, url):
 def test_empty_values_on_the_other_api_lists_mean_no_filter(client, edition):
     speakers = client.get("/api/v1/speakers/?conference=&q=&page=")
     rooms = client.get("/api/v1/rooms/?conference=")
+    tracks = client.get("/api/v1/tracks/?conference=&page=")
 
     assert [speaker["slug"] for speaker in speakers.json()["results"]] == ["yuhan-liu"]
     assert rooms.json()["count"] == 2
+    assert (tracks.status_code, tracks.json()["count"]) == (200, 0)
 
 
 def test_empty_values_on_the_calendar_mean_no_filter(client, edition):
