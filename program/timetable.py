@@ -228,15 +228,14 @@ class TimetableCell(NamedTuple):
 
 @functools.lru_cache(maxsize=16384)
 def wall_minutes(start, end, timezone, day):
-    """Start and end of a talk in minutes after midnight of ``day``, local wall-clock time
-    in the IANA zone ``timezone`` (past 1440 for what ends after midnight)."""
-    tz = zoneinfo.ZoneInfo(timezone)
-
-    def minutes(moment):
-        local = moment.astimezone(tz)
-        return (local.date() - day).days * 1440 + local.hour * 60 + local.minute
-
-    return minutes(start), minutes(end)
+    """Start and end of a talk in minutes after midnight of ``day``: its start in local
+    wall-clock time in the IANA zone ``timezone``, its end that plus how long it lasts (past
+    1440 for what ends after midnight). On the night the clocks change, the wall clock would
+    make a talk in the repeated hour last nothing (1:30 EDT to 1:30 EST), so a block is as
+    long as the talk lasts."""
+    local = start.astimezone(zoneinfo.ZoneInfo(timezone))
+    first = (local.date() - day).days * 1440 + local.hour * 60 + local.minute
+    return first, first + max(1, int((end - start).total_seconds() // 60))
 
 
 def timetable_entries(program_entries, timezone, day, rooms):

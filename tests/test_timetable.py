@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from program.models import Talk, Track
-from program.timetable import Block, Gap, Slot, default_day, lay_out, table_rows
+from program.timetable import Block, Gap, Slot, default_day, lay_out, table_rows, wall_minutes
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -184,6 +184,21 @@ def test_every_talk_shows_once_and_every_cell_is_covered_exactly_once(day):
         slot = slots[block.slots[0]]
         assert layout.start + block.row * layout.step == slot.start
         assert layout.start + (block.row + block.rows) * layout.step == slot.end
+
+
+def test_a_talk_in_the_hour_that_repeats_lasts_its_real_length():
+    new_york = "America/New_York"
+    # 1:30 EDT to 1:30 EST on 1 November 2026: one hour, though the wall clock reads 1:30.
+    start = dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
+    end = dt.datetime(2026, 11, 1, 6, 30, tzinfo=dt.UTC)
+    evening = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)  # 22:00 the day before
+
+    assert wall_minutes(start, end, new_york, dt.date(2026, 11, 1)) == (hour(1, 30), hour(2, 30))
+    # From the evening before, past midnight: 22:00 to 25:30.
+    assert wall_minutes(evening, start, new_york, dt.date(2026, 10, 31)) == (
+        hour(22),
+        hour(25, 30),
+    )
 
 
 @pytest.mark.parametrize(
