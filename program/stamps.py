@@ -21,7 +21,8 @@ So the database stamps each written row, overwriting the application's value:
   programs (the sqlite3 shell) keep the time they give.
 
 A write also moves ``updated_at`` of the talks that show what it changed (STAMPED_BY): a
-talk's speaker links and resources, and the talks of a speaker, room, talk type or edition.
+talk's speaker links and resources, and the talks of a speaker, room, talk type, track or
+edition.
 So ``updated_since`` finds every talk whose API representation changed. A talk's history
 records (the changes page and API, ``since``) get their ``history_date`` the same way.
 
@@ -60,6 +61,10 @@ STAMPED_BY = {
     "program_talktype": (
         INSERT_OR_UPDATE,
         [moves("program_talktype"), moves("program_talk", "type_id = {row}.id")],
+    ),
+    "program_track": (
+        INSERT_OR_UPDATE,
+        [moves("program_track"), moves("program_talk", "track_id = {row}.id")],
     ),
     "program_speaker": (
         INSERT_OR_UPDATE,

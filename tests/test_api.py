@@ -976,10 +976,11 @@ def test_conference_and_room_carry_last_modified(client, mlsys):
 
 def test_track_carries_the_later_of_its_and_its_edition_s_change(client, mlsys):
     track = TrackFactory(conference=mlsys.conference)
-    Conference.objects.filter(pk=mlsys.conference_id).update(
-        updated_at=dt.datetime(2026, 4, 3, tzinfo=dt.UTC)
-    )
-    Track.objects.filter(pk=track.pk).update(updated_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+    with keep_given_stamps():
+        Conference.objects.filter(pk=mlsys.conference_id).update(
+            updated_at=dt.datetime(2026, 4, 3, tzinfo=dt.UTC)
+        )
+        Track.objects.filter(pk=track.pk).update(updated_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
 
     response = client.get(f"/api/v1/tracks/{track.pk}/")
 

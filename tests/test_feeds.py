@@ -357,7 +357,8 @@ def test_calendar_of_tracks_has_exactly_their_talks_with_the_track_as_category(
         ["Invited Talk", "LLM Serving"],
         ["Oral", "3D Kernels"],
     ]
-    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Track: llm-serving, 3d-kernels)"
+    # The filters as the versioned response normalises them: values sorted.
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Track: 3d-kernels, llm-serving)"
 
 
 def test_personal_agenda_calendar_has_the_chosen_talks(client, program, check_ics):

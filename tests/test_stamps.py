@@ -26,6 +26,7 @@ from program.models import (
     TalkSpeaker,
     TalkType,
     TimestampedModel,
+    Track,
 )
 from program.stamps import STAMPED_BY, install, keep_given_stamps
 from tests.factories import (
@@ -34,6 +35,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TalkTypeFactory,
+    TrackFactory,
     local,
 )
 
@@ -44,7 +46,8 @@ IMPORTED = [f"imported-{n}" for n in range(10)]
 
 @pytest.fixture
 def edition():
-    """MLSys 2026: ten talks an import will change, and two that organisers edit."""
+    """MLSys 2026: ten talks an import will change, and two that organisers edit (one in a
+    track)."""
     conference = ConferenceFactory(slug="2026", name="MLSys 2026")
     room = RoomFactory(conference=conference, name="Grand Ballroom 1")
     talk_type = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
@@ -59,8 +62,11 @@ def edition():
             start=local("2026-05-18", 9) + dt.timedelta(minutes=30 * n),
             speakers=[yuhan],
         )
-    for slug in ("edited", "other"):
-        TalkFactory(conference=conference, room=room, type=talk_type, slug=slug, title=slug)
+    systems = TrackFactory(conference=conference, name="Systems")
+    for slug, track in (("edited", None), ("other", systems)):
+        TalkFactory(
+            conference=conference, room=room, type=talk_type, slug=slug, title=slug, track=track
+        )
     return conference
 
 
@@ -271,6 +277,13 @@ def rename_type(edition):
     return set(IMPORTED) | {"edited", "other", "yuhan-2025"}
 
 
+def recolour_track(edition):
+    track = Track.objects.get(name="Systems")
+    track.colour = "#b45309"
+    track.save()
+    return {"other"}
+
+
 def edit_edition(edition):
     edition.timezone = "America/New_York"
     edition.save()
@@ -292,6 +305,7 @@ def import_spreadsheet(edition):
         rename_speaker,
         rename_room,
         rename_type,
+        recolour_track,
         edit_edition,
         import_spreadsheet,
     ],
