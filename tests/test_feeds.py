@@ -24,6 +24,7 @@ from program.feeds.ids import talk_guid
 from program.feeds.links import PageLinks
 from program.links import MARKER
 from program.models import Speaker, Talk, TalkType, Track
+from program.outputs import calendar_text, download_filename, xml_text
 from tests.conftest import redis_caches
 from tests.factories import (
     ConferenceFactory,
@@ -338,7 +339,8 @@ def test_filtered_calendar_combines_filters(client, program, check_ics):
 
     calendar = check_ics(response.content)
     assert summaries(calendar) == ["Compilers for learning", "Sparse attention kernels"]
-    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Type: keynote, oral; Day: 2026-05-19)"
+    # TEXT escaping (RFC 5545 §3.3.11), which icalendar does not undo for an X- property.
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Type: keynote\\, oral\\; Day: 2026-05-19)"
 
 
 def test_calendar_of_tracks_has_exactly_their_talks_with_the_track_as_category(
@@ -358,7 +360,7 @@ def test_calendar_of_tracks_has_exactly_their_talks_with_the_track_as_category(
         ["Oral", "3D Kernels"],
     ]
     # The filters as the versioned response normalises them: values sorted.
-    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Track: 3d-kernels, llm-serving)"
+    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Track: 3d-kernels\\, llm-serving)"
 
 
 def test_personal_agenda_calendar_has_the_chosen_talks(client, program, check_ics):
@@ -1064,3 +1066,124 @@ def test_long_and_overnight_sessions_are_valid_frab_in_hours_and_minutes(
         (1, "longest"),
         (1, "party"),
     ]
+
+
+# ------------------------------------------------- control characters in the data
+
+
+@pytest.fixture
+def unruly_program():
+    """Names as a careless paste or an old import may leave them: a line break in the
+    edition's name, control characters in a room, a title, a speaker, a type and a track."""
+    edition = ConferenceFactory(slug="2026", name="MLSys\n2026\x01", venue="Hyatt;\x0b Regency")
+    room = RoomFactory(conference=edition, name="Ballroom\x01 A\x0b")
+    talk_type = TalkTypeFactory(slug="keynote", name="Key\x1bnote")
+    track = TrackFactory(conference=edition, name="Serving,\x7f LLMs", colour="#b45309")
+    speaker = SpeakerFactory(name="Yuhan\x1f Liu", affiliation="Chicago\x08")
+    TalkFactory(
+        conference=edition,
+        room=room,
+        type=talk_type,
+        track=track,
+        slug="kv-caches",
+        title="KV\x02 caches\r\nat scale",
+        abstract="Line one\x0c\nline two; a, b \\ c",
+        start=local("2026-05-18", 9),
+        speakers=[speaker],
+    )
+    return edition
+
+
+def test_calendar_of_unruly_names_is_valid_and_escaped(client, unruly_program, check_ics):
+    response = client.get("/2026/program.ics?q=caches%0Aat")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="mlsys-2026-caches-at.ics"'
+    calendar = check_ics(response.content)
+    lines = response.content.decode().replace("\r\n ", "").split("\r\n")
+    # The search words' line break is a space once the query is normalised.
+    assert "NAME:MLSys\\n2026 (Search: caches at)" in lines
+    assert "X-WR-CALNAME:MLSys\\n2026 (Search: caches at)" in lines
+    assert "SUMMARY:KV caches\\nat scale" in lines
+    assert "LOCATION:Ballroom A\\, Hyatt\\; Regency\\, Bellevue\\, Washington" in lines
+    assert "CATEGORIES:Keynote,Serving\\, LLMs" in lines
+    assert "DESCRIPTION:Yuhan Liu (Chicago)\\n\\nLine one\\nline two\\; a\\, b \\\\ c" in lines
+    assert str(calendar.walk("VEVENT")[0]["SUMMARY"]) == "KV caches\nat scale"
+
+
+def test_talk_calendar_of_unruly_names_is_valid(client, unruly_program, check_ics):
+    response = client.get("/2026/talks/kv-caches.ics")
+
+    assert response.status_code == 200
+    check_ics(response.content)
+    lines = response.content.decode().replace("\r\n ", "").split("\r\n")
+    assert "NAME:MLSys\\n2026: KV caches\\nat scale" in lines
+
+
+def test_schedule_xml_of_unruly_names_is_well_formed_and_valid(client, unruly_program, check_xml):
+    response = client.get("/2026/schedule.xml")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="mlsys-2026-schedule.xml"'
+    document = check_xml(response.content)
+    assert document.find("day/room").get("name") == "Ballroom A"
+    assert document.findtext("day/room/event/title") == "KV caches\nat scale"
+    assert document.findtext("day/room/event/persons/person") == "Yuhan Liu"
+    assert document.find("conference/track").get("name") == "Serving,\x7f LLMs"  # XML carries DEL
+    assert document.findtext("conference/title") == "MLSys\n2026"
+
+
+def test_schedule_json_of_unruly_names_is_valid(client, unruly_program, check_json):
+    response = client.get("/2026/schedule.json")
+
+    document = check_json(response.content)
+    assert list(document["schedule"]["conference"]["days"][0]["rooms"]) == ["Ballroom\x01 A\x0b"]
+
+
+def test_changes_feed_of_unruly_names_is_well_formed(client, unruly_program):
+    response = client.get("/2026/changes.atom")
+
+    assert response.status_code == 200
+    feed = etree.fromstring(response.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.findtext(f"{atom}title") == "MLSys\n2026: changes to the program"
+    assert feed.findtext(f"{atom}entry/{atom}title") == "Added: KV caches\nat scale"
+
+
+@pytest.mark.parametrize(
+    ("version", "disposition"),
+    [
+        ("%00", 'inline; filename="Conference program API ().yaml"'),
+        ("a%0D%0Ab", 'inline; filename="Conference program API (ab).yaml"'),
+        ("%22%3B+x%3D%5C%2F", 'inline; filename="Conference program API (; x=).yaml"'),
+        ("1.0", 'inline; filename="Conference program API (1.0).yaml"'),
+    ],
+)
+def test_schema_file_name_holds_the_version_cleaned(client, version, disposition):
+    response = client.get(f"/api/schema/?version={version}")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == disposition
+
+
+def test_redirect_keeps_the_query_encoded(client, unruly_program):
+    unruly_program.is_current = True
+    unruly_program.save()
+
+    response = client.get("/current/program/", QUERY_STRING="q=a\r\nSet-Cookie:+x")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/2026/program/?q=a%0D%0ASet-Cookie:+x"
+
+
+@pytest.mark.parametrize(
+    ("function", "text", "expected"),
+    [
+        (xml_text, "a\x00b\tc\nd\x1f\ud800\ufffe", "ab\tc\nd"),
+        (download_filename, 'a\r\n"b"\\c/d\x00.ics', "abcd.ics"),
+        (download_filename, "\x00", "download"),
+        (calendar_text, "a\r\nb\x01\tc;", "a\nb c;"),
+    ],
+)
+def test_output_text_functions(function, text, expected):
+    assert function(text) == expected

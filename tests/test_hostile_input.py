@@ -186,22 +186,7 @@ CLASSIC = [
 ]  # fmt: skip
 
 
-SCHEMA_VERSION_IN_HEADER = pytest.mark.xfail(
-    strict=True,
-    reason="?version= reaches Content-Disposition unescaped (issue 8, item 5: fixed on the "
-    "branch issue-8c; remove this mark when it is merged)",
-)
-
-
-@pytest.mark.parametrize(
-    "template",
-    [
-        pytest.param(template, marks=SCHEMA_VERSION_IN_HEADER)
-        if template == "/api/schema/"
-        else template
-        for template in URLS
-    ],
-)
+@pytest.mark.parametrize("template", list(URLS))
 def test_each_parameter_survives_the_classic_hostile_values(
     client, unthrottled, real_segments, template
 ):

@@ -46,6 +46,7 @@ from program.now import (
     now_and_next,
     seconds_left_in_minute,
 )
+from program.outputs import download_filename
 
 CACHE_SECONDS = 60
 
@@ -76,7 +77,9 @@ class ApiRootView(PublicReadMixin, routers.APIRootView):
 
 
 class SchemaView(PublicReadMixin, SpectacularAPIView):
-    pass
+    def _get_filename(self, request, version):
+        # drf-spectacular writes ?version= into Content-Disposition as it comes.
+        return download_filename(super()._get_filename(request, version))
 
 
 class DocsView(PublicReadMixin, SpectacularSwaggerSplitView):

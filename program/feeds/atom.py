@@ -17,6 +17,7 @@ from program.changes import describe_changes, edition_changes
 from program.feeds.ids import NAMESPACE
 from program.links import slug_url
 from program.models import Conference
+from program.outputs import xml_text
 from program.views import change_summary
 
 FEED_ENTRIES = 50
@@ -28,8 +29,25 @@ class FeedEntry(NamedTuple):
     changes_url: str  # the changes page, the link of a change whose talk is not public
 
 
+class CleanAtom1Feed(Atom1Feed):
+    """Atom whose text holds only what XML 1.0 can carry: Django's writer refuses a control
+    character (a 500) where the data may hold one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **_xml_texts(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **_xml_texts(kwargs))
+
+
+def _xml_texts(values):
+    return {
+        key: xml_text(value) if isinstance(value, str) else value for key, value in values.items()
+    }
+
+
 class ChangesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def get_object(self, request, edition):
         return get_object_or_404(Conference.objects.published(), slug=edition)

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from program.feeds.ids import room_guid, speaker_guid, talk_guid
 from program.feeds.links import PageLinks
+from program.outputs import xml_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "conference-program"
@@ -26,8 +27,6 @@ TIMESLOT_DURATION = "00:05"
 SLUG_PATTERN = re.compile(r"[a-z0-9_-]+[a-z0-9]")
 # A track's slug must fit both the XSD (a letter first, no "_") and schema.json.
 TRACK_SLUG_PATTERN = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
-# XML 1.0 cannot carry these control characters at all, not even escaped.
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def acronym(conference):
@@ -238,10 +237,12 @@ def to_json(schedule):
 
 
 def add(parent, tag, text=None, **attributes):
-    """A child element; text is stripped of what XML 1.0 cannot carry."""
-    element = ET.SubElement(parent, tag, {key: str(value) for key, value in attributes.items()})
+    """A child element; its text and attributes are stripped of what XML 1.0 cannot carry."""
+    element = ET.SubElement(
+        parent, tag, {key: xml_text(value) for key, value in attributes.items()}
+    )
     if text is not None:
-        element.text = XML_ILLEGAL.sub("", str(text))
+        element.text = xml_text(text)
     return element
 
 

@@ -13,6 +13,7 @@ from icalendar import Calendar, Event, vDuration
 from program.feeds.ids import talk_guid
 from program.feeds.links import PageLinks
 from program.feeds.vtimezone import vtimezone
+from program.outputs import calendar_text
 from program.times import repeated_times
 
 PRODID = "-//conference-program//Program feed//EN"
@@ -68,14 +69,14 @@ def talk_event(talk, links):
         value, parameters = calendar_time(moment, conference)
         event.add(name, value, parameters=parameters)
     # Some clients ignore STATUS, so a cancelled talk says so in its title too.
-    event.add("summary", f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title)
-    event.add("description", describe(talk))
-    event.add(
-        "location",
-        ", ".join(part for part in (talk.room.name, conference.venue, conference.city) if part),
-    )
-    categories = [talk.type.name] if talk.track is None else [talk.type.name, talk.track.name]
-    event.add("categories", categories)
+    # Text from the data goes through calendar_text, whatever icalendar would do with it.
+    title = f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title
+    event.add("summary", calendar_text(title))
+    event.add("description", calendar_text(describe(talk)))
+    place = (talk.room.name, conference.venue, conference.city)
+    event.add("location", calendar_text(", ".join(part for part in place if part)))
+    categories = [talk.type] if talk.track is None else [talk.type, talk.track]
+    event.add("categories", [calendar_text(category.name) for category in categories])
     event.add("url", links.talk(talk))
     event.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
     return event
@@ -111,7 +112,9 @@ def build_calendar(conference, talks, *, name, absolute_uri):
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.calendar_name = name
+    # NAME (RFC 7986) and its older name X-WR-CALNAME, which icalendar would not escape.
+    calendar.add("name", calendar_text(name))
+    calendar.add("x-wr-calname", calendar_text(name))
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # its older, Microsoft name
     # The zone of the times, for clients that read it rather than the VTIMEZONE.

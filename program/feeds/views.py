@@ -11,19 +11,21 @@ the data changes. A talk's own .ics is small; ConditionalGetMiddleware gives it 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from program.feeds import frab
 from program.feeds.ical import build_calendar
 from program.filters import TalkFilter
 from program.models import Conference, Talk
+from program.outputs import content_disposition
 from program.versioning import versioned
 
 
 def file_response(content, *, content_type, filename, as_attachment):
     response = HttpResponse(content, content_type=content_type)
-    response.headers["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response.headers["Content-Disposition"] = content_disposition(
+        filename, as_attachment=as_attachment
+    )
     return response
 
 
