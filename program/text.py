@@ -56,3 +56,25 @@ def search_text(*parts):
 def search_words(query):
     """The words of a search query in the folded form of ``search_text``."""
     return search_text(query).split()
+
+
+# Characters no stored text may hold: control characters but tab and line ends (C0, DEL,
+# C1: PostgreSQL refuses NUL, XML 1.0 cannot carry most of the others, none is typed on
+# purpose) and lone surrogates (halves of a UTF-16 pair, which no encoding can write).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def unstorable_character(text):
+    """A description of the first character of ``text`` that no stored text may hold
+    ("the control character U+0000"), or None."""
+    match = _UNSTORABLE.search(text)
+    if match is None:
+        return None
+    code = ord(match[0])
+    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "the control character"
+    return f"{kind} U+{code:04X}"
+
+
+def shown(text):
+    """Text to show in a message: each character no stored text may hold as U+FFFD (�)."""
+    return _UNSTORABLE.sub("\ufffd", text)

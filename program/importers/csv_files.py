@@ -23,17 +23,25 @@ class NotText(ValueError):
     """The bytes are not text in any encoding spreadsheet programs write."""
 
 
+class UnreadableRow(ValueError):
+    """A row the csv module cannot read; ``args`` are its number and the reason."""
+
+
 def decode(data):
     """(text, encoding name) of a CSV file's bytes, byte-order mark removed.
 
-    Raises NotText for a file that is not text (a binary file, or one that no listed
-    encoding reads without control characters).
+    Raises NotText for a file that is not text: a binary file, one that no listed encoding
+    reads, or one with control characters in its header row, or more than 10 of them making
+    more than 1 character in 100. A few stray ones further down are the importer's to name,
+    cell by cell.
     """
     match = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
     if match is None:
         raise NotText()
     text = str(match)
-    if CONTROL_CHARACTERS.intersection(text):
+    controls = sum(text.count(character) for character in CONTROL_CHARACTERS)
+    header = text.split("\n", 1)[0]
+    if CONTROL_CHARACTERS.intersection(header) or (controls > 10 and controls > len(text) / 100):
         raise NotText()
     return text, ENCODINGS[match.encoding]
 
@@ -47,6 +55,19 @@ def delimiter(text):
         return ","
 
 
-def read_rows(text):
-    """The rows of CSV text, with the header's delimiter and Excel's quoting ("" for ")."""
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text)))
+def read_rows(text, limit):
+    """The rows of CSV text, with the header's delimiter and Excel's quoting ("" for "),
+    at most ``limit`` + 1 of them (enough to tell that there are too many).
+
+    Raises UnreadableRow for a row the csv module refuses, such as one with a cell longer
+    than ``csv.field_size_limit()`` (131,072 characters)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > limit:
+                break
+    except csv.Error as error:
+        raise UnreadableRow(len(rows) + 1, str(error)) from error
+    return rows

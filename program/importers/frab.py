@@ -20,12 +20,15 @@ from django.utils.text import slugify
 
 from program.colours import COLOUR
 from program.importers.records import (
+    MAX_EDITION_DAYS,
+    OUTSIDE_YEARS,
     RESOURCE_KINDS,
     ROOM_NAME_MAX,
     SPEAKER_NAME_MAX,
     TITLE_MAX,
     TRACK_NAME_MAX,
     TYPE_NAME_MAX,
+    YEARS,
     EditionRecord,
     ParsedSchedule,
     SpeakerRecord,
@@ -127,6 +130,9 @@ def parse_json(data, name):
     except json.JSONDecodeError as error:
         schedule.problems.append(problem(name, None, f"not valid JSON: {error}"))
         return schedule
+    except RecursionError:
+        schedule.problems.append(problem(name, None, "not a schedule: nested too deeply"))
+        return schedule
     root = document.get("schedule") if isinstance(document, dict) else None
     conference = root.get("conference") if isinstance(root, dict) else None
     if not isinstance(conference, dict):
@@ -224,12 +230,19 @@ def _read_edition(schedule, fields, *, day_dates):
         tz = zoneinfo.ZoneInfo(FALLBACK_TIMEZONE)
 
     known_days = sorted(day for day in (_date(value) for value in day_dates) if day)
-    start_date = _conference_date(fields.get("start"), tz)
-    end_date = _conference_date(fields.get("end"), tz)
+    start_date = _conference_date(schedule, "start", fields.get("start"), tz)
+    end_date = _conference_date(schedule, "end", fields.get("end"), tz)
     start_date = start_date or (known_days[0] if known_days else None)
     # XML: <days>3</days>; JSON: "daysCount": 3 (its "days" is the list of days).
-    day_count = _json_text(fields.get("daysCount") or fields.get("days")).strip()
-    if end_date is None and start_date and day_count.isdigit() and int(day_count) > 0:
+    field_name = "daysCount" if "daysCount" in fields else "days"
+    day_count = _json_text(fields.get(field_name)).strip()
+    if day_count.isdigit() and int(day_count) > MAX_EDITION_DAYS:
+        schedule.problems.append(
+            problem(
+                where, field_name, f"{day_count} days; an edition lasts {MAX_EDITION_DAYS} at most"
+            )
+        )
+    elif end_date is None and start_date and day_count.isdigit() and int(day_count) > 0:
         end_date = start_date + timedelta(days=int(day_count) - 1)
     end_date = end_date or (known_days[-1] if known_days else start_date)
     if start_date and end_date and end_date < start_date:
@@ -383,6 +396,9 @@ def _event_moment(problems, where, field_name, text, tz):
     except SkippedTime as error:
         problems.append(problem(where, field_name, str(error)))
         return None
+    except OutsideYears:
+        problems.append(problem(where, field_name, f"“{text}” {OUTSIDE_YEARS}"))
+        return None
     if moment is None:
         problems.append(
             problem(where, field_name, f"“{text}” is not a date and time such as {_EXAMPLE}")
@@ -417,38 +433,54 @@ def _event_end(problems, where, tz, get, start):
 _EXAMPLE = "2026-05-18T09:00:00-07:00"
 
 
+class OutsideYears(ValueError):
+    """A date outside the years an import accepts (records.YEARS)."""
+
+
 def _datetime(text, tz):
     """An ISO 8601 date and time; without an offset it is conference time (the first of a
-    repeated hour). None when unreadable; raises SkippedTime for a time clocks skip."""
+    repeated hour). None when unreadable; raises SkippedTime for a time clocks skip and
+    OutsideYears for one outside records.YEARS."""
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
+    if moment.year not in YEARS:
+        raise OutsideYears()
     return moment if moment.tzinfo else conference_time(moment, tz)
 
 
 def _any_datetime(text, tz):
     """A day's or the conference's bound: only its date matters, so a skipped time is read
-    as the moment after the change."""
+    as the moment after the change. None when unreadable or outside records.YEARS."""
     try:
         return _datetime(text, tz)
     except SkippedTime:
         return datetime.fromisoformat(text.strip()).replace(tzinfo=tz, fold=1)
-
-
-def _date(text):
-    try:
-        return date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
+    except OutsideYears:
         return None
 
 
-def _conference_date(value, tz):
+def _date(text):
+    """A day's date; None when unreadable or outside records.YEARS."""
+    try:
+        day = date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+    return day if day.year in YEARS else None
+
+
+def _conference_date(schedule, field_name, value, tz):
+    """The conference's start or end date; one outside records.YEARS is a problem."""
     text = _json_text(value).strip()
     if "T" in text:
         moment = _any_datetime(text, tz)
-        return moment.astimezone(tz).date() if moment else None
-    return _date(text)
+        day = moment.astimezone(tz).date() if moment else None
+    else:
+        day = _date(text)
+    if day is None and text[:4].isdigit() and int(text[:4]) not in YEARS:
+        schedule.problems.append(problem("conference", field_name, f"“{text}” {OUTSIDE_YEARS}"))
+    return day
 
 
 def _clock(text):

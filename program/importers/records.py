@@ -5,20 +5,22 @@ The parsers only read files; matching against the database and writing happen in
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 
 from program.models import HTTP_URL, Resource, Room, Speaker, Talk, TalkType, Track
-from program.text import single_line
+from program.text import shown, single_line, unstorable_character
 
 
 class ImportFailed(Exception):
     """The file cannot be imported; nothing was changed. ``problems`` lists every reason."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
+        # Each problem once (a frab person is checked with each of their events), shown
+        # without the characters a page or a terminal cannot show.
+        self.problems = [shown(line) for line in dict.fromkeys(problems)]
         super().__init__("\n".join(self.problems))
 
     def report(self):
@@ -111,6 +113,55 @@ class ParsedSchedule:
     warnings: list[str] = field(default_factory=list)
 
 
+def text_problems(parsed):
+    """A problem for each field holding a character no stored text may hold (NUL, which
+    PostgreSQL refuses, other control characters, lone surrogates), naming its place.
+
+    Run on every parser's records before anything reads the database with them."""
+    places = [(record.where, record) for record in [*parsed.talks, *parsed.speakers]]
+    places += [("conference", parsed.edition)] if parsed.edition else []
+    places += [("conference", track) for track in parsed.tracks]
+    places += [("conference", SimpleRoom(name)) for name in parsed.rooms]
+    problems = []
+    for where, record in places:
+        for attribute, text in _texts(record):
+            found = unstorable_character(text)
+            if found:
+                name = FIELD_NAMES.get((type(record), attribute), attribute)
+                if isinstance(record, SpeakerRecord) and not record.overwrite:
+                    name = "speakers"  # a frab person, checked with their event
+                problems.append(problem(where, name, f"holds {found}, which no text here may hold"))
+    return problems
+
+
+def _texts(record):
+    """(attribute, text) for every text a record holds, its resources' URLs and titles too."""
+    for item in fields(record):
+        values = getattr(record, item.name)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, ResourceRecord):
+                yield item.name, value.url
+                yield item.name, value.title
+            elif isinstance(value, str) and item.name != "where":
+                yield item.name, value
+
+
+@dataclass
+class SimpleRoom:
+    """A room a frab file lists, as a record for ``text_problems``."""
+
+    name: str
+
+
+# The files' own names for fields whose record attribute is named otherwise.
+FIELD_NAMES = {
+    (TalkRecord, "resources"): "resources or links",
+    (EditionRecord, "name"): "title",
+    (TrackRecord, "name"): "track",
+    (SimpleRoom, "name"): "room",
+}
+
+
 def max_length(model, field_name):
     return model._meta.get_field(field_name).max_length
 
@@ -133,6 +184,14 @@ RESOURCE_KINDS = {
 def check_length(problems, where, field_name, value, limit):
     if value is not None and len(value) > limit:
         problems.append(problem(where, field_name, f"{len(value)} characters; at most {limit} fit"))
+
+
+# Dates an import accepts: any real program's, and far enough from Python's years 1 and
+# 9999 that no conversion (to UTC, to the next day) leaves the calendar.
+YEARS = range(1900, 3000)
+OUTSIDE_YEARS = "is outside the years 1900 to 2999"
+# An edition's days, at most.
+MAX_EDITION_DAYS = 366
 
 
 _DURATION = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")

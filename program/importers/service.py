@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from program.clashes import find_clashes
 from program.colours import PALETTE
 from program.importers import frab, spreadsheet
-from program.importers.records import ImportFailed, problem
+from program.importers.records import ImportFailed, problem, text_problems
 from program.models import (
     Conference,
     Resource,
@@ -118,9 +118,9 @@ def import_schedule(*, path_or_file, conference_slug=None, conference_name=None,
                 message = "a name is for a new edition, which only a frab file makes"
                 raise ImportFailed([problem(name, None, message)])
             conference = _existing_edition(conference_slug, name)
-            parsed = PARSERS[suffix](data, name, conference.tzinfo)
+            parsed = _parse(suffix, data, name, conference.tzinfo)
         else:
-            parsed = PARSERS[suffix](data, name)
+            parsed = _parse(suffix, data, name)
             if parsed.edition is None:  # not a schedule at all
                 raise ImportFailed(parsed.problems)
             conference = _frab_edition(parsed, conference_slug, single_line(conference_name or ""))
@@ -128,6 +128,16 @@ def import_schedule(*, path_or_file, conference_slug=None, conference_name=None,
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def _parse(suffix, data, name, *tz):
+    """The parser's records, once no text in them holds what no stored text may hold
+    (checked before any query uses them: PostgreSQL refuses a NUL even in a query)."""
+    parsed = PARSERS[suffix](data, name, *tz)
+    unstorable = text_problems(parsed)
+    if unstorable:
+        raise ImportFailed([*parsed.problems, *unstorable])
+    return parsed
 
 
 def _read(path_or_file, name):
@@ -230,7 +240,8 @@ def _frab_edition(parsed, slug, name=None):
         parsed.problems.append(
             problem("conference", "acronym", "missing: give the new edition's slug")
         )
-    if record.start_date is None:
+    start_problem = problem("conference", "start", "")
+    if record.start_date is None and not any(p.startswith(start_problem) for p in parsed.problems):
         parsed.problems.append(problem("conference", "start", "missing, and no day has a date"))
     # The file's names for the edition's fields, unless the organiser gave the name.
     file_fields = {"slug": "acronym", "name": "name" if name else "title"}

@@ -12,17 +12,18 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from program.importers import csv_files
 from program.importers.records import (
     AFFILIATION_MAX,
+    OUTSIDE_YEARS,
     RESOURCE_KINDS,
     ROOM_NAME_MAX,
     SLUG_MAX,
     SPEAKER_NAME_MAX,
     TITLE_MAX,
     TRACK_NAME_MAX,
+    YEARS,
     ParsedSchedule,
     SpeakerRecord,
     TalkRecord,
@@ -42,6 +43,11 @@ from program.times import (
 
 TALK_COLUMNS = ("title", "type", "date", "start", "end", "room", "speakers", "abstract")
 OPTIONAL_TALK_COLUMNS = ("slug", "status", "end_date", "resources", "track")
+# Bounds on the work a file may ask for (README "Imports"): rows read, header included
+# (empty ones too), columns read in an XLSX sheet, and an XLSX file's size unpacked.
+MAX_ROWS = 30_000
+MAX_COLUMNS = 50
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 SPEAKER_COLUMNS = ("name",)
 OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio")
 
@@ -61,33 +67,96 @@ def parse_csv(data, name, tz):
         return schedule
     if encoding != "UTF-8":
         schedule.warnings.append(f"{name}: read as {encoding} text.")
-    _read_talks(schedule, csv_files.read_rows(text), tz, sheet="")
+    try:
+        rows = csv_files.read_rows(text, MAX_ROWS)
+    except csv_files.UnreadableRow as error:
+        number, reason = error.args
+        schedule.problems.append(problem(f"Row {number}", None, f"not readable as CSV ({reason})"))
+        return schedule
+    if _within_limit(schedule, name, rows):
+        _read_talks(schedule, rows, tz, sheet="")
     return schedule
+
+
+def _within_limit(schedule, name, rows, sheet=""):
+    """Whether ``rows`` (read up to one more than MAX_ROWS) are few enough to import."""
+    if len(rows) <= MAX_ROWS:
+        return True
+    schedule.problems.append(
+        problem(
+            name,
+            None,
+            f"{sheet}more than {MAX_ROWS:,} rows (empty ones count): nothing was read "
+            "further; split the file",
+        )
+    )
+    return False
 
 
 def parse_xlsx(data, name, tz):
     schedule = ParsedSchedule()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         schedule.problems.append(problem(name, None, f"not a readable .xlsx workbook ({error})"))
         return schedule
-    try:
-        sheets = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
-        talks = sheets.get("talks")
-        if talks is None:
-            found = ", ".join(f"“{sheet.title}”" for sheet in workbook.worksheets)
-            schedule.problems.append(
-                problem(name, None, f"the workbook has no sheet “Talks” (its sheets: {found})")
+    if unpacked > MAX_UNPACKED_BYTES:
+        schedule.problems.append(
+            problem(
+                name,
+                None,
+                f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED_BYTES:,}",
             )
-            return schedule
-        _read_talks(schedule, list(talks.iter_rows(values_only=True)), tz, sheet="")
+        )
+        return schedule
+    try:
+        sheets = _read_sheets(data)
+    # openpyxl lets out whatever its readers meet in a broken part (a zip member that does
+    # not inflate, missing or malformed XML, a shared string that is not there): each is
+    # this one problem, whatever its kind.
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"[:300]
+        schedule.problems.append(problem(name, None, f"not a readable .xlsx workbook ({reason})"))
+        return schedule
+    talks = sheets.get("talks")
+    if talks is None:
+        # openpyxl leaves out a sheet whose part is missing: "none" may mean that.
+        found = ", ".join(f"“{title}”" for title, _ in sheets.values()) or "none"
+        schedule.problems.append(
+            problem(name, None, f"the workbook has no sheet “Talks” (its sheets: {found})")
+        )
+    elif _within_limit(schedule, name, talks[1]):
+        _read_talks(schedule, talks[1], tz, sheet="")
         speakers = sheets.get("speakers")
-        if speakers is not None:
-            _read_speakers(schedule, list(speakers.iter_rows(values_only=True)))
+        if speakers is not None and _within_limit(
+            schedule, name, speakers[1], sheet="the sheet “Speakers” has "
+        ):
+            _read_speakers(schedule, speakers[1])
+    return schedule
+
+
+def _read_sheets(data):
+    """Sheet name folded -> (title, rows) of the sheets Talks and Speakers, and the title of
+    every other; at most MAX_ROWS + 1 rows of MAX_COLUMNS cells each.
+
+    Rows are read as the sheet holds them: its declared dimension (which may claim millions
+    of rows) is not trusted."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheets = {}
+        for sheet in workbook.worksheets:
+            key = sheet.title.strip().casefold()
+            rows = []
+            if key in ("talks", "speakers"):
+                sheet.reset_dimensions()
+                for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+                    rows.append(row)
+                    if len(rows) > MAX_ROWS:
+                        break
+            sheets.setdefault(key, (sheet.title, rows))
+        return sheets
     finally:
         workbook.close()
-    return schedule
 
 
 def _header(schedule, rows, required, optional, *, sheet):
@@ -271,22 +340,28 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
 
 
 def _cell_date(problems, where, field_name, value):
+    day = _read_date(value)
+    if day is None:
+        text = _cell_text(value)
+        message = f"“{text}” is not a date written YYYY-MM-DD" if text else "empty"
+    elif day.year not in YEARS:
+        message = f"“{day}” {OUTSIDE_YEARS}"
+    else:
+        return day
+    problems.append(problem(where, field_name, message))
+    return None
+
+
+def _read_date(value):
     if isinstance(value, datetime):  # XLSX date cells
         return value.date()
     if isinstance(value, date):
         return value
     text = _cell_text(value)
-    if _DATE.match(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    problems.append(
-        problem(
-            where, field_name, f"“{text}” is not a date written YYYY-MM-DD" if text else "empty"
-        )
-    )
-    return None
+    try:
+        return date.fromisoformat(text) if _DATE.match(text) else None
+    except ValueError:
+        return None
 
 
 def _cell_time(problems, where, field_name, value):
