@@ -15,9 +15,12 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
 from program.importers import ImportFailed, import_schedule
+from program.middleware import upload_limit
 from program.models import Conference
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# The form around the file: its fields and the multipart boundaries.
+FORM_ALLOWANCE = 64 * 1024
 SESSION_KEY = "program_import"
 
 
@@ -72,6 +75,7 @@ class ImportForm(forms.Form):
         return conference.slug if conference else self.cleaned_data.get("new_conference") or None
 
 
+@upload_limit(MAX_UPLOAD_BYTES + FORM_ALLOWANCE)
 def import_schedule_view(request):
     """Staff only (mounted with ``admin.site.admin_view``, which also protects from CSRF)."""
     context = {**admin.site.each_context(request), "title": "Import schedule"}

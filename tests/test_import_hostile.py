@@ -302,3 +302,44 @@ def test_hostile_file_is_one_problem_in_the_admin(admin_client, edition, case):
     assert response.status_code == 200
     check_problems(response.context["problems"], case)
     assert database_snapshot() == before
+
+
+class UnreadBody(io.BytesIO):
+    """A request body that fails the test when anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_too_large_upload_is_refused_before_its_body_is_read(admin_client, edition):
+    before = database_snapshot()
+    fifty_megabytes = 50 * 1024 * 1024
+
+    response = admin_client.generic(
+        "POST",
+        "/admin/program/import/",
+        data=b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(fifty_megabytes),
+        **{"wsgi.input": UnreadBody()},
+    )
+
+    assert response.status_code == 413
+    assert response.content.decode() == (
+        "The upload is 50.0\xa0MB; the limit is 2.1\xa0MB. Nothing was read or changed: "
+        "go back and choose a smaller file.\n"
+    )
+    assert response["Connection"] == "close"
+    assert database_snapshot() == before
+
+
+def test_upload_within_the_limit_is_read(admin_client, edition):
+    response = admin_client.post(
+        "/admin/program/import/",
+        {"file": SimpleUploadedFile("program.csv", csv_file(ROW)), "conference": "2026"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["result"].created == ["Opening (Monday, May 18, 9:00 AM PDT, Hall)"]
