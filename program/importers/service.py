@@ -38,6 +38,8 @@ PARSERS = {
     ".xlsx": spreadsheet.parse_xlsx,
 }
 SPREADSHEETS = {".csv", ".xlsx"}
+# Rows per INSERT, well under SQLite's limit of bound variables.
+BATCH = 500
 
 
 @dataclass
@@ -303,10 +305,13 @@ class _Import:
         tracks = self._create_tracks(tracks, records)
         rooms = self._create_rooms(rooms, room_names)
         speakers = self._speakers(records)
+        self.talk_slugs = {talk.slug for talk in self.existing_talks} | self.explicit_slugs
+        self.new_talks = []  # (talk, speakers, resource records), written in bulk
         talks = [
             self._save_talk(record, matches.get(id(record)), types, tracks, rooms, speakers)
             for record in records
         ]
+        self._create_new_talks()
         # Clashes this file takes part in; those among the edition's other talks are not news.
         self.result.warnings += [
             f"“{clash.talk}”: {clash.message()}"
@@ -383,8 +388,11 @@ class _Import:
         when an edition repeats a title at one time, as parallel breaks do), then the
         slugified title of rows without a slug, which finds a talk whose time moved.
         """
-        talks = self._existing_talks()
+        talks = self.existing_talks = self._existing_talks()
         by_slug = {talk.slug: talk for talk in talks}
+        by_title_and_start = {}
+        for talk in talks:
+            by_title_and_start.setdefault((talk.title, talk.start), []).append(talk)
         claimed = {}  # talk pk -> record
         matches = {}
 
@@ -424,10 +432,8 @@ class _Import:
                 continue
             candidates = [
                 talk
-                for talk in talks
+                for talk in by_title_and_start.get((record.title, record.start), [])
                 if talk.pk not in claimed
-                and talk.title == record.title
-                and talk.start == record.start
             ]
             candidates.sort(
                 key=lambda talk: talk.room.name.casefold() != (record.room or "").casefold()
@@ -516,19 +522,21 @@ class _Import:
                 known.setdefault(key, pk)
         by_pk = Speaker.objects.in_bulk(known.values())
         speakers = {key: by_pk[pk] for key, pk in known.items()}
+        taken = set(Speaker.objects.values_list("slug", flat=True))
+        new = []
         for key, name in names.items():
             detail = details.get(key)
             speaker = speakers.get(key)
             if speaker is None:
-                slug = _free_slug(
-                    name, Speaker, "speaker", lambda s: Speaker.objects.filter(slug=s).exists()
-                )
-                speakers[key] = Speaker.objects.create(
+                slug = _free_slug(name, Speaker, "speaker", taken.__contains__)
+                taken.add(slug)
+                speakers[key] = Speaker(
                     name=name,
                     slug=slug,
                     affiliation=detail.affiliation if detail else "",
                     bio=detail.bio if detail else "",
                 )
+                new.append(speakers[key])
                 self.result.speakers_created.append(name)
             elif detail is not None and detail.overwrite:
                 changed = [
@@ -542,6 +550,7 @@ class _Import:
                         setattr(speaker, attribute, getattr(detail, attribute))
                     speaker.save(update_fields=[*changed, "updated_at"])
                     self.result.speakers_updated.append(f"{name} ({', '.join(changed)})")
+        Speaker.objects.bulk_create(new, batch_size=BATCH)
         return speakers
 
     def _save_talk(self, record, talk, types, tracks, rooms, speakers):
@@ -559,11 +568,10 @@ class _Import:
             wanted["track"] = tracks[_key(record.track)] if record.track else None
         wanted_speakers = [speakers[name_key(name)] for name in record.speakers]
         if talk is None:
-            talk = Talk.objects.create(
+            talk = Talk(
                 conference=self.conference, slug=record.slug or self._new_slug(record), **wanted
             )
-            self._set_speakers(talk, wanted_speakers)
-            _merge_resources(talk, record.resources or [])
+            self.new_talks.append((talk, wanted_speakers, record.resources or []))
             self.result.created.append(_label(talk))
             return talk
 
@@ -587,15 +595,37 @@ class _Import:
         return talk
 
     def _new_slug(self, record):
-        # Slugs given in the file are kept free for their own rows.
-        return _free_slug(
-            record.title,
-            Talk,
-            "talk",
-            lambda s: (
-                s in self.explicit_slugs
-                or Talk.objects.filter(conference=self.conference, slug=s).exists()
-            ),
+        # Slugs given in the file are kept free for their own rows (in talk_slugs).
+        slug = _free_slug(record.title, Talk, "talk", self.talk_slugs.__contains__)
+        self.talk_slugs.add(slug)
+        return slug
+
+    def _create_new_talks(self):
+        """The new talks, then their speakers and resources: a few queries for all of them,
+        where one talk at a time took most of a large import's time (bench_import.py)."""
+        Talk.objects.bulk_create([talk for talk, _, _ in self.new_talks], batch_size=BATCH)
+        TalkSpeaker.objects.bulk_create(
+            [
+                TalkSpeaker(talk=talk, speaker=speaker, position=position)
+                for talk, speakers, _ in self.new_talks
+                for position, speaker in enumerate(speakers)
+            ],
+            batch_size=BATCH,
+        )
+        Resource.objects.bulk_create(
+            [
+                Resource(
+                    talk=talk,
+                    kind=record.kind,
+                    url=record.url,
+                    title=record.title,
+                    position=position,
+                )
+                for talk, _, records in self.new_talks
+                # One URL once, with the last kind and title given, as _merge_resources does.
+                for position, record in enumerate({r.url: r for r in records}.values())
+            ],
+            batch_size=BATCH,
         )
 
     @staticmethod
