@@ -4,15 +4,27 @@ imported, never a traceback or a 500, through the command and the admin's import
 import io
 import json
 import re
+import threading
 import zipfile
 
 import openpyxl
 import pytest
+from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError
+from django.db import DatabaseError, connection
+from django.utils import timezone
 
-from program.models import TOO_LONG
-from tests.factories import ConferenceFactory, TalkTypeFactory
+from program.importers import ImportFailed, import_schedule, service
+from program.models import TOO_LONG, Talk
+from tests.factories import (
+    ConferenceFactory,
+    RoomFactory,
+    TalkFactory,
+    TalkTypeFactory,
+    local,
+)
 from tests.test_imports import HEADER, database_snapshot, run_import
 
 pytestmark = pytest.mark.django_db
@@ -343,3 +355,77 @@ def test_upload_within_the_limit_is_read(admin_client, edition):
 
     assert response.status_code == 200
     assert response.context["result"].created == ["Opening (Monday, May 18, 9:00 AM PDT, Hall)"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_connection_writes_while_a_preview_checks_the_file(monkeypatch):
+    """On SQLite a transaction that has read keeps every other writer out until it ends (a
+    database-wide lock on a file; the test database in memory locks table by table, so the
+    open transaction is checked too): the import checks the file outside any transaction,
+    and an admin login (a session written) goes through meanwhile."""
+    TalkTypeFactory(slug="keynote", name="Keynote")
+    ConferenceFactory(slug="2026", name="MLSys 2026", timezone="America/Los_Angeles")
+    outcomes = []
+
+    def log_in_elsewhere():
+        try:
+            Session.objects.create(
+                session_key="a" * 32, session_data="{}", expire_date=timezone.now()
+            )
+            outcomes.append("written")
+        except DatabaseError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    match_talks = service._Import._match_talks
+
+    def match_talks_while_someone_logs_in(self, records):
+        matches = match_talks(self, records)  # the edition's talks have been read
+        outcomes.append(f"in a transaction: {connection.in_atomic_block}")
+        other = threading.Thread(target=log_in_elsewhere)
+        other.start()
+        other.join()
+        return matches
+
+    monkeypatch.setattr(service._Import, "_match_talks", match_talks_while_someone_logs_in)
+
+    result = import_schedule(
+        path_or_file=ContentFile(csv_file(ROW), name="program.csv"),
+        conference_slug="2026",
+        dry_run=True,
+    )
+
+    assert outcomes == ["in a transaction: False", "written"]
+    assert result.counts_line() == "Talks: 1 created, 0 updated, 0 unchanged."
+    assert Session.objects.count() == 1
+
+
+def test_a_talk_deleted_while_the_file_is_checked_is_not_brought_back(edition, monkeypatch):
+    talk = TalkFactory(
+        conference=edition,
+        room=RoomFactory(conference=edition, name="Hall"),
+        title="Opening",
+        abstract="Old.",
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 9, 45),
+    )
+    match_talks = service._Import._match_talks
+
+    def match_talks_then_delete(self, records):
+        matches = match_talks(self, records)
+        Talk.objects.filter(pk=talk.pk).delete()  # an organiser, meanwhile
+        return matches
+
+    monkeypatch.setattr(service._Import, "_match_talks", match_talks_then_delete)
+
+    with pytest.raises(ImportFailed) as raised:
+        import_schedule(
+            path_or_file=ContentFile(csv_file(ROW), name="program.csv"), conference_slug="2026"
+        )
+
+    assert raised.value.problems == [
+        "The database refused the import (Forced update did not affect any rows.): the program "
+        "may have changed while the file was checked. Nothing was imported: import it again."
+    ]
+    assert Talk.objects.count() == 0

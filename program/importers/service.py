@@ -1,8 +1,8 @@
 """``import_schedule``: one file into one edition, all or nothing.
 
-First every record is checked and matched against the database without writing; any
-problem stops the import before a single write. Then the writes run in the same
-transaction, saving only what differs (``Talk.save()`` grows the talk's ``sequence``, which
+First every record is checked and matched against the database without writing and
+outside any transaction; any problem stops the import before a single write. Then the
+writes run in one transaction, saving only what differs (``Talk.save()`` grows the talk's ``sequence``, which
 calendar clients watch). A dry run does exactly the same work and rolls it back, so its
 preview is what a real import would do.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from program.clashes import find_clashes
@@ -114,21 +114,34 @@ def import_schedule(*, path_or_file, conference_slug=None, conference_name=None,
     name = Path(getattr(path_or_file, "name", path_or_file) or "upload").name
     data = _read(path_or_file, name)
     suffix = _detect_format(name, data)
-    with transaction.atomic():
-        if suffix in SPREADSHEETS:
-            if conference_name:
-                message = "a name is for a new edition, which only a frab file makes"
-                raise ImportFailed([problem(name, None, message)])
-            conference = _existing_edition(conference_slug, name)
-            parsed = _parse(suffix, data, name, conference.tzinfo)
-        else:
-            parsed = _parse(suffix, data, name)
-            if parsed.edition is None:  # not a schedule at all
-                raise ImportFailed(parsed.problems)
-            conference = _frab_edition(parsed, conference_slug, single_line(conference_name or ""))
-        result = _Import(conference, parsed, dry_run=dry_run).run()
-        if dry_run:
-            transaction.set_rollback(True)
+    # Reading and checking run outside any transaction: on SQLite, a transaction that has
+    # read keeps every other writer (an admin login too) waiting until it ends, and a large
+    # file takes seconds to check. Only the writes run in the transaction, kept short.
+    if suffix in SPREADSHEETS:
+        if conference_name:
+            message = "a name is for a new edition, which only a frab file makes"
+            raise ImportFailed([problem(name, None, message)])
+        conference = _existing_edition(conference_slug, name)
+        parsed = _parse(suffix, data, name, conference.tzinfo)
+    else:
+        parsed = _parse(suffix, data, name)
+        if parsed.edition is None:  # not a schedule at all
+            raise ImportFailed(parsed.problems)
+        conference = _frab_edition(parsed, conference_slug, single_line(conference_name or ""))
+    work = _Import(conference, parsed, dry_run=dry_run)
+    work.check()
+    try:
+        with transaction.atomic():
+            result = work.write()
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as error:  # a talk matched meanwhile deleted, a slug taken...
+        raise ImportFailed(
+            [
+                f"The database refused the import ({error}): the program may have changed "
+                "while the file was checked. Nothing was imported: import it again."
+            ]
+        ) from error
     return result
 
 
@@ -282,7 +295,8 @@ class _Import:
         self.result.warnings += parsed.warnings
         self.explicit_slugs = {record.slug for record in parsed.talks if record.slug}
 
-    def run(self):
+    def check(self):
+        """Every problem of the file against the database, without writing: ImportFailed."""
         records = self.parsed.talks
         if not records and not self.problems:
             self.problems.append("The file holds no talks.")
@@ -295,15 +309,21 @@ class _Import:
         # other room its talks name, in the file's order.
         room_names = list(dict.fromkeys([*self.parsed.rooms, *(record.room for record in records)]))
         rooms = self._resolve(room_names, self._existing(Room))
-        matches = self._match_talks(records)
+        self.types, self.tracks, self.rooms = types, tracks, rooms
+        self.room_names = room_names
+        self.matches = self._match_talks(records)
         if self.problems:
             raise ImportFailed(self.problems)
 
+    def write(self):
+        """The writes of a checked import; call inside a transaction."""
+        records = self.parsed.talks
+        matches, room_names = self.matches, self.room_names
         if self.result.conference_created:
             self.conference.save()
-        types = self._create_types(types, records)
-        tracks = self._create_tracks(tracks, records)
-        rooms = self._create_rooms(rooms, room_names)
+        types = self._create_types(self.types, records)
+        tracks = self._create_tracks(self.tracks, records)
+        rooms = self._create_rooms(self.rooms, room_names)
         speakers = self._speakers(records)
         self.talk_slugs = {talk.slug for talk in self.existing_talks} | self.explicit_slugs
         self.new_talks = []  # (talk, speakers, resource records), written in bulk
@@ -587,7 +607,7 @@ class _Import:
             return talk
         for name, value in wanted.items():
             setattr(talk, name, value)
-        talk.save()
+        talk.save(force_update=True)  # never again a talk deleted since the check
         if "speakers" in changed:
             talk.speaker_links.all().delete()
             self._set_speakers(talk, wanted_speakers)
