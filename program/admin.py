@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from program.admin_text import ProgramModelAdmin, ProgramTabularInline
 from program.admin_times import ConferenceDateTimeField, ConferenceDateTimeWidget
 from program.clashes import find_clashes
 from program.models import (
@@ -150,7 +151,7 @@ class ConferenceForm(forms.ModelForm):
         return exclusions
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(ProgramTabularInline):
     model = Room
     fields = ["name", "slug", "position", "capacity"]
     prepopulated_fields = {"slug": ["name"]}
@@ -164,7 +165,7 @@ class TrackForm(forms.ModelForm):
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(ProgramTabularInline):
     model = Track
     form = TrackForm
     fields = ["name", "slug", "colour", "description"]
@@ -173,7 +174,7 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(ProgramModelAdmin):
     form = ConferenceForm
     list_display = [
         "name",
@@ -208,7 +209,7 @@ class ConferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(EditionInitialMixin, admin.ModelAdmin):
+class RoomAdmin(EditionInitialMixin, ProgramModelAdmin):
     list_display = ["name", "conference", "position", "capacity"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
@@ -232,7 +233,7 @@ class RoomAdmin(EditionInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(EditionInitialMixin, admin.ModelAdmin):
+class TrackAdmin(EditionInitialMixin, ProgramModelAdmin):
     form = TrackForm
     list_display = ["name", "swatch", "conference", "slug"]
     list_filter = ["conference"]
@@ -256,7 +257,7 @@ class TrackAdmin(EditionInitialMixin, admin.ModelAdmin):
         )
 
 
-class SpeakerTalkInline(ReadOnlyInline, admin.TabularInline):
+class SpeakerTalkInline(ReadOnlyInline, ProgramTabularInline):
     model = TalkSpeaker
     fk_name = "speaker"
     verbose_name_plural = "talks of this speaker"
@@ -308,7 +309,7 @@ class SpeakerForm(forms.ModelForm):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(ProgramModelAdmin):
     form = SpeakerForm
     list_display = ["name", "affiliation", "slug", "has_photo"]
     search_fields = ["name", "affiliation", "bio"]
@@ -359,7 +360,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(TalkType)
-class TalkTypeAdmin(admin.ModelAdmin):
+class TalkTypeAdmin(ProgramModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -443,7 +444,7 @@ class SpeakerLinkFormSet(BaseInlineFormSet):
             raise ValidationError("A talk needs at least one speaker.")
 
 
-class TalkSpeakerInline(admin.TabularInline):
+class TalkSpeakerInline(ProgramTabularInline):
     model = TalkSpeaker
     formset = SpeakerLinkFormSet
     fields = ["speaker", "position"]
@@ -455,7 +456,7 @@ class TalkSpeakerInline(admin.TabularInline):
     verbose_name_plural = "speakers (listed in the order of their position)"
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(ProgramTabularInline):
     model = Resource
     fields = ["kind", "url", "title", "position"]
     # "example.org/slides.pdf" is read as an https address.
@@ -467,7 +468,7 @@ class ResourceInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(EditionInitialMixin, admin.ModelAdmin):
+class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     # The status beside the title, so it stays in view on a laptop however long the rest.
     list_display = ["title", "status", "when", "room", "type", "track", "speaker_names"]
     # Given, so that Django does not ask get_list_display (a query) a second time.

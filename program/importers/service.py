@@ -2,9 +2,9 @@
 
 First every record is checked and matched against the database without writing and
 outside any transaction; any problem stops the import before a single write. Then the
-writes run in one transaction, saving only what differs (``Talk.save()`` grows the talk's ``sequence``, which
-calendar clients watch). A dry run does exactly the same work and rolls it back, so its
-preview is what a real import would do.
+writes run in one transaction, saving only what differs (``Talk.save()`` grows the
+talk's ``sequence``, which calendar clients watch). A dry run does exactly the same work
+and rolls it back, so its preview is what a real import would do.
 """
 
 from dataclasses import dataclass, field
