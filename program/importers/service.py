@@ -312,6 +312,7 @@ class _Import:
         self.types, self.tracks, self.rooms = types, tracks, rooms
         self.room_names = room_names
         self.matches = self._match_talks(records)
+        self.known_speakers = self._known_speakers(records)
         if self.problems:
             raise ImportFailed(self.problems)
 
@@ -324,7 +325,7 @@ class _Import:
         types = self._create_types(self.types, records)
         tracks = self._create_tracks(self.tracks, records)
         rooms = self._create_rooms(self.rooms, room_names)
-        speakers = self._speakers(records)
+        speakers = self._speakers()
         self.talk_slugs = {talk.slug for talk in self.existing_talks} | self.explicit_slugs
         self.new_talks = []  # (talk, speakers, resource records), written in bulk
         talks = [
@@ -519,8 +520,10 @@ class _Import:
                 self.result.rooms_created.append(name)
         return rooms
 
-    def _speakers(self, records):
-        """Name key -> Speaker: known speakers reused, new ones created.
+    def _known_speakers(self, records):
+        """(names, details, speakers, taken slugs): the file's speakers by name key (first
+        spelling, details of the Speakers sheet or frab person), the known ones among them
+        as Speakers, and every speaker slug. Reads only.
 
         Speakers match by name_key (CONTRACT.md: whatever the normalisation form, letter
         case or spacing), so "Guillermo Pérez" typed composed, decomposed or in capitals is
@@ -543,6 +546,12 @@ class _Import:
         by_pk = Speaker.objects.in_bulk(known.values())
         speakers = {key: by_pk[pk] for key, pk in known.items()}
         taken = set(Speaker.objects.values_list("slug", flat=True))
+        return names, details, speakers, taken
+
+    def _speakers(self):
+        """Name key -> Speaker: known speakers reused (details of a Speakers sheet written),
+        new ones created."""
+        names, details, speakers, taken = self.known_speakers
         new = []
         for key, name in names.items():
             detail = details.get(key)
