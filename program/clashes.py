@@ -40,7 +40,7 @@ def find_clashes(conference, *, talk=None, involving=None):
     if talk is not None:
         talks = talks.overlapping(talk.start, talk.end)
         involving = {talk.pk}
-    talks = list(talks.for_program().order_by("start", "pk"))
+    talks = list(talks.for_clashes().order_by("start", "pk"))
 
     clashes = []
     running = []  # talks started so far that may still overlap the next one

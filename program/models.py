@@ -401,6 +401,23 @@ class TalkQuerySet(SearchableQuerySet):
             )
         )
 
+    def for_clashes(self):
+        """What clashes are found and told from: times, rooms and speakers' names, without
+        the long texts (an import checks every talk of an edition, 25,000 in a large file)."""
+        return (
+            self.defer("abstract", "search_text")
+            .select_related("conference", "room")
+            .prefetch_related(
+                Prefetch(
+                    "speaker_links",
+                    queryset=TalkSpeaker.objects.select_related("speaker")
+                    .only("talk_id", "position", "speaker__name")
+                    .order_by("position"),
+                    to_attr="ordered_speaker_links",
+                )
+            )
+        )
+
     def for_talk_page(self):
         """A talk page's talk: as for_program(), with its resources."""
         return self.for_program().prefetch_related("resources")
