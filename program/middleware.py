@@ -81,7 +81,4 @@ class UploadLimitMiddleware:
             f"The upload is {filesizeformat(length)}; the limit is {filesizeformat(limit)}. "
             "Nothing was read or changed: go back and choose a smaller file.\n"
         )
-        response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-        # The body was not read: the server should not wait for it on this connection.
-        response.headers["Connection"] = "close"
-        return response
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
