@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Prefetch
 from django.utils.text import slugify
 
 from program.clashes import find_clashes
@@ -393,12 +394,22 @@ class _Import:
         return list(model.objects.filter(conference=self.conference))
 
     def _existing_talks(self):
+        """The edition's talks with what an import compares: their speakers by id only (a
+        large edition has tens of thousands of links), their resources."""
         if self.conference.pk is None:
             return []
         return list(
             Talk.objects.filter(conference=self.conference)
-            .for_program()
-            .prefetch_related("resources")
+            .defer("search_text")
+            .select_related("conference", "type", "room", "track")
+            .prefetch_related(
+                Prefetch(
+                    "speaker_links",
+                    queryset=TalkSpeaker.objects.only("talk_id", "speaker_id").order_by("position"),
+                    to_attr="speaker_ids_links",
+                ),
+                "resources",
+            )
             .order_by("pk")
         )
 
@@ -607,7 +618,7 @@ class _Import:
         if record.slug:  # the organiser's slug column renames a talk found by title and start
             wanted["slug"] = record.slug
         changed = [name for name in wanted if getattr(talk, name) != wanted[name]]
-        if [s.pk for s in talk.ordered_speakers] != [s.pk for s in wanted_speakers]:
+        if [link.speaker_id for link in talk.speaker_ids_links] != [s.pk for s in wanted_speakers]:
             changed.append("speakers")
         if _merge_resources(talk, record.resources or []):
             changed.append("resources")
