@@ -27,11 +27,6 @@ def xml_text(value):
     return _NOT_XML.sub("", str(value))
 
 
-def single_line_text(value):
-    """Text with every control character (line breaks and tabs too) as a space."""
-    return _CONTROL.sub(" ", str(value))
-
-
 def calendar_text(value):
     """An iCalendar TEXT value (RFC 5545 §3.3.11): line breaks kept, written as ``\\n``;
     backslash, semicolon and comma escaped; other control characters, which TEXT cannot
