@@ -56,3 +56,9 @@ def client_address(request):
             break
         address = forwarded
     return address
+
+
+def client_ip(request):
+    """``client_address`` as text, or None: django-axes counts failed logins per address."""
+    address = client_address(request)
+    return None if address is None else str(address)

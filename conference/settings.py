@@ -4,6 +4,7 @@ One module for every deployment: each difference is read from the environment
 (see README "Settings").
 """
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Every version of every talk (program/changes.py reads it for the changes page).
     "simple_history",
+    # Failed admin logins are counted per user and per address (README "Security").
+    "axes",
     "program",
 ]
 
@@ -74,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 503 when every password check of this process is busy (program/logins.py).
+    "program.logins.LoginsBusyMiddleware",
+    # Turns a refused login (too many failures) into the lockout page; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -141,6 +148,21 @@ else:
     }
 EDITION_CACHE_SECONDS = 60 * 60 * 24
 
+# The lockout check comes first, so a locked-out login never costs a password hash.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "program.logins.BoundedModelBackend",
+]
+# After 5 failed logins for one user name, or from one address, logins are refused for 15
+# minutes (django-axes; a login during the lockout starts the 15 minutes again).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The address the API throttle counts too: X-Forwarded-For only from DJANGO_TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "conference.proxies.client_ip"
+AXES_LOCKOUT_CALLABLE = "program.logins.locked_out"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -198,6 +220,19 @@ if os.environ.get("DJANGO_MEDIA_BUCKET"):
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# Where the admin is served ("admin/" by default): another path keeps the bots that try
+# /admin/ off the login page.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/", ADMIN_PATH) or ADMIN_PATH in (
+    "api/",
+    "static/",
+    "media/",
+):
+    raise ImproperlyConfigured(
+        f"DJANGO_ADMIN_PATH: “{ADMIN_PATH}” is not a path such as admin/ or organisers/ "
+        "(letters, digits, ., _, ~ and -; not api/, static/ or media/)."
+    )
 
 # Any site or app may read the API and the feeds, without credentials.
 CORS_ALLOW_ALL_ORIGINS = True

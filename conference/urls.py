@@ -9,11 +9,11 @@ from program.views import serve_media
 urlpatterns = [
     # Before admin.site.urls, whose catch-all would otherwise answer this path.
     path(
-        "admin/program/import/",
+        f"{settings.ADMIN_PATH}program/import/",
         admin.site.admin_view(import_schedule_view),
         name="import-schedule",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("api/", include("program.api.urls")),
     # Uploaded photos, with debug on only (make serve): the front proxy serves them otherwise.
     *static(settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT),

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -665,14 +666,18 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
             track = form.cleaned_data["track"]
             # Talks that already have it keep their sequence: calendars need no update.
             if track is None:
-                changed = queryset.filter(track__isnull=False).update(track=None)
+                changing = queryset.filter(track__isnull=False)
+                _log_bulk_change(request, changing, "Track removed (bulk action).")
+                changed = changing.update(track=None)
                 message = ngettext(
                     "Track removed from %(count)d talk.",
                     "Track removed from %(count)d talks.",
                     changed,
                 )
             else:
-                changed = queryset.exclude(track=track).update(track=track)
+                changing = queryset.exclude(track=track)
+                _log_bulk_change(request, changing, f"Track set to “{track}” (bulk action).")
+                changed = changing.update(track=track)
                 message = ngettext(
                     "Track “%(track)s” set on %(count)d talk.",
                     "Track “%(track)s” set on %(count)d talks.",
@@ -699,7 +704,9 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
 
     def _set_status(self, request, queryset, status, done):
         # Talks already in that status keep their sequence: calendars need no update for them.
-        changed = queryset.exclude(status=status).set_status(status)
+        changing = queryset.exclude(status=status)
+        _log_bulk_change(request, changing, f"Status set to {status.label} (bulk action).")
+        changed = changing.set_status(status)
         message = ngettext("%(count)d talk %(done)s.", "%(count)d talks %(done)s.", changed)
         self.message_user(request, message % {"count": changed, "done": done}, messages.SUCCESS)
 
@@ -724,6 +731,17 @@ class SetTrackForm(forms.Form):
     def clean_track(self):
         value = self.cleaned_data["track"]
         return None if value == self.NONE else self.tracks[value]
+
+
+def _log_bulk_change(request, talks, message):
+    """One admin log entry per talk a bulk action is about to change (the talk's "History"
+    and the admin's recent actions show it, as after a form's save)."""
+    LogEntry.objects.log_actions(
+        user_id=request.user.pk,
+        queryset=list(talks.order_by("pk")),
+        action_flag=CHANGE,
+        change_message=message,
+    )
 
 
 def _number_speakers(talk):

@@ -10,13 +10,15 @@ import secrets
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
 from program.importers import ImportFailed, import_schedule
 from program.middleware import upload_limit
-from program.models import Conference
+from program.models import Conference, Room, Speaker, Talk, TalkType, Track
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # The form around the file: its fields and the multipart boundaries.
@@ -75,10 +77,58 @@ class ImportForm(forms.Form):
         return conference.slug if conference else self.cleaned_data.get("new_conference") or None
 
 
+def permission_label(action, model):
+    """The admin's name of a permission: "Can add talk"."""
+    return f"Can {action} {model._meta.verbose_name}"
+
+
+def missing_permissions(user, needed):
+    """The labels of the (action, model) pairs in ``needed`` that ``user`` lacks, in order."""
+    return [
+        permission_label(action, model)
+        for action, model in needed
+        if not user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+    ]
+
+
+def refused(request, context, message):
+    """403 with the message on an admin page (a custom admin view's permission refusal)."""
+    return render(
+        request, "admin/permission_denied.html", {**context, "message": message}, status=403
+    )
+
+
+# Any import may add and change talks: the page asks for both.
+IMPORT_PERMISSIONS = [("add", Talk), ("change", Talk)]
+
+
+def result_permissions(result):
+    """The (action, model) permissions the writes of an ImportResult need, as the admin
+    demands them for the same writes."""
+    writes = [
+        (result.conference_created, "add", Conference),
+        (result.rooms_created, "add", Room),
+        (result.speakers_created, "add", Speaker),
+        (result.speakers_updated, "change", Speaker),
+        (result.types_created, "add", TalkType),
+        (result.tracks_created, "add", Track),
+    ]
+    return [(action, model) for done, action, model in writes if done]
+
+
 @upload_limit(MAX_UPLOAD_BYTES + FORM_ALLOWANCE)
 def import_schedule_view(request):
-    """Staff only (mounted with ``admin.site.admin_view``, which also protects from CSRF)."""
+    """Staff with the permissions the import's writes need (mounted with
+    ``admin.site.admin_view``, which lets staff in and protects from CSRF); else 403
+    naming the permissions missing."""
     context = {**admin.site.each_context(request), "title": "Import schedule"}
+    if missing := missing_permissions(request.user, IMPORT_PERMISSIONS):
+        return refused(
+            request,
+            context,
+            "Importing a schedule needs the permissions “Can add talk” and “Can change "
+            f"talk”; your account lacks {_listed(missing)}.",
+        )
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, context)
 
@@ -98,6 +148,8 @@ def import_schedule_view(request):
         except ImportFailed as failure:
             context.update(form=form, problems=failure.problems)
         else:
+            if missing := missing_permissions(request.user, result_permissions(result)):
+                return refused(request, context, _lacking(upload.name, missing))
             request.session[SESSION_KEY] = stored
             return render(
                 request,
@@ -117,7 +169,13 @@ def _confirm(request, context):
         )
         return render(request, "admin/program/import_form.html", context)
     try:
-        result = _run(stored, dry_run=False)
+        with transaction.atomic():
+            result = _run(stored, dry_run=False)
+            # The database may have changed since the preview: the writes made are checked.
+            if missing := missing_permissions(request.user, result_permissions(result)):
+                transaction.set_rollback(True)
+                return refused(request, context, _lacking(stored["name"], missing))
+            _log(request.user, stored["name"], result)
     except ImportFailed as failure:  # the database changed since the preview
         context.update(form=ImportForm(), problems=failure.problems)
         return render(request, "admin/program/import_form.html", context)
@@ -136,4 +194,27 @@ def _run(stored, *, dry_run):
         conference_slug=stored["conference"],
         conference_name=stored.get("conference_name"),
         dry_run=dry_run,
+    )
+
+
+def _listed(labels):
+    quoted = [f"“{label}”" for label in labels]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def _lacking(name, missing):
+    return (
+        f"Nothing was imported: importing {name} needs {_listed(missing)}, which your "
+        "account lacks. Ask an administrator for them."
+    )
+
+
+def _log(user, name, result):
+    """One entry in the admin log on the edition: what the import did, as the preview says."""
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[result.conference],
+        action_flag=ADDITION if result.conference_created else CHANGE,
+        change_message=f"Imported {name}. {result.counts_line()}",
+        single_object=True,
     )

@@ -125,6 +125,14 @@ def filter_errors(filterset):
     ]
 
 
+def may_preview(user):
+    """Whether a user sees drafts and unpublished editions: staff whom the admin lets see
+    talks (the view or change permission), as on the admin's own pages."""
+    return user.is_staff and (
+        user.has_perm("program.view_talk") or user.has_perm("program.change_talk")
+    )
+
+
 class EditionMixin:
     """The edition named in the URL, with the yearly menu, in one query."""
 
@@ -134,7 +142,7 @@ class EditionMixin:
     def dispatch(self, request, *args, **kwargs):
         self.editions = list(Conference.objects.published())
         matches = [edition for edition in self.editions if edition.slug == kwargs["edition"]]
-        if not matches and self.staff_preview and request.user.is_staff:
+        if not matches and self.staff_preview and may_preview(request.user):
             matches = list(Conference.objects.filter(slug=kwargs["edition"]))
         if not matches:
             raise Http404("No published edition has this name.")
@@ -301,7 +309,7 @@ class TalkDetailView(EditionMixin, TemplateView):
         if talk is not None:
             return talk, False
         # Only now is the session read, so public pages never vary with the cookie.
-        if self.request.user.is_staff:
+        if may_preview(self.request.user):
             talk = self.conference.talks.for_talk_page().filter(slug=slug).first()
             if talk is not None:
                 return talk, True

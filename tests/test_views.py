@@ -6,6 +6,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
@@ -821,8 +822,19 @@ def test_talk_page_hides_drafts_and_other_editions(client, edition):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("organiser", is_staff=True))
+    organiser = django_user_model.objects.create_user("organiser", is_staff=True)
+    organiser.user_permissions.add(Permission.objects.get(codename="view_talk"))
+    client.force_login(organiser)
     return client
+
+
+def test_staff_without_permission_on_talks_see_no_draft(client, django_user_model, edition):
+    client.force_login(django_user_model.objects.create_user("helper", is_staff=True))
+    future = ConferenceFactory(slug="2027", name="MLSys 2027", is_published=False)
+    TalkFactory(conference=future, slug="planned-talk", title="Planned talk")
+
+    assert client.get("/2026/talks/secret-draft/").status_code == 404
+    assert client.get("/2027/talks/planned-talk/").status_code == 404
 
 
 DRAFT_NOTICE = "//p[contains(@class, 'draft-notice')]"
