@@ -27,7 +27,9 @@ def setup_django():
     if "DATABASE_URL" not in os.environ:
         folder = tempfile.mkdtemp(prefix="bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key")
+    os.environ.setdefault(
+        "DJANGO_SECRET_KEY", "benchmark-only-key-not-secret-it-signs-nothing-real-0123456789"
+    )
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "conference.settings"
     # Static files are served from the app folders here; STATIC_ROOT need not exist.

@@ -224,10 +224,11 @@ LOGIN_URL = "admin:login"
 # Where the admin is served ("admin/" by default): another path keeps the bots that try
 # /admin/ off the login page.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
-if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/", ADMIN_PATH) or ADMIN_PATH in (
-    "api/",
-    "static/",
-    "media/",
+ADMIN_PATH_SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"  # no "." or ".." segments
+ADMIN_PATH_TAKEN = ("api/", "static/", "media/")
+if (
+    not re.fullmatch(rf"{ADMIN_PATH_SEGMENT}(/{ADMIN_PATH_SEGMENT})*/", ADMIN_PATH)
+    or ADMIN_PATH in ADMIN_PATH_TAKEN
 ):
     raise ImproperlyConfigured(
         f"DJANGO_ADMIN_PATH: “{ADMIN_PATH}” is not a path such as admin/ or organisers/ "
@@ -289,6 +290,9 @@ if env_flag("DJANGO_HTTPS"):
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Allows a domain's owner to submit it to the browsers' preload list (hstspreload.org
+    # takes registered domains only, so on program.example.org it has no effect).
+    SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

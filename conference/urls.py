@@ -22,3 +22,6 @@ urlpatterns = [
 
 # Under an edition's address, the 404 page keeps that edition's header.
 handler404 = "program.views.page_not_found"
+# The API answers JSON whatever goes wrong (program/views.py).
+handler400 = "program.views.bad_request"
+handler500 = "program.views.server_error"

@@ -398,14 +398,16 @@ class DayListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
+        window = Q()
         try:
             day = dt.date.fromisoformat(self.value())
-        except ValueError as error:
+            # Only editions held that day: a day far from all (9999-12-31) matches nothing.
+            editions = Conference.objects.filter(start_date__lte=day, end_date__gte=day)
+            for edition in editions.only("pk", "timezone"):
+                start, end = edition.day_bounds(day)
+                window |= Q(conference=edition, start__gte=start, start__lt=end)
+        except (ValueError, OverflowError) as error:  # not a date; the last day there is
             raise IncorrectLookupParameters(error) from error
-        window = Q()
-        for edition in Conference.objects.only("pk", "timezone"):
-            start, end = edition.day_bounds(day)
-            window |= Q(conference=edition, start__gte=start, start__lt=end)
         return queryset.filter(window) if window else queryset.none()
 
 

@@ -1,10 +1,11 @@
-"""A strict Content-Security-Policy for the public pages; upload limits before the body is read.
+"""A strict Content-Security-Policy on every response (public pages, admin, API and its docs);
+upload limits before the body is read.
 
-The public templates carry no inline script, style or event handler, so the browser may
-refuse all of them: an injected ``<script>`` could not run even if escaping ever failed.
-The admin and the interactive API documentation come from third-party templates and keep
-their own rules. Images come from the site itself, or also from the bucket that serves
-speaker photos when one is configured (``MEDIA_ORIGIN``).
+No template carries inline script, style or event handler (Django's admin has none since
+5.0; the API docs' settings script is a file, ``?script``), so the browser may refuse all of
+them: an injected ``<script>`` could not run even if escaping ever failed. Images come from
+the site itself, or also from the bucket that serves speaker photos when one is configured
+(``MEDIA_ORIGIN``).
 """
 
 from django.conf import settings
@@ -28,17 +29,13 @@ def content_security_policy():
     )
 
 
-EXEMPT_PREFIXES = ("/admin/", "/api/")
-
-
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(EXEMPT_PREFIXES):
-            response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.paginator import InvalidPage, Paginator
 from django.core.validators import slug_re
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseNotFound, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseNotFound, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
+from django.views import defaults
 from django.views.static import serve
 
 from program import clock
@@ -99,6 +100,8 @@ def page_not_found(request, exception):
     part (one query, which the yearly menu needs anyway). A database that does not answer
     still gives the plain page.
     """
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
     try:
         editions = list(Conference.objects.published())
     except DatabaseError:
@@ -108,6 +111,24 @@ def page_not_found(request, exception):
     context = {"request_path": request.path, "conference": conference, "editions": editions}
     body = loader.render_to_string("404.html", context, request)
     return HttpResponseNotFound(body)
+
+
+API_PREFIX = "/api/"
+
+
+def server_error(request):
+    """500: JSON for the API (its clients parse every answer), the site's page otherwise."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Server error: it has been logged."}, status=500)
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """400 for what Django refuses before any view (a forged Host, a broken multipart body):
+    JSON for the API, the plain page otherwise."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def talk_when(talk, tz):

@@ -1,6 +1,7 @@
 """The admin's doors: permissions on custom admin views, failed-login lockout, bounded
 password checks, a movable admin path and the admin log of bulk actions and imports."""
 
+import importlib
 import io
 import ipaddress
 import threading
@@ -13,6 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import clear_url_caches
 
 from program import logins
 from program.models import Conference, Talk
@@ -452,3 +454,31 @@ def test_concurrent_logins_check_one_password_at_a_time(monkeypatch):
 
     assert sorted(users) == list(range(8))
     assert most == 1
+
+
+# The admin's address --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_path(settings):
+    """The admin moved to /organisers/ (DJANGO_ADMIN_PATH), URLs reloaded for the test."""
+    import conference.urls
+
+    settings.ADMIN_PATH = "organisers/"
+    importlib.reload(conference.urls)
+    clear_url_caches()
+    yield
+    settings.ADMIN_PATH = "admin/"
+    importlib.reload(conference.urls)
+    clear_url_caches()
+
+
+def test_admin_moves_with_its_setting(admin_path, edition, admin_client):
+    talks = admin_client.get("/organisers/program/talk/")
+
+    assert talks.status_code == 200
+    assert '<a href="/organisers/program/import/">Import schedule</a>' in talks.content.decode()
+    assert admin_client.get("/organisers/program/import/").status_code == 200
+    assert admin_client.get("/admin/").status_code == 404
+    assert admin_client.get("/admin/program/talk/").status_code == 404
+    assert Client().get("/organisers/").url == "/organisers/login/?next=/organisers/"

@@ -390,23 +390,21 @@ STRICT_CSP = (
 )
 
 
-def test_api_docs_work_under_a_strict_content_security_policy(browser, live_server, seed):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
+def refusals(page):
+    """The browser's console messages refusing something under the page's policy."""
     refused = []
     page.on(
         "console",
         lambda message: refused.append(message.text) if "Refused" in message.text else None,
     )
+    return refused
 
-    def with_strict_csp(route):
-        response = route.fetch()
-        route.fulfill(
-            response=response, headers={**response.headers, "content-security-policy": STRICT_CSP}
-        )
 
-    # The site's own policy for /api/ is the security work's; this is the strictest one.
-    page.route("**/api/docs/**", with_strict_csp)
+def test_api_docs_work_under_the_sites_content_security_policy(browser, live_server, seed):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    refused = refusals(page)
+
     response = page.goto(f"{live_server.url}/api/docs/")
 
     assert response.headers["content-security-policy"] == STRICT_CSP
@@ -416,6 +414,32 @@ def test_api_docs_work_under_a_strict_content_security_policy(browser, live_serv
     assert "/api/v1/talks/" in page.locator(".opblock-summary-path").all_inner_texts()
     assert refused == []
     context.close()
+
+
+def test_admin_works_under_the_sites_content_security_policy(organiser_page, live_server, seed):
+    page = organiser_page(viewport={"width": 1280, "height": 900})
+    refused = refusals(page)
+    talk = Talk.objects.get(slug__startswith="lmcache-")
+
+    for path in [
+        "/admin/",
+        "/admin/program/talk/",
+        f"/admin/program/talk/{talk.pk}/change/",
+        "/admin/program/talk/add/",
+        "/admin/program/conference/add/",
+        "/admin/program/speaker/add/",
+        "/admin/program/track/add/",
+        "/admin/program/import/",
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+        assert response.headers["content-security-policy"] == STRICT_CSP
+    # The admin's scripts run: the slug follows the name as it is typed.
+    page.goto(f"{live_server.url}/admin/program/track/add/")
+    page.wait_for_load_state("load")
+    page.locator("#id_name").press_sequentially("Systems Track")
+    assert page.input_value("#id_slug") == "systems-track"
+    assert refused == []
 
 
 @pytest.fixture

@@ -60,6 +60,69 @@ def test_missing_secret_key_with_debug_off_stops_start_up_naming_the_variable(st
     assert MISSING_KEY in result.stderr
 
 
+LONG_KEY = "k" * 20 + "-random-enough-for-a-test-0123456789"  # 56 characters
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        ("-c", "import conference.wsgi"),
+        ("-c", "import conference.asgi"),
+        ("manage.py", "runserver", "--noreload"),
+    ],
+    ids=["wsgi", "asgi", "runserver"],
+)
+def test_secret_key_under_50_characters_stops_start_up_like_a_missing_one(start):
+    short = run(sys.executable, *start, DJANGO_SECRET_KEY="k" * 49)
+    enough = run(sys.executable, "-c", "import conference.wsgi", DJANGO_SECRET_KEY="k" * 50)
+
+    assert short.returncode == 1
+    assert (
+        "ImproperlyConfigured: DJANGO_SECRET_KEY is 49 characters long; it must have at least 50 "
+        '(for example the output of `python -c "import secrets; '
+        'print(secrets.token_urlsafe(50))"`).'
+    ) in short.stderr
+    assert enough.returncode == 0
+    assert "ImproperlyConfigured" not in enough.stderr
+
+
+def test_check_deploy_with_https_prints_no_warning(tmp_path):
+    production = {
+        "DJANGO_HTTPS": "1",
+        "DJANGO_SECRET_KEY": LONG_KEY,
+        "DJANGO_ALLOWED_HOSTS": "program.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    migrated = run(sys.executable, "manage.py", "migrate", "--verbosity", "0", **production)
+
+    result = run(sys.executable, "manage.py", "check", "--deploy", **production)
+
+    assert migrated.returncode == 0, migrated.stderr
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "System check identified no issues (0 silenced).\n",
+        "",
+    )
+
+
+def test_admin_path_comes_from_the_environment():
+    result = settings_in_subprocess(
+        "s.ADMIN_PATH", DJANGO_SECRET_KEY="x", DJANGO_ADMIN_PATH="/organisers/"
+    )
+    assert result.stdout.strip() == "('organisers/',)"
+
+
+@pytest.mark.parametrize("value", ["../x/", "api/", "a b/"])
+def test_malformed_admin_path_stops_start_up_with_a_message(value):
+    result = settings_in_subprocess("s.DEBUG", DJANGO_SECRET_KEY="x", DJANGO_ADMIN_PATH=value)
+
+    assert result.returncode == 1
+    assert (
+        f"ImproperlyConfigured: DJANGO_ADMIN_PATH: “{value.strip('/')}/” is not a path such as "
+        "admin/ or organisers/ (letters, digits, ., _, ~ and -; not api/, static/ or media/)."
+    ) in result.stderr
+
+
 def test_commands_that_serve_nothing_run_without_a_secret_key():
     result = run(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
 

@@ -1280,11 +1280,14 @@ def test_public_pages_send_a_strict_content_security_policy(client, edition, url
     )
 
 
-def test_admin_keeps_its_own_rules(client, edition):
+def test_admin_login_has_the_same_policy(client, edition):
     response = client.get("/admin/login/")
 
     assert response.status_code == 200
-    assert "Content-Security-Policy" not in response
+    assert response["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -1,6 +1,7 @@
 """Read-only viewsets of the JSON API (CONTRACT.md "JSON API")."""
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
@@ -86,6 +87,11 @@ class DocsView(PublicReadMixin, SpectacularSwaggerSplitView):
     """Swagger UI; its settings script is a separate file (?script), not inline."""
 
     title = "API documentation · Conference program"
+
+    def options(self, request, *args, **kwargs):
+        """The methods, as every page answers OPTIONS (DRF's own answer is its metadata
+        rendered through the page's template, which expects other data)."""
+        return HttpResponse(headers={"Allow": ", ".join(self.allowed_methods)})
 
 
 class PublicReadOnlyViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
