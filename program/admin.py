@@ -136,6 +136,22 @@ class ReadOnlyInline:
         return False
 
 
+class RefuseDeletingInUseMixin:
+    """The delete page (and bulk delete) of rows talks still use says so first, in plain
+    words, above Django's list of those talks (Talk.room and Talk.track are RESTRICT,
+    TalkSpeaker.speaker PROTECT: nothing is deleted)."""
+
+    in_use_message = ""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            self.message_user(
+                request, f"Nothing was deleted: {self.in_use_message}", messages.ERROR
+            )
+        return deleted, model_count, perms_needed, protected
+
+
 class ConferenceForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
@@ -210,7 +226,10 @@ class ConferenceAdmin(ProgramModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(EditionInitialMixin, ProgramModelAdmin):
+class RoomAdmin(RefuseDeletingInUseMixin, EditionInitialMixin, ProgramModelAdmin):
+    in_use_message = (
+        "talks are scheduled in this room (listed below). Move them to another room first."
+    )
     list_display = ["name", "conference", "position", "capacity"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
@@ -234,7 +253,8 @@ class RoomAdmin(EditionInitialMixin, ProgramModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(EditionInitialMixin, ProgramModelAdmin):
+class TrackAdmin(RefuseDeletingInUseMixin, EditionInitialMixin, ProgramModelAdmin):
+    in_use_message = "talks are in this track (listed below). Move them with “Set track” first."
     form = TrackForm
     list_display = ["name", "swatch", "conference", "slug"]
     list_filter = ["conference"]
@@ -310,7 +330,11 @@ class SpeakerForm(forms.ModelForm):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ProgramModelAdmin):
+class SpeakerAdmin(RefuseDeletingInUseMixin, ProgramModelAdmin):
+    in_use_message = (
+        "this speaker is on talks (listed below). Take them off those talks first; a speaker "
+        "is shared by every edition."
+    )
     form = SpeakerForm
     list_display = ["name", "affiliation", "slug", "has_photo"]
     search_fields = ["name", "affiliation", "bio"]

@@ -540,9 +540,10 @@ class Talk(SearchableModel, TimestampedModel):
     abstract = models.TextField(blank=True)
     start = models.DateTimeField()
     end = models.DateTimeField()
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="talks")
-    # RESTRICT: a track in use cannot be deleted (its talks would lose it unseen), yet
-    # deleting the whole edition deletes its talks and tracks together.
+    # RESTRICT: a room or track in use cannot be deleted (its talks would go, or lose it,
+    # unseen), yet deleting the whole edition deletes its talks, rooms and tracks together.
+    # (PROTECT would refuse the edition too.) The database's foreign key refuses the rest.
+    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="talks")
     track = models.ForeignKey(
         Track, on_delete=models.RESTRICT, null=True, blank=True, related_name="talks"
     )
@@ -653,7 +654,8 @@ class TalkSpeaker(models.Model):
     """A speaker of a talk, in the order the program lists them."""
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="speaker_links")
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_links")
+    # A speaker with talks cannot be deleted: the talks would lose them unseen.
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="talk_links")
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = TalkSpeakerManager()

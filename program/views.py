@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.views.generic import TemplateView
 from django.views import defaults
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from program import clock
