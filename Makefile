@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: serve test lint format migrate seed superuser bench loadtest clean
+.PHONY: serve test lint format migrate seed superuser backup restore bench loadtest clean
 
 # Reinstalled whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -51,6 +51,18 @@ format: $(VENV)/.installed
 # Creates an admin login for /admin/ (asks for a name and password).
 superuser: migrate
 	$(DEV_ENV) $(MANAGE) createsuperuser
+
+# Every edition, login, history and speaker photo in one ZIP (README "Security": backups), of
+# the database DATABASE_URL names (the development one by default). BACKUP=file.zip names it;
+# else backups/program-<UTC date and time>.zip.
+backup: $(VENV)/.installed
+	$(MANAGE) backup $(BACKUP)
+
+# Loads BACKUP=file.zip into an empty database (migrated first), photos included.
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=backups/program-....zip"; exit 2; }
+	$(MANAGE) migrate --noinput
+	$(MANAGE) restore $(BACKUP)
 
 bench: $(VENV)/.installed
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done

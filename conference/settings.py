@@ -218,6 +218,8 @@ if os.environ.get("DJANGO_MEDIA_BUCKET"):
     }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Backups (program/backups.py) keep times to the microsecond.
+SERIALIZATION_MODULES = {"exactjson": "program.serialization"}
 
 LOGIN_URL = "admin:login"
 
