@@ -33,30 +33,36 @@ MEDIA = "media/"
 MODELS = ["auth.group", "auth.user", "admin.logentry", "program"]
 
 
+def dumped_rows():
+    """``data.json``: every row but history, as JSON text (natural-key references)."""
+    history = [model._meta.label for model in _history_models()]
+    return _dumped(*MODELS, exclude=history, natural_foreign=True)
+
+
+def dumped_history():
+    """``history.json``: every history record, as JSON text (primary-key references)."""
+    return _dumped(*[model._meta.label for model in _history_models()])
+
+
 def create_backup(path):
     """Write the ZIP to ``path`` (str or Path); returns (rows' JSON size in bytes, files)."""
-    history = [model._meta.label for model in _history_models()]
-    data, records = io.StringIO(), io.StringIO()
-    call_command(
-        "dumpdata",
-        *MODELS,
-        exclude=history,
-        natural_foreign=True,
-        format="exactjson",
-        stdout=data,
-        verbosity=0,
-    )
-    call_command("dumpdata", *history, format="exactjson", stdout=records, verbosity=0)
+    data, history = dumped_rows(), dumped_history()
     names = sorted(
         name for speaker in Speaker.objects.exclude(photo="") for name in photo_files(speaker)
     )
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(DATA, data.getvalue())
-        archive.writestr(HISTORY, records.getvalue())
+        archive.writestr(DATA, data)
+        archive.writestr(HISTORY, history)
         for name in names:
             with default_storage.open(name) as file:
                 archive.writestr(MEDIA + name, file.read())
-    return len(data.getvalue().encode()) + len(records.getvalue().encode()), len(names)
+    return len(data.encode()) + len(history.encode()), len(names)
+
+
+def _dumped(*labels, **options):
+    output = io.StringIO()
+    call_command("dumpdata", *labels, format="exactjson", stdout=output, verbosity=0, **options)
+    return output.getvalue()
 
 
 def _history_models():
