@@ -1,9 +1,9 @@
 """A strict Content-Security-Policy on every response (public pages, admin, API and its docs);
 upload limits before the body is read.
 
-No template carries inline script, style or event handler (Django's admin has none since
-5.0; the API docs' settings script is a file, ``?script``), so the browser may refuse all of
-them: an injected ``<script>`` could not run even if escaping ever failed. Images come from
+No template carries inline script, style or event handler (Django's admin templates have
+none, as tests/test_browser.py checks; the API docs' settings script is a file, ``?script``),
+so the browser may refuse all of them: an injected ``<script>`` could not run even if escaping ever failed. Images come from
 the site itself, or also from the bucket that serves speaker photos when one is configured
 (``MEDIA_ORIGIN``).
 """
