@@ -22,7 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from simple_history.models import HistoricalChanges
 
-from program.models import Conference, Speaker, Talk, TalkType
+from program.models import HISTORY_FROM_BACKUP, Conference, Speaker, Talk, TalkType
 from program.photos import photo_files
 
 DATA = "data.json"
@@ -102,10 +102,14 @@ def restore_backup(path):
             for member in (DATA, HISTORY):
                 fixtures.append(Path(folder) / member)
                 fixtures[-1].write_bytes(archive.read(member))
-            with transaction.atomic():
-                # Those migrate made: the backup's own come back with their primary keys.
-                TalkType.objects.all().delete()
-                call_command("loaddata", *map(str, fixtures), verbosity=0)
+            restoring = HISTORY_FROM_BACKUP.set(True)
+            try:
+                with transaction.atomic():
+                    # Those migrate made: the backup's own come back with their primary keys.
+                    TalkType.objects.all().delete()
+                    call_command("loaddata", *map(str, fixtures), verbosity=0)
+            finally:
+                HISTORY_FROM_BACKUP.reset(restoring)
         files = [name for name in archive.namelist() if name.startswith(MEDIA)]
         for entry in files:
             name = entry.removeprefix(MEDIA)

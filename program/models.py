@@ -480,6 +480,8 @@ class TalkQuerySet(SearchableQuerySet):
 
 
 HISTORY_BATCH = 500  # primary keys per query, well under SQLite's limit of bound variables
+# True while a backup is restored (program/backups.py): its talks' history comes with it.
+HISTORY_FROM_BACKUP = contextvars.ContextVar("history_from_backup", default=False)
 # Talks whose deletion TalkQuerySet.delete() has recorded already.
 RECORDED_DELETES = contextvars.ContextVar("recorded_deletes", default=frozenset())
 
@@ -505,11 +507,14 @@ class ProgramHistoricalRecords(HistoricalRecords):
     """django-simple-history's records, fixtures included, deletes in bulk.
 
     The library skips saves made by ``loaddata`` (``raw``); reloading the seed edition
-    changes talks that attendees have seen, so those saves are recorded too. Deletes that
-    TalkQuerySet.delete() recorded in bulk are not recorded again.
+    changes talks that attendees have seen, so those saves are recorded too, except while a
+    backup, which brings its own history, is restored. Deletes that TalkQuerySet.delete()
+    recorded in bulk are not recorded again.
     """
 
     def post_save(self, instance, created, using=None, **kwargs):
+        if HISTORY_FROM_BACKUP.get():
+            return
         kwargs["raw"] = False
         super().post_save(instance, created, using=using, **kwargs)
 
