@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: serve test lint format migrate seed superuser backup restore bench loadtest clean
+.PHONY: serve prod production-settings test lint format migrate seed superuser backup restore bench loadtest clean
 
 # Reinstalled whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -36,6 +36,18 @@ seed: migrate
 serve: seed
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production (README "Deploy"): debug off, migrations, hashed and compressed static files, then
+# gunicorn (gunicorn.conf.py: WEB_CONCURRENCY workers on HOST:PORT). DATABASE_URL and CACHE_URL
+# name PostgreSQL and Redis; the secret key and the host names must be given.
+prod: production-settings $(VENV)/.installed
+	DJANGO_DEBUG=0 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=0 $(MANAGE) collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+production-settings:
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make prod: DJANGO_SECRET_KEY is not set. Set it to a long random string, e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }
+	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "make prod: DJANGO_ALLOWED_HOSTS is not set. Set it to the site's host names, comma-separated (e.g. program.example.org)." >&2; exit 1; }
 
 test: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/pytest

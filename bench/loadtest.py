@@ -20,15 +20,12 @@ it stops gunicorn, drops the database and empties its Redis database.
 
 import argparse
 import csv
-import http.client
 import io
 import json
 import os
 import random
 import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,10 +33,13 @@ import threading
 import time
 import urllib.parse
 from collections import Counter, defaultdict
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.servers import Http, form_fields, free_port, start_gunicorn, stop_gunicorn  # noqa: E402
+
 PYTHON = sys.executable
 EDITION = "2030"
 BATCH = 40  # talks each import rewrites at once
@@ -65,88 +65,6 @@ def arguments():
     parser.add_argument("--role", default="main", help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     return parser.parse_args()
-
-
-# ---------------------------------------------------------------------------- HTTP
-
-
-class Http:
-    """GET and POST to the site under test, as a client behind the trusted proxy."""
-
-    def __init__(self, port, address=None):
-        self.port, self.address = port, address
-        self.cookies = {}
-
-    def request(self, method, path, body=None, headers=None):
-        """(status, headers, body bytes); raises OSError when the connection fails."""
-        headers = dict(headers or {})
-        if self.address:
-            headers["X-Forwarded-For"] = self.address
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";")[0]
-        return response.status, dict(response.getheaders()), content
-
-    def get(self, path):
-        return self.request("GET", path)
-
-    def post_form(self, path, fields):
-        body = urllib.parse.urlencode(fields)
-        return self.request(
-            "POST",
-            path,
-            body=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit from the page's forms: [(name, value)]."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self.select, self.textarea = [], None, None
-
-    def handle_starttag(self, tag, attributes):
-        attributes = dict(attributes)
-        name = attributes.get("name")
-        if tag == "input" and name and attributes.get("type") not in ("submit", "button"):
-            if attributes.get("type") != "checkbox" or "checked" in attributes:
-                self.fields.append((name, attributes.get("value", "")))
-        elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in attributes:
-            self.fields.append((self.select, attributes.get("value", "")))
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            self.fields.append(tuple(self.textarea))
-            self.textarea = None
-
-
-def form_fields(html):
-    parser = FormFields()
-    parser.feed(html.decode())
-    # Django's admin keeps an empty inline form as a template for adding rows.
-    return [(name, value) for name, value in parser.fields if "__prefix__" not in name]
 
 
 # ---------------------------------------------------------------------------- readers
@@ -326,15 +244,7 @@ def editor(port, plan, seconds):
 def edit_through_admin(port, plan, deadline, record):
     """Logs in, then retitles random talks (never the batch) with the admin's change form."""
     admin = Http(port)
-    admin.get("/admin/login/")
-    status, _, _ = admin.post_form(
-        "/admin/login/?next=/admin/",
-        {
-            "username": ADMIN_USER,
-            "password": plan["password"],
-            "csrfmiddlewaretoken": admin.cookies["csrftoken"],
-        },
-    )
+    status = admin.log_in("/admin/login/?next=/admin/", ADMIN_USER, plan["password"])
     assert status == 302, f"admin login answered {status}"
     rng = random.Random(1)
     editable = [talk_id for talk_id in plan["ids"] if talk_id not in plan["batch_ids"]]
@@ -382,27 +292,8 @@ def batch_spreadsheet(talk_model, slugs, number):
 # ---------------------------------------------------------------------------- set-up
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def manage(env, *command):
     subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
-
-
-def wait_until_up(port, deadline=60):
-    client, end = Http(port), time.monotonic() + deadline
-    while True:
-        try:
-            if client.get("/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        if time.monotonic() > end:
-            raise RuntimeError("gunicorn did not answer /healthz within a minute")
-        time.sleep(0.2)
 
 
 def make_plan(port):
@@ -481,22 +372,17 @@ def main():
             "loadtest@example.org",
         )
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        gunicorn = subprocess.Popen(
-            [
-                *(PYTHON, "-m", "gunicorn", "conference.wsgi", "--bind", f"127.0.0.1:{port}"),
-                *("--workers", str(options.workers), "--threads", str(options.threads)),
-                *("--access-logfile", "/dev/null", "--log-level", "warning"),
-            ],
-            cwd=ROOT,
-            env=env,
+        gunicorn = start_gunicorn(
+            env,
+            port,
+            *("--workers", str(options.workers), "--threads", str(options.threads)),
+            *("--access-logfile", "/dev/null", "--log-level", "warning"),
         )
-        wait_until_up(port)
         plan = make_plan(port) | {"port": port, "password": password}
         return run(options, env, plan)
     finally:
         if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(timeout=60)
+            stop_gunicorn(gunicorn)
         with psycopg.connect(f"{options.postgres}/postgres", autocommit=True) as server:
             server.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         cache.flushdb()

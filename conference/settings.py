@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from conference.proxies import trusted_networks
+from conference.staticfiles import hashed_files_for_a_year
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -182,8 +183,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names, and a .gz and a .br (brotli is installed) beside each compressible file.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_ADD_HEADERS_FUNCTION = hashed_files_for_a_year
 
 # Uploaded files (speaker photos, program/photos.py): a folder by default, which the front
 # proxy serves at MEDIA_URL (the development server serves it itself), or an S3-compatible

@@ -1322,14 +1322,7 @@ def test_only_listed_talks_carry_the_talk_slug_attribute(client, edition):
             assert talk_slugs(client.get(url)) == []
 
 
-def test_static_files_have_hashed_names_after_collectstatic(client, edition, settings, tmp_path):
-    settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    call_command("collectstatic", interactive=False, verbosity=0)
-
+def test_static_files_have_hashed_names_after_collectstatic(client, edition, collected_static):
     tree = page(client.get(PROGRAM))
 
     stylesheets = tree.xpath("//link[@rel='stylesheet']/@href")
@@ -1341,7 +1334,7 @@ def test_static_files_have_hashed_names_after_collectstatic(client, edition, set
         "/static/js/site.HASH.js",
         "/static/js/program.HASH.js",
     ]
-    assert (tmp_path / stylesheets[0].removeprefix("/static/")).is_file()
+    assert (collected_static / stylesheets[0].removeprefix("/static/")).is_file()
 
 
 def test_reverse_names_of_the_public_pages_are_kept():
