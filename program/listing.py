@@ -209,7 +209,9 @@ def talk_row_html(entry):
 
 
 def talk_rows_html(entries):
-    return Markup("").join(talk_row_html(entry) for entry in entries)
+    # The rows are Markup already: joined as plain strings, since Markup.join would pass each
+    # through escape(), which copies it (2,000 copies of the rows of a large program).
+    return Markup("".join(talk_row_html(entry) for entry in entries))
 
 
 class Choice(NamedTuple):
@@ -280,7 +282,7 @@ def _options_html(choices):
 def speaker_items_html(entries):
     """The speakers list's <li> elements (SpeakerEntry), written by one Jinja2 macro."""
     macro = row_macros().speaker_item
-    return Markup("").join(macro(entry) for entry in entries)
+    return Markup("".join(macro(entry) for entry in entries))  # Markup: see talk_rows_html
 
 
 def speaker_photo_html(speaker, size, loading):
