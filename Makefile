@@ -85,4 +85,4 @@ loadtest: $(VENV)/.installed
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

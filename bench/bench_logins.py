@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadtest import ROOT, Http, free_port, milliseconds, percentile, wait_until_up
+from bench.loadtest import milliseconds, percentile
+from bench.servers import ROOT, Http, free_port, wait_until_up
 
 GUESSERS = 4
 SECONDS = 10

@@ -123,6 +123,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes share the file (gunicorn workers, an import beside the site). WAL lets
+    # readers go on while one writes; a transaction that will write takes the write lock when
+    # it begins (IMMEDIATE), so two never deadlock on upgrading a read lock ("database is
+    # locked" at once, whatever the timeout); a writer waits up to 20 s for the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -273,3 +273,54 @@ def test_make_serve_serves_on_the_port_given(arguments, address):
     assert [line for line in result.stdout.splitlines() if "runserver" in line] == [
         f"DJANGO_DEBUG=1 .venv/bin/python manage.py runserver {address}"
     ]
+
+
+SQLITE_WRITERS = """
+import threading, django
+django.setup()
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE tally (n integer)")
+meeting, failures = threading.Barrier(2), []
+
+def read_then_write():
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM tally")
+                try:
+                    meeting.wait(timeout=1)  # both have read before either writes
+                except threading.BrokenBarrierError:
+                    pass  # the other waits for the write lock: it reads after this commits
+                cursor.execute("INSERT INTO tally VALUES (1)")
+    except Exception as error:
+        failures.append(str(error))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=read_then_write) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM tally")
+    rows = cursor.fetchone()[0]
+    cursor.execute("PRAGMA journal_mode")
+    print(repr((rows, failures, cursor.fetchone()[0])))
+"""
+
+
+def test_sqlite_file_lets_two_processes_read_then_write_without_database_is_locked(tmp_path):
+    # Two transactions that read, then write (as django-axes' lockout records do under a
+    # flood of logins): with SQLite's default deferred transactions the second writer got
+    # "database is locked" at once, whatever the timeout (a 500 on the login page).
+    result = run(
+        sys.executable, "-c", SQLITE_WRITERS,
+        DJANGO_SETTINGS_MODULE="conference.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(2, [], 'wal')"
