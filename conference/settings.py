@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip or brotli for pages, API and feeds built for one request (above ConditionalGet:
+    # the ETag is the uncompressed body's). Cached responses are stored compressed.
+    "conference.compression.CompressionMiddleware",
     # Public pages forbid inline script and style (program/middleware.py).
     "program.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -136,10 +139,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "editions" keeps whole-edition responses, the program page and feeds (megabytes for a
-# large edition; program/versioning.py), apart from the small entries of "default"
-# (throttle counts), so they never push those out. The site answers from the database when
-# Redis fails (conference/cache.py).
+# "editions" keeps the data version and the built public responses (megabytes for a large
+# edition's program page; program/versioning.py), apart from the small entries of "default"
+# (throttle counts), so they never push those out. Both must be shared by every process
+# that answers requests or writes data: Redis (CACHE_URL) across machines, else files in
+# DJANGO_CACHE_DIR on one machine (several gunicorn workers, a management command). The
+# site answers from the database when Redis fails (conference/cache.py). An empty
+# DJANGO_CACHE_DIR keeps each process's cache in its own memory (the tests: one process).
+CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache"))
 if os.environ.get("CACHE_URL"):
     CACHES = {
         alias: {
@@ -149,16 +156,32 @@ if os.environ.get("CACHE_URL"):
         }
         for alias in ("default", "editions")
     }
+elif CACHE_DIR:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(CACHE_DIR) / alias),
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+        for alias in ("default", "editions")
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "editions": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "editions",
-            "OPTIONS": {"MAX_ENTRIES": 100},
+            "OPTIONS": {"MAX_ENTRIES": 300},
         },
     }
-EDITION_CACHE_SECONDS = 60 * 60 * 24
+# How long a data version lives: after a write made while the shared cache was unreachable,
+# pages are stale at most this long once it is back (program/versioning.py). Each page is
+# rebuilt at most once per this many seconds.
+DATA_VERSION_SECONDS = 60
+# Cache-Control of public pages, API and feeds: browsers and proxies (a CDN) keep them
+# PROXY_SECONDS, and a proxy may answer STALE_SECONDS more while it fetches a new copy.
+PROXY_SECONDS = 10
+STALE_SECONDS = 30
 
 # The lockout check comes first, so a locked-out login never costs a password hash.
 AUTHENTICATION_BACKENDS = [

@@ -24,6 +24,12 @@ def current_minute():
     return clock.now().replace(second=0, microsecond=0)
 
 
+def a_minute(request):
+    """A now view without a given moment changes every minute (program/versioning.py
+    ``period``)."""
+    return 60
+
+
 def seconds_left_in_minute(at):
     """How long a now page made for the minute ``at`` stays true, in whole seconds (1 to 60)."""
     return max(1, 60 - clock.now().second) if at == current_minute() else 60

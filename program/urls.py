@@ -5,7 +5,8 @@ from program.feeds import views as feeds
 from program.feeds.atom import ChangesFeed
 from program.filters import TalkFilter
 from program.http import read_only
-from program.versioning import versioned
+from program.now import a_minute
+from program.versioning import cached
 
 app_name = "program"
 
@@ -21,38 +22,50 @@ urlpatterns = [
     path("<slug:edition>/talks/", read_only(views.edition_redirect), name="edition-talks"),
     path(
         "<slug:edition>/program/",
-        read_only(versioned(views.ProgramView.as_view(), filters=TalkFilter)),
+        read_only(cached(views.ProgramView.as_view(), filters=TalkFilter)),
         name="program",
     ),
     path(
         "<slug:edition>/timetable/",
         read_only(
-            versioned(views.TimetableView.as_view(), filters=TalkFilter, also=views.opening_day)
+            cached(views.TimetableView.as_view(), filters=TalkFilter, period=views.opening_period)
         ),
         name="timetable",
     ),
-    path("<slug:edition>/tracks.css", read_only(views.track_styles), name="track-styles"),
+    path("<slug:edition>/tracks.css", read_only(cached(views.track_styles)), name="track-styles"),
     path("<slug:edition>/program.ics", read_only(feeds.program_ics), name="program-ics"),
     path("<slug:edition>/schedule.xml", read_only(feeds.schedule_xml), name="schedule-xml"),
     path("<slug:edition>/schedule.json", read_only(feeds.schedule_json), name="schedule-json"),
     path(
         "<slug:edition>/talks/<slug:slug>/",
-        read_only(views.TalkDetailView.as_view()),
+        read_only(cached(views.TalkDetailView.as_view())),
         name="talk-detail",
     ),
     path("<slug:edition>/talks/<slug:slug>.ics", read_only(feeds.talk_ics), name="talk-ics"),
     path(
         "<slug:edition>/speakers/",
-        read_only(versioned(views.SpeakerListView.as_view())),
+        read_only(cached(views.SpeakerListView.as_view())),
         name="speaker-list",
     ),
     path(
         "<slug:edition>/speakers/<slug:slug>/",
-        read_only(views.SpeakerDetailView.as_view()),
+        read_only(cached(views.SpeakerDetailView.as_view())),
         name="speaker-detail",
     ),
-    path("<slug:edition>/now/", read_only(views.NowView.as_view()), name="now"),
-    path("<slug:edition>/agenda/", read_only(views.AgendaView.as_view()), name="agenda"),
-    path("<slug:edition>/changes/", read_only(views.ChangesView.as_view()), name="changes"),
-    path("<slug:edition>/changes.atom", read_only(ChangesFeed()), name="changes-atom"),
+    path(
+        "<slug:edition>/now/",
+        read_only(cached(views.NowView.as_view(), filters=TalkFilter, period=a_minute)),
+        name="now",
+    ),
+    path(
+        "<slug:edition>/agenda/",
+        read_only(cached(views.AgendaView.as_view(), filters=TalkFilter)),
+        name="agenda",
+    ),
+    path(
+        "<slug:edition>/changes/",
+        read_only(cached(views.ChangesView.as_view(), params=["page"])),
+        name="changes",
+    ),
+    path("<slug:edition>/changes.atom", read_only(cached(ChangesFeed())), name="changes-atom"),
 ]

@@ -1,35 +1,56 @@
-"""Whole-edition responses, built once per version of the edition's data.
+"""Public responses kept in the shared cache, answered without SQL until the data changes.
 
-The program page, the speakers list and the edition-wide feeds show every talk of an
-edition: for 2,000 talks the page takes over 100 ms and a calendar file over a second to
-build. Attendees and calendar
-apps ask for them far more often than organisers change anything, so these responses are
-versioned. Their ETag is a hash of the address, the code and the edition's version
-(four small aggregate queries), so a matching If-None-Match answers 304 without building anything,
-and a built 200 is kept in the "editions" cache under its ETag. Any change to what they show
-changes the version, so nothing stale is ever served.
+Attendees, calendar apps and API clients ask for the same pages far more often than
+organisers change anything, and a large edition's program page or calendar file takes
+hundreds of milliseconds to build. So every public page, API resource and feed is kept,
+built once, under a key made of:
 
-The address is the path with the view's own filters only, in one spelling (normalised_query):
-unknown parameters (``?utm_source=...``) are dropped and the view never sees them, so they can
-neither multiply the cached copies nor cost a build each.
+- the **data version**: a random token in the shared cache ("editions"), replaced after
+  every committed write to the program's tables, whatever made it (admin, bulk action,
+  import, ORM script, fixture: watch_writes sees the SQL itself). One version for the whole
+  site, not one per edition: every page lists all editions in its yearly menu, and a
+  speaker is shared by editions, so a write to one edition changes pages of others;
+- the code (code_fingerprint), the scheme and host (responses hold absolute URLs), the path
+  and the view's own filters only, spelt one way (normalised_query): unknown parameters
+  (``?utm_source=...``) can neither multiply the copies nor cost a build each;
+- for pages that depend on the clock (now and next), the current minute.
+
+The key is found before anything else: a hit runs no SQL at all. Each response is stored as
+it is and compressed once (gzip, brotli), answered by ``Accept-Encoding`` with an ETag of
+its bytes, so a rebuilt but unchanged page still answers 304 (ConditionalGetMiddleware).
+
+A reader reads the version before the data, and the version moves only after the write's
+transaction commits (on_commit): whatever a reader stores under a version is at least as new
+as the writes that version follows. The version expires after DATA_VERSION_SECONDS: when a
+write could not move it (the cache was unreachable), a page is stale at most that long after
+the cache returns. Without a working cache nothing is kept and every request is built.
 """
 
+import dataclasses
 import functools
 import hashlib
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Max
-from django.http import QueryDict
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
+from django.http import HttpResponse, QueryDict
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters import CharFilter, MultipleChoiceFilter
 
-from program.models import Conference, TalkSpeaker
+from conference.compression import ENCODINGS, accepted_encoding, compress, compressible
+from program import clock
 
 # How long readers of a response being built wait for it before building it themselves.
 BUILD_WAIT_SECONDS = 10
+VERSION_KEY = "data-version"
+# Statements that change rows, and the tables whose rows the public sees.
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+PROGRAM_TABLES = "program_"
+
+
+def responses():
+    return caches["editions"]
 
 
 @functools.cache
@@ -45,45 +66,76 @@ def code_fingerprint():
     return digest.hexdigest()
 
 
-def edition_version(conference):
-    """When anything the edition's pages and files show last changed, and how many rows.
+# ------------------------------------------------------------------------ the data version
 
-    Counts catch deletions, which leave no newer timestamp behind; every edition counts
-    because the yearly menu lists them all.
+
+def data_version():
+    """The current data version (a string), or None when the cache keeps nothing.
+
+    A missing version (expired, evicted, flushed) is replaced by a fresh token with
+    ``add``, so processes starting at once agree on the one that was stored first.
     """
-    # Resources join the talks (a LEFT JOIN): "talk_rows" counts each talk once per resource
-    # (once without any), so with the resource count any deletion of either still shows.
-    # A track shows only through its talks (labels, filter choices), so its latest change is
-    # read through them too.
-    talks = conference.talks.aggregate(
-        talk_rows=Count("id"),
-        talk_changed=Max("updated_at"),
-        type_changed=Max("type__updated_at"),
-        resource_count=Count("resources"),
-        resource_changed=Max("resources__updated_at"),
-        track_changed=Max("track__updated_at"),
-    )
-    speakers = TalkSpeaker.objects.filter(talk__conference=conference).aggregate(
-        speaker_count=Count("id"), speaker_changed=Max("speaker__updated_at")
-    )
-    rooms = conference.rooms.aggregate(room_count=Count("id"), room_changed=Max("updated_at"))
-    editions = Conference.objects.aggregate(
-        edition_count=Count("id"), edition_changed=Max("updated_at")
-    )
-    return sorted({**talks, **speakers, **rooms, **editions}.items())
+    cache = responses()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, settings.DATA_VERSION_SECONDS)
+        version = cache.get(VERSION_KEY)
+    return version
 
 
-def normalised_query(query, filterset_class):
-    """The part of ``query`` (a QueryDict) that ``filterset_class`` reads, spelt one way.
+def move_version():
+    """A new data version: nothing stored under the previous one is answered again."""
+    responses().set(VERSION_KEY, uuid.uuid4().hex, settings.DATA_VERSION_SECONDS)
 
-    Only the filter set's own parameters, in name order; empty values dropped (``?type=`` is
-    no filter); a single-valued parameter keeps its last value, which is the one Django's
-    forms read; a repeatable one (``type``, ``talk``) its values sorted, without repeats;
-    search words (``q``) with runs of spaces made one. Equivalent queries give the same
-    result, so they share one cached response.
+
+def data_changed(connection):
+    """Moves the version once the transaction that wrote on ``connection`` commits.
+
+    Once per transaction: a 2,000-talk import moves it once. Writes outside a transaction
+    (autocommit) are committed already. A test's own wrapping transaction (Django's
+    TestCase) stands for autocommit, as Django's durable atomic blocks read it.
+    """
+    outer = [
+        block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", False)
+    ]
+    if not outer:
+        move_version()
+    elif not any(callback is move_version for _ids, callback, _robust in connection.run_on_commit):
+        # A rolled-back savepoint drops its callbacks: a later write registers it again.
+        connection.on_commit(move_version, robust=True)
+
+
+def watch_writes(execute, sql, params, many, context):
+    """A database execute wrapper: every statement that writes the program's tables moves
+    the data version (data_changed), whichever code sent it."""
+    result = execute(sql, params, many, context)
+    if sql.lstrip()[:7].upper().startswith(WRITE_STATEMENTS) and PROGRAM_TABLES in sql:
+        data_changed(context["connection"])
+    return result
+
+
+def watch_connection(sender, connection, **kwargs):
+    """connection_created: install watch_writes on the connection, once."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+# ------------------------------------------------------------------------ the request's key
+
+
+def normalised_query(query, filterset_class, params=()):
+    """The part of ``query`` (a QueryDict) that ``filterset_class`` and ``params`` (other
+    single-valued parameters the view reads, such as ``page``) name, spelt one way.
+
+    Only those parameters, in name order; empty values dropped (``?type=`` is no filter); a
+    single-valued parameter keeps its last value, which is the one Django's forms read; a
+    repeatable one (``type``, ``talk``) its values sorted, without repeats; search words
+    (``q``) with runs of spaces made one. Equivalent queries give the same result, so they
+    share one cached response.
     """
     normal = QueryDict(mutable=True)
-    filters = filterset_class.base_filters if filterset_class is not None else {}
+    filters = dict(filterset_class.base_filters if filterset_class is not None else {})
+    filters.update((name, None) for name in params)
     for name, parameter in sorted(filters.items()):
         if isinstance(parameter, MultipleChoiceFilter):
             values = sorted(set(query.getlist(name)))
@@ -98,89 +150,182 @@ def normalised_query(query, filterset_class):
     return normal
 
 
-def response_etag(request, conference, also=None):
+def response_key(request, version, moment, encoding):
     # The responses hold absolute URLs, so the host and scheme are part of what they show.
-    shown = (code_fingerprint(), request.build_absolute_uri(), edition_version(conference), also)
-    return quote_etag(hashlib.sha256(repr(shown).encode()).hexdigest()[:32])
+    shown = (code_fingerprint(), request.build_absolute_uri(), moment)
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    return f"response:{version}:{digest}:{encoding or 'identity'}"
+
+
+# ------------------------------------------------------------------------ stored responses
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """A response as kept in the cache: status, headers (name, value pairs) and body."""
+
+    status: int
+    headers: tuple
+    body: bytes
+
+    def response(self):
+        response = HttpResponse(self.body, status=self.status)
+        for name, value in self.headers:
+            response.headers[name] = value
+        return response
 
 
 def shareable(response):
     """False for a response only its reader may keep (``Cache-Control: private`` or
-    ``no-store``, as staff previews of drafts are): it must not be served to anyone else."""
+    ``no-store``, as staff previews of drafts are), or one that sets a cookie: it must not be
+    served to anyone else."""
     directives = {
         directive.strip().split("=")[0].lower()
         for directive in response.get("Cache-Control", "").split(",")
     }
-    return not directives & {"private", "no-store"}
+    return not directives & {"private", "no-store"} and not response.cookies
 
 
-def cached_or_built(cache, etag, build):
-    """The response kept in ``cache`` under ``etag``, else ``build()``'s, kept when it says so.
+def stored_encodings(response):
+    """{encoding or None: Stored}: the response as is and, when worth it, compressed with each
+    of ENCODINGS. Each has its own ETag, derived from the uncompressed bytes."""
+    patch_vary_headers(response, ("Accept-Encoding",))
+    body = response.content
+    tag = hashlib.sha256(body).hexdigest()[:32]
+    headers = [(name, value) for name, value in response.items() if name != "Content-Length"]
+    variants = {None: Stored(response.status_code, (*headers, ("ETag", f'"{tag}"')), body)}
+    for encoding in ENCODINGS:
+        if compressible(response):
+            encoded = [("Content-Encoding", encoding), ("ETag", f'"{tag}-{encoding}"')]
+            variants[encoding] = Stored(
+                response.status_code, (*headers, *encoded), compress(body, encoding, stored=True)
+            )
+        else:
+            variants[encoding] = variants[None]
+    return variants
 
-    ``build()`` returns (response, keep). After a change every reader asks for the new
-    version at once: while one process builds it, the others asking for the same ETag wait
-    for it (up to BUILD_WAIT_SECONDS) instead of each building it too. Without a working
-    cache nobody waits.
+
+def public(response, seconds_left=None):
+    """``Cache-Control`` of a public response: browsers and shared caches (a CDN, a proxy)
+    keep it PROXY_SECONDS (or until its minute ends, for a page of the clock), and a shared
+    cache may answer it up to STALE_SECONDS more while it asks for a new one. So a proxy
+    serves a page at most PROXY_SECONDS + STALE_SECONDS after it changed (README "Speed").
     """
-    key, building = f"response:{etag}", f"building:{etag}"
-    response = cache.get(key)
-    if response is not None:
-        return response
+    if seconds_left is None:
+        seconds = settings.PROXY_SECONDS
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=seconds,
+            s_maxage=seconds,
+            stale_while_revalidate=settings.STALE_SECONDS,
+        )
+    else:
+        seconds = min(seconds_left, settings.PROXY_SECONDS)
+        patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
+
+
+def cached_or_built(cache, key, build, timeout):
+    """The value kept in ``cache`` under ``key``, else ``build()``'s first value.
+
+    ``build()`` returns (answer, kept): ``kept`` maps keys to values to keep for ``timeout``
+    seconds. After a change every reader asks for the new version at once: while one
+    process builds it, the others asking for the same key wait for it (up to
+    BUILD_WAIT_SECONDS) instead of each building it too. Without a working cache nobody
+    waits.
+    """
+    building = f"building:{key}"
+    value = cache.get(key)
+    if value is not None:
+        return value
     claimed = cache.add(building, True, BUILD_WAIT_SECONDS)
     if not claimed:
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while cache.get(building) and time.monotonic() < deadline:
             time.sleep(0.02)
-        response = cache.get(key)
-        if response is not None:
-            return response
+        value = cache.get(key)
+        if value is not None:
+            return value
         # The builder failed, timed out or built an error: build this one here.
     try:
-        response, keep = build()
-        if keep:
-            cache.set(key, response, settings.EDITION_CACHE_SECONDS)
+        answer, kept = build()
+        if kept:
+            cache.set_many(kept, timeout)
     finally:
         if claimed:
             cache.delete(building)
-    return response
+    return answer
 
 
-def versioned(view=None, *, filters=None, also=None):
-    """A view of a whole edition, ``view(request, edition, ...)``, answered by version.
+def cached(view=None, *, filters=None, params=(), exact_query=False, period=None, admit=None):
+    """``view`` (a public page, API resource or feed) answered from the shared cache.
 
-    ``filters`` is the FilterSet class whose parameters the view reads (none by default);
-    the view sees those alone, normalised (normalised_query). Use as ``versioned(view)``,
-    ``@versioned`` or ``@versioned(filters=TalkFilter)``. ``also(request, conference)``,
-    when given, returns what else the response depends on (the day a timetable without
-    ``day`` opens on), as a value with a stable repr.
+    ``filters`` is the FilterSet class whose parameters the view reads, ``params`` other
+    parameters it reads (``page``); the view sees those alone, normalised
+    (normalised_query). ``exact_query`` keeps the query as given instead (the API answers
+    400 to an unknown parameter, so it must see them). ``period(request)`` is None, or the
+    seconds (a divisor of a day) after which the response changes with the clock: it is kept
+    for the current period only. ``admit(request)`` is checked on every answer from the
+    cache (the API's throttle); when it refuses, the view answers (429).
+
+    Only GET and HEAD answers with status 200 that anyone may keep (shareable) are kept.
+    Requests of a logged-in session (staff may see drafts) are neither answered from the
+    cache nor kept. Use as ``cached(view)``, ``@cached`` or ``@cached(filters=TalkFilter)``.
     """
     if view is None:
-        return functools.partial(versioned, filters=filters, also=also)
+        return functools.partial(
+            cached,
+            filters=filters,
+            params=params,
+            exact_query=exact_query,
+            period=period,
+            admit=admit,
+        )
 
     @functools.wraps(view)
-    def versioned_view(request, edition, **kwargs):
-        query = normalised_query(request.GET, filters)
-        request.GET = query
-        request.META["QUERY_STRING"] = query.urlencode()
-        conference = Conference.objects.published().filter(slug=edition).first()
-        if conference is None:
-            return view(request, edition=edition, **kwargs)  # its own 404
-        etag = response_etag(request, conference, also and also(request, conference))
-        response = get_conditional_response(request, etag=etag)
-        if response is None:
+    def cached_view(request, *args, **kwargs):
+        if not exact_query:
+            request.GET = normalised_query(request.GET, filters, params)
+            request.META["QUERY_STRING"] = request.GET.urlencode()
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        seconds = period(request) if period else None
+        moment, seconds_left = None, None
+        if seconds:
+            now = clock.now().timestamp()
+            moment = int(now // seconds)
+            seconds_left = max(1, int((moment + 1) * seconds - now))
 
-            def build():
-                built = view(request, edition=edition, **kwargs)
-                if hasattr(built, "render"):
-                    built.render()  # a TemplateResponse is kept rendered
-                keep = built.status_code == 200 and request.method in ("GET", "HEAD")
-                return built, keep and shareable(built)
+        built = []
 
-            response = cached_or_built(caches["editions"], etag, build)
-            if not shareable(response):
-                return response  # e.g. a staff preview: never kept, never a 304
-        if response.status_code in (200, 304):
-            response.headers["ETag"] = etag
-        return response
+        def build():
+            built.append(True)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # a TemplateResponse is kept rendered
+            if not (response.status_code == 200 and shareable(response)):
+                return response, {}
+            public(response, seconds_left)
+            if version is None or request.method != "GET":
+                return response, {}
+            variants = stored_encodings(response)
+            kept = {
+                response_key(request, version, moment, code): variants[code] for code in variants
+            }
+            return variants[encoding], kept
 
-    return versioned_view
+        version = data_version()
+        encoding = accepted_encoding(request)
+        if version is None:
+            answer = build()[0]
+        else:
+            key = response_key(request, version, moment, encoding)
+            timeout = min(
+                seconds_left or settings.DATA_VERSION_SECONDS, settings.DATA_VERSION_SECONDS
+            )
+            answer = cached_or_built(responses(), key, build, timeout)
+            if not built and admit is not None and not admit(request):
+                return view(request, *args, **kwargs)
+        return answer.response() if isinstance(answer, Stored) else answer
+
+    return cached_view

@@ -253,6 +253,18 @@ def opening_day(request, conference):
     return None if request.GET.get("day") else default_day(conference, clock.now())
 
 
+# Every timezone's offset is a whole number of quarter hours, so an edition's day changes
+# at a quarter hour of UTC.
+QUARTER_HOUR = 15 * 60
+
+
+def opening_period(request):
+    """How long a timetable stays the same as time passes (program/versioning.py ``period``):
+    without ``day`` it opens on today while the edition runs, which may change at any
+    quarter hour of UTC (the edition's midnight); with ``day``, for good (None)."""
+    return None if request.GET.get("day") else QUARTER_HOUR
+
+
 class TimetableView(FilteredView):
     """One day, rooms side by side (CONTRACT.md: /<edition>/timetable/?day=YYYY-MM-DD)."""
 
@@ -687,6 +699,4 @@ def track_styles(request, edition):
         for track in Track.objects.filter(conference=conference).order_by("slug")
         if COLOUR.fullmatch(track.colour) and slug_re.fullmatch(track.slug)
     ]
-    response = render(request, "program/tracks.css", {"tracks": tracks}, content_type="text/css")
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return render(request, "program/tracks.css", {"tracks": tracks}, content_type="text/css")

@@ -11,7 +11,10 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import clear_url_caches
+
+from program import versioning
 
 # ../shared beside the repository, or wherever SHARED_DIR points.
 SHARED = Path(
@@ -71,6 +74,29 @@ def collected_static(settings, tmp_path):
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def commits_move_the_data_version(monkeypatch):
+    """The test's own transaction stands for the database, as Django's TestCase reads it:
+    when the code's outermost ``transaction.atomic()`` block ends, the data version moves,
+    as after a real commit (program/versioning.py). TestCase would keep the on_commit
+    callback until the test ends, and drop it. Other callbacks are left as they are."""
+    exit_atomic = transaction.Atomic.__exit__
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        result = exit_atomic(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        blocks = connection.atomic_blocks
+        committed = blocks and all(getattr(block, "_from_testcase", False) for block in blocks)
+        if committed and not connection.needs_rollback:
+            for pending in list(connection.run_on_commit):
+                if pending[1] is versioning.move_version:
+                    connection.run_on_commit.remove(pending)
+                    versioning.move_version()
+        return result
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 import conference.cache
 from program.filters import TalkFilter
+from program.models import Talk
 from program.versioning import cached_or_built, normalised_query
 from tests.conftest import redis_caches
 from tests.factories import (
@@ -47,7 +48,12 @@ def program():
 
 
 def cached_responses(server):
-    return [key for key in server.cache_keys() if key.startswith("editions:")]
+    """The responses kept in Redis, each once (not its gzip and brotli copies)."""
+    return [
+        key
+        for key in server.cache_keys()
+        if key.startswith("editions:") and ":response:" in key and key.endswith(":identity")
+    ]
 
 
 # ---------------------------------------------------------------------------- Redis down
@@ -93,8 +99,43 @@ def test_pages_feeds_and_api_answer_from_the_database_while_redis_is_down(
         with CaptureQueriesContext(connection) as from_cache:
             cached = client.get(PROGRAM)
     assert (cached.status_code, cached.content) == (200, with_redis[PROGRAM].content)
-    assert len(from_cache) == 5  # the edition and its version: nothing was built
+    assert len(from_cache) == 0  # nothing was read nor built
     assert caplog.records == []
+
+
+def test_a_write_redis_missed_shows_at_most_a_version_lifetime_later(
+    client, program, settings, redis_server
+):
+    """A writer that cannot reach Redis cannot move the data version, while readers that
+    can keep answering the old version's pages: the version expires after
+    DATA_VERSION_SECONDS, which bounds how stale they may be (README "Speed")."""
+    settings.CACHES = redis_caches(redis_server.url, RETRY_SECONDS=0.3)
+    settings.DATA_VERSION_SECONDS = 1
+    client.get(PROGRAM)
+    health = caches["editions"]._health
+
+    health.resting_until = float("inf")  # this process sees Redis as down, others do not
+    Talk.objects.filter(slug="kv-caches-at-scale").update(title="KV caches, revised")
+    health.resting_until = 0.0
+    right_after = client.get(PROGRAM)
+    time.sleep(1.1)
+    expired = client.get(PROGRAM)
+
+    assert b"KV caches at scale" in right_after.content
+    assert b"KV caches, revised" in expired.content
+
+
+def test_a_flushed_or_restarted_redis_never_serves_an_old_version(
+    client, program, settings, redis_server
+):
+    settings.CACHES = redis_caches(redis_server.url, RETRY_SECONDS=0.3)
+    client.get(PROGRAM)
+    redis_server.stop()
+    Talk.objects.filter(slug="kv-caches-at-scale").update(title="KV caches, revised")
+    redis_server.start()
+    time.sleep(0.4)
+
+    assert b"KV caches, revised" in client.get(PROGRAM).content
 
 
 def test_unreachable_redis_is_reported_at_most_once_a_minute(settings, redis_server, caplog):
@@ -130,7 +171,7 @@ def build_at_once(workers, build):
 
     def ask():
         start.wait()
-        answers.append(cached_or_built(caches["editions"], '"v1"', build))
+        answers.append(cached_or_built(caches["editions"], "response:v1", build, 60))
 
     threads = [threading.Thread(target=ask) for _ in range(workers)]
     for thread in threads:
@@ -144,7 +185,7 @@ def slow_build(builds):
     def build():
         builds.append("built")
         time.sleep(0.3)
-        return "the page", True
+        return "the page", {"response:v1": "the page"}
 
     return build
 
@@ -185,8 +226,8 @@ def test_unknown_parameters_share_one_cached_response(client, program, settings,
     assert {response.status_code for response in responses} == {200}
     assert {response["ETag"] for response in responses} == {responses[0]["ETag"]}
     assert len(cached_responses(redis_server)) == 1
-    # One build (13 queries with a day), then 59 answers from the cache (5 each).
-    assert query_counts == [13] + [5] * 59
+    # One build (8 queries with a day), then 59 answers from the cache (none).
+    assert query_counts == [8] + [0] * 59
     assert b"utm_source" not in responses[0].content  # links such as "Subscribe" drop it
     assert b"KV caches at scale" in responses[0].content
     assert b"Serving models cheaply" not in responses[0].content

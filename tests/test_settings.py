@@ -136,19 +136,36 @@ def test_debug_on_without_secret_key_uses_the_development_key():
     assert result.stdout.strip() == "(True, True)"
 
 
-def test_defaults_are_sqlite_local_memory_cache_and_debug_off():
+def test_defaults_are_sqlite_a_cache_in_files_and_debug_off():
+    # Files, not each process's memory: gunicorn's workers and a command that writes share
+    # the data version and the built responses (program/versioning.py).
     result = settings_in_subprocess(
         "s.DEBUG",
         "s.DATABASES['default']['ENGINE']",
         "str(s.DATABASES['default']['NAME']) == str(s.BASE_DIR / 'db.sqlite3')",
         "s.CACHES['default']['BACKEND']",
+        "[s.CACHES[alias]['LOCATION'] == str(s.BASE_DIR / 'var' / 'cache' / alias)"
+        " for alias in ('default', 'editions')]",
         "s.ALLOWED_HOSTS",
         "s.USE_TZ",
         DJANGO_SECRET_KEY="x",
     )
     assert result.stdout.strip() == (
         "(False, 'django.db.backends.sqlite3', True, "
-        "'django.core.cache.backends.locmem.LocMemCache', ['localhost', '127.0.0.1'], True)"
+        "'django.core.cache.backends.filebased.FileBasedCache', [True, True], "
+        "['localhost', '127.0.0.1'], True)"
+    )
+
+
+def test_an_empty_cache_dir_keeps_each_process_cache_in_memory():
+    result = settings_in_subprocess(
+        "s.CACHES['editions']['BACKEND']",
+        "s.CACHES['editions']['LOCATION']",
+        DJANGO_SECRET_KEY="x",
+        DJANGO_CACHE_DIR="",
+    )
+    assert result.stdout.strip() == (
+        "('django.core.cache.backends.locmem.LocMemCache', 'editions')"
     )
 
 

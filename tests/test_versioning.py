@@ -1,32 +1,32 @@
-"""Versioned whole-edition responses (program/versioning.py) keep only what anyone may see."""
+"""Cached public responses (program/versioning.py) keep only what anyone may see."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.cache import patch_cache_control
 
-from program.versioning import versioned
-from tests.factories import ConferenceFactory
+from program.versioning import cached
 
 pytestmark = pytest.mark.django_db
 
 
-def counting_view(cache_control):
+def counting_view(cache_control=None, status=200, cookie=False):
     calls = []
 
     def view(request, edition):
         calls.append(edition)
-        response = HttpResponse(f"built {len(calls)}")
+        response = HttpResponse(f"built {len(calls)}", status=status)
         if cache_control:
             patch_cache_control(response, **cache_control)
+        if cookie:
+            response.set_cookie("seen", "1")
         return response
 
-    return versioned(view), calls
+    return cached(view), calls
 
 
 def test_a_public_response_is_built_once_per_version():
-    ConferenceFactory(slug="2026")
-    view, calls = counting_view({})
+    view, calls = counting_view()
 
     first = view(RequestFactory().get("/2026/program/"), edition="2026")
     second = view(RequestFactory().get("/2026/program/"), edition="2026")
@@ -40,7 +40,6 @@ def test_a_public_response_is_built_once_per_version():
     "cache_control", [{"private": True, "no_store": True}, {"private": True}, {"no_store": True}]
 )
 def test_a_private_or_no_store_response_is_never_kept_nor_tagged(cache_control):
-    ConferenceFactory(slug="2026")
     view, calls = counting_view(cache_control)
 
     first = view(RequestFactory().get("/2026/program/"), edition="2026")
@@ -49,3 +48,26 @@ def test_a_private_or_no_store_response_is_never_kept_nor_tagged(cache_control):
     assert (first.content, second.content) == (b"built 1", b"built 2")
     assert calls == ["2026", "2026"]
     assert not first.has_header("ETag")
+
+
+@pytest.mark.parametrize(("status", "cookie"), [(400, False), (404, False), (200, True)])
+def test_errors_and_responses_setting_cookies_are_never_kept(status, cookie):
+    view, _ = counting_view(status=status, cookie=cookie)
+
+    view(RequestFactory().get("/2026/program/"), edition="2026")
+    second = view(RequestFactory().get("/2026/program/"), edition="2026")
+
+    assert (second.status_code, second.content) == (status, b"built 2")
+    assert not second.has_header("Cache-Control")
+
+
+def test_a_request_with_a_session_is_neither_answered_from_nor_kept_in_the_cache():
+    view, _ = counting_view()
+    staff = RequestFactory(HTTP_COOKIE="sessionid=abc")
+
+    view(RequestFactory().get("/2026/program/"), edition="2026")
+    logged_in = view(staff.get("/2026/program/"), edition="2026")
+    view(staff.get("/2026/speakers/"), edition="2026")
+    anonymous = view(RequestFactory().get("/2026/speakers/"), edition="2026")
+
+    assert (logged_in.content, anonymous.content) == (b"built 2", b"built 4")

@@ -41,6 +41,7 @@ from program.links import slug_url
 from program.models import Conference, Room, Speaker, Talk, Track
 from program.now import (
     State,
+    a_minute,
     by_room,
     current_minute,
     edition_schedule,
@@ -48,6 +49,7 @@ from program.now import (
     seconds_left_in_minute,
 )
 from program.outputs import download_filename
+from program.versioning import cached
 
 CACHE_SECONDS = 60
 
@@ -105,6 +107,20 @@ class PublicReadOnlyViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = ApiPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = None
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        """Every read is answered from the shared cache while the data is unchanged
+        (program/versioning.py), the query as given (unknown parameters answer 400); the
+        throttle counts answers from the cache too. "now" depends on the clock: it is kept
+        for its minute."""
+        view = super().as_view(actions, **initkwargs)
+        period = a_minute if "now" in (actions or {}).values() else None
+        return cached(view, exact_query=True, period=period, admit=cls.throttles_admit)
+
+    @classmethod
+    def throttles_admit(cls, request):
+        return all(throttle().allow_request(request, None) for throttle in cls.throttle_classes)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -4,8 +4,8 @@ Each view reads a fixed number of queries whatever the size of the edition. CORS
 come from django-cors-headers (CORS_URLS_REGEX in settings).
 
 The edition-wide files take a second or more to build for a few thousand talks and calendar
-apps poll them, so they are versioned (program/versioning.py): 304 and cached copies until
-the data changes. A talk's own .ics is small; ConditionalGetMiddleware gives it an ETag.
+apps poll them, so every file is kept in the shared cache until the data changes
+(program/versioning.py): answered without SQL, and 304 to a matching If-None-Match.
 """
 
 from django.db.models import QuerySet
@@ -18,7 +18,7 @@ from program.feeds.ical import build_calendar
 from program.filters import TalkFilter
 from program.models import Conference, Talk
 from program.outputs import content_disposition
-from program.versioning import versioned
+from program.versioning import cached
 
 
 def file_response(content, *, content_type, filename, as_attachment):
@@ -96,7 +96,7 @@ def view_name(conference, filterset, query):
     return f"{conference.name} ({'; '.join(parts)})" if parts else conference.name
 
 
-@versioned(filters=TalkFilter)
+@cached(filters=TalkFilter)
 def program_ics(request, edition):
     """The program, or the filtered view of it the program page shows for the same query."""
     conference = published_edition(edition)
@@ -115,6 +115,7 @@ def program_ics(request, edition):
     return calendar_response(content, calendar_filename(conference, filterset.form.cleaned_data))
 
 
+@cached
 def talk_ics(request, edition, slug):
     talk = get_object_or_404(
         Talk.objects.published().for_program(), conference__slug=edition, slug=slug
@@ -145,7 +146,7 @@ def schedule(request, edition):
     )
 
 
-@versioned
+@cached
 def schedule_xml(request, edition):
     conference, data = schedule(request, edition)
     return file_response(
@@ -156,7 +157,7 @@ def schedule_xml(request, edition):
     )
 
 
-@versioned
+@cached
 def schedule_json(request, edition):
     conference, data = schedule(request, edition)
     return file_response(

@@ -1,0 +1,110 @@
+"""gzip and brotli for HTML, JSON, XML, CSS and calendar responses (README "Speed").
+
+Whitenoise compresses static files ahead of time; pages, the API and feeds are compressed
+here: once, when a public response is stored in the shared cache (program/versioning.py),
+and by CompressionMiddleware for every response built without the cache. A response that
+already has a Content-Encoding is answered as it is, so nothing is compressed twice.
+
+A response that holds a secret is never compressed: a CSRF token or anything shown to a
+logged-in session could be guessed a byte at a time from compressed sizes (BREACH).
+"""
+
+import gzip
+
+import brotli
+from django.conf import settings
+from django.utils.cache import patch_vary_headers
+
+# Below this a compressed body saves less than its headers cost (Django's GZipMiddleware).
+MIN_LENGTH = 200
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "application/javascript",
+    "application/vnd.oai.openapi",  # the API schema, YAML or JSON
+)
+ENCODINGS = ("br", "gzip")  # in order of preference: brotli is smaller
+
+
+def compress(body, encoding, *, stored=False):
+    """``body`` (bytes) compressed with ``encoding`` ("br" or "gzip").
+
+    A stored response is compressed once and answered many times, so harder; one built for
+    a single answer is compressed fast. gzip's header carries no time: a body compresses to
+    the same bytes whenever it is built.
+    """
+    if encoding == "br":
+        return brotli.compress(body, quality=6 if stored else 4)
+    return gzip.compress(body, compresslevel=6 if stored else 5, mtime=0)
+
+
+def accepted_encoding(request):
+    """ "br", "gzip" or None: the client's preferred of ours, by ``Accept-Encoding``.
+
+    Each coding's q-value (RFC 9110 12.5.3) counts: ``br;q=0`` refuses brotli, ``*`` stands
+    for any coding not named.
+    """
+    weights = {}
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding:
+            weights[coding.lower()] = weight
+    for encoding in ENCODINGS:
+        if weights.get(encoding, weights.get("*", 0.0)) > 0:
+            return encoding
+    return None
+
+
+def compressible(response):
+    """Whether ``response`` is a body worth compressing that is not compressed yet."""
+    return (
+        not response.streaming
+        and not response.has_header("Content-Encoding")
+        and len(response.content) >= MIN_LENGTH
+        and response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
+    )
+
+
+def holds_secret(request):
+    """A CSRF token was put into the response, or the client has a session (staff)."""
+    return (
+        "CSRF_COOKIE_NEEDS_UPDATE" in request.META
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+    )
+
+
+class CompressionMiddleware:
+    """Compresses HTML, JSON, XML and calendar responses built for one request.
+
+    Above ConditionalGetMiddleware, so the ETag is that of the uncompressed body; as
+    Django's GZipMiddleware does, it becomes weak once compressed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not compressible(response):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        encoding = accepted_encoding(request)
+        if encoding is None or holds_secret(request):
+            return response
+        response.content = compress(response.content, encoding)
+        response.headers["Content-Encoding"] = encoding
+        response.headers["Content-Length"] = str(len(response.content))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = f"W/{etag}"
+        return response
