@@ -1,11 +1,11 @@
 """``updated_at`` is when a change became visible: the database stamps every write in commit order.
 
-API clients sync with ``updated_since``, keeping the largest ``updated_at`` they received, and
-versioned responses (program/versioning.py) see a change by a newer ``updated_at``. Both need
-stamps in the order changes become visible. The application's stamp (``auto_now``) is the
-moment of the save, which can be long before its transaction commits: talks saved early in a
-minute-long import carried older times than an edit committed during it, so a client that
-synced in between never saw them, and a page version computed in between did not change.
+API clients sync with ``updated_since``, keeping the largest ``updated_at`` they received: they
+need stamps in the order changes become visible. The application's stamp (``auto_now``) is
+the moment of the save, which can be long before its transaction commits: talks saved early
+in a minute-long import carried older times than an edit committed during it, so a client
+that synced in between never saw them. (Cached responses follow a data version that moves
+after each commit instead: program/versioning.py.)
 
 So the database stamps each written row, overwriting the application's value:
 
