@@ -16,8 +16,9 @@ built once, under a key made of:
 - for pages that depend on the clock (now and next), the current minute.
 
 The key is found before anything else: a hit runs no SQL at all. Each response is stored as
-it is and compressed once (gzip, brotli), answered by ``Accept-Encoding`` with an ETag of
-its bytes, so a rebuilt but unchanged page still answers 304 (ConditionalGetMiddleware).
+it is and compressed once for each encoding asked for (gzip, brotli), answered by
+``Accept-Encoding`` with an ETag of its bytes, so a rebuilt but unchanged page still answers
+304 (ConditionalGetMiddleware).
 
 A reader reads the version before the data, and the version moves only after the write's
 transaction commits (on_commit): whatever a reader stores under a version is at least as new
@@ -38,7 +39,7 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters import CharFilter, MultipleChoiceFilter
 
-from conference.compression import ENCODINGS, accepted_encoding, compress, compressible
+from conference.compression import accepted_encoding, compress, compressible
 from program import clock
 
 # How long readers of a response being built wait for it before building it themselves.
@@ -186,23 +187,24 @@ def shareable(response):
     return not directives & {"private", "no-store"} and not response.cookies
 
 
-def stored_encodings(response):
-    """{encoding or None: Stored}: the response as is and, when worth it, compressed with each
-    of ENCODINGS. Each has its own ETag, derived from the uncompressed bytes."""
+def as_stored(response):
+    """``response`` as kept: its status, headers and body, with an ETag of its bytes."""
     patch_vary_headers(response, ("Accept-Encoding",))
     body = response.content
     tag = hashlib.sha256(body).hexdigest()[:32]
     headers = [(name, value) for name, value in response.items() if name != "Content-Length"]
-    variants = {None: Stored(response.status_code, (*headers, ("ETag", f'"{tag}"')), body)}
-    for encoding in ENCODINGS:
-        if compressible(response):
-            encoded = [("Content-Encoding", encoding), ("ETag", f'"{tag}-{encoding}"')]
-            variants[encoding] = Stored(
-                response.status_code, (*headers, *encoded), compress(body, encoding, stored=True)
-            )
-        else:
-            variants[encoding] = variants[None]
-    return variants
+    return Stored(response.status_code, (*headers, ("ETag", f'"{tag}"')), body)
+
+
+def encoded(plain, encoding):
+    """``plain`` (Stored) compressed with ``encoding``, with an ETag of its own; ``plain``
+    itself when ``encoding`` is None or the body is not worth compressing."""
+    if encoding is None or not compressible(plain.response()):
+        return plain
+    headers = [(name, value) for name, value in plain.headers if name != "ETag"]
+    tag = dict(plain.headers)["ETag"].strip('"')
+    encoded_headers = [("Content-Encoding", encoding), ("ETag", f'"{tag}-{encoding}"')]
+    return Stored(plain.status, (*headers, *encoded_headers), compress(plain.body, encoding))
 
 
 def public(response, seconds_left=None):
@@ -308,22 +310,29 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
             public(response, seconds_left)
             if version is None or request.method != "GET":
                 return response, {}
-            variants = stored_encodings(response)
-            kept = {
-                response_key(request, version, moment, code): variants[code] for code in variants
-            }
-            return variants[encoding], kept
+            plain = as_stored(response)
+            answer = encoded(plain, encoding)
+            return answer, {response_key(request, version, moment, None): plain, key: answer}
 
         version = data_version()
         encoding = accepted_encoding(request)
         if version is None:
             answer = build()[0]
         else:
+            # Each encoding is made once, when first asked for, from the plain copy.
+            cache = responses()
             key = response_key(request, version, moment, encoding)
             timeout = min(
                 seconds_left or settings.DATA_VERSION_SECONDS, settings.DATA_VERSION_SECONDS
             )
-            answer = cached_or_built(responses(), key, build, timeout)
+            answer = cache.get(key)
+            if answer is None and encoding is not None:
+                plain = cache.get(response_key(request, version, moment, None))
+                if plain is not None:
+                    answer = encoded(plain, encoding)
+                    cache.set(key, answer, timeout)
+            if answer is None:
+                answer = cached_or_built(cache, key, build, timeout)
             if not built and admit is not None and not admit(request):
                 return view(request, *args, **kwargs)
         return answer.response() if isinstance(answer, Stored) else answer

@@ -3,6 +3,10 @@ hit, a new data version after every committed write, stored gzip and brotli, 304
 
 import gzip
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import brotli
 import pytest
@@ -327,3 +331,33 @@ def test_the_throttle_counts_answers_from_the_cache(client, program, settings):
     statuses = [client.get("/api/v1/talks/").status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+# ---------------------------------------------------------- one machine, several processes
+
+
+def test_processes_of_one_machine_share_the_version_through_files(
+    client, program, settings, tmp_path
+):
+    """Without CACHE_URL, gunicorn's workers and a command that writes use DJANGO_CACHE_DIR:
+    a version another process moves is the one every process reads next."""
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / alias),
+        }
+        for alias in ("default", "editions")
+    }
+    client.get("/2026/program/")
+    before = data_version()
+
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from program.versioning import move_version; move_version()"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings",
+             "DJANGO_CACHE_DIR": str(tmp_path)},
+        check=True,
+    )  # fmt: skip
+
+    assert data_version() not in (before, None)
