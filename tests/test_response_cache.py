@@ -355,8 +355,8 @@ def test_processes_of_one_machine_share_the_version_through_files(
         [sys.executable, "-c", "import django; django.setup(); "
          "from program.versioning import move_version; move_version()"],
         cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings",
-             "DJANGO_CACHE_DIR": str(tmp_path)},
+        env={**{key: value for key, value in os.environ.items() if key != "CACHE_URL"},
+             "DJANGO_SETTINGS_MODULE": "conference.settings", "DJANGO_CACHE_DIR": str(tmp_path)},
         check=True,
     )  # fmt: skip
 
