@@ -25,9 +25,9 @@ def current_minute():
 
 
 def a_minute(request):
-    """A now view without a given moment changes every minute (program/versioning.py
-    ``period``)."""
-    return 60
+    """A now view changes every minute (program/versioning.py ``period``), unless it is asked
+    about a given moment (the API's ``at``)."""
+    return None if request.GET.get("at") else 60
 
 
 def seconds_left_in_minute(at):

@@ -235,7 +235,10 @@ def test_api_now_at_a_moment(client, edition):
         ("Hall B", [], ["serving"]),
     ]
     assert body["rooms"][0]["now"][0]["title"] == "Opening keynote"
-    assert response["Cache-Control"] == "public, max-age=10, s-maxage=10"
+    # A given moment does not change with the clock: public like any resource.
+    assert response["Cache-Control"] == (
+        "public, max-age=10, s-maxage=10, stale-while-revalidate=30"
+    )
 
 
 @pytest.mark.parametrize(
