@@ -104,6 +104,8 @@ def measure_database(options):
     drop = None
     if options.only == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{static_root.parent / f'{static_root.name}.sqlite3'}"
+        # The workers' shared file cache, of this run alone (not the checkout's var/cache).
+        env["DJANGO_CACHE_DIR"] = str(static_root.parent / f"{static_root.name}-cache")
     else:
         env["DATABASE_URL"], drop = postgres_database(options)
         env["CACHE_URL"] = f"{options.redis}/{options.redis_db}"

@@ -105,6 +105,7 @@ def run(database_url):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        "DJANGO_CACHE_DIR": tempfile.mkdtemp(prefix="bench-logins-cache-"),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_DEBUG": "",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
