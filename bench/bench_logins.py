@@ -3,7 +3,7 @@ guessers post wrong passwords to the admin login, against gunicorn (2 workers x 
 
 - "guessers, new name and address each try": the worst case for the lockout (django-axes
   counts per user name and per address, so it never locks them out); only the bound on
-  password checks (one at a time per process, program/logins.py) holds them.
+  password checks (one at a time per process, program/machinery/logins.py) holds them.
 - "guessers from one address": the lockout refuses them after 5 failures, without a hash.
 
 Prints p50/p90 of the talk page in each phase, its ratio to "alone" measured in the same

@@ -83,7 +83,7 @@ def main():
             *timetable_measurements(client, conference, built),
             *timetable_measurements(client, wide, built),
         ]
-        with mock.patch("program.clock.now", return_value=during):
+        with mock.patch("program.machinery.clock.now", return_value=during):
             measurements.append(measure(client, "now and next", f"/{edition}/now/", repeat=repeat))
     report(f"Public pages ({options.talks} talks)", measurements, baseline)
 

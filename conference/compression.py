@@ -2,7 +2,7 @@
 
 Whitenoise compresses static files ahead of time; pages, the API and feeds are compressed
 here: once per encoding, when a public response is stored in the shared cache
-(program/versioning.py), and by CompressionMiddleware for every response built without the
+(program/machinery/responses.py), and by CompressionMiddleware for every response built without the
 cache. A response that already has a Content-Encoding is answered as it is, so nothing is
 compressed twice.
 

@@ -68,8 +68,8 @@ MIDDLEWARE = [
     # gzip or brotli for pages, API and feeds built for one request (above ConditionalGet:
     # the ETag is the uncompressed body's). Cached responses are stored compressed.
     "conference.compression.CompressionMiddleware",
-    # Public pages forbid inline script and style (program/middleware.py).
-    "program.middleware.ContentSecurityPolicyMiddleware",
+    # Public pages forbid inline script and style (program/machinery/middleware.py).
+    "program.machinery.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # ETag on every GET without one, and 304 for a matching If-None-Match.
@@ -77,13 +77,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole form: a too large upload is not read.
-    "program.middleware.UploadLimitMiddleware",
+    "program.machinery.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # 503 when every password check of this process is busy (program/logins.py).
-    "program.logins.LoginsBusyMiddleware",
+    # 503 when every password check of this process is busy (program/machinery/logins.py).
+    "program.machinery.logins.LoginsBusyMiddleware",
     # Turns a refused login (too many failures) into the lockout page; last, as axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,7 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "editions" keeps the data version and the built public responses (megabytes for a large
-# edition's program page; program/versioning.py), apart from the small entries of "default"
+# edition's program page; program/machinery/responses.py), apart from the small entries of "default"
 # (throttle counts), so they never push those out. Both must be shared by every process
 # that answers requests or writes data: Redis (CACHE_URL) across machines, else files in
 # DJANGO_CACHE_DIR on one machine (several gunicorn workers, a management command). The
@@ -175,7 +175,7 @@ else:
         },
     }
 # How long a data version lives: after a write made while the shared cache was unreachable,
-# pages are stale at most this long once it is back (program/versioning.py). Each page is
+# pages are stale at most this long once it is back (program/machinery/responses.py). Each page is
 # rebuilt at most once per this many seconds.
 DATA_VERSION_SECONDS = 60
 # Cache-Control of public pages, API and feeds: browsers and proxies (a CDN) keep them
@@ -186,7 +186,7 @@ STALE_SECONDS = 30
 # The lockout check comes first, so a locked-out login never costs a password hash.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "program.logins.BoundedModelBackend",
+    "program.machinery.logins.BoundedModelBackend",
 ]
 # After 5 failed logins for one user name, or from one address, logins are refused for 15
 # minutes (django-axes; a login during the lockout starts the 15 minutes again).
@@ -196,7 +196,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # The address the API throttle counts too: X-Forwarded-For only from DJANGO_TRUSTED_PROXIES.
 AXES_CLIENT_IP_CALLABLE = "conference.proxies.client_ip"
-AXES_LOCKOUT_CALLABLE = "program.logins.locked_out"
+AXES_LOCKOUT_CALLABLE = "program.machinery.logins.locked_out"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,7 +231,7 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # The origin photos come from when it is not the site's own: the public pages'
-# Content-Security-Policy lets images load from it (program/middleware.py).
+# Content-Security-Policy lets images load from it (program/machinery/middleware.py).
 MEDIA_ORIGIN = None
 if os.environ.get("DJANGO_MEDIA_BUCKET"):
     public_url = urlsplit(os.environ.get("DJANGO_MEDIA_PUBLIC_URL", ""))
@@ -259,7 +259,7 @@ if os.environ.get("DJANGO_MEDIA_BUCKET"):
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Backups (program/backups.py) keep times to the microsecond.
-SERIALIZATION_MODULES = {"exactjson": "program.serialization"}
+SERIALIZATION_MODULES = {"exactjson": "program.machinery.serialization"}
 
 LOGIN_URL = "admin:login"
 

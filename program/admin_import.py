@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
 from program.importers import ImportFailed, import_schedule
-from program.middleware import upload_limit
+from program.machinery.middleware import upload_limit
 from program.models import Conference, Room, Speaker, Talk, TalkType, Track
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

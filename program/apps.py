@@ -9,10 +9,10 @@ class ProgramConfig(AppConfig):
     verbose_name = "Conference program"
 
     def ready(self):
-        from program import stamps, versioning
+        from program.machinery import responses, stamps
 
-        # The database stamps updated_at in commit order (program/stamps.py).
+        # The database stamps updated_at in commit order (program/machinery/stamps.py).
         post_migrate.connect(stamps.install_after_migrate, sender=self)
         connection_created.connect(stamps.install_on_new_connection)
         # Every write to the program's tables moves the data version of cached responses.
-        connection_created.connect(versioning.watch_connection)
+        connection_created.connect(responses.watch_connection)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 
-from program import clock
+from program.machinery import clock
 from program.models import Talk
 
 
@@ -25,7 +25,7 @@ def current_minute():
 
 
 def a_minute(request):
-    """A now view changes every minute (program/versioning.py ``period``), unless it is asked
+    """A now view changes every minute (machinery/responses.py ``period``), unless it is asked
     about a given moment (the API's ``at``)."""
     return None if request.GET.get("at") else 60
 

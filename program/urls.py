@@ -4,13 +4,13 @@ from program import views
 from program.feeds import views as feeds
 from program.feeds.atom import ChangesFeed
 from program.filters import TalkFilter
-from program.http import read_only
+from program.machinery.http import read_only
+from program.machinery.responses import cached
 from program.now import a_minute
-from program.versioning import cached
 
 app_name = "program"
 
-# Every public URL reads only (program/http.py): GET and HEAD, OPTIONS, 405 otherwise.
+# Every public URL reads only (program/machinery/http.py): GET and HEAD, OPTIONS, 405 otherwise.
 urlpatterns = [
     path("healthz", read_only(views.healthz), name="healthz"),
     path("", read_only(views.current_edition_redirect), name="home"),

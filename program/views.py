@@ -21,7 +21,6 @@ from django.views import defaults
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from program import clock
 from program.agenda import agenda_query, overlapping_titles, webcal
 from program.changes import Kind, describe_changes, edition_changes, gone_talks
 from program.colours import COLOUR, label_ink
@@ -37,6 +36,7 @@ from program.listing import (
     speaker_entries,
     zone_label,
 )
+from program.machinery import clock
 from program.models import Conference, Resource, Speaker, Talk, TalkType, Track
 from program.now import (
     State,
@@ -259,7 +259,7 @@ QUARTER_HOUR = 15 * 60
 
 
 def opening_period(request):
-    """How long a timetable stays the same as time passes (program/versioning.py ``period``):
+    """How long a timetable stays the same as time passes (machinery/responses.py ``period``):
     without ``day`` it opens on today while the edition runs, which may change at any
     quarter hour of UTC (the edition's midnight); with ``day``, for good (None)."""
     return None if request.GET.get("day") else QUARTER_HOUR

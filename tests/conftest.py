@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import clear_url_caches
 
-from program import versioning
+from program.machinery import responses as versioning
 
 # ../shared beside the repository, or wherever SHARED_DIR points.
 SHARED = Path(
@@ -80,7 +80,7 @@ def collected_static(settings, tmp_path):
 def commits_move_the_data_version(monkeypatch):
     """The test's own transaction stands for the database, as Django's TestCase reads it:
     when the code's outermost ``transaction.atomic()`` block ends, the data version moves,
-    as after a real commit (program/versioning.py). TestCase would keep the on_commit
+    as after a real commit (program/machinery/responses.py). TestCase would keep the on_commit
     callback until the test ends, and drop it. Other callbacks are left as they are."""
     exit_atomic = transaction.Atomic.__exit__
 

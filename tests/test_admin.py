@@ -14,8 +14,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils.text import slugify
 
+from program.machinery.stamps import keep_given_stamps
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker
-from program.stamps import keep_given_stamps
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import clear_url_caches
 
-from program import logins
+from program.machinery import logins
 from program.models import Conference, Talk
 from tests.factories import (
     ConferenceFactory,

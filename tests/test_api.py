@@ -13,8 +13,8 @@ from django.test import Client
 
 from program.api.serializers import TalkSerializer
 from program.api.throttling import AnonymousRateThrottle
+from program.machinery.stamps import keep_given_stamps
 from program.models import Conference, Room, Speaker, Talk, Track
-from program.stamps import keep_given_stamps
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -925,7 +925,7 @@ def test_etag_answers_304_when_it_matches_and_200_when_stale(client, mlsys, path
     assert "A new title" in changed.content.decode()
 
 
-# What a proxy may keep (program/versioning.py public()): resources for 10 s, then 30 s more
+# What a proxy may keep (machinery/responses.py public()): resources for 10 s, then 30 s more
 # while it fetches a new copy; the root, the schema and the documentation change only with a
 # release, and are public for a minute.
 PUBLIC = "public, max-age=10, s-maxage=10, stale-while-revalidate=30"

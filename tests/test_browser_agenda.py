@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from program import clock
+from program.machinery import clock
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, TalkTypeFactory, local
 from tests.test_browser import AXE, browser  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""The shared cache can fail and cannot be abused (conference/cache.py, program/versioning.py)."""
+"""The shared cache can fail and cannot be abused (conference/cache.py, machinery/responses.py)."""
 
 import logging
 import threading
@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 import conference.cache
 from program.filters import TalkFilter
+from program.machinery.responses import cached_or_built, normalised_query
 from program.models import Talk
-from program.versioning import cached_or_built, normalised_query
 from tests.conftest import redis_caches
 from tests.factories import (
     ConferenceFactory,

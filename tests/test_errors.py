@@ -5,7 +5,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from program.api.views import TalkViewSet
-from program.middleware import content_security_policy
+from program.machinery.middleware import content_security_policy
 from program.views import page_not_found
 from tests.factories import ConferenceFactory, TalkFactory
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from lxml import html
 
-from program import clock
+from program.machinery import clock
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -23,7 +23,7 @@ API = "/api/v1/conferences/2026/now/"
 
 @pytest.fixture
 def set_clock(monkeypatch):
-    """Sets the site's clock (program.clock.now) to a moment in Bellevue."""
+    """Sets the site's clock (program.machinery.clock.now) to a moment in Bellevue."""
 
     def set_to(day, hour, minute=0, second=0):
         moment = local(day, hour, minute) + dt.timedelta(seconds=second)

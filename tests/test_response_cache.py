@@ -1,4 +1,4 @@
-"""Public responses answered from the shared cache (program/versioning.py): no SQL on a warm
+"""Public responses answered from the shared cache (machinery/responses.py): no SQL on a warm
 hit, a new data version after every committed write, stored gzip and brotli, 304 everywhere."""
 
 import gzip
@@ -15,8 +15,8 @@ from django.db import transaction
 from django.test import Client
 
 from conference.compression import MIN_LENGTH
+from program.machinery.responses import data_version
 from program.models import Room, Speaker, Talk, TalkType, Track
-from program.versioning import data_version
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -312,7 +312,7 @@ def test_a_logged_in_request_is_built_even_when_a_copy_is_kept(
 
 
 def test_the_now_page_is_kept_for_its_minute_only(client, program, monkeypatch):
-    from program import clock
+    from program.machinery import clock
 
     moments = [local("2026-05-18", 9, 5), local("2026-05-18", 9, 5), local("2026-05-18", 9, 31)]
     pages = []
@@ -353,7 +353,7 @@ def test_processes_of_one_machine_share_the_version_through_files(
 
     subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); "
-         "from program.versioning import move_version; move_version()"],
+         "from program.machinery.responses import move_version; move_version()"],
         cwd=Path(__file__).resolve().parent.parent,
         env={**{key: value for key, value in os.environ.items() if key != "CACHE_URL"},
              "DJANGO_SETTINGS_MODULE": "conference.settings", "DJANGO_CACHE_DIR": str(tmp_path)},

@@ -138,7 +138,7 @@ def test_debug_on_without_secret_key_uses_the_development_key():
 
 def test_defaults_are_sqlite_a_cache_in_files_and_debug_off():
     # Files, not each process's memory: gunicorn's workers and a command that writes share
-    # the data version and the built responses (program/versioning.py).
+    # the data version and the built responses (program/machinery/responses.py).
     result = settings_in_subprocess(
         "s.DEBUG",
         "s.DATABASES['default']['ENGINE']",

@@ -1,4 +1,4 @@
-"""The time of a change is the time it became visible (program/stamps.py).
+"""The time of a change is the time it became visible (program/machinery/stamps.py).
 
 These tests commit for real (``transaction=True``): the database stamps rows at commit.
 """
@@ -17,6 +17,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from program.importers import import_schedule
+from program.machinery.stamps import STAMPED_BY, install, keep_given_stamps
 from program.models import (
     Conference,
     Resource,
@@ -28,7 +29,6 @@ from program.models import (
     TimestampedModel,
     Track,
 )
-from program.stamps import STAMPED_BY, install, keep_given_stamps
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,

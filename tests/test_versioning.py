@@ -1,11 +1,11 @@
-"""Cached public responses (program/versioning.py) keep only what anyone may see."""
+"""Cached public responses (program/machinery/responses.py) keep only what anyone may see."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.cache import patch_cache_control
 
-from program.versioning import cached
+from program.machinery.responses import cached
 
 pytestmark = pytest.mark.django_db
 

@@ -555,7 +555,7 @@ def test_program_query_count_does_not_grow_with_talks(
 
     # Editions (menu and this one), talks (with whether they have slides or a video), their
     # speakers, then the form's types, rooms, speakers and tracks. (The data version is in
-    # the shared cache: no query, program/versioning.py.)
+    # the shared cache: no query, program/machinery/responses.py.)
     with django_assert_num_queries(7):
         response = client.get(PROGRAM)
 

@@ -38,6 +38,7 @@ from program.api.serializers import (
 )
 from program.changes import describe_changes, edition_changes
 from program.links import slug_url
+from program.machinery.responses import cached
 from program.models import Conference, Room, Speaker, Talk, Track
 from program.now import (
     State,
@@ -49,7 +50,6 @@ from program.now import (
     seconds_left_in_minute,
 )
 from program.outputs import download_filename
-from program.versioning import cached
 
 CACHE_SECONDS = 60
 
@@ -111,7 +111,7 @@ class PublicReadOnlyViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
         """Every read is answered from the shared cache while the data is unchanged
-        (program/versioning.py), the query as given (unknown parameters answer 400); the
+        (program/machinery/responses.py), the query as given (unknown parameters answer 400); the
         throttle counts answers from the cache too. "now" depends on the clock: it is kept
         for its minute."""
         view = super().as_view(actions, **initkwargs)

@@ -5,7 +5,7 @@ come from django-cors-headers (CORS_URLS_REGEX in settings).
 
 The edition-wide files take a second or more to build for a few thousand talks and calendar
 apps poll them, so every file is kept in the shared cache until the data changes
-(program/versioning.py): answered without SQL, and 304 to a matching If-None-Match.
+(program/machinery/responses.py): answered without SQL, and 304 to a matching If-None-Match.
 """
 
 from django.db.models import QuerySet
@@ -16,9 +16,9 @@ from django.utils.text import slugify
 from program.feeds import frab
 from program.feeds.ical import build_calendar
 from program.filters import TalkFilter
+from program.machinery.responses import cached
 from program.models import Conference, Talk
 from program.outputs import content_disposition
-from program.versioning import cached
 
 
 def file_response(content, *, content_type, filename, as_attachment):

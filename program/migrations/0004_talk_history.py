@@ -13,7 +13,7 @@ TRACKED = ["id", "created_at", "updated_at", "slug", "title", "start", "end", "s
 def record_existing_talks(apps, schema_editor):
     """Talks that exist before history starts get their creation as a first record, so a
     later change reads as a change (a move, a cancellation) and not as a new talk."""
-    from program.stamps import keep_given_stamps
+    from program.machinery.stamps import keep_given_stamps
 
     Talk = apps.get_model("program", "Talk")
     HistoricalTalk = apps.get_model("program", "HistoricalTalk")

@@ -1,4 +1,4 @@
-"""Django's ``loaddata``, keeping the ``updated_at`` the fixture gives (program/stamps.py).
+"""Django's ``loaddata``, keeping the ``updated_at`` the fixture gives (machinery/stamps.py).
 
 The database otherwise stamps every write with the time it commits; a fixture or a backup
 carries the times of its rows, and loading it must not pretend they all changed now.
@@ -6,7 +6,7 @@ carries the times of its rows, and loading it must not pretend they all changed 
 
 from django.core.management.commands import loaddata
 
-from program.stamps import keep_given_stamps
+from program.machinery.stamps import keep_given_stamps
 
 
 class Command(loaddata.Command):

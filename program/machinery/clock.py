@@ -1,7 +1,7 @@
 """What time it is, for the pages that depend on it (now and next).
 
 One function, looked up at each call (``clock.now()``), so tests set the clock by patching
-``program.clock.now``.
+``program.machinery.clock.now``.
 """
 
 from django.utils import timezone

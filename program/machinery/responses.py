@@ -40,7 +40,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters import CharFilter, MultipleChoiceFilter
 
 from conference.compression import accepted_encoding, compress, compressible
-from program import clock
+from program.machinery import clock
 
 # How long readers of a response being built wait for it before building it themselves.
 BUILD_WAIT_SECONDS = 10

@@ -5,7 +5,7 @@ need stamps in the order changes become visible. The application's stamp (``auto
 the moment of the save, which can be long before its transaction commits: talks saved early
 in a minute-long import carried older times than an edit committed during it, so a client
 that synced in between never saw them. (Cached responses follow a data version that moves
-after each commit instead: program/versioning.py.)
+after each commit instead: program/machinery/responses.py.)
 
 So the database stamps each written row, overwriting the application's value:
 
