@@ -22,7 +22,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from simple_history.models import HistoricalChanges
 
-from program.models import HISTORY_FROM_BACKUP, Conference, Speaker, Talk, TalkType
+from program.machinery.history import HISTORY_FROM_BACKUP
+from program.models import Conference, Speaker, Talk, TalkType
 from program.photos import photo_files
 
 DATA = "data.json"

@@ -1,0 +1,50 @@
+"""The program's models, one module per part: editions (with rooms, tracks and talk types),
+speakers and talks. Everything is importable from ``program.models`` as Django expects."""
+
+from program.models.base import (
+    EditionSlugManager,
+    SearchableModel,
+    SearchableQuerySet,
+    SlugManager,
+    TimestampedModel,
+    TimestampedQuerySet,
+    validate_timezone,
+)
+from program.models.editions import Conference, ConferenceQuerySet, Room, TalkType, Track
+from program.models.speakers import Speaker
+from program.models.talks import (
+    HTTP_URL,
+    MAX_DURATION,
+    TOO_LONG,
+    Resource,
+    Talk,
+    TalkManager,
+    TalkQuerySet,
+    TalkSpeaker,
+    TalkSpeakerManager,
+)
+
+__all__ = [
+    "HTTP_URL",
+    "MAX_DURATION",
+    "TOO_LONG",
+    "Conference",
+    "ConferenceQuerySet",
+    "EditionSlugManager",
+    "Resource",
+    "Room",
+    "SearchableModel",
+    "SearchableQuerySet",
+    "SlugManager",
+    "Speaker",
+    "Talk",
+    "TalkManager",
+    "TalkQuerySet",
+    "TalkSpeaker",
+    "TalkSpeakerManager",
+    "TalkType",
+    "TimestampedModel",
+    "TimestampedQuerySet",
+    "Track",
+    "validate_timezone",
+]

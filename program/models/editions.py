@@ -1,0 +1,193 @@
+"""An edition (Conference) and what belongs to it alone (rooms, tracks); and the talk types
+all editions share."""
+
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+from django.db import models
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from program.colours import validate_colour
+from program.models.base import (
+    EditionSlugManager,
+    SlugManager,
+    TimestampedModel,
+    TimestampedQuerySet,
+    validate_timezone,
+)
+
+
+class ConferenceQuerySet(TimestampedQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def current(self):
+        """The edition marked current, or None."""
+        return self.filter(is_current=True).first()
+
+
+class Conference(TimestampedModel):
+    """One yearly edition of the conference series."""
+
+    slug = models.SlugField(max_length=50, unique=True, help_text="Used in URLs, e.g. “2026”.")
+    # Unique: the yearly menu and the admin tell editions apart by name.
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "Another edition already has this name."},
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    timezone = models.CharField(
+        max_length=64,
+        validators=[validate_timezone],
+        help_text="IANA timezone of the venue, e.g. America/Los_Angeles. "
+        "Times are entered and shown in it.",
+    )
+    venue = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=200, blank=True)
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Shown in the yearly menu and public pages."
+    )
+    is_current = models.BooleanField(
+        "current edition",
+        default=False,
+        help_text="Where / and /current/ lead. Marking one edition current unmarks the others.",
+    )
+
+    objects = SlugManager.from_queryset(ConferenceQuerySet)()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="conference_end_not_before_start",
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="conference_single_current",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("program:program", kwargs={"edition": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @cached_property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def day_bounds(self, day):
+        """The aware start and end of a calendar day in the conference's timezone."""
+        start = datetime.combine(day, time.min, tzinfo=self.tzinfo)
+        end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tzinfo)
+        return start, end
+
+
+class Room(TimestampedModel):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(
+        blank=True,
+        help_text="Rooms are listed in this order, lowest first. "
+        "Leave it empty to list the room after the edition's others.",
+    )
+
+    objects = EditionSlugManager()
+
+    class Meta:
+        ordering = ["conference", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="room_unique_slug_per_conference"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # A room without a position goes after the edition's others (admin forms, inlines).
+        if self.position is None:
+            self.position = self.next_position(self.conference_id)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.conference.get_absolute_url()}?room={self.slug}"
+
+    @staticmethod
+    def next_position(conference_id):
+        """The first position after every room of the edition (0 for its first room)."""
+        last = Room.objects.filter(conference_id=conference_id).aggregate(last=Max("position"))
+        return 0 if last["last"] is None else last["last"] + 1
+
+    def natural_key(self):
+        return (self.conference.slug, self.slug)
+
+    natural_key.dependencies = ["program.conference"]
+
+
+class TalkType(TimestampedModel):
+    """A kind of session (keynote, poster, ...); organisers add their own in admin."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Track(TimestampedModel):
+    """A theme that groups talks of one edition ("LLM Serving"); a talk has at most one."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="tracks")
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    colour = models.CharField(
+        max_length=7,
+        default="#475569",
+        validators=[validate_colour],
+        help_text="The label's colour, #rrggbb. Its text is black or white, whichever reads "
+        "better on it; the name is always shown too.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = EditionSlugManager()
+
+    class Meta:
+        ordering = ["conference", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="track_unique_slug_per_conference"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.colour = self.colour.lower()
+
+    def natural_key(self):
+        return (self.conference.slug, self.slug)
+
+    natural_key.dependencies = ["program.conference"]

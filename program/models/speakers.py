@@ -1,0 +1,55 @@
+"""Speakers, shared by the editions they speak at."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from program.models.base import SearchableModel, SearchableQuerySet, SlugManager, TimestampedModel
+from program.models.editions import Conference
+
+
+class Speaker(SearchableModel, TimestampedModel):
+    """A person, shared across editions."""
+
+    searched_fields = ("name", "affiliation", "bio")
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    affiliation = models.CharField(max_length=300, blank=True)
+    bio = models.TextField(blank=True)
+    # The largest size of the photo, re-encoded on upload; the smaller sizes sit beside it
+    # (program/photos.py). Written only by program.photos.set_photo, never from an upload name.
+    photo = models.FileField(max_length=200, blank=True, editable=False)
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    objects = SlugManager.from_queryset(SearchableQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="speaker_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="", photo_width=None, photo_height=None)
+                | (~Q(photo="") & Q(photo_width__gt=0, photo_height__gt=0)),
+                name="speaker_photo_has_size",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self, conference=None):
+        """The speaker's page under an edition they speak at (their latest by default)."""
+        if conference is None:
+            conference = (
+                Conference.objects.filter(talks__speakers=self).order_by("-start_date").first()
+            )
+        if conference is None:
+            return None
+        return reverse(
+            "program:speaker-detail", kwargs={"edition": conference.slug, "slug": self.slug}
+        )
+
+    def natural_key(self):
+        return (self.slug,)
