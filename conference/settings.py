@@ -104,7 +104,7 @@ TEMPLATES = [
         },
     },
     # The rows of the long lists (2,000-talk programs), where Django's engine is too slow:
-    # program/listing.py renders them from templates/jinja2/ (autoescaped).
+    # program/pages/listing.py renders them from templates/jinja2/ (autoescaped).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",

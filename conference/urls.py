@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from program.admin_import import import_schedule_view
-from program.views import serve_media
+from program.pages.site import serve_media
 
 urlpatterns = [
     # Before admin.site.urls, whose catch-all would otherwise answer this path.
@@ -21,7 +21,7 @@ urlpatterns = [
 ]
 
 # Under an edition's address, the 404 page keeps that edition's header.
-handler404 = "program.views.page_not_found"
-# The API answers JSON whatever goes wrong (program/views.py).
-handler400 = "program.views.bad_request"
-handler500 = "program.views.server_error"
+handler404 = "program.pages.errors.page_not_found"
+# The API answers JSON whatever goes wrong (program/pages/errors.py).
+handler400 = "program.pages.errors.bad_request"
+handler500 = "program.pages.errors.server_error"

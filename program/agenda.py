@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 def overlapping_titles(entries):
     """{slug: titles of the other entries that share some time with it}, in time order.
 
-    ``entries`` are program entries (program.listing.ProgramEntry). Touching ends do not
+    ``entries`` are program entries (program.pages.listing.ProgramEntry). Touching ends do not
     overlap (a talk ending at 10:00 and one starting at 10:00), and a cancelled talk takes
     no time.
     """

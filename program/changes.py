@@ -18,6 +18,7 @@ from django.db.models import Case, CharField, F, Q, Value, When, Window
 from django.db.models.functions import Lag
 
 from program.models import Talk
+from program.times import talk_when
 
 PUBLIC = [Talk.Status.PUBLISHED, Talk.Status.CANCELLED]
 
@@ -226,3 +227,21 @@ def gone_talks(talk_ids):
         kind = Kind.DELETED if history_type == "-" else Kind.REMOVED
         latest.setdefault(pk, GoneTalk(slug, title, kind))
     return sorted(latest.values(), key=lambda talk: talk.title)
+
+
+def change_summary(change, tz):
+    """One sentence saying what a change did, with times in the timezone ``tz``.
+
+    'From Monday, May 18, 9:00–9:25 AM PDT in Hall A to Tuesday, May 19, 9:00–9:25 AM PDT
+    in Hall B.'
+    """
+    where = f"{talk_when(change, tz)} in {change.room.name}"
+    if change.kind == Kind.MOVED:
+        return f"From {talk_when(change.before, tz)} in {change.before.room.name} to {where}."
+    return {
+        Kind.ADDED: f"{where}.",
+        Kind.CANCELLED: f"Was to take place {where}.",
+        Kind.REINSTATED: f"Takes place after all: {where}.",
+        Kind.REMOVED: f"Taken out of the public program; it was {where}.",
+        Kind.DELETED: f"Deleted from the program; it was {where}.",
+    }[change.kind]

@@ -141,3 +141,8 @@ def local_iso(moment, timezone):
         minutes = round(offset.total_seconds() / 60)
         local = moment.astimezone(dt.timezone(dt.timedelta(minutes=minutes)))
     return local.isoformat()
+
+
+def talk_when(talk, tz):
+    """'Monday, May 18, 9:00–9:25 AM PDT': a talk's day and time in the timezone ``tz``."""
+    return when_label(talk.start.astimezone(tz), talk.end.astimezone(tz))

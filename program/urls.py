@@ -1,70 +1,84 @@
 from django.urls import path
 
-from program import views
 from program.feeds import views as feeds
 from program.feeds.atom import ChangesFeed
 from program.filters import TalkFilter
 from program.machinery.http import read_only
 from program.machinery.responses import cached
 from program.now import a_minute
+from program.pages import (
+    agenda,
+    changes,
+    now,
+    program,
+    site,
+    speakers,
+    styles,
+    talks,
+    timetable,
+)
 
 app_name = "program"
 
 # Every public URL reads only (program/machinery/http.py): GET and HEAD, OPTIONS, 405 otherwise.
 urlpatterns = [
-    path("healthz", read_only(views.healthz), name="healthz"),
-    path("", read_only(views.current_edition_redirect), name="home"),
-    path("current/", read_only(views.current_edition_redirect), name="current"),
-    path("current/<path:rest>", read_only(views.current_edition_redirect), name="current-path"),
+    path("healthz", read_only(site.healthz), name="healthz"),
+    path("", read_only(site.current_edition_redirect), name="home"),
+    path("current/", read_only(site.current_edition_redirect), name="current"),
+    path("current/<path:rest>", read_only(site.current_edition_redirect), name="current-path"),
     # An edition's address without a page, as people type or trim it (/2026 is redirected
     # here by APPEND_SLASH).
-    path("<slug:edition>/", read_only(views.edition_redirect), name="edition"),
-    path("<slug:edition>/talks/", read_only(views.edition_redirect), name="edition-talks"),
+    path("<slug:edition>/", read_only(site.edition_redirect), name="edition"),
+    path("<slug:edition>/talks/", read_only(site.edition_redirect), name="edition-talks"),
     path(
         "<slug:edition>/program/",
-        read_only(cached(views.ProgramView.as_view(), filters=TalkFilter)),
+        read_only(cached(program.ProgramView.as_view(), filters=TalkFilter)),
         name="program",
     ),
     path(
         "<slug:edition>/timetable/",
         read_only(
-            cached(views.TimetableView.as_view(), filters=TalkFilter, period=views.opening_period)
+            cached(
+                timetable.TimetableView.as_view(),
+                filters=TalkFilter,
+                period=timetable.opening_period,
+            )
         ),
         name="timetable",
     ),
-    path("<slug:edition>/tracks.css", read_only(cached(views.track_styles)), name="track-styles"),
+    path("<slug:edition>/tracks.css", read_only(cached(styles.track_styles)), name="track-styles"),
     path("<slug:edition>/program.ics", read_only(feeds.program_ics), name="program-ics"),
     path("<slug:edition>/schedule.xml", read_only(feeds.schedule_xml), name="schedule-xml"),
     path("<slug:edition>/schedule.json", read_only(feeds.schedule_json), name="schedule-json"),
     path(
         "<slug:edition>/talks/<slug:slug>/",
-        read_only(cached(views.TalkDetailView.as_view())),
+        read_only(cached(talks.TalkDetailView.as_view())),
         name="talk-detail",
     ),
     path("<slug:edition>/talks/<slug:slug>.ics", read_only(feeds.talk_ics), name="talk-ics"),
     path(
         "<slug:edition>/speakers/",
-        read_only(cached(views.SpeakerListView.as_view())),
+        read_only(cached(speakers.SpeakerListView.as_view())),
         name="speaker-list",
     ),
     path(
         "<slug:edition>/speakers/<slug:slug>/",
-        read_only(cached(views.SpeakerDetailView.as_view())),
+        read_only(cached(speakers.SpeakerDetailView.as_view())),
         name="speaker-detail",
     ),
     path(
         "<slug:edition>/now/",
-        read_only(cached(views.NowView.as_view(), filters=TalkFilter, period=a_minute)),
+        read_only(cached(now.NowView.as_view(), filters=TalkFilter, period=a_minute)),
         name="now",
     ),
     path(
         "<slug:edition>/agenda/",
-        read_only(cached(views.AgendaView.as_view(), filters=TalkFilter)),
+        read_only(cached(agenda.AgendaView.as_view(), filters=TalkFilter)),
         name="agenda",
     ),
     path(
         "<slug:edition>/changes/",
-        read_only(cached(views.ChangesView.as_view(), params=["page"])),
+        read_only(cached(changes.ChangesView.as_view(), params=["page"])),
         name="changes",
     ),
     path("<slug:edition>/changes.atom", read_only(cached(ChangesFeed())), name="changes-atom"),

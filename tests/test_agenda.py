@@ -7,8 +7,8 @@ import pytest
 from lxml import html
 
 from program.agenda import overlapping_titles
-from program.listing import ProgramEntry
 from program.models import Talk
+from program.pages.listing import ProgramEntry
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, local
 from tests.test_feeds import check_ics  # noqa: F401
 

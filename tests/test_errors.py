@@ -6,7 +6,7 @@ from django.test import Client, RequestFactory
 
 from program.api.views import TalkViewSet
 from program.machinery.middleware import content_security_policy
-from program.views import page_not_found
+from program.pages.errors import page_not_found
 from tests.factories import ConferenceFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_api_server_error_is_json(monkeypatch):
 
 
 def test_site_server_error_stays_the_page(monkeypatch):
-    monkeypatch.setattr("program.views.ProgramView.get", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr("program.pages.program.ProgramView.get", lambda *args, **kwargs: 1 / 0)
     ConferenceFactory(slug="2026")
 
     response = Client(raise_request_exception=False).get("/2026/program/")

@@ -274,7 +274,7 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("program.views.connection.cursor", broken_cursor)
+    monkeypatch.setattr("program.pages.site.connection.cursor", broken_cursor)
     response = client.get("/healthz")
     assert (response.status_code, response.content) == (503, b"database unavailable")
 

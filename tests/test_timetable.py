@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from program.models import Talk, Track
-from program.timetable import Block, Gap, Slot, default_day, lay_out, table_rows, wall_minutes
+from program.pages.timetable import Block, Gap, Slot, default_day, lay_out, table_rows, wall_minutes
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,

@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from program.changes import describe_changes, edition_changes
+from program.changes import change_summary, describe_changes, edition_changes
 from program.feeds.ids import NAMESPACE
 from program.links import slug_url
 from program.models import Conference
 from program.outputs import xml_text
-from program.views import change_summary
 
 FEED_ENTRIES = 50
 

@@ -8,16 +8,16 @@ from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from program.listing import (
+from program.models import Conference
+from program.pages.listing import (
     options_html,
     row_macros,
     speaker_items_html,
     speaker_photo_html,
     talk_rows_html,
 )
-from program.models import Conference
+from program.pages.timetable import timetable_rows_html
 from program.times import moment_label
-from program.timetable import timetable_rows_html
 
 register = template.Library()
 
@@ -72,7 +72,7 @@ def yearly_menu(context):
 
 @register.simple_tag
 def talk_rows(entries):
-    """The program's talk rows (program/listing.py writes them, for speed)."""
+    """The program's talk rows (program/pages/listing.py writes them, for speed)."""
     return talk_rows_html(entries)
 
 
@@ -102,7 +102,7 @@ def moment(value):
 
 @register.simple_tag
 def speaker_items(entries):
-    """The speakers list's items (program/listing.py writes them, for speed)."""
+    """The speakers list's items (program/pages/listing.py writes them, for speed)."""
     return speaker_items_html(entries)
 
 
@@ -114,5 +114,5 @@ def speaker_photo(speaker, size="small", loading="lazy"):
 
 @register.simple_tag
 def timetable_rows(rows):
-    """The timetable's body rows (program/timetable.py)."""
+    """The timetable's body rows (program/pages/timetable.py)."""
     return timetable_rows_html(rows)

@@ -1,7 +1,7 @@
 """One day of an edition as a timetable: rooms as columns, time down the side.
 
-``lay_out`` is a pure function of slot times and rooms (STYLE.md "A timetable is data
-before it is markup"): it gives each talk its grid column and row and how many of each it
+``lay_out`` is a pure function of slot times and rooms (a timetable is data before it is
+markup): it gives each talk its grid column and row and how many of each it
 spans, and the empty cells between talks. The page (templates/jinja2/program/_timetable.html)
 writes that grid as an HTML table, row by row, so the table's reading order, and the
 keyboard's, is time order.
@@ -23,9 +23,14 @@ import zoneinfo
 from collections import defaultdict
 from typing import NamedTuple
 
+from django.http import QueryDict
 from django.template import engines
 
-from program.times import clock
+from program import times
+from program.filters import TalkFilter
+from program.machinery import clock
+from program.pages.base import FilteredView
+from program.pages.listing import ProgramDay, edition_days, program_entries
 
 # Empty cells are cut where a half hour starts, so the grid shows those lines.
 MARK_MINUTES = 30
@@ -296,7 +301,7 @@ def timetable_grid(entries, rooms, day, timezone):
             TimetableRow(
                 header_id=f"t-{minute}",
                 time=f"{moment:%H:%M}",
-                label=f"{clock(moment)} {moment:%p}",
+                label=f"{times.clock(moment)} {moment:%p}",
                 marked=number == 0 or minute % MARK_MINUTES == 0,
                 starts_at=moment.isoformat(),
                 cells=[
@@ -350,3 +355,76 @@ def timetable_cell_html(cell):
 def timetable_rows_html(rows):
     """The <tr> elements of the table body (autoescaped Markup)."""
     return timetable_macros().rows(rows, timetable_cell_html)
+
+
+def opening_day(request, conference):
+    """The day a timetable without ``day`` opens on (it depends on the clock), else None."""
+    return None if request.GET.get("day") else default_day(conference, clock.now())
+
+
+# Every timezone's offset is a whole number of quarter hours, so an edition's day changes
+# at a quarter hour of UTC.
+QUARTER_HOUR = 15 * 60
+
+
+def opening_period(request):
+    """How long a timetable stays the same as time passes (machinery/responses.py ``period``):
+    without ``day`` it opens on today while the edition runs, which may change at any
+    quarter hour of UTC (the edition's midnight); with ``day``, for good (None)."""
+    return None if request.GET.get("day") else QUARTER_HOUR
+
+
+class TimetableView(FilteredView):
+    """One day, rooms side by side (CONTRACT.md: /<edition>/timetable/?day=YYYY-MM-DD)."""
+
+    template_name = "program/timetable.html"
+    section = "timetable"
+    narrowing = tuple(name for name in FilteredView.narrowing if name != "day")
+    folded = tuple(name for name in FilteredView.folded if name != "days")
+
+    def get(self, request, *args, **kwargs):
+        params = request.GET.copy()
+        if not params.get("day"):
+            params["day"] = opening_day(request, self.conference).isoformat()
+        filterset = TalkFilter(
+            params, self.public_talks(), conference=self.conference, request=request
+        )
+        valid = filterset.is_valid()
+        context = self.filter_context(params, filterset)
+        if valid:
+            day = filterset.form.cleaned_data["day"]
+            rooms = [(choice.value, choice.label) for choice in context["choices"]["rooms"]]
+            if chosen_room := filterset.form.cleaned_data.get("room"):
+                rooms = [room for room in rooms if room[0] == chosen_room]
+            entries = timetable_entries(
+                program_entries(filterset.qs, self.conference),
+                self.conference.timezone,
+                day,
+                [slug for slug, _name in rooms],
+            )
+            header_rooms, rows, layout = timetable_grid(
+                entries, rooms, day, self.conference.timezone
+            )
+            other_filters = params.copy()
+            other_filters.pop("day")
+            context.update(
+                day_url=f"{request.path}?{self.day_query(QueryDict(), day)}",
+                day=ProgramDay(day, entries),
+                day_links=[
+                    (ProgramDay(other, []), self.day_query(other_filters, other))
+                    for other in edition_days(self.conference)
+                ],
+                rooms=header_rooms,
+                rows=rows,
+                layout=layout,
+                talk_count=len(entries),
+            )
+        return self.render_to_response(
+            self.get_context_data(**context), status=200 if valid else 400
+        )
+
+    @staticmethod
+    def day_query(params, day):
+        params = params.copy()
+        params["day"] = day.isoformat()
+        return params.urlencode()

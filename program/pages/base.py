@@ -1,0 +1,84 @@
+"""What every page of an edition shares: the edition from the URL with the yearly menu, the
+program filters and their errors, and who may preview drafts.
+"""
+
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from program.models import Conference, Talk
+from program.pages.listing import (
+    filter_choices,
+    zone_label,
+)
+
+
+def filter_errors(filterset):
+    """Each invalid parameter as "Label: message", in the order of the form's fields."""
+    form = filterset.form
+    return [
+        {"name": name, "label": form[name].label, "message": message}
+        for name in form.fields
+        for message in form.errors.get(name, [])
+    ]
+
+
+def may_preview(user):
+    """Whether a user sees drafts and unpublished editions: staff whom the admin lets see
+    talks (the view or change permission), as on the admin's own pages."""
+    return user.is_staff and (
+        user.has_perm("program.view_talk") or user.has_perm("program.change_talk")
+    )
+
+
+class EditionMixin:
+    """The edition named in the URL, with the yearly menu, in one query."""
+
+    # Pages that staff may preview before the edition is published (the talk page).
+    staff_preview = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.editions = list(Conference.objects.published())
+        matches = [edition for edition in self.editions if edition.slug == kwargs["edition"]]
+        if not matches and self.staff_preview and may_preview(request.user):
+            matches = list(Conference.objects.filter(slug=kwargs["edition"]))
+        if not matches:
+            raise Http404("No published edition has this name.")
+        self.conference = matches[0]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            conference=self.conference, editions=self.editions, section=self.section, **kwargs
+        )
+
+    def public_talks(self):
+        return Talk.objects.published().filter(conference=self.conference)
+
+
+class FilteredView(EditionMixin, TemplateView):
+    """A page of the edition's talks through the program filters (a bad one answers 400)."""
+
+    # The filters that narrow what is shown, and the folded ones (by their choices): the
+    # timetable always shows one day, chosen by its day links rather than a menu.
+    narrowing = ("q", "type", "day", "room", "speaker", "track", "talk")
+    folded = ("types", "tracks", "days", "rooms", "speakers")
+
+    def filter_context(self, params, filterset):
+        """What the filter form and the links to the other views need."""
+        choices = filter_choices(self.conference, params)
+        return {
+            "filter": filterset,
+            "errors": filter_errors(filterset),
+            "filtered": any(value for name in self.narrowing for value in params.getlist(name)),
+            "choices": choices,
+            "query": params.get("q", ""),
+            "agenda": params.getlist("talk"),
+            # What the folded part of the form shows as chosen: an invalid value shows as
+            # nothing chosen, so it is not counted either.
+            "more_filters_active": sum(
+                choice.selected for name in self.folded for choice in choices[name]
+            ),
+            # Links between the program and the timetable keep the filters.
+            "query_string": self.request.GET.urlencode(),
+            "zone": zone_label(self.conference),
+        }

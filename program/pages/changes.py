@@ -1,0 +1,43 @@
+"""What changed in the public program since it was published, newest first."""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from program.changes import change_summary, describe_changes, edition_changes
+from program.links import slug_url
+from program.pages.base import EditionMixin
+from program.pages.listing import (
+    zone_label,
+)
+
+
+class ChangesView(EditionMixin, TemplateView):
+    """Talks added, moved, cancelled, reinstated, removed and deleted, newest first, from
+    the talks' history (program/changes.py)."""
+
+    template_name = "program/change_list.html"
+    section = "changes"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        paginator = Paginator(edition_changes(self.conference), self.paginate_by)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404("No such page of changes.") from error
+        tz = self.conference.tzinfo
+        changes = describe_changes(
+            page.object_list,
+            self.conference,
+            talk_url=slug_url("program:talk-detail", self.conference.slug),
+        )
+        return super().get_context_data(
+            page=page,
+            changes=[
+                (change, change_summary(change, tz), change.changed_at.astimezone(tz))
+                for change in changes
+            ],
+            zone=zone_label(self.conference),
+            **kwargs,
+        )

@@ -1,0 +1,85 @@
+"""Now and next: what is on in each room at this minute (or at ``?at=``), and what follows."""
+
+import datetime as dt
+
+from django.utils.cache import patch_cache_control
+from django.views.generic import TemplateView
+
+from program.filters import TalkFilter
+from program.models import Talk, TalkType
+from program.now import (
+    State,
+    by_room,
+    current_minute,
+    edition_schedule,
+    now_and_next,
+    seconds_left_in_minute,
+)
+from program.pages.base import EditionMixin, filter_errors
+from program.pages.listing import (
+    Choice,
+    program_entries,
+    zone_label,
+)
+from program.times import day_heading, moment_label
+
+
+class NowView(EditionMixin, TemplateView):
+    """Per room, the talk in progress and the next one, at the clock's current minute.
+
+    The page is the same for a whole minute, and says so to caches (max-age up to the
+    next minute); static/js/site.js fetches it again every minute.
+    """
+
+    template_name = "program/talk_now.html"
+    section = "now"
+
+    def get(self, request, *args, **kwargs):
+        at = current_minute()
+        tz = self.conference.tzinfo
+        scheduled = Talk.objects.scheduled().filter(conference=self.conference)
+        filterset = TalkFilter(request.GET, scheduled, conference=self.conference, request=request)
+        valid = filterset.is_valid()
+        schedule = edition_schedule(self.conference)
+        state = schedule.state(self.conference, at)
+        rooms = []
+        if valid and state != State.OVER:
+            talks = now_and_next(filterset.qs, at)
+            entries = program_entries(talks, self.conference)
+            room_of = dict(talks.values_list("slug", "room__slug"))
+            rooms = by_room(
+                self.conference.rooms.all(),
+                entries,
+                room_slug=lambda entry: room_of[entry.slug],
+                is_now=lambda entry: dt.datetime.fromisoformat(entry.start_iso) <= at,
+            )
+        local_at = at.astimezone(tz)
+        chosen_types = set(request.GET.getlist("type"))
+        types = TalkType.objects.filter(talks__in=scheduled).distinct().values_list("slug", "name")
+        context = self.get_context_data(
+            at=local_at,
+            at_label=moment_label(local_at),
+            state=state,
+            starts_label=moment_label(schedule.first_start.astimezone(tz))
+            if schedule.first_start
+            else day_heading(self.conference.start_date),
+            ended_label=moment_label(schedule.last_end.astimezone(tz))
+            if schedule.last_end
+            else day_heading(self.conference.end_date),
+            rooms=[(room, next_day_heading(room, local_at.date())) for room in rooms],
+            types=[Choice(slug, name, slug in chosen_types) for slug, name in types],
+            filtered=any(value for value in request.GET.getlist("type")),
+            errors=filter_errors(filterset),
+            zone=zone_label(self.conference),
+        )
+        response = self.render_to_response(context, status=200 if valid else 400)
+        if valid:
+            patch_cache_control(response, public=True, max_age=seconds_left_in_minute(at))
+        return response
+
+
+def next_day_heading(room, today):
+    """'Tuesday, May 19' when a room's next talk is on another day than ``today``, else ''."""
+    if room.next and room.next[0].day != today:
+        return day_heading(room.next[0].day)
+    return ""

@@ -1,0 +1,171 @@
+"""A talk's page, with its schema.org description (JSON-LD) and the talks beside it."""
+
+from django.http import Http404
+from django.utils.cache import patch_cache_control
+from django.utils.text import Truncator
+from django.views.generic import TemplateView
+
+from program.models import Resource
+from program.pages.base import EditionMixin, may_preview
+from program.times import day_heading, local_iso, talk_when, time_range
+
+
+class TalkDetailView(EditionMixin, TemplateView):
+    """A talk's page. Staff also see talks that are not public yet (a draft, or a talk of an
+    unpublished edition: the admin's "View on site"), marked as such and never cached."""
+
+    template_name = "program/talk_detail.html"
+    section = "program"
+    staff_preview = True
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["preview"]:
+            # Neither a shared cache nor the browser may keep what only staff may see.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def get_talk(self, public, slug):
+        """The public talk, else (for staff only) the edition's talk: (talk, preview)."""
+        talk = public.for_talk_page().filter(slug=slug).first()
+        if talk is not None:
+            return talk, False
+        # Only now is the session read, so public pages never vary with the cookie.
+        if may_preview(self.request.user):
+            talk = self.conference.talks.for_talk_page().filter(slug=slug).first()
+            if talk is not None:
+                return talk, True
+        raise Http404("No public talk has this name.")
+
+    def get_context_data(self, **kwargs):
+        public = self.public_talks()
+        talk, preview = self.get_talk(public, kwargs["slug"])
+        tz = self.conference.tzinfo
+        start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
+        day_start, day_end = self.conference.day_bounds(start.date())
+        # The talks before and after in its room, that day: the next morning is not "after".
+        same_room = public.filter(room=talk.room, start__gte=day_start, start__lt=day_end).only(
+            "slug", "title", "status", "start", "end"
+        )
+        neighbours = [
+            ("Before", same_room.filter(start__lt=talk.start).order_by("-start").first()),
+            ("After", same_room.filter(start__gt=talk.start).order_by("start").first()),
+        ]
+        concurrent = (
+            public.overlapping(talk.start, talk.end)
+            .exclude(pk=talk.pk)
+            .select_related("room")
+            .only("slug", "title", "status", "start", "end", "room__name")
+        )
+        day_label, time_label = day_heading(start), time_range(start, end)
+        return super().get_context_data(
+            talk=talk,
+            preview=preview,
+            speakers=talk.ordered_speakers,
+            resources=talk.resources.all(),
+            day_label=day_label,
+            time_label=time_label,
+            start=start,
+            end=end,
+            neighbours=[
+                (direction, other, talk_when(other, tz))
+                for direction, other in neighbours
+                if other is not None
+            ],
+            concurrent_talks=[(other, talk_when(other, tz)) for other in concurrent],
+            json_ld=talk_json_ld(talk, self.request),
+            description=talk_description(talk, day_label, time_label),
+            **kwargs,
+        )
+
+
+def meta_description(*parts):
+    """The non-empty ``parts`` on one line, short enough for a search result."""
+    text = " ".join(" ".join(part for part in parts if part).split())
+    return Truncator(text).words(30, truncate="…")
+
+
+def talk_description(talk, day_label, time_label):
+    """Who, when and where, then the start of the abstract."""
+    names = ", ".join(speaker.name for speaker in talk.ordered_speakers)
+    facts = f"{talk.type.name} by {names}, {day_label}, {time_label}, {talk.room.name}."
+    return meta_description("Cancelled:" if talk.is_cancelled else "", facts, talk.abstract)
+
+
+def talk_json_ld(talk, request):
+    """schema.org Event data of a talk, for search engines and calendar helpers."""
+    conference = talk.conference
+    tz = conference.tzinfo
+    status = "EventCancelled" if talk.is_cancelled else "EventScheduled"
+    performers = [person_json_ld(speaker, conference, request) for speaker in talk.ordered_speakers]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": talk.title,
+        "url": request.build_absolute_uri(talk.get_absolute_url()),
+        "startDate": local_iso(talk.start, tz),
+        "endDate": local_iso(talk.end, tz),
+        "eventStatus": f"https://schema.org/{status}",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {
+            "@type": "Place",
+            "name": ", ".join(part for part in (talk.room.name, conference.venue) if part),
+            "address": {
+                "@type": "PostalAddress",
+                "name": conference.venue,
+                "addressLocality": conference.city,
+            },
+        },
+        "performer": performers,
+        "superEvent": {
+            "@type": "Event",
+            "name": conference.name,
+            "startDate": conference.start_date.isoformat(),
+            "endDate": conference.end_date.isoformat(),
+            "url": request.build_absolute_uri(conference.get_absolute_url()),
+        },
+    }
+    if talk.abstract:
+        data["description"] = talk.abstract
+    # A recording captured the event; slides, papers and code are works about it.
+    resources = list(talk.resources.all())
+    recordings = [resource for resource in resources if resource.kind == Resource.Kind.VIDEO]
+    others = [resource for resource in resources if resource.kind != Resource.Kind.VIDEO]
+    if recordings:
+        data["recordedIn"] = [creative_work_json_ld(resource) for resource in recordings]
+    if others:
+        data["subjectOf"] = [creative_work_json_ld(resource) for resource in others]
+    return data
+
+
+# schema.org types of the kinds of resources.
+CREATIVE_WORK_TYPES = {
+    Resource.Kind.SLIDES: "PresentationDigitalDocument",
+    Resource.Kind.VIDEO: "VideoObject",
+    Resource.Kind.PAPER: "ScholarlyArticle",
+    Resource.Kind.POSTER: "Poster",
+    Resource.Kind.CODE: "SoftwareSourceCode",
+    Resource.Kind.OTHER: "CreativeWork",
+}
+
+
+def creative_work_json_ld(resource):
+    return {
+        "@type": CREATIVE_WORK_TYPES[resource.kind],
+        "name": resource.title or resource.get_kind_display(),
+        "url": resource.url,
+    }
+
+
+def person_json_ld(speaker, conference, request):
+    """schema.org Person of a speaker: name, page, affiliation and photo."""
+    person = {
+        "@type": "Person",
+        "name": speaker.name,
+        "url": request.build_absolute_uri(speaker.get_absolute_url(conference)),
+    }
+    if speaker.affiliation:
+        person["affiliation"] = {"@type": "Organization", "name": speaker.affiliation}
+    if speaker.photo:
+        person["image"] = request.build_absolute_uri(speaker.photo.url)
+    return person
