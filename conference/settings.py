@@ -114,7 +114,7 @@ TEMPLATES = [
 ]
 
 # Widgets render with the templates above, so templates/ may hold widget templates too
-# (the admin's conference-time input: program/admin_times.py).
+# (the admin's conference-time input: program/admin/times.py).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "conference.wsgi.application"

@@ -2,16 +2,16 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from program.admin_import import import_schedule_view
 from program.pages.site import serve_media
 
 urlpatterns = [
-    # Before admin.site.urls, whose catch-all would otherwise answer this path.
+    # The import page's address before the talk admin mounted it (bookmarks): before
+    # admin.site.urls, whose catch-all would otherwise answer it.
     path(
         f"{settings.ADMIN_PATH}program/import/",
-        admin.site.admin_view(import_schedule_view),
-        name="import-schedule",
+        RedirectView.as_view(pattern_name="admin:program_talk_import", permanent=True),
     ),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("api/", include("program.api.urls")),

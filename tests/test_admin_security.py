@@ -29,7 +29,7 @@ from tests.test_imports import HEADER, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
-IMPORT_URL = "/admin/program/import/"
+IMPORT_URL = "/admin/program/talk/import/"
 # Updates the abstract of the published talk "Opening": only talks change.
 UPDATE_CSV = HEADER + "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,New abstract.\n"
 # A new room too.
@@ -116,7 +116,7 @@ def test_add_and_change_talk_suffice_to_update_talks(edition):
 
     assert done.status_code == 200
     assert Talk.objects.get(slug="opening").abstract == "New abstract."
-    assert '<a href="/admin/program/import/">Import schedule</a>' in (
+    assert '<a href="/admin/program/talk/import/">Import schedule</a>' in (
         client.get("/admin/program/talk/").content.decode()
     )
 
@@ -477,8 +477,10 @@ def test_admin_moves_with_its_setting(admin_path, edition, admin_client):
     talks = admin_client.get("/organisers/program/talk/")
 
     assert talks.status_code == 200
-    assert '<a href="/organisers/program/import/">Import schedule</a>' in talks.content.decode()
-    assert admin_client.get("/organisers/program/import/").status_code == 200
+    assert (
+        '<a href="/organisers/program/talk/import/">Import schedule</a>' in talks.content.decode()
+    )
+    assert admin_client.get("/organisers/program/talk/import/").status_code == 200
     assert admin_client.get("/admin/").status_code == 404
     assert admin_client.get("/admin/program/talk/").status_code == 404
     assert Client().get("/organisers/").url == "/organisers/login/?next=/organisers/"

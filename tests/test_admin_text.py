@@ -1,10 +1,10 @@
 """The admin refuses control characters and lone surrogates in every text field of the
-program's models, naming the field (program/admin_text.py)."""
+program's models, naming the field (program/admin/text.py)."""
 
 import pytest
 
 from program.admin import admin
-from program.admin_text import StorableTextMixin
+from program.admin.text import StorableTextMixin
 from program.models import Conference, Room, Speaker, Talk, TalkType, Track
 from tests import test_admin
 from tests.factories import RoomFactory, SpeakerFactory, TalkFactory, local

@@ -429,7 +429,7 @@ def test_admin_works_under_the_sites_content_security_policy(organiser_page, liv
         "/admin/program/conference/add/",
         "/admin/program/speaker/add/",
         "/admin/program/track/add/",
-        "/admin/program/import/",
+        "/admin/program/talk/import/",
     ]:
         response = page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")

@@ -5,14 +5,14 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from program import admin_import
+from program.admin import imports as admin_import
 from program.models import Conference, Talk
 from tests.factories import ConferenceFactory, TalkTypeFactory
 from tests.test_imports import HEADER, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
-URL = "/admin/program/import/"
+URL = "/admin/program/talk/import/"
 CSV = (
     HEADER + "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,Welcome.\n"
     "LMCache,Invited Talk,2026-05-18,09:30,10:15,Hall,Yuhan Liu,KV caches.\n"
@@ -33,6 +33,14 @@ def upload(name, text):
 def items(response, heading):
     """The items listed under a heading of the preview."""
     return dict(response.context["result"].sections()).get(heading, [])
+
+
+def test_the_import_pages_earlier_address_redirects_to_it(admin_client):
+    # The talk admin mounts the page (TalkAdmin.get_urls); bookmarks of the old one still work.
+    response = admin_client.get("/admin/program/import/")
+    assert response.status_code == 301
+    assert response["Location"] == URL
+    assert admin_client.get(response["Location"]).status_code == 200
 
 
 def test_talk_list_links_to_the_import_page(admin_client):

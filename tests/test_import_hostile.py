@@ -304,7 +304,7 @@ def test_hostile_file_is_one_problem_in_the_admin(admin_client, edition, case):
     before = database_snapshot()
 
     response = admin_client.post(
-        "/admin/program/import/",
+        "/admin/program/talk/import/",
         {
             "file": SimpleUploadedFile(name, data),
             "conference": "2026" if name.startswith("program") else "",
@@ -331,7 +331,7 @@ def test_too_large_upload_is_refused_before_its_body_is_read(admin_client, editi
 
     response = admin_client.generic(
         "POST",
-        "/admin/program/import/",
+        "/admin/program/talk/import/",
         data=b"--x--",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(fifty_megabytes),
@@ -348,7 +348,7 @@ def test_too_large_upload_is_refused_before_its_body_is_read(admin_client, editi
 
 def test_upload_within_the_limit_is_read(admin_client, edition):
     response = admin_client.post(
-        "/admin/program/import/",
+        "/admin/program/talk/import/",
         {"file": SimpleUploadedFile("program.csv", csv_file(ROW)), "conference": "2026"},
     )
 

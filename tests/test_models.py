@@ -95,8 +95,19 @@ def test_duplicate_speaker_slug_is_refused_by_the_database():
 
 def test_second_current_edition_is_refused_by_the_database():
     ConferenceFactory(slug="2025", is_current=True)
+    other = ConferenceFactory(slug="2026")
     with pytest.raises(IntegrityError), transaction.atomic():
-        ConferenceFactory(slug="2026", is_current=True)
+        Conference.objects.filter(pk=other.pk).update(is_current=True)
+
+
+def test_saving_an_edition_as_current_unmarks_the_one_that_was():
+    # Any path that saves (the admin, a shell script, an import) keeps one current edition.
+    ConferenceFactory(slug="2025", is_current=True)
+    ConferenceFactory(slug="2026", is_current=True)
+    ConferenceFactory(slug="2027")
+
+    current = Conference.objects.filter(is_current=True).values_list("slug", flat=True)
+    assert list(current) == ["2026"]
 
 
 def test_conference_ending_before_it_starts_is_refused_by_the_database():

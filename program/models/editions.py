@@ -4,7 +4,7 @@ all editions share."""
 import zoneinfo
 from datetime import datetime, time, timedelta
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -75,6 +75,16 @@ class Conference(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Saves the edition; marking it current unmarks the one that was, in one transaction
+        (the database refuses two current editions: conference_single_current)."""
+        if not self.is_current:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            others = Conference.objects.filter(is_current=True).exclude(pk=self.pk)
+            others.update(is_current=False)
+            return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("program:program", kwargs={"edition": self.slug})

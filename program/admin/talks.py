@@ -1,12 +1,11 @@
-"""Django admin for organisers: editions, rooms, speakers, talk types and the talks.
+"""Talks: the list with its filters and bulk actions, the change form with speakers and
+resources inline, clash warnings after a save, and the import page (``get_urls``).
 
-Times are typed and shown in the conference's own timezone (see README "Admin"); clashes
-are reported as warnings after a save, never refused.
+Times are typed and shown in the edition's own timezone (admin/times.py); clashes are
+reported as warnings after a save, never refused.
 """
 
 import datetime as dt
-from collections import defaultdict
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,382 +13,33 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
-from django.http import QueryDict
-from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from program.admin_text import ProgramModelAdmin, ProgramTabularInline
-from program.admin_times import ConferenceDateTimeField, ConferenceDateTimeWidget
+from program.admin.base import (
+    EditionInitialMixin,
+    chosen_edition_id,
+    edition_labeller,
+    folded_search,
+    rendered_in,
+)
+from program.admin.imports import import_schedule_view
+from program.admin.text import ProgramModelAdmin, ProgramTabularInline
+from program.admin.times import ConferenceDateTimeField, ConferenceDateTimeWidget
 from program.clashes import find_clashes
 from program.models import (
     Conference,
     Resource,
-    Room,
-    Speaker,
     Talk,
     TalkSpeaker,
-    TalkType,
-    Track,
 )
-from program.photos import (
-    MAX_PHOTO_BYTES,
-    delete_files,
-    photo_files,
-    prepare_photo,
-    remove_photo,
-    rendition_height,
-    rendition_name,
-    rendition_widths,
-    set_photo,
-)
-from program.times import day_and_time, day_heading, short_day, when_label
-
-admin.site.site_header = "Conference program"
-admin.site.site_title = "Conference program admin"
-admin.site.index_title = "Editions, rooms, tracks, speakers and talks"
-# The sidebar repeats the index page and takes a quarter of a laptop screen from the talk
-# list (title, status, edition, time, room, type, track, speakers), which must fit beside the
-# filters; the breadcrumbs lead back to the index.
-admin.site.enable_nav_sidebar = False
-
-# The query parameter of the talk list's edition filter (RelatedFieldListFilter on conference).
-EDITION_PARAM = "conference__id__exact"
-
-
-def folded_search(queryset, search_term):
-    """The admin's search as the public ``q`` searches (SearchableQuerySet.search): every
-    word, any case, any accents, each row once."""
-    return queryset.search(search_term), False
-
-
-def _chosen_edition_id(request):
-    """The edition a list is filtered on, or None. An add page opened from a filtered list
-    carries the list's filters in ``_changelist_filters``: the edition chosen there counts."""
-    value = request.GET.get(EDITION_PARAM) or QueryDict(
-        request.GET.get("_changelist_filters", "")
-    ).get(EDITION_PARAM, "")
-    return int(value) if value.isdigit() else None
-
-
-class EditionInitialMixin:
-    """A new row's edition: the one the list was filtered by, else the current edition."""
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        if "conference" not in initial:
-            edition_id = _chosen_edition_id(request)
-            if edition_id is None and (current := Conference.objects.current()):
-                edition_id = current.pk
-            if edition_id is not None:
-                initial["conference"] = edition_id
-        return initial
-
-
-def edition_labeller(rows):
-    """A function row -> label for lists of rooms (or tracks) from several editions: the
-    name, with the edition only where another edition has one of that name too ("Grand
-    Ballroom 1" every year). ``rows``: every row such a list may show (name and edition)."""
-    editions = defaultdict(set)
-    for row in rows:
-        editions[row.name].add(row.conference_id)
-    repeated = {name for name, ids in editions.items() if len(ids) > 1}
-    return lambda row: f"{row.name} ({row.conference})" if row.name in repeated else row.name
-
-
-def _when(talk):
-    """'Monday, May 18, 9:00–9:25 AM PDT' in the talk's conference timezone."""
-    return when_label(talk.local_start, talk.local_end)
-
-
-def _rendered_in(edition, respond):
-    """``respond()``'s response, rendered with the edition's timezone active (a
-    TemplateResponse renders lazily, so it is rendered here, inside the override)."""
-    zone = edition.tzinfo if edition is not None else timezone.get_default_timezone()
-    with timezone.override(zone):
-        response = respond()
-        if hasattr(response, "render"):
-            response.render()
-    return response
-
-
-class ReadOnlyInline:
-    """An inline that only lists related rows: nothing is added, changed or deleted there."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RefuseDeletingInUseMixin:
-    """The delete page (and bulk delete) of rows talks still use says so first, in plain
-    words, above Django's list of those talks (Talk.room and Talk.track are RESTRICT,
-    TalkSpeaker.speaker PROTECT: nothing is deleted)."""
-
-    in_use_message = ""
-
-    def get_deleted_objects(self, objs, request):
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if protected:
-            self.message_user(
-                request, f"Nothing was deleted: {self.in_use_message}", messages.ERROR
-            )
-        return deleted, model_count, perms_needed, protected
-
-
-class ConferenceForm(forms.ModelForm):
-    def clean(self):
-        cleaned_data = super().clean()
-        start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The edition must not end before it starts.")
-        return cleaned_data
-
-    def _get_validation_exclusions(self):
-        # conference_single_current allows one current edition; ConferenceAdmin.save_model
-        # unmarks the previous one in the same transaction, so marking another is not an error.
-        exclusions = super()._get_validation_exclusions()
-        exclusions.add("is_current")
-        return exclusions
-
-
-class RoomInline(ProgramTabularInline):
-    model = Room
-    fields = ["name", "slug", "position", "capacity"]
-    prepopulated_fields = {"slug": ["name"]}
-    extra = 0
-
-
-class TrackForm(forms.ModelForm):
-    class Meta:
-        model = Track
-        fields = ["conference", "name", "slug", "colour", "description"]
-        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
-
-
-class TrackInline(ProgramTabularInline):
-    model = Track
-    form = TrackForm
-    fields = ["name", "slug", "colour", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    extra = 0
-
-
-@admin.register(Conference)
-class ConferenceAdmin(ProgramModelAdmin):
-    form = ConferenceForm
-    list_display = [
-        "name",
-        "slug",
-        "start_date",
-        "end_date",
-        "timezone",
-        "is_published",
-        "is_current",
-    ]
-    list_filter = ["is_published", "is_current"]
-    search_fields = ["name", "slug", "city", "venue"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = [
-        "name",
-        "slug",
-        ("start_date", "end_date"),
-        "timezone",
-        "venue",
-        "city",
-        "is_published",
-        "is_current",
-    ]
-    inlines = [RoomInline, TrackInline]
-
-    def save_model(self, request, obj, form, change):
-        if obj.is_current:
-            # The database allows one current edition: unmark the others first. The admin
-            # saves inside one transaction, so a failure leaves the previous one current.
-            Conference.objects.filter(is_current=True).exclude(pk=obj.pk).update(is_current=False)
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(Room)
-class RoomAdmin(RefuseDeletingInUseMixin, EditionInitialMixin, ProgramModelAdmin):
-    in_use_message = (
-        "talks are scheduled in this room (listed below). Move them to another room first."
-    )
-    list_display = ["name", "conference", "position", "capacity"]
-    list_filter = ["conference"]
-    list_select_related = ["conference"]
-    search_fields = ["name", "slug"]
-    ordering = ["-conference__start_date", "position", "name"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["conference", "name", "slug", "position", "capacity", "talk_table"]
-    readonly_fields = ["talk_table"]
-
-    @admin.display(description="talks in this room")
-    def talk_table(self, room):
-        # One table from one query: a read-only inline renders a form per talk, too slow for
-        # the two hundred talks a room holds in a large edition.
-        if room.pk is None:
-            return "None yet."
-        talks = room.talks.select_related("conference", "type")
-        return render_to_string(
-            "admin/program/room/_talk_table.html",
-            {"talks": [(talk, _when(talk)) for talk in talks]},
-        )
-
-
-@admin.register(Track)
-class TrackAdmin(RefuseDeletingInUseMixin, EditionInitialMixin, ProgramModelAdmin):
-    in_use_message = "talks are in this track (listed below). Move them with “Set track” first."
-    form = TrackForm
-    list_display = ["name", "swatch", "conference", "slug"]
-    list_filter = ["conference"]
-    list_select_related = ["conference"]
-    search_fields = ["name", "slug", "description"]
-    ordering = ["-conference__start_date", "name"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["conference", "name", "slug", "colour", "description"]
-
-    @admin.display(description="colour", ordering="colour")
-    def swatch(self, track):
-        # An image rather than an inline style, which a Content-Security-Policy may refuse.
-        square = (
-            "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'>"
-            f"<rect width='16' height='16' fill='{track.colour}'/></svg>"
-        )
-        return format_html(
-            '<img src="data:image/svg+xml,{}" width="16" height="16" alt=""> {}',
-            quote(square),
-            track.colour,
-        )
-
-
-class SpeakerTalkInline(ReadOnlyInline, ProgramTabularInline):
-    model = TalkSpeaker
-    fk_name = "speaker"
-    verbose_name_plural = "talks of this speaker"
-    fields = ["talk_link", "edition", "when", "room"]
-    readonly_fields = fields
-    ordering = ["-talk__start"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("speaker", "talk__conference", "talk__room")
-        )
-
-    @admin.display(description="talk")
-    def talk_link(self, link):
-        url = reverse("admin:program_talk_change", args=[link.talk_id])
-        return format_html('<a href="{}">{}</a>', url, link.talk.title)
-
-    @admin.display(description="edition")
-    def edition(self, link):
-        return link.talk.conference
-
-    @admin.display(description="when")
-    def when(self, link):
-        return _when(link.talk)
-
-    @admin.display(description="room")
-    def room(self, link):
-        return link.talk.room
-
-
-class SpeakerForm(forms.ModelForm):
-    upload = forms.FileField(
-        label="New photo",
-        required=False,
-        # A hint for the file picker; the server checks the content itself.
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=f"JPEG, PNG or WebP, at most {filesizeformat(MAX_PHOTO_BYTES)}. It is resized "
-        "and saved anew, without its metadata (camera, GPS position).",
-    )
-    remove = forms.BooleanField(label="Remove the photo", required=False)
-
-    def clean_upload(self):
-        upload = self.cleaned_data["upload"]
-        # Checked and resized here, so that a refused file leaves the whole form unsaved.
-        self.prepared_photo = prepare_photo(upload) if upload else None
-        return upload
-
-
-@admin.register(Speaker)
-class SpeakerAdmin(RefuseDeletingInUseMixin, ProgramModelAdmin):
-    in_use_message = (
-        "this speaker is on talks (listed below). Take them off those talks first; a speaker "
-        "is shared by every edition."
-    )
-    form = SpeakerForm
-    list_display = ["name", "affiliation", "slug", "has_photo"]
-    search_fields = ["name", "affiliation", "bio"]
-    search_help_text = "Words in the name, affiliation or bio (any case, any accents)."
-    prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "affiliation", "bio"]}),
-        ("Photo", {"fields": ["current_photo", "upload", "remove"]}),
-    ]
-    readonly_fields = ["current_photo"]
-    inlines = [SpeakerTalkInline]
-
-    @admin.display(description="photo", boolean=True)
-    def has_photo(self, speaker):
-        return bool(speaker.photo)
-
-    @admin.display(description="current photo")
-    def current_photo(self, speaker):
-        if not speaker.photo:
-            return "None: pages show the speaker's initials."
-        width = rendition_widths(speaker.photo_width)[0]  # the smallest size
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}">',
-            speaker.photo.storage.url(rendition_name(speaker.photo.name, width)),
-            width,
-            rendition_height(width, speaker.photo_width, speaker.photo_height),
-            speaker.name,
-        )
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if form.prepared_photo is not None:
-            set_photo(speaker=obj, photo=form.prepared_photo)
-        elif form.cleaned_data.get("remove") and obj.photo:
-            remove_photo(speaker=obj)
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, Speaker.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        # A deleted speaker's photo leaves the storage too, once the deletion is committed.
-        names = [name for speaker in queryset for name in photo_files(speaker)]
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(lambda: delete_files(names))
-
-    def get_search_results(self, request, queryset, search_term):
-        return folded_search(queryset, search_term)
-
-
-@admin.register(TalkType)
-class TalkTypeAdmin(ProgramModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug"]
+from program.times import day_and_time, day_heading, short_day
 
 
 class DayListFilter(admin.SimpleListFilter):
@@ -404,7 +54,7 @@ class DayListFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         editions = Conference.objects.order_by("start_date")
-        if (edition_id := _chosen_edition_id(request)) is not None:
+        if (edition_id := chosen_edition_id(request)) is not None:
             editions = editions.filter(pk=edition_id)
         days = sorted(
             {
@@ -444,7 +94,7 @@ class EditionRowListFilter(admin.RelatedFieldListFilter):
         rows = model.objects.select_related("conference").order_by(
             "-conference__start_date", *model._meta.ordering[1:]
         )
-        if (edition_id := _chosen_edition_id(request)) is not None:
+        if (edition_id := chosen_edition_id(request)) is not None:
             return [(row.pk, row.name) for row in rows.filter(conference_id=edition_id)]
         label = edition_labeller(rows)
         return [(row.pk, label(row)) for row in rows]
@@ -532,6 +182,17 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     inlines = [TalkSpeakerInline, ResourceInline]
     actions = ["publish", "unpublish", "cancel", "set_track"]
 
+    def get_urls(self):
+        # The import page writes talks: imports.py checks the permissions each write needs.
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(import_schedule_view),
+                name="program_talk_import",
+            ),
+            *super().get_urls(),
+        ]
+
     def get_queryset(self, request):
         return super().get_queryset(request).for_program()
 
@@ -541,7 +202,7 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     def get_list_display(self, request):
         """With the edition's column where the list may mix editions."""
         list_display = super().get_list_display(request)
-        if _chosen_edition_id(request) is None and Conference.objects.count() > 1:
+        if chosen_edition_id(request) is None and Conference.objects.count() > 1:
             return [*list_display[:2], "edition", *list_display[2:]]
         return list_display
 
@@ -586,7 +247,7 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     @staticmethod
     def _list_edition(request):
         """The edition filtered on, else the current edition."""
-        if (edition_id := _chosen_edition_id(request)) is not None:
+        if (edition_id := chosen_edition_id(request)) is not None:
             return Conference.objects.filter(pk=edition_id).first()
         return Conference.objects.current()
 
@@ -594,7 +255,7 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     # in the edition's.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return _rendered_in(
+        return rendered_in(
             self._form_edition(request, object_id),
             lambda: super(TalkAdmin, self).changeform_view(
                 request, object_id, form_url, extra_context
@@ -603,13 +264,13 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # The date hierarchy groups talks by day in the edition filtered on, else the current.
-        return _rendered_in(
+        return rendered_in(
             self._list_edition(request),
             lambda: super(TalkAdmin, self).changelist_view(request, extra_context),
         )
 
     def history_view(self, request, object_id, extra_context=None):
-        return _rendered_in(
+        return rendered_in(
             self._talk_edition(object_id),
             lambda: super(TalkAdmin, self).history_view(request, object_id, extra_context),
         )

@@ -1,0 +1,37 @@
+"""Rooms, each with the talks it holds, by day."""
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+
+from program.admin.base import EditionInitialMixin, RefuseDeletingInUseMixin, local_when
+from program.admin.text import ProgramModelAdmin
+from program.models import (
+    Room,
+)
+
+
+@admin.register(Room)
+class RoomAdmin(RefuseDeletingInUseMixin, EditionInitialMixin, ProgramModelAdmin):
+    in_use_message = (
+        "talks are scheduled in this room (listed below). Move them to another room first."
+    )
+    list_display = ["name", "conference", "position", "capacity"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["name", "slug"]
+    ordering = ["-conference__start_date", "position", "name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["conference", "name", "slug", "position", "capacity", "talk_table"]
+    readonly_fields = ["talk_table"]
+
+    @admin.display(description="talks in this room")
+    def talk_table(self, room):
+        # One table from one query: a read-only inline renders a form per talk, too slow for
+        # the two hundred talks a room holds in a large edition.
+        if room.pk is None:
+            return "None yet."
+        talks = room.talks.select_related("conference", "type")
+        return render_to_string(
+            "admin/program/room/_talk_table.html",
+            {"talks": [(talk, local_when(talk)) for talk in talks]},
+        )

@@ -1,0 +1,132 @@
+"""Speakers: their details, photo and talks of every edition."""
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+
+from program.admin.base import ReadOnlyInline, RefuseDeletingInUseMixin, folded_search, local_when
+from program.admin.text import ProgramModelAdmin, ProgramTabularInline
+from program.models import (
+    Speaker,
+    TalkSpeaker,
+)
+from program.photos import (
+    MAX_PHOTO_BYTES,
+    delete_files,
+    photo_files,
+    prepare_photo,
+    remove_photo,
+    rendition_height,
+    rendition_name,
+    rendition_widths,
+    set_photo,
+)
+
+
+class SpeakerTalkInline(ReadOnlyInline, ProgramTabularInline):
+    model = TalkSpeaker
+    fk_name = "speaker"
+    verbose_name_plural = "talks of this speaker"
+    fields = ["talk_link", "edition", "when", "room"]
+    readonly_fields = fields
+    ordering = ["-talk__start"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("speaker", "talk__conference", "talk__room")
+        )
+
+    @admin.display(description="talk")
+    def talk_link(self, link):
+        url = reverse("admin:program_talk_change", args=[link.talk_id])
+        return format_html('<a href="{}">{}</a>', url, link.talk.title)
+
+    @admin.display(description="edition")
+    def edition(self, link):
+        return link.talk.conference
+
+    @admin.display(description="when")
+    def when(self, link):
+        return local_when(link.talk)
+
+    @admin.display(description="room")
+    def room(self, link):
+        return link.talk.room
+
+
+class SpeakerForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="New photo",
+        required=False,
+        # A hint for the file picker; the server checks the content itself.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=f"JPEG, PNG or WebP, at most {filesizeformat(MAX_PHOTO_BYTES)}. It is resized "
+        "and saved anew, without its metadata (camera, GPS position).",
+    )
+    remove = forms.BooleanField(label="Remove the photo", required=False)
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        # Checked and resized here, so that a refused file leaves the whole form unsaved.
+        self.prepared_photo = prepare_photo(upload) if upload else None
+        return upload
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(RefuseDeletingInUseMixin, ProgramModelAdmin):
+    in_use_message = (
+        "this speaker is on talks (listed below). Take them off those talks first; a speaker "
+        "is shared by every edition."
+    )
+    form = SpeakerForm
+    list_display = ["name", "affiliation", "slug", "has_photo"]
+    search_fields = ["name", "affiliation", "bio"]
+    search_help_text = "Words in the name, affiliation or bio (any case, any accents)."
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "affiliation", "bio"]}),
+        ("Photo", {"fields": ["current_photo", "upload", "remove"]}),
+    ]
+    readonly_fields = ["current_photo"]
+    inlines = [SpeakerTalkInline]
+
+    @admin.display(description="photo", boolean=True)
+    def has_photo(self, speaker):
+        return bool(speaker.photo)
+
+    @admin.display(description="current photo")
+    def current_photo(self, speaker):
+        if not speaker.photo:
+            return "None: pages show the speaker's initials."
+        width = rendition_widths(speaker.photo_width)[0]  # the smallest size
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}">',
+            speaker.photo.storage.url(rendition_name(speaker.photo.name, width)),
+            width,
+            rendition_height(width, speaker.photo_width, speaker.photo_height),
+            speaker.name,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.prepared_photo is not None:
+            set_photo(speaker=obj, photo=form.prepared_photo)
+        elif form.cleaned_data.get("remove") and obj.photo:
+            remove_photo(speaker=obj)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Speaker.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # A deleted speaker's photo leaves the storage too, once the deletion is committed.
+        names = [name for speaker in queryset for name in photo_files(speaker)]
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: delete_files(names))
+
+    def get_search_results(self, request, queryset, search_term):
+        return folded_search(queryset, search_term)
