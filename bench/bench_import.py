@@ -59,11 +59,11 @@ def main():
     setup_django()
     from django.core.files.base import ContentFile
 
-    from program.importers import import_schedule, service
+    from program.importers import import_schedule, writer
     from program.models import Conference, TalkType, Track
 
     writing = []
-    write = service._Import.write
+    write = writer.ScheduleImport.write
 
     def timed_write(self):
         started = time.perf_counter()
@@ -72,7 +72,7 @@ def main():
         finally:
             writing.append(time.perf_counter() - started)
 
-    service._Import.write = timed_write
+    writer.ScheduleImport.write = timed_write
 
     for slug, name in (("keynote", "Keynote"), ("oral", "Oral"), ("poster", "Poster")):
         TalkType.objects.get_or_create(slug=slug, defaults={"name": name})

@@ -16,7 +16,7 @@ from django.core.management import CommandError
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from program.importers import ImportFailed, import_schedule, service
+from program.importers import ImportFailed, import_schedule, writer
 from program.models import TOO_LONG, Talk
 from tests.factories import (
     ConferenceFactory,
@@ -377,7 +377,7 @@ def test_another_connection_writes_while_a_preview_checks_the_file(monkeypatch):
         finally:
             connection.close()
 
-    match_talks = service._Import._match_talks
+    match_talks = writer.ScheduleImport._match_talks
 
     def match_talks_while_someone_logs_in(self, records):
         matches = match_talks(self, records)  # the edition's talks have been read
@@ -387,7 +387,7 @@ def test_another_connection_writes_while_a_preview_checks_the_file(monkeypatch):
         other.join()
         return matches
 
-    monkeypatch.setattr(service._Import, "_match_talks", match_talks_while_someone_logs_in)
+    monkeypatch.setattr(writer.ScheduleImport, "_match_talks", match_talks_while_someone_logs_in)
 
     result = import_schedule(
         path_or_file=ContentFile(csv_file(ROW), name="program.csv"),
@@ -409,14 +409,14 @@ def test_a_talk_deleted_while_the_file_is_checked_is_not_brought_back(edition, m
         start=local("2026-05-18", 9),
         end=local("2026-05-18", 9, 45),
     )
-    match_talks = service._Import._match_talks
+    match_talks = writer.ScheduleImport._match_talks
 
     def match_talks_then_delete(self, records):
         matches = match_talks(self, records)
         Talk.objects.filter(pk=talk.pk).delete()  # an organiser, meanwhile
         return matches
 
-    monkeypatch.setattr(service._Import, "_match_talks", match_talks_then_delete)
+    monkeypatch.setattr(writer.ScheduleImport, "_match_talks", match_talks_then_delete)
 
     with pytest.raises(ImportFailed) as raised:
         import_schedule(

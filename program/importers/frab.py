@@ -11,7 +11,7 @@ combined, moving to the next day when the clock time is before the day's start.
 
 import json
 import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from urllib.parse import urljoin
 
 from defusedxml import ElementTree
@@ -19,33 +19,40 @@ from defusedxml.common import DefusedXmlException
 from django.utils.text import slugify
 
 from program.colours import COLOUR
+from program.importers.frab_times import (
+    conference_date,
+    event_end,
+    event_start,
+    json_text,
+    read_date,
+)
 from program.importers.records import (
     MAX_EDITION_DAYS,
-    OUTSIDE_YEARS,
     RESOURCE_KINDS,
     ROOM_NAME_MAX,
     SPEAKER_NAME_MAX,
     TITLE_MAX,
     TRACK_NAME_MAX,
     TYPE_NAME_MAX,
-    YEARS,
     EditionRecord,
     ParsedSchedule,
     SpeakerRecord,
     TalkRecord,
     TrackRecord,
     check_length,
-    parse_duration,
     problem,
     resource_record,
 )
-from program.models import MAX_DURATION, TOO_LONG, Resource
+from program.models import Resource
 from program.text import entered_text, single_line
-from program.times import SkippedTime, conference_time, elapsed
 
 FALLBACK_TIMEZONE = "UTC"
+
+
 # An event without a type (wafer writes none for its talks) gets this one, created when new.
 DEFAULT_TYPE = "Talk"
+
+
 # frab link types (schema.json's list, and our own kinds as our XML writes them) -> our kinds.
 # The generic ones (web, blog, related...) are "other", unless the title names a kind.
 LINK_KINDS = {
@@ -155,7 +162,7 @@ def parse_json(data, name):
 
     # Every room of the edition, with or without talks (schema.json's conference.rooms).
     for room in conference.get("rooms") or []:
-        _list_room(schedule, _json_text(room))
+        _list_room(schedule, json_text(room))
     events = []  # (event, room name of the enclosing list, (day date, day start))
     for day in days:
         rooms = day.get("rooms") or {}
@@ -183,7 +190,7 @@ def parse_json(data, name):
                 tz,
                 number=number,
                 ident=event.get("id") or event.get("guid") or event.get("code"),
-                get=lambda key, event=event: _json_text(event.get(key)),
+                get=lambda key, event=event: json_text(event.get(key)),
                 persons=[_json_person(person, biographies) for person in persons],
                 room=room_name,
                 track=_json_track(event.get("track"), schedule.tracks),
@@ -195,7 +202,7 @@ def parse_json(data, name):
                 ]
                 if has_links
                 else None,
-                base_url=_json_text(root.get("base_url") or conference.get("base_url")),
+                base_url=json_text(root.get("base_url") or conference.get("base_url")),
             )
         )
     return schedule
@@ -211,7 +218,7 @@ def _list_room(schedule, name):
 def _read_edition(schedule, fields, *, day_dates):
     """The edition's record from the <conference> element or object; returns its timezone."""
     where = "conference"
-    timezone_name = _json_text(fields.get("time_zone_name")).strip()
+    timezone_name = json_text(fields.get("time_zone_name")).strip()
     if not timezone_name:
         timezone_name = FALLBACK_TIMEZONE
         schedule.warnings.append(
@@ -229,13 +236,13 @@ def _read_edition(schedule, fields, *, day_dates):
         )
         tz = zoneinfo.ZoneInfo(FALLBACK_TIMEZONE)
 
-    known_days = sorted(day for day in (_date(value) for value in day_dates) if day)
-    start_date = _conference_date(schedule, "start", fields.get("start"), tz)
-    end_date = _conference_date(schedule, "end", fields.get("end"), tz)
+    known_days = sorted(day for day in (read_date(value) for value in day_dates) if day)
+    start_date = conference_date(schedule, "start", fields.get("start"), tz)
+    end_date = conference_date(schedule, "end", fields.get("end"), tz)
     start_date = start_date or (known_days[0] if known_days else None)
     # XML: <days>3</days>; JSON: "daysCount": 3 (its "days" is the list of days).
     field_name = "daysCount" if "daysCount" in fields else "days"
-    day_count = _json_text(fields.get(field_name)).strip()
+    day_count = json_text(fields.get(field_name)).strip()
     if day_count.isdigit() and int(day_count) > MAX_EDITION_DAYS:
         schedule.problems.append(
             problem(
@@ -250,12 +257,12 @@ def _read_edition(schedule, fields, *, day_dates):
             problem(where, "end", f"{end_date} is before the start, {start_date}")
         )
 
-    acronym = _json_text(fields.get("acronym")).strip()
-    title = single_line(_json_text(fields.get("title"))) or acronym
+    acronym = json_text(fields.get("acronym")).strip()
+    title = single_line(json_text(fields.get("title"))) or acronym
     # JSON may keep them in the free "meta" object, as our own export does.
     meta = fields.get("meta") if isinstance(fields.get("meta"), dict) else {}
     venue, city = (
-        single_line(_json_text(fields.get(key) or meta.get(key))) for key in ("venue", "city")
+        single_line(json_text(fields.get(key) or meta.get(key))) for key in ("venue", "city")
     )
     schedule.edition = EditionRecord(
         slug=slugify(acronym) or None,
@@ -288,8 +295,8 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
     track = single_line(track)
     check_length(problems, where, "track", track, TRACK_NAME_MAX)
 
-    start = _event_start(problems, where, tz, get, day)
-    end = _event_end(problems, where, tz, get, start)
+    start = event_start(problems, where, tz, get, day)
+    end = event_end(problems, where, tz, get, start)
 
     speakers = []
     for person in persons:
@@ -351,175 +358,44 @@ def _tracks(entries):
     """
     tracks = []
     for entry in entries:
-        name = single_line(_json_text(entry.get("name")))
+        name = single_line(json_text(entry.get("name")))
         if not name:
             continue
         colours = entry.get("colors")  # schedule2: {"light": "#F9B000", "dark": ...}
         colour = entry.get("color") or (colours.get("light") if isinstance(colours, dict) else "")
-        colour = _json_text(colour).strip().lower()
+        colour = json_text(colour).strip().lower()
         tracks.append(
             TrackRecord(
                 name=name,
-                slug=slugify(_json_text(entry.get("slug"))),
+                slug=slugify(json_text(entry.get("slug"))),
                 colour=colour if COLOUR.fullmatch(colour) else "",
             )
         )
     return tracks
 
 
-def _event_start(problems, where, tz, get, day):
-    text = get("date").strip()
-    clock = get("start").strip()
-    if not text and "T" in clock:  # schedule2: "start" is the full date and time
-        text, clock = clock, ""
-    if text:
-        return _event_moment(problems, where, "date", text, tz)
-
-    day_date, day_start = _date(day[0]), _any_datetime(day[1] or "", tz)
-    clock_time = _clock(clock)
-    if day_date is None or clock_time is None:
-        problems.append(problem(where, "date", "missing, and no day date and start to use"))
-        return None
-    if day_start is not None and datetime.combine(day_date, clock_time, tzinfo=tz) < day_start:
-        day_date += timedelta(days=1)  # after midnight, still in the previous conference day
-    try:
-        return conference_time(datetime.combine(day_date, clock_time), tz)
-    except SkippedTime as error:
-        problems.append(problem(where, "start", str(error)))
-        return None
-
-
-def _event_moment(problems, where, field_name, text, tz):
-    """A date and time from the file; without an offset, conference time (see _datetime)."""
-    try:
-        moment = _datetime(text, tz)
-    except SkippedTime as error:
-        problems.append(problem(where, field_name, str(error)))
-        return None
-    except OutsideYears:
-        problems.append(problem(where, field_name, f"“{text}” {OUTSIDE_YEARS}"))
-        return None
-    if moment is None:
-        problems.append(
-            problem(where, field_name, f"“{text}” is not a date and time such as {_EXAMPLE}")
-        )
-    return moment
-
-
-def _event_end(problems, where, tz, get, start):
-    end_text = get("end").strip()
-    if end_text:
-        end = _event_moment(problems, where, "end", end_text, tz)
-        if end is None:
-            return None
-    else:
-        text = get("duration").strip()
-        duration = parse_duration(text)
-        if duration is None:
-            problems.append(
-                problem(where, "duration", f"“{text}” is not a duration such as 00:30 or 0:30:00")
-            )
-            return None
-        if start is None:
-            return None
-        end = start.astimezone(UTC) + duration  # elapsed time, whatever the clocks do
-    if start is not None and elapsed(start, end) <= timedelta(0):
-        problems.append(problem(where, "duration", "the event must end after it starts"))
-    elif start is not None and elapsed(start, end) > MAX_DURATION:
-        problems.append(problem(where, "duration", TOO_LONG))
-    return end
-
-
-_EXAMPLE = "2026-05-18T09:00:00-07:00"
-
-
-class OutsideYears(ValueError):
-    """A date outside the years an import accepts (records.YEARS)."""
-
-
-def _datetime(text, tz):
-    """An ISO 8601 date and time; without an offset it is conference time (the first of a
-    repeated hour). None when unreadable; raises SkippedTime for a time clocks skip and
-    OutsideYears for one outside records.YEARS."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if moment.year not in YEARS:
-        raise OutsideYears()
-    return moment if moment.tzinfo else conference_time(moment, tz)
-
-
-def _any_datetime(text, tz):
-    """A day's or the conference's bound: only its date matters, so a skipped time is read
-    as the moment after the change. None when unreadable or outside records.YEARS."""
-    try:
-        return _datetime(text, tz)
-    except SkippedTime:
-        return datetime.fromisoformat(text.strip()).replace(tzinfo=tz, fold=1)
-    except OutsideYears:
-        return None
-
-
-def _date(text):
-    """A day's date; None when unreadable or outside records.YEARS."""
-    try:
-        day = date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
-        return None
-    return day if day.year in YEARS else None
-
-
-def _conference_date(schedule, field_name, value, tz):
-    """The conference's start or end date; one outside records.YEARS is a problem."""
-    text = _json_text(value).strip()
-    if "T" in text:
-        moment = _any_datetime(text, tz)
-        day = moment.astimezone(tz).date() if moment else None
-    else:
-        day = _date(text)
-    if day is None and text[:4].isdigit() and int(text[:4]) not in YEARS:
-        schedule.problems.append(problem("conference", field_name, f"“{text}” {OUTSIDE_YEARS}"))
-    return day
-
-
-def _clock(text):
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _text(element):
     return "" if element is None else "".join(element.itertext())
-
-
-def _json_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, dict):  # schedule2: rooms, tracks and types may be objects
-        return _json_text(value.get("name"))
-    return str(value)
 
 
 def _json_track(value, tracks):
     """An event's track: a name, or (schedule2) an object with a name or only a slug."""
     if isinstance(value, dict) and not value.get("name"):
-        slug = slugify(_json_text(value.get("slug")))
+        slug = slugify(json_text(value.get("slug")))
         return next((track.name for track in tracks if slug and track.slug == slug), "")
-    return _json_text(value)
+    return json_text(value)
 
 
 def _json_person(person, biographies):
     if isinstance(person, dict):
         name = person.get("public_name") or person.get("name") or person.get("full_public_name")
         biography = person.get("biography") or biographies.get(person.get("guid"))
-        return {"name": _json_text(name), "biography": _json_text(biography)}
-    return {"name": _json_text(person)}
+        return {"name": json_text(name), "biography": json_text(biography)}
+    return {"name": json_text(person)}
 
 
 def _json_link(item):
     """A link object ({"url", "title", "type"}), or a bare URL as some exporters write."""
     if isinstance(item, dict):
-        return {key: _json_text(item.get(key)) for key in ("type", "url", "title")}
-    return {"url": _json_text(item)}
+        return {key: json_text(item.get(key)) for key in ("type", "url", "title")}
+    return {"url": json_text(item)}
