@@ -1,4 +1,5 @@
 # Quick start: `make serve` (the site on http://127.0.0.1:8000; PORT=8001 for another) and `make test`.
+# The documentation: `make docs` (docs/_build/html/index.html).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,13 +9,29 @@ DEV_ENV := DJANGO_DEBUG=1
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: serve prod production-settings test lint format migrate seed superuser backup restore bench loadtest clean
+.PHONY: serve prod production-settings test lint format docs migrate seed superuser backup restore bench loadtest clean
 
-# Reinstalled whenever pyproject.toml changes.
+# Each install is redone whenever pyproject.toml changes. Development, tests and benchmarks:
+# the runtime dependencies plus the dev extra (test, lint and docs tools, the S3 client).
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# Production: the runtime dependencies only (docs/operators/index.md "make prod").
+$(VENV)/.installed-prod: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# The documentation site: the runtime dependencies (docs/conf.py sets up Django) and the
+# docs extra.
+$(VENV)/.installed-docs: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[docs]"
 	touch $@
 
 # axe-core for the accessibility tests, from the npm registry (never a CDN).
@@ -37,10 +54,11 @@ serve: seed
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Production (README "Deploy"): debug off, migrations, hashed and compressed static files, then
-# gunicorn (gunicorn.conf.py: WEB_CONCURRENCY workers on HOST:PORT). DATABASE_URL and CACHE_URL
-# name PostgreSQL and Redis; the secret key and the host names must be given.
-prod: production-settings $(VENV)/.installed
+# Production (docs/operators/deploy.md): runtime dependencies only, debug off, migrations,
+# hashed and compressed static files, then gunicorn (gunicorn.conf.py: WEB_CONCURRENCY workers
+# on HOST:PORT). DATABASE_URL and CACHE_URL name PostgreSQL and Redis; the secret key and the
+# host names must be given.
+prod: production-settings $(VENV)/.installed-prod
 	DJANGO_DEBUG=0 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=0 $(MANAGE) collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
@@ -56,6 +74,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The documentation site, docs/_build/html/index.html. -E reads every page each time, so a
+# warning in an unchanged page still fails the build; -W --keep-going -n: every warning,
+# a broken link, anchor or reference among them, fails it (after listing them all).
+docs: $(VENV)/.installed-docs
+	$(VENV)/bin/sphinx-build -E -W --keep-going -n -b html docs docs/_build/html
+
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -64,14 +88,15 @@ format: $(VENV)/.installed
 superuser: migrate
 	$(DEV_ENV) $(MANAGE) createsuperuser
 
-# Every edition, login, history and speaker photo in one ZIP (README "Security": backups), of
+# Every edition, login, history and speaker photo in one ZIP (docs/operators/backups.md), of
 # the database DATABASE_URL names (the development one by default). BACKUP=file.zip names it;
 # else backups/program-<UTC date and time>.zip.
-backup: $(VENV)/.installed
+# backup and restore run on the production server too (cron): runtime dependencies only.
+backup: $(VENV)/.installed-prod
 	$(MANAGE) backup $(BACKUP)
 
 # Loads BACKUP=file.zip into an empty database (migrated first), photos included.
-restore: $(VENV)/.installed
+restore: $(VENV)/.installed-prod
 	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=backups/program-....zip"; exit 2; }
 	$(MANAGE) migrate --noinput
 	$(MANAGE) restore $(BACKUP)
@@ -85,4 +110,4 @@ loadtest: $(VENV)/.installed
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) node_modules staticfiles docs/_build db.sqlite3 db.sqlite3-wal db.sqlite3-shm

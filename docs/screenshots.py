@@ -1,8 +1,10 @@
-"""Take the README's screenshots of the phone filter, the admin talk list, a talk page with
-its materials and a speaker page with a photo.
+"""Take the documentation's screenshots of the phone filter, the admin talk list, a talk page
+with its materials and a speaker page with a photo, beside the pages that show them.
 
-    .venv/bin/python docs/screenshots.py    # docs/phone-filter.png, docs/admin-talks.png,
-                                            # docs/talk-resources.png, docs/speaker-photo.png
+    .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
+                                            # docs/organisers/img/admin-talks.png,
+                                            # docs/attendees/img/talk-resources.png,
+                                            # docs/attendees/img/speaker-photo.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -22,6 +24,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Each picture goes into the img/ folder of the docs part that shows it.
+ATTENDEES = ROOT / "docs" / "attendees" / "img"
+ORGANISERS = ROOT / "docs" / "organisers" / "img"
 CHROMIUM = "/usr/bin/chromium"
 ADMIN = ("organiser", "screenshots-only-password")
 
@@ -141,13 +146,13 @@ def main():
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
                 )
-                phone_filter(browser, base, ROOT / "docs" / f"phone-filter{suffix}.png")
-                admin_talks(browser, base, ROOT / "docs" / f"admin-talks{suffix}.png")
+                phone_filter(browser, base, ATTENDEES / f"phone-filter{suffix}.png")
+                admin_talks(browser, base, ORGANISERS / f"admin-talks{suffix}.png")
                 talk_and_speaker(
                     browser,
                     base,
-                    ROOT / "docs" / f"talk-resources{suffix}.png",
-                    ROOT / "docs" / f"speaker-photo{suffix}.png",
+                    ATTENDEES / f"talk-resources{suffix}.png",
+                    ATTENDEES / f"speaker-photo{suffix}.png",
                 )
                 browser.close()
         finally:
