@@ -1,6 +1,7 @@
 """Every public endpoint over HTTP with wrk, each against a static file of its size.
 
 Run: .venv/bin/python bench/bench_http.py [--seconds 3] [--databases sqlite,postgres] [--markdown]
+[--endpoints schedule.xml]
 
 For each database (SQLite with each worker's local-memory cache; PostgreSQL with Redis as the
 shared cache), it builds the synthetic edition (--talks 2,000 in --rooms 20 over 5 days,
@@ -62,6 +63,10 @@ def arguments():
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     parser.add_argument("--redis-db", type=int, default=15, help="an empty database number")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--endpoints",
+        help="measure only these, by name, comma-separated (e.g. schedule.xml,program)",
+    )
     parser.add_argument("--only", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -154,7 +159,10 @@ def measure_site(options, static_root, env):
     host = f"127.0.0.1:{port}"
     client = WsgiClient()
     rows = []
+    chosen = options.endpoints.split(",") if options.endpoints else None
     for name, url in endpoints(conference):
+        if chosen is not None and name not in chosen:
+            continue
         row = {"name": name, "url": url, **cold(client, url, host, options.cold_repeat)}
         row["static"] = static_copy(client, url, host, static_root, name)
         rows.append(row)

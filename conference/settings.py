@@ -139,8 +139,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "editions" keeps the data version and the built public responses (megabytes for a large
-# edition's program page; program/machinery/responses.py), apart from the small entries of "default"
+# "editions" keeps the built public responses (megabytes for a large edition's program
+# page; program/machinery/responses.py), apart from the small entries of "default"
 # (throttle counts), so they never push those out. Both must be shared by every process
 # that answers requests or writes data: Redis (CACHE_URL) across machines, else files in
 # DJANGO_CACHE_DIR on one machine (several gunicorn workers, a management command). The
@@ -174,10 +174,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 300},
         },
     }
-# How long a data version lives: after a write made while the shared cache was unreachable,
-# pages are stale at most this long once it is back (program/machinery/responses.py). Each page is
-# rebuilt at most once per this many seconds.
-DATA_VERSION_SECONDS = 60
+# A kept response is answered until a write moves the data version (its key then changes);
+# copies no request asks for any more are dropped after this long, which frees their room
+# (program/machinery/responses.py). Never a reason to rebuild an unchanged page.
+RESPONSE_SECONDS = 7 * 24 * 3600
 # Cache-Control of public pages, API and feeds: browsers and proxies (a CDN) keep them
 # PROXY_SECONDS, and a proxy may answer STALE_SECONDS more while it fetches a new copy.
 PROXY_SECONDS = 10

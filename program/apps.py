@@ -9,10 +9,8 @@ class ProgramConfig(AppConfig):
     verbose_name = "Conference program"
 
     def ready(self):
-        from program.machinery import responses, stamps
+        from program.machinery import stamps
 
         # The database stamps updated_at in commit order (program/machinery/stamps.py).
         post_migrate.connect(stamps.install_after_migrate, sender=self)
         connection_created.connect(stamps.install_on_new_connection)
-        # Every write to the program's tables moves the data version of cached responses.
-        connection_created.connect(responses.watch_connection)

@@ -11,10 +11,10 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection
 from django.urls import clear_url_caches
 
-from program.machinery import responses as versioning
+from program.machinery.data_version import postgresql_trigger_names
 
 # ../shared beside the repository, or wherever SHARED_DIR points.
 SHARED = Path(
@@ -77,26 +77,22 @@ def collected_static(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def commits_move_the_data_version(monkeypatch):
-    """The test's own transaction stands for the database, as Django's TestCase reads it:
-    when the code's outermost ``transaction.atomic()`` block ends, the data version moves,
-    as after a real commit (program/machinery/responses.py). TestCase would keep the on_commit
-    callback until the test ends, and drop it. Other callbacks are left as they are."""
-    exit_atomic = transaction.Atomic.__exit__
-
-    def exit_and_commit(self, exc_type, exc_value, traceback):
-        result = exit_atomic(self, exc_type, exc_value, traceback)
-        connection = transaction.get_connection(self.using)
-        blocks = connection.atomic_blocks
-        committed = blocks and all(getattr(block, "_from_testcase", False) for block in blocks)
-        if committed and not connection.needs_rollback:
-            for pending in list(connection.run_on_commit):
-                if pending[1] is versioning.move_version:
-                    connection.run_on_commit.remove(pending)
-                    versioning.move_version()
-        return result
-
-    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
+def data_version_moves_within_the_tests_transaction(request):
+    """On PostgreSQL the data version moves when a write commits (deferred triggers,
+    program/machinery/data_version.py). A test's own transaction never commits: within it,
+    the triggers fire at each statement instead, as if each write had committed."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or "db" in request.fixturenames
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames
+    )
+    if not uses_db or transactional:
+        return
+    request.getfixturevalue("db")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            names = ", ".join(postgresql_trigger_names(connection))
+            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
 
 
 @pytest.fixture(autouse=True)

@@ -1110,21 +1110,21 @@ def speaker_count(item_count):
 @pytest.mark.parametrize(
     ("url", "queries", "listed"),
     [
-        # count, page, speakers of the page, resources of the page
-        ("/api/v1/talks/", 4, int),
+        # the data version, then: count, page, speakers of the page, resources of the page
+        ("/api/v1/talks/", 5, int),
         # + the edition for TalkFilter, + its check as a choice
-        ("/api/v1/talks/?conference=2026", 6, int),
+        ("/api/v1/talks/?conference=2026", 7, int),
         # + the check of each slug given
-        ("/api/v1/talks/?conference=2026&type=invited-talk&room=hall-0&ordering=title", 8, bool),
-        ("/api/v1/talks/?conference=2026&track=track-0", 7, bool),
+        ("/api/v1/talks/?conference=2026&type=invited-talk&room=hall-0&ordering=title", 9, bool),
+        ("/api/v1/talks/?conference=2026&track=track-0", 8, bool),
         # count, page, public talks of the page's speakers
-        ("/api/v1/speakers/", 3, speaker_count),
+        ("/api/v1/speakers/", 4, speaker_count),
         # + the check of the edition
-        ("/api/v1/speakers/?conference=2026&q=speaker", 4, speaker_count),
+        ("/api/v1/speakers/?conference=2026&q=speaker", 5, speaker_count),
         # count, page
-        ("/api/v1/rooms/?conference=2026", 3, int),
-        ("/api/v1/tracks/?conference=2026", 3, int),
-        ("/api/v1/conferences/", 2, bool),
+        ("/api/v1/rooms/?conference=2026", 4, int),
+        ("/api/v1/tracks/?conference=2026", 4, int),
+        ("/api/v1/conferences/", 3, bool),
     ],
 )
 def test_list_query_count_does_not_grow_with_length(

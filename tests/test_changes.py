@@ -148,8 +148,9 @@ def test_changes_page_query_count_does_not_grow(
         talk = TalkFactory(conference=edition)
         Talk.objects.filter(pk=talk.pk).set_status(Talk.Status.CANCELLED)
 
-    # Editions, count, the page of changes, the rooms, which talks are public.
-    with django_assert_num_queries(5):
+    # The data version, editions, count, the page of changes, the rooms, which talks are
+    # public.
+    with django_assert_num_queries(6):
         response = client.get(CHANGES)
 
     assert response.content.decode().count('class="change-kind"') == 2 * change_count
@@ -258,8 +259,8 @@ def test_atom_query_count_does_not_grow(client, edition, django_assert_num_queri
     for _ in range(change_count):
         TalkFactory(conference=edition)
 
-    # The edition, the changes, the rooms, which talks are public.
-    with django_assert_num_queries(4):
+    # The data version, the edition, the changes, the rooms, which talks are public.
+    with django_assert_num_queries(5):
         client.get(ATOM)
 
 
@@ -341,8 +342,8 @@ def test_api_changes_query_count_does_not_grow(
     for _ in range(change_count):
         TalkFactory(conference=edition)
 
-    # The edition, count, page, rooms, which talks are public.
-    with django_assert_num_queries(5):
+    # The data version, the edition, count, page, rooms, which talks are public.
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/conferences/2026/changes/")
 
     assert response.json()["count"] == change_count

@@ -204,9 +204,9 @@ def test_now_page_query_count_does_not_grow(
         TalkFactory(conference=conference, room=room, start=start)
     set_clock("2026-05-18", 9, 10)
 
-    # Editions, the schedule's bounds, the talks, their speakers, their rooms, the rooms,
-    # the type choices.
-    with django_assert_num_queries(7):
+    # The data version, editions, the schedule's bounds, the talks, their speakers, their
+    # rooms, the rooms, the type choices.
+    with django_assert_num_queries(8):
         response = client.get(NOW)
 
     assert len(board(response)[room.name][0]) == 1
@@ -304,8 +304,9 @@ def test_api_now_query_count_does_not_grow(client, django_assert_num_queries, ta
         start = local("2026-05-18", 9) + dt.timedelta(hours=index)
         TalkFactory(conference=conference, room=room, start=start)
 
-    # The edition, the schedule's bounds, the talks, their speakers and resources, the rooms.
-    with django_assert_num_queries(6):
+    # The data version, the edition, the schedule's bounds, the talks, their speakers and
+    # resources, the rooms.
+    with django_assert_num_queries(7):
         response = client.get(API, {"at": "2026-05-18T16:10:00Z"})
 
     assert len(response.json()["rooms"][0]["now"]) == 1

@@ -1,21 +1,20 @@
-"""Public responses answered from the shared cache (machinery/responses.py): no SQL on a warm
-hit, a new data version after every committed write, stored gzip and brotli, 304 everywhere."""
+"""Public responses answered from the shared cache (machinery/responses.py): one read of the
+data version on a warm hit, a new version with every write, stored gzip and brotli, 304
+everywhere."""
 
 import gzip
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
+import time
 
 import brotli
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from conference.compression import MIN_LENGTH
-from program.machinery.responses import data_version
+from program.machinery.data_version import current as data_version
+from program.machinery.data_version import program_tables
 from program.models import Room, Speaker, Talk, TalkType, Track
 from tests.factories import (
     ConferenceFactory,
@@ -98,9 +97,9 @@ def test_a_warm_hit_runs_no_query_and_a_matching_etag_answers_304(
     url = urls(program)[index]
     built = client.get(url)
 
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         cached = client.get(url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         not_modified = client.get(url, HTTP_IF_NONE_MATCH=built["ETag"])
 
     assert built.status_code == 200
@@ -220,17 +219,50 @@ def test_reads_do_not_move_the_version(client, program):
     assert not moved(lambda: client.get("/2026/program/"))
 
 
-def test_the_version_moves_after_the_commit_never_before(program):
+def test_the_version_moves_with_the_writes_own_transaction(program):
+    # Other connections see the new number when the write commits, never before (the
+    # database's isolation); the writer itself sees it at once.
     before = data_version()
 
     with transaction.atomic():
         Talk.objects.filter(slug="kv-caches").update(title="Retitled")
-        Speaker.objects.filter(slug="yuhan-liu").update(affiliation="CMU")
         inside = data_version()
-    after = data_version()
+        Speaker.objects.filter(slug="yuhan-liu").update(affiliation="CMU")
+        later = data_version()
 
-    assert inside == before  # a reader now would store the old data under it: harmless
-    assert after != before
+    assert before != inside != later
+    assert data_version() == later
+
+
+def test_writes_the_orm_never_sees_move_the_version(program):
+    """A fixture, or SQL from a script or another program, moves it too: the database
+    watches its tables, not the code that writes them."""
+    before = data_version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE program_talk SET title = 'Retitled' WHERE slug = 'kv-caches'")
+    after_sql = data_version()
+    call_command("loaddata", "mlsys2026", verbosity=0)
+
+    assert before != after_sql != data_version()
+
+
+def test_every_program_table_has_the_triggers_that_move_the_version():
+    # A migration that adds a table, or rebuilds one on SQLite, must install them again
+    # (program/machinery/data_version.py install_triggers).
+    tables = program_tables(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            names = ["_version_insert", "_version_update", "_version_delete"]
+        else:
+            cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger")
+            names = ["_version", "_version_truncate"]
+        triggers = set(cursor.fetchall())
+
+    expected = {(table, f"{table}{name}") for table in tables for name in names}
+    assert "program_talk" in tables
+    assert "program_dataversion" not in tables
+    assert expected <= triggers
 
 
 def test_a_rolled_back_write_leaves_the_version(program):
@@ -333,31 +365,20 @@ def test_the_throttle_counts_answers_from_the_cache(client, program, settings):
     assert statuses == [200, 200, 429]
 
 
-# ---------------------------------------------------------- one machine, several processes
+# ------------------------------------------------------------------ no rebuild on a timer
 
 
-def test_processes_of_one_machine_share_the_version_through_files(
-    client, program, settings, tmp_path
+@pytest.mark.parametrize("seconds", [61, 24 * 3600])
+def test_an_unchanged_page_is_not_rebuilt_when_time_passes(
+    client, program, monkeypatch, django_assert_num_queries, seconds
 ):
-    """Without CACHE_URL, gunicorn's workers and a command that writes use DJANGO_CACHE_DIR:
-    a version another process moves is the one every process reads next."""
-    settings.CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / alias),
-        }
-        for alias in ("default", "editions")
-    }
-    client.get("/2026/program/")
-    before = data_version()
+    """The data version once expired after 60 s, rebuilding every page and feed each
+    minute with no write at all: now only a write (or a page's own clock) changes a key."""
+    built = {url: client.get(url) for url in ("/2026/program/", "/2026/schedule.xml")}
+    later = time.time() + seconds
+    monkeypatch.setattr(time, "time", lambda: later)
 
-    subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); "
-         "from program.machinery.responses import move_version; move_version()"],
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**{key: value for key, value in os.environ.items() if key != "CACHE_URL"},
-             "DJANGO_SETTINGS_MODULE": "conference.settings", "DJANGO_CACHE_DIR": str(tmp_path)},
-        check=True,
-    )  # fmt: skip
-
-    assert data_version() not in (before, None)
+    for url, response in built.items():
+        with django_assert_num_queries(1):  # the data version, and nothing is built
+            again = client.get(url)
+        assert (again.status_code, again.content) == (200, response.content)

@@ -553,10 +553,10 @@ def test_program_query_count_does_not_grow_with_talks(
         ResourceFactory(talk=talk, kind="slides")
         ResourceFactory(talk=talk, kind="video")
 
-    # Editions (menu and this one), talks (with whether they have slides or a video), their
-    # speakers, then the form's types, rooms, speakers and tracks. (The data version is in
-    # the shared cache: no query, program/machinery/responses.py.)
-    with django_assert_num_queries(7):
+    # The data version (program/machinery/data_version.py), editions (menu and this one),
+    # talks (with whether they have slides or a video), their speakers, then the form's
+    # types, rooms, speakers and tracks.
+    with django_assert_num_queries(8):
         response = client.get(PROGRAM)
 
     assert len(talk_slugs(response)) == talk_count
@@ -572,10 +572,10 @@ def test_unchanged_program_is_answered_from_its_version(
         TalkFactory(conference=conference)
     built = client.get(PROGRAM)
 
-    # Nothing is read nor built again.
-    with django_assert_num_queries(0):
+    # Nothing is read but the data version, nor built again.
+    with django_assert_num_queries(1):
         not_modified = client.get(PROGRAM, HTTP_IF_NONE_MATCH=built["ETag"])
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         cached = client.get(PROGRAM)
 
     assert (not_modified.status_code, not_modified["ETag"]) == (304, built["ETag"])
@@ -604,7 +604,7 @@ def test_filtered_program_query_count_does_not_grow_with_talks(
         TalkFactory(conference=conference, type=keynote)
 
     # As unfiltered, plus checking the type and counting the edition's talks.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(PROGRAM + "?type=keynote&q=talk")
 
     assert len(talk_slugs(response)) == talk_count
@@ -927,9 +927,9 @@ def test_talk_page_query_count_does_not_grow(client, django_assert_num_queries, 
         TalkFactory(conference=conference, start=talk.start)
         ResourceFactory(talk=talk)
 
-    # Editions, the talk, its speakers (with their photos), its resources, the one before,
-    # the one after, those at the same time.
-    with django_assert_num_queries(7):
+    # The data version, editions, the talk, its speakers (with their photos), its
+    # resources, the one before, the one after, those at the same time.
+    with django_assert_num_queries(8):
         response = client.get("/2026/talks/main/")
 
     assert len(page(response).xpath("//section[@class='concurrent']//li")) == speaker_count
@@ -979,10 +979,11 @@ def test_speaker_list_query_count_does_not_grow(client, django_assert_num_querie
         speakers = [SpeakerFactory(with_photo=True), SpeakerFactory()]
         TalkFactory(conference=conference, speakers=speakers)
 
-    # Editions, the speakers of its talks (with their photos); from the cache, none.
-    with django_assert_num_queries(2):
+    # The data version, editions, the speakers of its talks (with their photos); from the
+    # cache, the data version alone.
+    with django_assert_num_queries(3):
         response = client.get("/2026/speakers/")
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         cached = client.get("/2026/speakers/")
 
     assert len(page(response).xpath("//li[@class='speaker-item']")) == 2 * speaker_count
@@ -1041,8 +1042,8 @@ def test_speaker_page_query_count_does_not_grow(client, django_assert_num_querie
         for _ in range(talk_count):
             TalkFactory(conference=conference, speakers=[speaker])
 
-    # Editions, the speaker, their talks.
-    with django_assert_num_queries(3):
+    # The data version, editions, the speaker, their talks.
+    with django_assert_num_queries(4):
         response = client.get("/2026/speakers/ada/")
 
     assert len(page(response).xpath("//ul[@class='speaker-talks']/li")) == 2 * talk_count

@@ -1,37 +1,37 @@
-"""Public responses kept in the shared cache, answered without SQL until the data changes.
+"""Public responses kept in the shared cache, answered with one small read until the data changes.
 
 Attendees, calendar apps and API clients ask for the same pages far more often than
 organisers change anything, and a large edition's program page or calendar file takes
 hundreds of milliseconds to build. So every public page, API resource and feed is kept,
 built once, under a key made of:
 
-- the **data version**: a random token in the shared cache ("editions"), replaced after
-  every committed write to the program's tables, whatever made it (admin, bulk action,
-  import, ORM script, fixture: watch_writes sees the SQL itself). One version for the whole
-  site, not one per edition: every page lists all editions in its yearly menu, and a
-  speaker is shared by editions, so a write to one edition changes pages of others;
+- the **data version** (machinery/data_version.py): a number the database moves in the same
+  transaction as every write to the program's tables, whatever made it (admin, bulk action,
+  import, ORM script, fixture, another program). One version for the whole site, not one
+  per edition: every page lists all editions in its yearly menu, and a speaker is shared
+  by editions, so a write to one edition changes pages of others;
 - the code (code_fingerprint), the scheme and host (responses hold absolute URLs), the path
   and the view's own filters only, spelt one way (normalised_query): unknown parameters
   (``?utm_source=...``) can neither multiply the copies nor cost a build each;
 - for pages that depend on the clock (now and next), the current minute.
 
-The key is found before anything else: a hit runs no SQL at all. Each response is stored as
-it is and compressed once for each encoding asked for (gzip, brotli), answered by
-``Accept-Encoding`` with an ETag of its bytes, so a rebuilt but unchanged page still answers
-304 (ConditionalGetMiddleware).
+Reading the version is the one query of a warm hit (a read by primary key); nothing else
+is read or built. Each response is stored as it is and compressed once for each encoding
+asked for (gzip, brotli), answered by ``Accept-Encoding`` with an ETag of its bytes, so a
+rebuilt but unchanged page still answers 304 (ConditionalGetMiddleware).
 
-A reader reads the version before the data, and the version moves only after the write's
-transaction commits (on_commit): whatever a reader stores under a version is at least as new
-as the writes that version follows. The version expires after DATA_VERSION_SECONDS: when a
-write could not move it (the cache was unreachable), a page is stale at most that long after
-the cache returns. Without a working cache nothing is kept and every request is built.
+A reader reads the version before the data, and a write moves it in its own transaction:
+whatever a reader stores under a version is at least as new as the writes that version
+follows. Nothing is rebuilt on a timer: a copy is answered until a write moves the version,
+or, for a page of the clock, until its period ends. Copies of old versions are left to
+expire after RESPONSE_SECONDS (settings), which only frees their room in the cache. Without
+a working cache nothing is kept and every request is built.
 """
 
 import dataclasses
 import functools
 import hashlib
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -40,14 +40,10 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters import CharFilter, MultipleChoiceFilter
 
 from conference.compression import accepted_encoding, compress, compressible
-from program.machinery import clock
+from program.machinery import clock, data_version
 
 # How long readers of a response being built wait for it before building it themselves.
 BUILD_WAIT_SECONDS = 10
-VERSION_KEY = "data-version"
-# Statements that change rows, and the tables whose rows the public sees.
-WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-PROGRAM_TABLES = "program_"
 
 
 def responses():
@@ -65,60 +61,6 @@ def code_fingerprint():
             if path.is_file():
                 digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-# ------------------------------------------------------------------------ the data version
-
-
-def data_version():
-    """The current data version (a string), or None when the cache keeps nothing.
-
-    A missing version (expired, evicted, flushed) is replaced by a fresh token with
-    ``add``, so processes starting at once agree on the one that was stored first.
-    """
-    cache = responses()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, settings.DATA_VERSION_SECONDS)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def move_version():
-    """A new data version: nothing stored under the previous one is answered again."""
-    responses().set(VERSION_KEY, uuid.uuid4().hex, settings.DATA_VERSION_SECONDS)
-
-
-def data_changed(connection):
-    """Moves the version once the transaction that wrote on ``connection`` commits.
-
-    Once per transaction: a 2,000-talk import moves it once. Writes outside a transaction
-    (autocommit) are committed already. A test's own wrapping transaction (Django's
-    TestCase) stands for autocommit, as Django's durable atomic blocks read it.
-    """
-    outer = [
-        block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", False)
-    ]
-    if not outer:
-        move_version()
-    elif not any(callback is move_version for _ids, callback, _robust in connection.run_on_commit):
-        # A rolled-back savepoint drops its callbacks: a later write registers it again.
-        connection.on_commit(move_version, robust=True)
-
-
-def watch_writes(execute, sql, params, many, context):
-    """A database execute wrapper: every statement that writes the program's tables moves
-    the data version (data_changed), whichever code sent it."""
-    result = execute(sql, params, many, context)
-    if sql.lstrip()[:7].upper().startswith(WRITE_STATEMENTS) and PROGRAM_TABLES in sql:
-        data_changed(context["connection"])
-    return result
-
-
-def watch_connection(sender, connection, **kwargs):
-    """connection_created: install watch_writes on the connection, once."""
-    if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
 
 
 # ------------------------------------------------------------------------ the request's key
@@ -147,8 +89,7 @@ def normalised_query(query, filterset_class, params=()):
         values = [value for value in values if value]
         if values:
             normal.setlist(name, values)
-    normal._mutable = False
-    return normal
+    return QueryDict(normal.urlencode())  # immutable, as request.GET is
 
 
 def response_key(request, version, moment, encoding):
@@ -314,7 +255,7 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
             answer = encoded(plain, encoding)
             return answer, {response_key(request, version, moment, None): plain, key: answer}
 
-        version = data_version()
+        version = data_version.current()
         encoding = accepted_encoding(request)
         if version is None:
             answer = build()[0]
@@ -322,9 +263,7 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
             # Each encoding is made once, when first asked for, from the plain copy.
             cache = responses()
             key = response_key(request, version, moment, encoding)
-            timeout = min(
-                seconds_left or settings.DATA_VERSION_SECONDS, settings.DATA_VERSION_SECONDS
-            )
+            timeout = seconds_left or settings.RESPONSE_SECONDS
             answer = cache.get(key)
             if answer is None and encoding is not None:
                 plain = cache.get(response_key(request, version, moment, None))

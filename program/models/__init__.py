@@ -1,6 +1,7 @@
 """The program's models, one module per part: editions (with rooms, tracks and talk types),
 speakers and talks. Everything is importable from ``program.models`` as Django expects."""
 
+from program.machinery.data_version import DataVersion
 from program.models.base import (
     EditionSlugManager,
     SearchableModel,
@@ -30,6 +31,7 @@ __all__ = [
     "TOO_LONG",
     "Conference",
     "ConferenceQuerySet",
+    "DataVersion",
     "EditionSlugManager",
     "Resource",
     "Room",
