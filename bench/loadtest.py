@@ -7,7 +7,7 @@ gunicorn with debug off. Then, for ``--seconds``:
 - ``--clients`` readers (threads, each its own address through X-Forwarded-For from a trusted
   proxy) ask for the program page (whole and filtered), talk and speaker pages, feeds and the
   API, as attendees and apps do;
-- one reader is an API client syncing with ``updated_since``, as the README tells apps to;
+- one reader is an API client syncing with ``updated_since``, as docs/api/json.md tells apps to;
 - a second process edits talks through the admin (the change form, over HTTP, logged in)
   and imports a spreadsheet that rewrites the abstract of BATCH talks at once, all or
   nothing ("Batch 7. ..."); readers check that they never see two batches at once.
@@ -166,7 +166,7 @@ def check_batch(kind, content, tally):
 
 
 class SyncingClient:
-    """An app keeping a copy of the program with ``updated_since``, as the README says."""
+    """An app keeping a copy of the program with ``updated_since``, as docs/api/json.md says."""
 
     def __init__(self, port):
         self.client = Http(port, address="203.0.113.250")

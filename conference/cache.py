@@ -1,4 +1,4 @@
-"""A Redis cache the site survives losing (README "Security": the cache can fail).
+"""A Redis cache the site survives losing (docs/operators/cache.md: the cache can fail).
 
 Everything kept in the cache can be rebuilt from the database: built pages and feeds, and the
 API throttle's counts. So when Redis is unreachable, slow or full, every operation behaves as

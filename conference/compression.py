@@ -1,4 +1,4 @@
-"""gzip and brotli for HTML, JSON, XML, CSS and calendar responses (README "Speed").
+"""gzip and brotli for HTML, JSON, XML, CSS and calendar responses (docs/operators/cache.md).
 
 Whitenoise compresses static files ahead of time; pages, the API and feeds are compressed
 here: once per encoding, when a public response is stored in the shared cache

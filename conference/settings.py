@@ -1,7 +1,7 @@
 """Settings for the conference program site.
 
 One module for every deployment: each difference is read from the environment
-(see README "Settings").
+(see docs/operators/settings.md).
 """
 
 import datetime as dt
@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Every version of every talk (program/changes.py reads it for the changes page).
     "simple_history",
-    # Failed admin logins are counted per user and per address (README "Security").
+    # Failed admin logins are counted per user and per address (docs/operators/security.md).
     "axes",
     "program",
 ]
@@ -227,7 +227,7 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 
 # Uploaded files (speaker photos, program/photos.py): a folder by default, which the front
 # proxy serves at MEDIA_URL (the development server serves it itself), or an S3-compatible
-# bucket through django-storages (README "Speaker photos").
+# bucket through django-storages (docs/operators/photos.md).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # The origin photos come from when it is not the site's own: the public pages'

@@ -1,7 +1,7 @@
 """Clashes: a room or a speaker booked for two overlapping talks of the same edition.
 
 The admin and the importers call ``find_clashes``; both report clashes without refusing
-them (see README "Clashes").
+them (docs/organisers/admin.md).
 """
 
 from dataclasses import dataclass

@@ -138,7 +138,7 @@ def invalid_choice(noun):
 
 
 class TalkFilter(FilterSet):
-    """Filters of the public program (CONTRACT.md "Program filters").
+    """Filters of the public program (docs/attendees/filters.md, docs/api/json.md).
 
     Pass ``conference`` when the talks all belong to one edition: choices are then limited
     to its rooms and tracks, and ``day`` is read in its timezone.

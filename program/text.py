@@ -1,7 +1,7 @@
 """Text as people type it and as the site keeps it.
 
 Everything that enters (admin forms, imports) is stored in Unicode NFC with its outer
-whitespace trimmed (CONTRACT.md "Data"): "é" typed as one code point or as "e" plus a
+whitespace trimmed (docs/organisers/imports.md): "é" typed as one code point or as "e" plus a
 combining accent is then the same string. Search compares a further folded form.
 """
 

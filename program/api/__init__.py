@@ -1,1 +1,1 @@
-"""The JSON API: read-only resources for apps, bots and other sites (CONTRACT.md "JSON API")."""
+"""The JSON API: read-only resources for apps, bots and other sites (docs/api/json.md)."""

@@ -1,4 +1,4 @@
-"""Public, read-only representations (CONTRACT.md "JSON API")."""
+"""Public, read-only representations (docs/api/json.md)."""
 
 import datetime as dt
 import zoneinfo

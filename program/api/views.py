@@ -1,4 +1,4 @@
-"""Read-only viewsets of the JSON API (CONTRACT.md "JSON API")."""
+"""Read-only viewsets of the JSON API (docs/api/json.md)."""
 
 from django.db.models import Prefetch
 from django.http import HttpResponse

@@ -43,7 +43,7 @@ from program.times import (
 
 TALK_COLUMNS = ("title", "type", "date", "start", "end", "room", "speakers", "abstract")
 OPTIONAL_TALK_COLUMNS = ("slug", "status", "end_date", "resources", "track")
-# Bounds on the work a file may ask for (README "Imports"): rows read, header included
+# Bounds on the work a file may ask for (docs/organisers/imports.md): rows read, header included
 # (empty ones too), columns read in an XLSX sheet, and an XLSX file's size unpacked.
 MAX_ROWS = 30_000
 MAX_COLUMNS = 50

@@ -280,10 +280,10 @@ class ScheduleImport:
         spelling, details of the Speakers sheet or frab person), the known ones among them
         as Speakers, and every speaker slug. Reads only.
 
-        Speakers match by name_key (CONTRACT.md: whatever the normalisation form, letter
-        case or spacing), so "Guillermo Pérez" typed composed, decomposed or in capitals is
-        one person. Keys are computed here for every speaker's name: one small query, where
-        no database could compare them alike.
+        Speakers match by name_key (docs/organisers/imports.md: whatever the normalisation
+        form, letter case or spacing), so "Guillermo Pérez" typed composed, decomposed or in
+        capitals is one person. Keys are computed here for every speaker's name: one small
+        query, where no database could compare them alike.
         """
         details = {}
         for detail in self.parsed.speakers:

@@ -152,7 +152,7 @@ def public(response, seconds_left=None):
     """``Cache-Control`` of a public response: browsers and shared caches (a CDN, a proxy)
     keep it PROXY_SECONDS (or until its minute ends, for a page of the clock), and a shared
     cache may answer it up to STALE_SECONDS more while it asks for a new one. So a proxy
-    serves a page at most PROXY_SECONDS + STALE_SECONDS after it changed (README "Speed").
+    serves a page at most PROXY_SECONDS + STALE_SECONDS after it changed (docs/operators/cache.md).
     """
     if seconds_left is None:
         seconds = settings.PROXY_SECONDS

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# The talk types CONTRACT.md promises; organisers add more in admin.
+# The talk types every site starts with (docs/organisers/admin.md); organisers add more.
 TALK_TYPES = [
     ("keynote", "Keynote"),
     ("invited-talk", "Invited Talk"),

@@ -31,7 +31,7 @@ class TimestampedModel(models.Model):
 
     def clean_fields(self, exclude=None):
         # Every admin form cleans its instance here, so typed text is stored in NFC and
-        # trimmed whichever form it came through (CONTRACT.md "Data"); imports clean their
+        # trimmed whichever form it came through (docs/organisers/imports.md); imports clean their
         # text with the same function.
         for field in self._meta.concrete_fields:
             value = getattr(self, field.attname)

@@ -20,7 +20,7 @@ def healthz(request):
 
 def serve_media(request, path, document_root):
     """Speaker photos for the development server (``make serve``; production serves them from
-    the front proxy or a bucket, README "Speaker photos").
+    the front proxy or a bucket, docs/operators/photos.md).
 
     Only names the site itself wrote are served, always as JPEG whatever the file holds,
     so nothing placed in the folder by other means can be served as a page or a script.

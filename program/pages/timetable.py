@@ -375,7 +375,8 @@ def opening_period(request):
 
 
 class TimetableView(FilteredView):
-    """One day, rooms side by side (CONTRACT.md: /<edition>/timetable/?day=YYYY-MM-DD)."""
+    """One day, rooms side by side: /<edition>/timetable/?day=YYYY-MM-DD
+    (docs/attendees/timetable.md)."""
 
     template_name = "program/timetable.html"
     section = "timetable"
