@@ -251,7 +251,8 @@ def test_atom_feed_answers_get_and_head_only(client, edition):
     response = client.post(ATOM)
 
     assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD, OPTIONS"  # as every page and feed (test_http.py)
+    # As every page and feed (tests/machinery/test_http.py).
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
 @pytest.mark.parametrize("change_count", [1, 3])

@@ -94,7 +94,7 @@ def test_a_post_never_gets_a_cached_page(client, edition):
     assert response.status_code == 405
 
 
-# Empty values: no filter, for every parameter alike (CONTRACT.md "Program filters").
+# Empty values: no filter, for every parameter alike (docs/attendees/filters.md).
 
 EVERY_TALK = ["kv-cache-layer", "serving-engines"]
 EMPTY_FILTERS = "q=&type=&day=&room=&speaker=&talk=&track="

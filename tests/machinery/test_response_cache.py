@@ -9,46 +9,13 @@ import time
 import brotli
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.test import Client
 
 from conference.compression import MIN_LENGTH
-from program.machinery.data_version import current as data_version
-from program.machinery.data_version import program_tables
-from program.models import Room, Speaker, Talk, TalkType, Track
-from tests.factories import (
-    ConferenceFactory,
-    ResourceFactory,
-    RoomFactory,
-    SpeakerFactory,
-    TalkFactory,
-    TalkTypeFactory,
-    TrackFactory,
-    local,
-)
+from program.models import Speaker, Talk
+from tests.factories import local
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def program():
-    """Two editions sharing a speaker; a talk of each, with a track, a type and slides."""
-    edition = ConferenceFactory(slug="2026", name="MLSys 2026")
-    older = ConferenceFactory(slug="2025", name="MLSys 2025")
-    yuhan = SpeakerFactory(name="Yuhan Liu", slug="yuhan-liu")
-    talk = TalkFactory(
-        conference=edition,
-        title="KV caches at scale",
-        slug="kv-caches",
-        room=RoomFactory(conference=edition, name="Hall A", slug="hall-a"),
-        track=TrackFactory(conference=edition, name="Serving", slug="serving"),
-        type=TalkTypeFactory(slug="keynote"),
-        speakers=[yuhan],
-        start=local("2026-05-18", 9),
-    )
-    ResourceFactory(talk=talk)
-    TalkFactory(conference=older, title="Paged attention", slug="paged", speakers=[yuhan])
-    return talk
 
 
 def urls(talk):
@@ -177,106 +144,6 @@ def test_a_logged_in_page_is_never_compressed(admin_client, program):
 
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")  # it holds a CSRF token (BREACH)
-
-
-# ---------------------------------------------------------------------- the data version
-
-
-def moved(write):
-    before = data_version()
-    write()
-    return data_version() != before
-
-
-def test_the_version_moves_on_save_and_delete(program):
-    program.title = "KV caches, revised"
-    assert moved(program.save)
-    assert moved(lambda: ResourceFactory(talk=program))
-    assert moved(lambda: program.resources.first().delete())
-    assert moved(program.delete)
-
-
-@pytest.mark.parametrize(
-    "write",
-    [
-        lambda: Talk.objects.filter(slug="kv-caches").update(title="Retitled"),
-        lambda: Talk.objects.filter(slug="kv-caches").set_status(Talk.Status.CANCELLED),
-        lambda: Speaker.objects.filter(slug="yuhan-liu").update(affiliation="CMU"),
-        lambda: Room.objects.filter(slug="hall-a").update(name="Hall A (upstairs)"),
-        lambda: Track.objects.filter(slug="serving").update(colour="#000000"),
-        lambda: TalkType.objects.filter(slug="keynote").update(name="Keynote address"),
-        lambda: Speaker.objects.bulk_create([Speaker(name="New", slug="new")]),
-        lambda: Talk.objects.get(slug="kv-caches").speakers.clear(),
-    ],
-    ids=["update", "bulk-status", "speaker", "room", "track", "type", "bulk-create", "m2m"],
-)
-def test_the_version_moves_on_every_queryset_write(program, write):
-    assert moved(write)
-
-
-def test_reads_do_not_move_the_version(client, program):
-    assert not moved(lambda: list(Talk.objects.all()))
-    assert not moved(lambda: client.get("/2026/program/"))
-
-
-def test_the_version_moves_with_the_writes_own_transaction(program):
-    # Other connections see the new number when the write commits, never before (the
-    # database's isolation); the writer itself sees it at once.
-    before = data_version()
-
-    with transaction.atomic():
-        Talk.objects.filter(slug="kv-caches").update(title="Retitled")
-        inside = data_version()
-        Speaker.objects.filter(slug="yuhan-liu").update(affiliation="CMU")
-        later = data_version()
-
-    assert before != inside != later
-    assert data_version() == later
-
-
-def test_writes_the_orm_never_sees_move_the_version(program):
-    """A fixture, or SQL from a script or another program, moves it too: the database
-    watches its tables, not the code that writes them."""
-    before = data_version()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE program_talk SET title = 'Retitled' WHERE slug = 'kv-caches'")
-    after_sql = data_version()
-    call_command("loaddata", "mlsys2026", verbosity=0)
-
-    assert before != after_sql != data_version()
-
-
-def test_every_program_table_has_the_triggers_that_move_the_version():
-    # A migration that adds a table, or rebuilds one on SQLite, must install them again
-    # (program/machinery/data_version.py install_triggers).
-    tables = program_tables(connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
-            names = ["_version_insert", "_version_update", "_version_delete"]
-        else:
-            cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger")
-            names = ["_version", "_version_truncate"]
-        triggers = set(cursor.fetchall())
-
-    expected = {(table, f"{table}{name}") for table in tables for name in names}
-    assert "program_talk" in tables
-    assert "program_dataversion" not in tables
-    assert expected <= triggers
-
-
-def test_a_rolled_back_write_leaves_the_version(program):
-    before = data_version()
-
-    def write_then_fail():
-        with transaction.atomic():
-            Talk.objects.filter(slug="kv-caches").update(title="Retitled")
-            raise RuntimeError
-
-    with pytest.raises(RuntimeError):
-        write_then_fail()
-
-    assert data_version() == before
 
 
 def test_an_admin_bulk_action_shows_on_the_next_request(admin_client, program):
