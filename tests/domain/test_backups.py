@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from program.backups import dumped_rows
 from program.models import Room, Speaker, Talk
 from program.photos import photo_files, prepare_photo, set_photo
+from tests.domain.test_photos import image_bytes
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -25,7 +26,6 @@ from tests.factories import (
     TrackFactory,
 )
 from tests.test_imports import database_snapshot
-from tests.test_photos import image_bytes
 
 # Committed transactions: the database stamps rows at commit, and restore must keep stamps.
 pytestmark = pytest.mark.django_db(transaction=True)

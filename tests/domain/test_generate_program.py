@@ -14,7 +14,8 @@ from tests.factories import ConferenceFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
 
-# CONTRACT.md "Talk types", except "break" (breaks have no speakers; README explains).
+# The talk types of migration 0002_talk_types, except "break" (breaks have no speakers:
+# docs/organisers/synthetic-editions.md).
 CONTRACT_TYPES = {
     "keynote": "Keynote",
     "invited-talk": "Invited Talk",
