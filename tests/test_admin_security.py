@@ -25,7 +25,7 @@ from tests.factories import (
     TalkFactory,
     TalkTypeFactory,
 )
-from tests.test_imports import HEADER, database_snapshot
+from tests.importers.test_imports import HEADER, database_snapshot
 
 pytestmark = pytest.mark.django_db
 

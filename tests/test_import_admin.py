@@ -8,7 +8,7 @@ from django.test import Client
 from program.admin import imports as admin_import
 from program.models import Conference, Talk
 from tests.factories import ConferenceFactory, TalkTypeFactory
-from tests.test_imports import HEADER, database_snapshot
+from tests.importers.test_imports import HEADER, database_snapshot
 
 pytestmark = pytest.mark.django_db
 

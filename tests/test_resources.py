@@ -20,8 +20,8 @@ from tests.factories import (
     TalkTypeFactory,
     local,
 )
+from tests.importers.test_imports import database_snapshot, run_import, write
 from tests.test_admin import admin_url, form_data, organiser_client  # noqa: F401
-from tests.test_imports import database_snapshot, run_import, write
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from tests.factories import (
     TalkTypeFactory,
     TrackFactory,
 )
-from tests.test_imports import database_snapshot
+from tests.importers.test_imports import database_snapshot
 
 # Committed transactions: the database stamps rows at commit, and restore must keep stamps.
 pytestmark = pytest.mark.django_db(transaction=True)

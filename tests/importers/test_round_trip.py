@@ -17,7 +17,7 @@ from tests.factories import (
     TrackFactory,
     local,
 )
-from tests.test_imports import database_snapshot
+from tests.importers.test_imports import database_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -961,7 +961,7 @@ def test_duplicate_rows_are_refused(tmp_path, edition):
 
 
 def test_command_exits_non_zero_with_the_problem():
-    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    manage = Path(__file__).resolve().parent.parent.parent / "manage.py"
 
     completed = subprocess.run(
         [sys.executable, str(manage), "import_schedule", "program.pdf"],

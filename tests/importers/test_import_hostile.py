@@ -25,7 +25,7 @@ from tests.factories import (
     TalkTypeFactory,
     local,
 )
-from tests.test_imports import HEADER, database_snapshot, run_import
+from tests.importers.test_imports import HEADER, database_snapshot, run_import
 
 pytestmark = pytest.mark.django_db
 

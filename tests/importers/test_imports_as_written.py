@@ -11,7 +11,7 @@ from django.core.management import CommandError
 
 from program.models import Conference, Speaker, Talk, TalkType
 from tests.factories import ConferenceFactory, SpeakerFactory, TalkTypeFactory
-from tests.test_imports import (
+from tests.importers.test_imports import (
     HEADER,
     NIGHT_XML,
     database_snapshot,
