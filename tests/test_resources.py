@@ -11,6 +11,8 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError
 
 from program.models import Resource, Talk
+from tests.admin.conftest import organiser_client  # noqa: F401
+from tests.admin.helpers import admin_url, form_data
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -21,7 +23,6 @@ from tests.factories import (
     local,
 )
 from tests.importers.test_imports import database_snapshot, run_import, write
-from tests.test_admin import admin_url, form_data, organiser_client  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from PIL import Image
 
 from program.models import Speaker
 from program.photos import photo_url_function, prepare_photo, set_photo
+from tests.admin.conftest import organiser_client  # noqa: F401
+from tests.admin.helpers import admin_url, form_data
 from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory
-from tests.test_admin import admin_url, form_data, organiser_client  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from program.changes import Kind, edition_changes, slugs_ever_public
 from program.models import Conference, Talk
+from tests.admin.conftest import organiser_client  # noqa: F401
+from tests.admin.helpers import admin_url, new_talk_data
 from tests.factories import ConferenceFactory, RoomFactory, SpeakerFactory, TalkFactory, local
-from tests.test_admin import admin_url, new_talk_data, organiser_client  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,8 @@
-"""The organisers' admin: every ModelAdmin's pages, the talk list at scale, conference time,
-clash warnings, bulk actions and forms that keep the organiser's input."""
+"""The talk admin (program/admin/talks.py): the talk list at scale, conference time, clash
+warnings, bulk actions and forms that keep the organiser's input; anonymous users are sent to
+log in on every admin page."""
 
 import datetime as dt
-import unicodedata
-from urllib.parse import unquote
 
 import lxml.html
 import pytest
@@ -11,11 +10,18 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import WARNING
 from django.db import IntegrityError
-from django.urls import reverse
-from django.utils.text import slugify
 
 from program.machinery.stamps import keep_given_stamps
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker
+from program.models import Talk, TalkSpeaker
+from tests.admin.helpers import (
+    add_link,
+    admin_url,
+    form_data,
+    new_talk_data,
+    prepopulated,
+    selected_edition,
+    titles,
+)
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -31,74 +37,8 @@ pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
 
-@pytest.fixture
-def organiser_client(client, django_user_model):
-    """A client logged in as a staff superuser (no password: hashing one is slow)."""
-    organiser = django_user_model.objects.create_superuser("organiser", "org@example.org", None)
-    client.force_login(organiser)
-    return client
-
-
-@pytest.fixture
-def edition():
-    return ConferenceFactory(slug="2026", name="MLSys 2026", is_current=True)
-
-
-@pytest.fixture
-def ballroom(edition):
-    return RoomFactory(conference=edition, name="Grand Ballroom 1", slug="grand-ballroom-1")
-
-
-def admin_url(model, view="changelist", *args):
-    return reverse(f"admin:program_{model}_{view}", args=args)
-
-
-def titles(response):
-    """The talk titles (or object names) the changelist shows, in order."""
-    return [str(row) for row in response.context["cl"].result_list]
-
-
-def inline_rows(response, group_id):
-    """The cells of each saved row of an inline, as text."""
-    page = lxml.html.fromstring(response.content.decode())
-    rows = page.xpath(f"//div[@id='{group_id}']//tr[contains(@class, 'has_original')]")
-    return [
-        [cell.text_content().strip() for cell in row.xpath("td[starts-with(@class, 'field-')]")]
-        for row in rows
-    ]
-
-
-def table_rows(response, table_class):
-    """The cells of each body row of a table the page shows, as text."""
-    page = lxml.html.fromstring(response.content.decode())
-    rows = page.xpath(f"//table[@class='{table_class}']/tbody/tr")
-    return [[cell.text_content().strip() for cell in row.xpath("td")] for row in rows]
-
-
-def prepopulated(response):
-    """The form's prepopulated fields: {field: [fields it is filled from]}."""
-    return {
-        entry["field"].name: [dependency.name for dependency in entry["dependencies"]]
-        for entry in response.context["adminform"].prepopulated_fields
-    }
-
-
 def messages_of(response):
     return [(message.level, message.message) for message in response.context["messages"]]
-
-
-def form_data(response, form_id, changes=None):
-    """What a browser submits from the page's form, with some fields changed (None removes)."""
-    form = lxml.html.fromstring(response.content.decode()).get_element_by_id(form_id)
-    data = {}
-    for name, value in form.form_values():
-        data.setdefault(name, []).append(value)
-    for name, value in (changes or {}).items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
 
 
 # Access -------------------------------------------------------------------------------------
@@ -122,463 +62,6 @@ def test_anonymous_user_is_sent_to_the_login_page(client, path):
 
     assert response.status_code == 302
     assert response["Location"] == f"/admin/login/?next={path}"
-
-
-# Conference ---------------------------------------------------------------------------------
-
-
-def test_conference_changelist_shows_dates_timezone_published_and_current(
-    organiser_client, edition
-):
-    ConferenceFactory(
-        slug="2025",
-        name="MLSys 2025",
-        start_date=dt.date(2025, 5, 12),
-        end_date=dt.date(2025, 5, 15),
-        timezone="America/New_York",
-        is_published=False,
-    )
-
-    response = organiser_client.get(admin_url("conference"))
-
-    assert titles(response) == ["MLSys 2026", "MLSys 2025"]
-    content = response.content.decode()
-    assert '<td class="field-start_date nowrap">May 18, 2026</td>' in content
-    assert '<td class="field-end_date nowrap">May 22, 2026</td>' in content
-    assert '<td class="field-timezone">America/New_York</td>' in content
-    assert (
-        '<td class="field-is_current"><img src="/static/admin/img/icon-yes.svg" alt="True"></td>'
-        in content
-    )
-    assert (
-        '<td class="field-is_published"><img src="/static/admin/img/icon-no.svg" alt="False">'
-        in content
-    )
-
-
-def test_conference_add_page_prepopulates_the_slug_and_offers_rooms(organiser_client):
-    response = organiser_client.get(admin_url("conference", "add"))
-
-    content = response.content.decode()
-    assert "<h1>Add conference</h1>" in content
-    assert prepopulated(response) == {"slug": ["name"]}
-    assert 'name="rooms-TOTAL_FORMS" value="0"' in content
-    assert "IANA timezone of the venue, e.g. America/Los_Angeles." in content
-
-
-def test_conference_change_page_lists_its_rooms_and_links_to_the_site(
-    organiser_client, edition, ballroom
-):
-    response = organiser_client.get(admin_url("conference", "change", edition.pk))
-
-    content = response.content.decode()
-    assert 'name="rooms-0-name" value="Grand Ballroom 1"' in content
-    content_type = ContentType.objects.get_for_model(Conference)
-    assert f'href="/admin/r/{content_type.pk}/{edition.pk}/" class="viewsitelink"' in content
-    site = organiser_client.get(f"/admin/r/{content_type.pk}/{edition.pk}/")
-    assert site["Location"] == "http://testserver/2026/program/"
-
-
-def test_marking_an_edition_current_unmarks_the_previous_one(organiser_client, edition):
-    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
-    page = organiser_client.get(admin_url("conference", "change", older.pk))
-
-    response = organiser_client.post(
-        page.request["PATH_INFO"], form_data(page, "conference_form", {"is_current": "on"})
-    )
-
-    assert response.status_code == 302
-    assert list(Conference.objects.filter(is_current=True).values_list("slug", flat=True)) == [
-        "2025"
-    ]
-
-
-def test_adding_a_current_edition_unmarks_the_previous_one(organiser_client, edition):
-    page = organiser_client.get(admin_url("conference", "add"))
-    changes = {
-        "name": "MLSys 2027",
-        "slug": "2027",
-        "start_date": "2027-05-17",
-        "end_date": "2027-05-21",
-        "timezone": "America/Los_Angeles",
-        "is_current": "on",
-    }
-
-    response = organiser_client.post(
-        admin_url("conference", "add"), form_data(page, "conference_form", changes)
-    )
-
-    assert response.status_code == 302
-    assert list(Conference.objects.filter(is_current=True).values_list("slug", flat=True)) == [
-        "2027"
-    ]
-
-
-def test_an_edition_may_not_take_another_editions_name(organiser_client, edition):
-    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
-    page = organiser_client.get(admin_url("conference", "change", older.pk))
-
-    response = organiser_client.post(
-        page.request["PATH_INFO"], form_data(page, "conference_form", {"name": "MLSys 2026"})
-    )
-
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {
-        "name": ["Another edition already has this name."]
-    }
-    older.refresh_from_db()
-    assert older.name == "MLSys 2025"
-
-
-@pytest.mark.parametrize(
-    ("changes", "field", "error"),
-    [
-        (
-            {"end_date": "2026-05-17"},
-            "end_date",
-            "The edition must not end before it starts.",
-        ),
-        (
-            {"timezone": "Pacific Time"},
-            "timezone",
-            "“Pacific Time” is not an IANA timezone name such as America/Los_Angeles.",
-        ),
-    ],
-)
-def test_conference_form_with_a_wrong_value_names_the_field_and_keeps_the_input(
-    organiser_client, edition, changes, field, error
-):
-    page = organiser_client.get(admin_url("conference", "change", edition.pk))
-    typed = {"name": "MLSys 2026 (Bellevue)", **changes}
-
-    response = organiser_client.post(
-        page.request["PATH_INFO"], form_data(page, "conference_form", typed)
-    )
-
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {field: [error]}
-    assert 'name="name" value="MLSys 2026 (Bellevue)"' in response.content.decode()
-    edition.refresh_from_db()
-    assert (edition.name, edition.timezone, edition.end_date) == (
-        "MLSys 2026",
-        "America/Los_Angeles",
-        dt.date(2026, 5, 22),
-    )
-
-
-# Room ---------------------------------------------------------------------------------------
-
-
-def test_room_changelist_lists_rooms_by_edition_then_position(organiser_client, edition):
-    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
-    RoomFactory(conference=older, name="Old Hall", position=0)
-    RoomFactory(conference=edition, name="Ballroom B", position=2)
-    RoomFactory(conference=edition, name="Ballroom A", position=1)
-
-    response = organiser_client.get(admin_url("room"))
-
-    assert titles(response) == ["Ballroom A", "Ballroom B", "Old Hall"]
-    assert '<td class="field-conference nowrap">MLSys 2025</td>' in response.content.decode()
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ({"is_current__exact": "1"}, ["MLSys 2026"]),
-        ({"is_published__exact": "0"}, ["MLSys 2025"]),
-        ({"q": "bellevue"}, ["MLSys 2026"]),
-    ],
-)
-def test_conference_changelist_filters_and_search(organiser_client, edition, query, expected):
-    ConferenceFactory(
-        slug="2025",
-        name="MLSys 2025",
-        start_date=dt.date(2025, 5, 12),
-        venue="Santa Clara Convention Center",
-        city="Santa Clara",
-        is_published=False,
-    )
-
-    response = organiser_client.get(admin_url("conference"), query)
-
-    assert titles(response) == expected
-
-
-def test_room_changelist_search_by_name(organiser_client, edition):
-    RoomFactory(conference=edition, name="Ballroom A")
-    RoomFactory(conference=edition, name="Hall B")
-
-    response = organiser_client.get(admin_url("room"), {"q": "ballroom"})
-
-    assert titles(response) == ["Ballroom A"]
-
-
-def test_room_changelist_filters_by_edition(organiser_client, edition):
-    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
-    RoomFactory(conference=older, name="Old Hall")
-    RoomFactory(conference=edition, name="Ballroom A")
-
-    response = organiser_client.get(admin_url("room"), {"conference__id__exact": older.pk})
-
-    assert titles(response) == ["Old Hall"]
-
-
-def test_room_add_page_prepopulates_the_slug(organiser_client, edition):
-    response = organiser_client.get(admin_url("room", "add"))
-
-    content = response.content.decode()
-    assert "<h1>Add room</h1>" in content
-    assert prepopulated(response) == {"slug": ["name"]}
-
-
-def add_link(list_response):
-    """The "Add" button's address on a changelist (it carries the list's filters)."""
-    page = lxml.html.fromstring(list_response.content.decode())
-    (href,) = page.xpath("//a[contains(@class, 'addlink')]/@href")
-    return href
-
-
-def selected_edition(response):
-    page = lxml.html.fromstring(response.content.decode())
-    return page.xpath("//select[@name='conference']/option[@selected]/text()")
-
-
-def test_new_room_from_a_list_filtered_by_edition_has_that_edition(organiser_client, edition):
-    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
-    filtered = organiser_client.get(admin_url("room"), {"conference__id__exact": older.pk})
-
-    from_filtered = organiser_client.get(add_link(filtered))
-    from_unfiltered = organiser_client.get(add_link(organiser_client.get(admin_url("room"))))
-
-    assert selected_edition(from_filtered) == ["MLSys 2025"]
-    assert selected_edition(from_unfiltered) == ["MLSys 2026"]  # the current edition
-
-
-def test_new_room_gets_the_next_free_position_of_its_edition(organiser_client, edition):
-    RoomFactory(conference=edition, name="Ballroom A", position=0)
-    RoomFactory(conference=edition, name="Ballroom B", position=3)
-    other = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
-    page = organiser_client.get(admin_url("room", "add"))
-
-    for conference, name in [(edition, "Hall C"), (other, "Old Hall")]:
-        fields = {"conference": str(conference.pk), "name": name, "slug": slugify(name)}
-        response = organiser_client.post(
-            admin_url("room", "add"), form_data(page, "room_form", fields)
-        )
-        assert response.status_code == 302
-
-    assert "Leave it empty to list the room after the edition's others." in page.content.decode()
-    assert page.context["adminform"].form["position"].value() is None
-    assert list(
-        Room.objects.order_by("conference", "position").values_list("name", "position")
-    ) == [
-        ("Ballroom A", 0),
-        ("Ballroom B", 3),
-        ("Hall C", 4),
-        ("Old Hall", 0),
-    ]
-
-
-def test_rooms_added_on_the_edition_page_follow_its_others(organiser_client, edition, ballroom):
-    page = organiser_client.get(admin_url("conference", "change", edition.pk))
-    new_rooms = {"rooms-TOTAL_FORMS": "3"}
-    for index, name in [(1, "Hall B"), (2, "Hall C")]:
-        new_rooms |= {f"rooms-{index}-name": name, f"rooms-{index}-slug": slugify(name)}
-
-    response = organiser_client.post(
-        page.request["PATH_INFO"], form_data(page, "conference_form", new_rooms)
-    )
-
-    assert response.status_code == 302
-    assert list(edition.rooms.values_list("name", "position")) == [
-        ("Grand Ballroom 1", 0),
-        ("Hall B", 1),
-        ("Hall C", 2),
-    ]
-
-
-def test_room_change_page_lists_its_talks(organiser_client, edition, ballroom):
-    talk = TalkFactory(
-        conference=edition,
-        room=ballroom,
-        title="Systems for Agents",
-        start=local("2026-05-18", 9),
-        end=local("2026-05-18", 9, 25),
-    )
-    TalkFactory(
-        conference=edition,
-        room=ballroom,
-        title="Cancelled later",
-        start=local("2026-05-19", 11, 30),
-        end=local("2026-05-19", 12, 30),
-        status=Talk.Status.CANCELLED,
-    )
-    TalkFactory(conference=edition, title="Elsewhere")
-
-    response = organiser_client.get(admin_url("room", "change", ballroom.pk))
-
-    content = response.content.decode()
-    assert "<label>Talks in this room:</label>" in content
-    assert table_rows(response, "room-talks") == [
-        ["Systems for Agents", "Monday, May 18, 9:00–9:25 AM PDT", "Invited Talk", "Published"],
-        ["Cancelled later", "Tuesday, May 19, 11:30 AM–12:30 PM PDT", "Invited Talk", "Cancelled"],
-    ]
-    assert f'<a href="/admin/program/talk/{talk.pk}/change/">Systems for Agents</a>' in content
-
-
-def test_room_without_talks_says_so(organiser_client, ballroom):
-    response = organiser_client.get(admin_url("room", "change", ballroom.pk))
-
-    assert '<div class="readonly">None yet.</div>' in response.content.decode()
-
-
-# Speaker ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("term", "expected"),
-    [
-        ("lovelace", ["Ada Lovelace"]),
-        ("Cambridge", ["Alan Turing"]),
-        ("compilers", ["Grace Hopper"]),
-        ("", ["Ada Lovelace", "Alan Turing", "Grace Hopper"]),
-    ],
-)
-def test_speaker_search_covers_name_affiliation_and_bio(organiser_client, term, expected):
-    SpeakerFactory(name="Ada Lovelace", affiliation="Analytical Engines", bio="Notes.")
-    SpeakerFactory(name="Alan Turing", affiliation="University of Cambridge", bio="Machines.")
-    SpeakerFactory(name="Grace Hopper", affiliation="US Navy", bio="She wrote compilers.")
-
-    response = organiser_client.get(admin_url("speaker"), {"q": term})
-
-    assert titles(response) == expected
-
-
-def test_speaker_add_page_prepopulates_the_slug(organiser_client):
-    response = organiser_client.get(admin_url("speaker", "add"))
-
-    content = response.content.decode()
-    assert "<h1>Add speaker</h1>" in content
-    assert prepopulated(response) == {"slug": ["name"]}
-
-
-def test_speaker_change_page_lists_talks_with_their_edition(organiser_client, edition, ballroom):
-    speaker = SpeakerFactory(name="Yuhan Liu", affiliation="University of Chicago")
-    talk = TalkFactory(
-        conference=edition,
-        room=ballroom,
-        title="KV Caches",
-        start=local("2026-05-19", 14),
-        end=local("2026-05-19", 14, 45),
-        speakers=[speaker],
-    )
-
-    response = organiser_client.get(admin_url("speaker", "change", speaker.pk))
-
-    content = response.content.decode()
-    assert 'name="affiliation" value="University of Chicago"' in content
-    assert "Talks of this speaker" in content
-    assert f'<a href="/admin/program/talk/{talk.pk}/change/">KV Caches</a>' in content
-    assert inline_rows(response, "talk_links-group") == [
-        ["KV Caches", "MLSys 2026", "Tuesday, May 19, 2:00–2:45 PM PDT", "Grand Ballroom 1"]
-    ]
-
-
-def test_speaker_autocomplete_for_the_talk_inline_finds_by_name(organiser_client):
-    ada = SpeakerFactory(name="Ada Lovelace")
-    SpeakerFactory(name="Alan Turing")
-
-    response = organiser_client.get(
-        "/admin/autocomplete/",
-        {
-            "app_label": "program",
-            "model_name": "talkspeaker",
-            "field_name": "speaker",
-            "term": "love",
-        },
-    )
-
-    assert response.json()["results"] == [{"id": str(ada.pk), "text": "Ada Lovelace"}]
-
-
-# Talk type ----------------------------------------------------------------------------------
-
-
-def test_talk_type_changelist_add_and_change_pages(organiser_client):
-    keynote = TalkTypeFactory(slug="keynote", name="Keynote")
-
-    listing = organiser_client.get(admin_url("talktype"), {"q": "keyn"})
-    adding = organiser_client.get(admin_url("talktype", "add"))
-    changing = organiser_client.get(admin_url("talktype", "change", keynote.pk))
-
-    assert titles(listing) == ["Keynote"]
-    assert '<td class="field-slug">keynote</td>' in listing.content.decode()
-    assert prepopulated(adding) == {"slug": ["name"]}
-    assert 'name="name" value="Keynote"' in changing.content.decode()
-
-
-def test_track_changelist_add_and_change_pages(organiser_client, edition):
-    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
-    TrackFactory(conference=older, name="Archive", colour="#047857")
-    serving = TrackFactory(conference=edition, name="LLM Serving", colour="#b45309")
-
-    listing = organiser_client.get(admin_url("track"))
-    filtered = organiser_client.get(admin_url("track"), {"conference__id__exact": older.pk})
-    adding = organiser_client.get(admin_url("track", "add"))
-    changing = organiser_client.get(admin_url("track", "change", serving.pk))
-
-    assert titles(listing) == ["LLM Serving", "Archive"]  # newest edition first
-    assert titles(filtered) == ["Archive"]
-    row = lxml.html.fromstring(listing.content.decode()).xpath("//td[@class='field-swatch']")[0]
-    assert row.text_content().strip() == "#b45309"
-    assert "fill='#b45309'" in unquote(row.xpath("img/@src")[0])
-    assert prepopulated(adding) == {"slug": ["name"]}
-    assert 'type="color" name="colour" value="#b45309"' in changing.content.decode()
-
-
-def test_track_form_stores_the_colour_in_lower_case_and_refuses_a_non_colour(
-    organiser_client, edition
-):
-    adding = organiser_client.get(admin_url("track", "add"))
-    fields = {"conference": str(edition.pk), "name": "Systems", "slug": "systems"}
-
-    refused = organiser_client.post(
-        admin_url("track", "add"), form_data(adding, "track_form", {**fields, "colour": "blue"})
-    )
-    saved = organiser_client.post(
-        admin_url("track", "add"), form_data(adding, "track_form", {**fields, "colour": "#1D4ED8"})
-    )
-
-    assert refused.context["adminform"].form.errors == {
-        "colour": ["“blue” is not a colour written #rrggbb, such as #1d4ed8."]
-    }
-    assert saved.status_code == 302
-    assert list(edition.tracks.values_list("slug", "colour")) == [("systems", "#1d4ed8")]
-
-
-def test_edition_page_edits_its_tracks_inline(organiser_client, edition):
-    TrackFactory(conference=edition, name="LLM Serving", colour="#b45309")
-
-    response = organiser_client.get(admin_url("conference", "change", edition.pk))
-
-    group = lxml.html.fromstring(response.content.decode()).get_element_by_id("tracks-group")
-    assert [
-        group.xpath(f".//*[@name='tracks-0-{name}']/@value") for name in ("name", "slug", "colour")
-    ] == [["LLM Serving"], ["llm-serving"], ["#b45309"]]
-    assert group.xpath(".//input[@name='tracks-0-colour']/@type") == ["color"]
-
-
-def test_a_track_in_use_cannot_be_deleted(organiser_client, edition, ballroom):
-    serving = TrackFactory(conference=edition, name="LLM Serving")
-    TalkFactory(conference=edition, room=ballroom, title="Batching", track=serving)
-
-    response = organiser_client.post(admin_url("track", "delete", serving.pk), {"post": "yes"})
-
-    assert response.status_code == 200
-    assert "would require deleting the following protected related objects" in (
-        response.content.decode()
-    )
-    assert Talk.objects.get().track == serving
 
 
 # Talk list ----------------------------------------------------------------------------------
@@ -912,25 +395,6 @@ def test_changelist_query_count_is_constant(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("item_count", [1, 3])
-def test_room_and_speaker_pages_list_talks_in_constant_queries(
-    organiser_client, edition, ballroom, item_count, django_assert_num_queries
-):
-    speaker = SpeakerFactory()
-    for _ in range(item_count):
-        TalkFactory(conference=edition, room=ballroom, speakers=[speaker])
-    ContentType.objects.clear_cache()  # "View on site" looks it up once per process
-
-    with django_assert_num_queries(6):
-        room_page = organiser_client.get(admin_url("room", "change", ballroom.pk))
-    ContentType.objects.clear_cache()
-    with django_assert_num_queries(5):
-        speaker_page = organiser_client.get(admin_url("speaker", "change", speaker.pk))
-
-    assert len(table_rows(room_page, "room-talks")) == item_count
-    assert len(inline_rows(speaker_page, "talk_links-group")) == item_count
-
-
 # Talk form ----------------------------------------------------------------------------------
 
 
@@ -1004,29 +468,6 @@ def test_talk_change_page_shows_conference_time_speakers_in_order_and_view_on_si
     assert f'<option value="{ballroom.pk}" selected>Grand Ballroom 1</option>' in content
     content_type = ContentType.objects.get_for_model(Talk)
     assert f'href="/admin/r/{content_type.pk}/{talk.pk}/" class="viewsitelink"' in content
-
-
-def new_talk_data(page, edition, room, speakers, **changes):
-    """The add form filled in as an organiser would, times in conference time."""
-    data = {
-        "conference": str(edition.pk),
-        "title": "Systems for Agents",
-        "slug": "systems-for-agents",
-        "type": str(TalkTypeFactory(slug="keynote", name="Keynote").pk),
-        "status": "published",
-        "start_0": "2026-05-18",
-        "start_1": "9:00",
-        "end_0": "2026-05-18",
-        "end_1": "9:25",
-        "room": str(room.pk),
-        "abstract": "Agents need systems.",
-        "speaker_links-TOTAL_FORMS": str(len(speakers)),
-    }
-    for index, speaker in enumerate(speakers):
-        data[f"speaker_links-{index}-speaker"] = str(speaker.pk)
-        data[f"speaker_links-{index}-position"] = str(index)
-    data.update(changes)
-    return form_data(page, "talk_form", data)
 
 
 def test_talk_times_typed_in_conference_time_are_stored_in_utc_and_shown_back(
@@ -1326,34 +767,8 @@ def test_bulk_action_changes_exactly_the_chosen_talks(
     assert messages_of(response) == [(25, message)]
 
 
-# Text as typed, one speaker once, sessions over days, clock changes (issue 9).
-
-
-def test_typed_text_is_stored_nfc_and_trimmed(organiser_client):
-    page = organiser_client.get(admin_url("speaker", "add"))
-    decomposed = unicodedata.normalize("NFD", "Guillermo Pérez")
-
-    response = organiser_client.post(
-        admin_url("speaker", "add"),
-        form_data(
-            page,
-            "speaker_form",
-            {
-                "name": f"  {decomposed} ",
-                "slug": "guillermo-perez",
-                "affiliation": unicodedata.normalize("NFD", "École polytechnique"),
-                "bio": "Première ligne\r\n\r\nSeconde ",
-            },
-        ),
-    )
-
-    assert response.status_code == 302
-    speaker = Speaker.objects.get()
-    assert (speaker.name, speaker.affiliation, speaker.bio) == (
-        "Guillermo P\u00e9rez",
-        "\u00c9cole polytechnique",
-        "Premi\u00e8re ligne\n\nSeconde",
-    )
+# One speaker once, sessions over days, clock changes (issue 9); text as typed is in
+# test_speakers.py.
 
 
 def test_the_same_speaker_twice_on_a_talk_is_refused_naming_them(

@@ -6,14 +6,10 @@ import pytest
 from program.admin import admin
 from program.admin.text import StorableTextMixin
 from program.models import Conference, Room, Speaker, Talk, TalkType, Track
-from tests import test_admin
+from tests.admin.helpers import admin_url, form_data
 from tests.factories import RoomFactory, SpeakerFactory, TalkFactory, local
-from tests.test_admin import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-# The admin tests' fixtures: an organiser logged in, the edition MLSys 2026.
-organiser_client, edition = test_admin.organiser_client, test_admin.edition
 
 MESSAGE = "holds the control character U+0001, which no text here may hold: remove it."
 
