@@ -53,7 +53,7 @@ def shared_dir():
 def plain_static_storage(settings):
     """Static URLs without hashes: the manifest of hashed names exists only after collectstatic.
 
-    test_views.py checks the hashed names themselves, after running collectstatic.
+    tests/pages/test_views.py checks the hashed names themselves, after running collectstatic.
     """
     settings.STORAGES = {
         **settings.STORAGES,

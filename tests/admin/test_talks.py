@@ -1,6 +1,6 @@
 """The talk admin (program/admin/talks.py): the talk list at scale, conference time, clash
-warnings, bulk actions and forms that keep the organiser's input; anonymous users are sent to
-log in on every admin page."""
+warnings, bulk actions, forms that keep the organiser's input and the talk's resources inline;
+anonymous users are sent to log in on every admin page."""
 
 import datetime as dt
 
@@ -12,7 +12,7 @@ from django.contrib.messages import WARNING
 from django.db import IntegrityError
 
 from program.machinery.stamps import keep_given_stamps
-from program.models import Talk, TalkSpeaker
+from program.models import Resource, Talk, TalkSpeaker
 from tests.admin.helpers import (
     add_link,
     admin_url,
@@ -1025,3 +1025,100 @@ def test_set_track_refuses_talks_of_several_editions(organiser_client, tracks):
         (40, "Choose talks of one edition: each edition has its own tracks.")
     ]
     assert Talk.objects.filter(track__isnull=False).count() == 1
+
+
+# Resources ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def talk():
+    conference = ConferenceFactory(slug="2026", name="MLSys 2026")
+    return TalkFactory(
+        conference=conference,
+        title="LMCache",
+        slug="lmcache",
+        type=TalkTypeFactory(slug="invited-talk", name="Invited Talk"),
+        room=RoomFactory(conference=conference, name="Grand Ballroom 1"),
+        start=local("2026-05-18", 9, 50),
+        speakers=[SpeakerFactory(name="Yuhan Liu")],
+    )
+
+
+def resource_data(page_response, rows):
+    changes = {"resources-TOTAL_FORMS": str(len(rows))}
+    for index, (kind, url, title, position) in enumerate(rows):
+        changes |= {
+            f"resources-{index}-kind": kind,
+            f"resources-{index}-url": url,
+            f"resources-{index}-title": title,
+            f"resources-{index}-position": str(position),
+        }
+    return form_data(page_response, "talk_form", changes)
+
+
+def test_admin_adds_resources_inline_in_their_order(organiser_client, talk):
+    url = admin_url("talk", "change", talk.pk)
+    form = organiser_client.get(url)
+
+    response = organiser_client.post(
+        url,
+        resource_data(
+            form,
+            [
+                ("video", "https://video.example.org/lmcache", "Recording", 1),
+                ("slides", "https://slides.example.org/lmcache.pdf", "", 0),
+            ],
+        ),
+    )
+
+    assert response.status_code == 302
+    assert list(talk.resources.values_list("kind", "url", "title")) == [
+        ("slides", "https://slides.example.org/lmcache.pdf", ""),
+        ("video", "https://video.example.org/lmcache", "Recording"),
+    ]
+    shown = organiser_client.get(url).context["inline_admin_formsets"][1].formset
+    assert [form.instance.url for form in shown.forms] == [
+        "https://slides.example.org/lmcache.pdf",
+        "https://video.example.org/lmcache",
+    ]
+
+
+def test_admin_reads_an_address_without_scheme_as_https(organiser_client, talk):
+    url = admin_url("talk", "change", talk.pk)
+    form = organiser_client.get(url)
+
+    organiser_client.post(url, resource_data(form, [("paper", "papers.example.org/1", "", 0)]))
+
+    assert list(talk.resources.values_list("url", flat=True)) == ["https://papers.example.org/1"]
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        (
+            "ftp://files.example.org/slides.pdf",
+            "Enter a web address that starts with http:// or https://.",
+        ),
+        ("javascript:alert(1)", "Enter a valid URL."),
+        ("not a link", "Enter a valid URL."),
+    ],
+)
+def test_admin_refuses_a_resource_that_is_not_a_web_link(
+    organiser_client,
+    talk,
+    address,
+    message,
+):
+    url = admin_url("talk", "change", talk.pk)
+    form = organiser_client.get(url)
+
+    response = organiser_client.post(url, resource_data(form, [("slides", address, "", 0)]))
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][1].formset.errors == [{"url": [message]}]
+    assert not Resource.objects.exists()
+
+
+def test_database_refuses_a_resource_that_is_not_a_web_link(talk):
+    with pytest.raises(IntegrityError):
+        Resource.objects.create(talk=talk, kind="slides", url="javascript:alert(1)")

@@ -23,7 +23,7 @@ from tests.conftest import require
 from tests.factories import TalkTypeFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

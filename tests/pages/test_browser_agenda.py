@@ -1,7 +1,7 @@
 """A person with a phone or a laptop: stars talks, reads their agenda, shares it, sees their
 own time beside the venue's, and watches now and next, in headless Chromium (static/js/site.js).
 
-Needs /usr/bin/chromium and node_modules/axe-core, like tests/test_browser.py.
+Needs /usr/bin/chromium and node_modules/axe-core, like tests/pages/test_browser.py.
 """
 
 import datetime as dt
@@ -10,7 +10,7 @@ import pytest
 
 from program.machinery import clock
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, TalkTypeFactory, local
-from tests.test_browser import AXE, browser  # noqa: F401
+from tests.pages.test_browser import AXE, browser  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

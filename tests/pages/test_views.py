@@ -1,4 +1,4 @@
-"""The public pages (CONTRACT.md "Public pages"), rendered with debug off as in production."""
+"""The public pages (docs/attendees/index.md), rendered with debug off as in production."""
 
 import datetime as dt
 import json
