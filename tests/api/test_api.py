@@ -1,4 +1,4 @@
-"""The JSON API (CONTRACT.md "JSON API"): shapes, filters, errors, paging, caching, access."""
+"""The JSON API (docs/api/json.md): shapes, filters, errors, paging, caching, access."""
 
 import datetime as dt
 import re
