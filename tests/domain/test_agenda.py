@@ -10,7 +10,7 @@ from program.agenda import overlapping_titles
 from program.models import Talk
 from program.pages.listing import ProgramEntry
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, local
-from tests.test_feeds import check_ics  # noqa: F401
+from tests.feeds.test_feeds import check_ics  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 // The UTC instants ical.js (Mozilla's iCalendar library, Thunderbird's) reads in calendar
-// files: `node tests/ical_instants.mjs FILE.ics [MORE.ics ...]` prints, for the last file,
-// {"<SUMMARY>": ["<start>", "<end>"]} as ISO 8601 UTC strings. The VTIMEZONEs of the files
-// are registered in order, the first definition of a TZID kept, as calendar apps that read
-// several calendars do. Used by tests/test_ical_dst.py.
+// files: `node tests/feeds/ical_instants.mjs FILE.ics [MORE.ics ...]` prints, for the last
+// file, {"<SUMMARY>": ["<start>", "<end>"]} as ISO 8601 UTC strings. The VTIMEZONEs of the
+// files are registered in order, the first definition of a TZID kept, as calendar apps that
+// read several calendars do. Used by tests/feeds/test_ical_dst.py.
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
 

@@ -1,9 +1,9 @@
 """Calendar files across daylight-saving changes, read back by independent parsers.
 
 icalendar (Python, zoneinfo underneath), vobject (Python, dateutil's VTIMEZONE reader) and
-ical.js (JavaScript, Mozilla's, run by node: tests/ical_instants.mjs) must read the true UTC
-instants of every talk: in the hour that repeats when the clocks go back, and in a later
-edition read with the VTIMEZONE of an earlier one, as calendar apps that keep one
+ical.js (JavaScript, Mozilla's, run by node: tests/feeds/ical_instants.mjs) must read the
+true UTC instants of every talk: in the hour that repeats when the clocks go back, and in a
+later edition read with the VTIMEZONE of an earlier one, as calendar apps that keep one
 definition per TZID do (vobject and our ical.js script do exactly that).
 """
 
@@ -24,13 +24,13 @@ from icalendar import Calendar, Timezone
 from program.feeds.vtimezone import vtimezone
 from tests.conftest import require
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory
-from tests.test_feeds import check_ics  # noqa: F401 (a fixture)
+from tests.feeds.test_feeds import check_ics  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 UTC = dt.UTC
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def utc(*parts):
@@ -90,7 +90,7 @@ def icaljs_instants(tmp_path):
         for number, content in enumerate(contents):
             paths.append(tmp_path / f"calendar-{number}.ics")
             paths[-1].write_bytes(content)
-        script = ROOT / "tests" / "ical_instants.mjs"
+        script = ROOT / "tests" / "feeds" / "ical_instants.mjs"
         result = subprocess.run(
             [node, str(script), *map(str, paths)], capture_output=True, check=True, text=True
         )
