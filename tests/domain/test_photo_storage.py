@@ -13,7 +13,7 @@ from PIL import Image
 
 from program.photos import photo_files, prepare_photo, remove_photo, set_photo
 from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory
-from tests.test_settings import settings_in_subprocess
+from tests.project.test_settings import settings_in_subprocess
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Settings come from the environment and fail loudly (CONTRACT.md "Settings")."""
+"""Settings come from the environment and fail loudly (docs/operators/settings.md)."""
 
 import os
 import shutil
@@ -11,7 +11,7 @@ from django.db import DatabaseError
 
 from tests.conftest import require
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def clean_environment(**environ):
