@@ -1,5 +1,5 @@
 """The site under gunicorn, as the load test, the HTTP benchmark and the coherence test
-(tests/test_coherence.py) run it: a free port, a server process, an HTTP client with cookies
+(tests/project/test_coherence.py) run it: a free port, a server process, an HTTP client with cookies
 and the fields of a page's forms."""
 
 import http.client

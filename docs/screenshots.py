@@ -9,8 +9,9 @@ with its materials and a speaker page with a photo, beside the pages that show t
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
 so the admin lists two editions whose room names repeat; the LMCache talk gets materials and
-Yuhan Liu a drawn photo, as in tests/test_browser.py), serves it with runserver on a
-free port, and drives Debian's /usr/bin/chromium with Playwright, as tests/test_browser.py does.
+Yuhan Liu a drawn photo, as in tests/pages/test_browser.py), serves it with runserver on a
+free port, and drives Debian's /usr/bin/chromium with Playwright, as
+tests/pages/test_browser.py does.
 """
 
 import argparse

@@ -2,7 +2,7 @@
 upload limits before the body is read.
 
 No template carries inline script, style or event handler (Django's admin templates have
-none, as tests/test_browser.py checks; the API docs' settings script is a file, ``?script``),
+none, as tests/pages/test_browser.py checks; the API docs' settings script is a file, ``?script``),
 so the browser may refuse all of them: an injected ``<script>`` could not run even if
 escaping ever failed. Images come from the site itself, or also from the bucket that serves
 speaker photos when one is configured (``MEDIA_ORIGIN``).
