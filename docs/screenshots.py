@@ -51,7 +51,7 @@ def prepare(env):
         f"User.objects.create_superuser({ADMIN[0]!r}, password={ADMIN[1]!r})"
     )
     manage(env, "shell", "--verbosity", "0", "-c", create_admin)
-    add_materials = "from tests.test_browser import add_materials; add_materials()"
+    add_materials = "from tests.pages.test_browser import add_materials; add_materials()"
     manage(env, "shell", "--verbosity", "0", "-c", add_materials)
 
 
