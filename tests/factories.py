@@ -124,3 +124,18 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     kind = Resource.Kind.SLIDES
     url = factory.Sequence(lambda n: f"https://slides.example.org/{n}.pdf")
     position = factory.Sequence(lambda n: n)
+
+
+def lmcache_talk():
+    """LMCache by Yuhan Liu, Monday 9:50 in Grand Ballroom 1 of MLSys 2026: the talk the
+    resources' tests give slides, a video and a paper."""
+    conference = ConferenceFactory(slug="2026", name="MLSys 2026")
+    return TalkFactory(
+        conference=conference,
+        title="LMCache",
+        slug="lmcache",
+        type=TalkTypeFactory(slug="invited-talk", name="Invited Talk"),
+        room=RoomFactory(conference=conference, name="Grand Ballroom 1"),
+        start=local("2026-05-18", 9, 50),
+        speakers=[SpeakerFactory(name="Yuhan Liu")],
+    )

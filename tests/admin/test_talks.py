@@ -29,6 +29,7 @@ from tests.factories import (
     TalkFactory,
     TalkTypeFactory,
     TrackFactory,
+    lmcache_talk,
     local,
 )
 
@@ -1032,16 +1033,7 @@ def test_set_track_refuses_talks_of_several_editions(organiser_client, tracks):
 
 @pytest.fixture
 def talk():
-    conference = ConferenceFactory(slug="2026", name="MLSys 2026")
-    return TalkFactory(
-        conference=conference,
-        title="LMCache",
-        slug="lmcache",
-        type=TalkTypeFactory(slug="invited-talk", name="Invited Talk"),
-        room=RoomFactory(conference=conference, name="Grand Ballroom 1"),
-        start=local("2026-05-18", 9, 50),
-        speakers=[SpeakerFactory(name="Yuhan Liu")],
-    )
+    return lmcache_talk()
 
 
 def resource_data(page_response, rows):

@@ -10,13 +10,9 @@ import pytest
 
 from program.models import Resource
 from tests.factories import (
-    ConferenceFactory,
     ResourceFactory,
-    RoomFactory,
-    SpeakerFactory,
     TalkFactory,
-    TalkTypeFactory,
-    local,
+    lmcache_talk,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def talk():
-    conference = ConferenceFactory(slug="2026", name="MLSys 2026")
-    return TalkFactory(
-        conference=conference,
-        title="LMCache",
-        slug="lmcache",
-        type=TalkTypeFactory(slug="invited-talk", name="Invited Talk"),
-        room=RoomFactory(conference=conference, name="Grand Ballroom 1"),
-        start=local("2026-05-18", 9, 50),
-        speakers=[SpeakerFactory(name="Yuhan Liu")],
-    )
+    return lmcache_talk()
 
 
 def page(response):
