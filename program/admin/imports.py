@@ -18,7 +18,15 @@ from django.template.defaultfilters import filesizeformat
 
 from program.importers import ImportFailed, import_schedule
 from program.machinery.middleware import upload_limit
-from program.models import Conference, Room, Speaker, Talk, TalkType, Track
+from program.models import (
+    Conference,
+    Room,
+    Speaker,
+    Talk,
+    TalkType,
+    Track,
+    validate_timezone,
+)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # The form around the file: its fields and the multipart boundaries.
@@ -50,6 +58,14 @@ class ImportForm(forms.Form):
         label="New edition name",
         help_text="For a frab file that starts a new edition (e.g. “MLSys 2027”); "
         "leave it empty to use the file's title. No other edition may have it.",
+    )
+    timezone = forms.CharField(
+        required=False,
+        max_length=Conference._meta.get_field("timezone").max_length,
+        validators=[validate_timezone],
+        label="Timezone",
+        help_text="The zone of the file's times (e.g. Europe/Brussels): needed when the file "
+        "names none and starts a new edition, or names another zone than the edition's.",
     )
 
     def clean_file(self):
@@ -142,6 +158,7 @@ def import_schedule_view(request):
             "data": base64.b64encode(data).decode("ascii"),
             "conference": form.conference_slug(),
             "conference_name": form.cleaned_data["new_conference_name"] or None,
+            "timezone": form.cleaned_data["timezone"] or None,
         }
         try:
             result = _run(stored, dry_run=True)
@@ -193,6 +210,7 @@ def _run(stored, *, dry_run):
         path_or_file=upload,
         conference_slug=stored["conference"],
         conference_name=stored.get("conference_name"),
+        timezone=stored.get("timezone"),
         dry_run=dry_run,
     )
 

@@ -46,6 +46,7 @@ from program.importers.records import (
 from program.models import Resource
 from program.text import entered_text, single_line
 
+# Only to go on reading a file refused for its zone, so that every other problem is listed.
 FALLBACK_TIMEZONE = "UTC"
 
 
@@ -63,7 +64,7 @@ LINK_KINDS = {
 }
 
 
-def parse_xml(data, name):
+def parse_xml(data, name, zone=None):
     schedule = ParsedSchedule(creates_types=True)
     try:
         root = ElementTree.fromstring(data)
@@ -83,7 +84,9 @@ def parse_xml(data, name):
 
     conference = root.find("conference")
     fields = {} if conference is None else {child.tag: _text(child) for child in conference}
-    tz = _read_edition(schedule, fields, day_dates=[d.get("date") for d in root.iter("day")])
+    tz = _read_edition(
+        schedule, fields, day_dates=[d.get("date") for d in root.iter("day")], zone=zone
+    )
     if conference is not None:
         schedule.tracks = _tracks(dict(track.attrib) for track in conference.iter("track"))
 
@@ -127,7 +130,7 @@ def parse_xml(data, name):
     return schedule
 
 
-def parse_json(data, name):
+def parse_json(data, name, zone=None):
     schedule = ParsedSchedule(creates_types=True)
     try:
         document = json.loads(data.decode("utf-8-sig"))
@@ -149,7 +152,7 @@ def parse_json(data, name):
         return schedule
 
     days = [day for day in conference.get("days") or [] if isinstance(day, dict)]
-    tz = _read_edition(schedule, conference, day_dates=[day.get("date") for day in days])
+    tz = _read_edition(schedule, conference, day_dates=[day.get("date") for day in days], zone=zone)
     schedule.tracks = _tracks(
         track for track in conference.get("tracks") or [] if isinstance(track, dict)
     )
@@ -215,26 +218,40 @@ def _list_room(schedule, name):
         schedule.rooms.append(name)
 
 
-def _read_edition(schedule, fields, *, day_dates):
-    """The edition's record from the <conference> element or object; returns its timezone."""
+def _read_edition(schedule, fields, *, day_dates, zone=None):
+    """The edition's record from the <conference> element or object; returns the timezone
+    the file's wall-clock times are read in.
+
+    ``zone(file_zone, acronym)`` chooses it from the file's ``time_zone_name`` (or "") and
+    the slug its acronym gives: (IANA name, None) or (None, problem message), see
+    importers/service.py. Without ``zone``, the file's own zone is taken, and a file that
+    names none is a problem.
+    """
     where = "conference"
-    timezone_name = json_text(fields.get("time_zone_name")).strip()
-    if not timezone_name:
-        timezone_name = FALLBACK_TIMEZONE
-        schedule.warnings.append(
-            f"The file has no time_zone_name; the new edition's timezone is {FALLBACK_TIMEZONE}."
-        )
-    try:
-        tz = zoneinfo.ZoneInfo(timezone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        schedule.problems.append(
-            problem(
-                where,
-                "time_zone_name",
-                f"“{timezone_name}” is not an IANA timezone name such as Europe/Berlin",
+    file_zone = json_text(fields.get("time_zone_name")).strip()
+    if file_zone:
+        try:
+            zoneinfo.ZoneInfo(file_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            schedule.problems.append(
+                problem(
+                    where,
+                    "time_zone_name",
+                    f"“{file_zone}” is not an IANA timezone name such as Europe/Berlin",
+                )
             )
-        )
-        tz = zoneinfo.ZoneInfo(FALLBACK_TIMEZONE)
+            file_zone = ""
+    acronym_slug = slugify(json_text(fields.get("acronym")).strip()) or None
+    if zone is not None:
+        timezone_name, message = zone(file_zone, acronym_slug)
+    elif file_zone:
+        timezone_name, message = file_zone, None
+    else:
+        timezone_name, message = None, "the file names no time zone: give it (--timezone)"
+    if message:
+        schedule.problems.append(problem(where, "time_zone_name", message))
+    # The times are still read, in UTC, to list every other problem of the file.
+    tz = zoneinfo.ZoneInfo(timezone_name or FALLBACK_TIMEZONE)
 
     known_days = sorted(day for day in (read_date(value) for value in day_dates) if day)
     start_date = conference_date(schedule, "start", fields.get("start"), tz)
@@ -269,7 +286,7 @@ def _read_edition(schedule, fields, *, day_dates):
         name=title,
         start_date=start_date,
         end_date=end_date,
-        timezone=timezone_name,
+        timezone=timezone_name or FALLBACK_TIMEZONE,
         venue=venue,
         city=city,
     )

@@ -7,6 +7,7 @@ talk's ``sequence``, which calendar clients watch). A dry run does exactly the s
 and rolls it back, so its preview is what a real import would do.
 """
 
+import zoneinfo
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -31,15 +32,25 @@ PARSERS = {
 SPREADSHEETS = {".csv", ".xlsx"}
 
 
-def import_schedule(*, path_or_file, conference_slug=None, conference_name=None, dry_run=False):
+def import_schedule(
+    *, path_or_file, conference_slug=None, conference_name=None, timezone=None, dry_run=False
+):
     """Import a frab XML/JSON schedule, a CSV or an XLSX file; raises ImportFailed.
 
     ``path_or_file`` is a path or a file object with a ``name`` (e.g. an upload).
     Spreadsheets go into the existing edition ``conference_slug``; a frab file goes into
     the edition ``conference_slug`` (default: its acronym), created when missing and then
     named ``conference_name`` (default: the file's title), which no other edition may have.
+    ``timezone`` (an IANA name) is the zone the file's wall-clock times are in, when the
+    file and the edition do not say it, or say it differently (zone_chooser).
     """
     name = Path(getattr(path_or_file, "name", path_or_file) or "upload").name
+    if timezone:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            message = f"“{timezone}” is not an IANA timezone name such as Europe/Brussels"
+            raise ImportFailed([problem(name, "timezone", message)]) from None
     data = _read(path_or_file, name)
     suffix = _detect_format(name, data)
     # Reading and checking run outside any transaction: on SQLite, a transaction that has
@@ -50,9 +61,10 @@ def import_schedule(*, path_or_file, conference_slug=None, conference_name=None,
             message = "a name is for a new edition, which only a frab file makes"
             raise ImportFailed([problem(name, None, message)])
         conference = _existing_edition(conference_slug, name)
-        parsed = _parse(suffix, data, name, conference.tzinfo)
+        tz = zoneinfo.ZoneInfo(timezone) if timezone else conference.tzinfo
+        parsed = _parse(suffix, data, name, tz)
     else:
-        parsed = _parse(suffix, data, name)
+        parsed = _parse(suffix, data, name, zone_chooser(conference_slug, timezone))
         if parsed.edition is None:  # not a schedule at all
             raise ImportFailed(parsed.problems)
         conference = _frab_edition(parsed, conference_slug, single_line(conference_name or ""))
@@ -71,6 +83,40 @@ def import_schedule(*, path_or_file, conference_slug=None, conference_name=None,
             ]
         ) from error
     return result
+
+
+def zone_chooser(conference_slug, given):
+    """The zone a frab file's wall-clock times are read in, for frab._read_edition: a
+    function of the file's ``time_zone_name`` ("" when it has none) and the slug its acronym
+    gives, returning (IANA name, None) or (None, the problem).
+
+    A file's wall-clock times are its edition's: ``given`` (``--timezone``, the admin's
+    "Timezone") when there is one; else the file's own zone, unless the edition it goes
+    into exists in another (then the file is refused, naming both); else the existing
+    edition's; else nothing is guessed: the file is refused, asking for ``--timezone``.
+    """
+
+    def choose(file_zone, acronym_slug):
+        slug = conference_slug or acronym_slug
+        edition = Conference.objects.filter(slug=slug).first() if slug else None
+        if given:
+            return given, None
+        if file_zone and edition is not None and edition.timezone != file_zone:
+            return None, (
+                f"the file's times are in {file_zone}, but the edition “{slug}” is in "
+                f"{edition.timezone}: say which the file means (--timezone, or “Timezone” "
+                "in the admin)"
+            )
+        if file_zone:
+            return file_zone, None
+        if edition is not None:
+            return edition.timezone, None
+        return None, (
+            "the file names no time zone and the new edition has none yet: give the zone of "
+            "its times (--timezone, or “Timezone” in the admin), e.g. Europe/Brussels"
+        )
+
+    return choose
 
 
 def _parse(suffix, data, name, *tz):

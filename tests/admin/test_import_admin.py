@@ -59,6 +59,7 @@ def test_import_page_shows_the_upload_form(admin_client, edition):
         "conference",
         "new_conference",
         "new_conference_name",
+        "timezone",
     ]
     assert 'enctype="multipart/form-data"' in response.content.decode()
 

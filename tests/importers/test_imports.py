@@ -477,7 +477,7 @@ def test_import_names_a_new_edition_as_told(tmp_path):
     ],
 )
 def test_import_refuses_a_name_another_edition_has(tmp_path, arguments, problem):
-    ConferenceFactory(slug="earlier", name="Night Conf")
+    ConferenceFactory(slug="earlier", name="Night Conf", timezone="Europe/Brussels")
     ConferenceFactory(slug="other", name="Earlier Conf")
     before = database_snapshot()
 

@@ -24,17 +24,25 @@ class Command(BaseCommand):
             "title); no other edition may have it",
         )
         parser.add_argument(
+            "--timezone",
+            metavar="ZONE",
+            help="the IANA zone of the file's times (e.g. Europe/Brussels): needed when a "
+            "frab file names none and creates the edition, or names another zone than the "
+            "edition's (default: the file's zone, else the edition's)",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="show what would be created, updated and left alone; change nothing",
         )
 
-    def handle(self, *args, path, conference, name, dry_run, **options):
+    def handle(self, *args, path, conference, name, timezone, dry_run, **options):
         try:
             result = import_schedule(
                 path_or_file=path,
                 conference_slug=conference,
                 conference_name=name,
+                timezone=timezone,
                 dry_run=dry_run,
             )
         except ImportFailed as failure:
