@@ -338,11 +338,13 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
         speakers=speakers,
         abstract=entered_text(get("abstract") or get("description")),
         track=track,
-        resources=None if links is None else _resources(problems, where, links, base_url),
+        resources=None
+        if links is None
+        else _resources(problems, where, links, base_url, notes=schedule.warnings),
     )
 
 
-def _resources(problems, where, links, base_url):
+def _resources(problems, where, links, base_url, *, notes):
     """The event's links and attachments as resources. A relative URL is read against the
     file's base_url, as schema.json says; the URL is never fetched."""
     records = []
@@ -351,7 +353,9 @@ def _resources(problems, where, links, base_url):
         if url and base_url:
             url = urljoin(base_url, url)
         kind, title = link_kind(link.get("type") or "", single_line(link.get("title") or ""))
-        record = resource_record(problems, where, "links", kind=kind, url=url, title=title)
+        record = resource_record(
+            problems, where, "links", kind=kind, url=url, title=title, notes=notes
+        )
         if record is not None:
             records.append(record)
     return records

@@ -7,6 +7,7 @@ The parsers only read files; matching against the database and writing happen in
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
@@ -206,10 +207,28 @@ def parse_duration(text):
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
-def resource_record(problems, where, field_name, *, kind, url, title=""):
+# A host name as people write a web address without its scheme: www.mr-beam.org/kit
+BARE_HOST = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}(:\d{1,5})?([/?#]\S*)?")
+
+
+def resource_record(problems, where, field_name, *, kind, url, title="", notes=None):
     """A ResourceRecord once its URL is a web address and its parts fit; else None, with the
-    problem added. Nothing is fetched from the URL."""
+    problem added. Nothing is fetched from the URL.
+
+    With ``notes`` (frab files: frab accepted ``www.mr-beam.org``), a URL without a scheme
+    is completed with https:// when it is plainly a web address, else left out; each is
+    said in ``notes`` (the import's warnings, shown by the dry run and the result). A URL
+    with any other scheme than http or https is a problem, and so is any URL that is not a
+    web address in a spreadsheet (``notes`` None), which its organisers can correct.
+    """
     url, title = url.strip(), single_line(title)
+    if notes is not None and url and not urlsplit(url).scheme:
+        if BARE_HOST.fullmatch(url):
+            notes.append(f"{where}, {field_name}: “{url}” has no scheme: imported as https://{url}")
+            url = f"https://{url}"
+        else:
+            notes.append(f"{where}, {field_name}: “{url}” is not a web address: left out")
+            return None
     try:
         HTTP_URL(url)
     except ValidationError:

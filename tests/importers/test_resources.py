@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from program.models import Talk
+from program.models import Resource, Talk
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -252,3 +252,90 @@ def test_imports_never_fetch_anything_from_the_file_s_urls(tmp_path, monkeypatch
     assert opened == []
     speaker = Talk.objects.get(conference__slug="jsonconf").speakers.get()
     assert (speaker.name, speaker.photo.name) == ("Grace Hopper", "")
+
+
+# 31C3's frab export, cut to one event: links written without a scheme, as frab accepted.
+NO_SCHEME_XML = """<?xml version="1.0" encoding="utf-8"?>
+<schedule>
+  <conference>
+    <acronym>31c3</acronym><title>31C3</title>
+    <start>2014-12-27</start><end>2014-12-30</end>
+  </conference>
+  <day date="2014-12-29" index="3" start="2014-12-29T11:00:00+01:00"
+       end="2014-12-30T04:00:00+01:00">
+    <room name="Saal G">
+      <event guid="1b94e8d4-7d51-4d22-a0e9-6e4b41cd4b7a" id="6217">
+        <date>2014-12-29T17:15:00+01:00</date><start>17:15</start><duration>00:30</duration>
+        <room>Saal G</room><title>Mr Beam</title><type>lecture</type>
+        <persons><person id="1">Teja Philipp</person></persons>
+        <links>
+          <link href="www.mr-beam.org">Mr Beam - a DIY laser cutter &amp; engraver kit</link>
+          <link href="flickr.com/derpoly">Flickr Gallery</link>
+          <link href="see the wiki">Wiki</link>
+          <link href="https://github.com/mrbeam">Code</link>
+        </links>
+      </event>
+    </room>
+  </day>
+</schedule>
+"""
+
+NO_SCHEME_NOTES = [
+    "Event 6217 “Mr Beam”, links: “www.mr-beam.org” has no scheme: imported as "
+    "https://www.mr-beam.org",
+    "Event 6217 “Mr Beam”, links: “flickr.com/derpoly” has no scheme: imported as "
+    "https://flickr.com/derpoly",
+    "Event 6217 “Mr Beam”, links: “see the wiki” is not a web address: left out",
+]
+
+
+def test_frab_links_without_a_scheme_are_completed_or_left_out_and_said(tmp_path):
+    path = write(tmp_path, "schedule.xml", NO_SCHEME_XML)
+
+    preview = run_import(path, "--timezone", "Europe/Berlin", "--dry-run")
+    result = run_import(path, "--timezone", "Europe/Berlin")
+
+    talk = Talk.objects.get(conference__slug="31c3")
+    assert list(talk.resources.values_list("url", "title")) == [
+        ("https://www.mr-beam.org", "Mr Beam - a DIY laser cutter & engraver kit"),
+        ("https://flickr.com/derpoly", "Flickr Gallery"),
+        ("https://github.com/mrbeam", ""),  # a title naming its kind (code) is the kind
+    ]
+    for output in (preview, result):
+        assert all(note in output for note in NO_SCHEME_NOTES)
+
+
+def test_a_spreadsheet_link_without_a_scheme_is_still_a_problem_to_correct(tmp_path, edition):
+    # Organisers write their spreadsheets: the import asks them, rather than guessing.
+    path = write(
+        tmp_path,
+        "program.csv",
+        HEADER + 'Opening,keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,,"paper: example.org/p"\n',
+    )
+
+    with pytest.raises(CommandError) as raised:
+        run_import(path, "--conference", "2026")
+
+    assert "“example.org/p” is not a web address starting with http://" in str(raised.value)
+
+
+def test_31c3_imports_whole_with_its_five_links_completed(shared_dir):
+    path = shared_dir / "formats" / "frab" / "examples" / "real" / "31c3-frab.schedule.xml"
+
+    output = run_import(path, "--timezone", "Europe/Berlin")
+
+    talks = Talk.objects.filter(conference__slug="31c3")
+    assert talks.count() == 138
+    completed = [
+        line.split(" imported as ")[1] for line in output.splitlines() if "has no scheme" in line
+    ]
+    assert completed == [
+        "https://www.mr-beam.org",
+        "https://www.axoloti.be",
+        "https://themachinetobeanother.org",
+        "https://flickr.com/derpoly",
+        "https://twitter.com/ploynog",
+    ]
+    stored = set(Resource.objects.filter(talk__in=talks).values_list("url", flat=True))
+    assert set(completed) <= stored
+    assert output.count("has no scheme: imported as https://") == 5
