@@ -20,6 +20,7 @@ from program.models import (
     TalkType,
     Track,
 )
+from program.outputs import uri
 from program.photos import photo_url_function
 from program.times import local_iso
 
@@ -82,6 +83,8 @@ class TalkSpeakerSerializer(serializers.ModelSerializer):
 
 
 class ResourceSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(source="uri", read_only=True, help_text="A valid URI (RFC 3986).")
+
     class Meta:
         model = Resource
         fields = ["kind", "url", "title"]
@@ -218,7 +221,7 @@ def with_resources(rows):
     for talk_id, kind, url, title in Resource.objects.filter(
         talk_id__in=[row["id"] for row in rows]
     ).values_list("talk_id", "kind", "url", "title"):
-        resources[talk_id].append({"kind": kind, "url": url, "title": title})
+        resources[talk_id].append({"kind": kind, "url": uri(url), "title": title})
     for row in rows:
         row["resources"] = resources[row["id"]]
     return rows

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from program.feeds.ids import room_guid, speaker_guid, talk_guid
 from program.feeds.links import PageLinks
-from program.outputs import xml_text
+from program.outputs import uri, xml_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "conference-program"
@@ -102,7 +102,7 @@ def link(resource):
     kind ("Slides"), which the importer reads back as that kind without a title."""
     return {
         "type": LINK_TYPES[resource.kind],
-        "url": resource.url,
+        "url": uri(resource.url),
         "title": resource.title or resource.get_kind_display(),
     }
 

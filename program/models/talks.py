@@ -23,6 +23,7 @@ from program.models.base import (
 )
 from program.models.editions import Conference, Room, TalkType, Track
 from program.models.speakers import Speaker
+from program.outputs import uri
 from program.times import elapsed
 
 # The longest session the frab schedule format can write: its duration is "HH:MM" with at
@@ -342,6 +343,11 @@ class Resource(TimestampedModel):
 
     def __str__(self):
         return self.title or self.get_kind_display()
+
+    @property
+    def uri(self):
+        """The link as a valid URI, as every output writes it (outputs.uri)."""
+        return uri(self.url)
 
     @property
     def host(self):

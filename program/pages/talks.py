@@ -153,7 +153,7 @@ def creative_work_json_ld(resource):
     return {
         "@type": CREATIVE_WORK_TYPES[resource.kind],
         "name": resource.title or resource.get_kind_display(),
-        "url": resource.url,
+        "url": resource.uri,
     }
 
 

@@ -1190,3 +1190,33 @@ def test_redirect_keeps_the_query_encoded(client, unruly_program):
 )
 def test_output_text_functions(function, text, expected):
     assert function(text) == expected
+
+
+# ------------------------------------------------------------------- links as valid URIs
+
+# Links as organisers paste them: an internationalised host (39C3's), a second "#" (a FOSDEM
+# Matrix room), a space and a letter beyond ASCII in the path.
+PASTED_LINKS = [
+    ("https://zügli.app", "https://xn--zgli-0ra.app"),
+    ("https://matrix.to/#/#fosdem:matrix.org", "https://matrix.to/#/%23fosdem:matrix.org"),
+    ("https://example.org/talk slides/é.pdf", "https://example.org/talk%20slides/%C3%A9.pdf"),
+]
+
+
+def test_every_output_writes_pasted_links_as_valid_uris(client, edition, check_json, check_xml):
+    talk = TalkFactory(conference=edition, title="Links")
+    for position, (pasted, _) in enumerate(PASTED_LINKS):
+        ResourceFactory(talk=talk, kind="other", url=pasted, position=position)
+    written = [valid for _, valid in PASTED_LINKS]
+
+    document = check_json(client.get(schedule_json(edition)).content)
+    xml = check_xml(client.get(schedule_xml(edition)).content)
+    api = client.get(f"/api/v1/talks/{talk.pk}/").json()
+    page = client.get(talk.get_absolute_url()).content.decode()
+
+    (event,) = [e for day in document["schedule"]["conference"]["days"]
+                for room in day["rooms"].values() for e in room]  # fmt: skip
+    assert [link["url"] for link in event["links"]] == written
+    assert [link.get("href") for link in xml.iter("link")] == written
+    assert [resource["url"] for resource in api["resources"]] == written
+    assert all(f'<a href="{url}">' in page for url in written)
