@@ -31,7 +31,12 @@ class Speaker(SearchableModel, TimestampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(photo="", photo_width=None, photo_height=None)
-                | (~Q(photo="") & Q(photo_width__gt=0, photo_height__gt=0)),
+                # IS NOT NULL spelt out: a CHECK whose comparison is NULL passes.
+                | (
+                    ~Q(photo="")
+                    & Q(photo_width__isnull=False, photo_height__isnull=False)
+                    & Q(photo_width__gt=0, photo_height__gt=0)
+                ),
                 name="speaker_photo_has_size",
             ),
         ]

@@ -186,6 +186,10 @@ class Talk(SearchableModel, TimestampedModel):
         ordering = ["start", "room__position", "title"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="talk_end_after_start"),
+            # The longest session a frab file can write (its duration is HH:MM).
+            models.CheckConstraint(
+                condition=Q(end__lte=F("start") + MAX_DURATION), name="talk_at_most_99_59"
+            ),
             models.UniqueConstraint(
                 fields=["conference", "slug"], name="talk_unique_slug_per_conference"
             ),

@@ -25,6 +25,44 @@ def test_talk_ending_before_it_starts_is_refused_by_the_database():
         talk.save()
 
 
+@pytest.mark.parametrize(
+    ("length", "stored"),
+    [(dt.timedelta(hours=99, minutes=59), True), (dt.timedelta(hours=100), False)],
+)
+def test_a_talk_longer_than_frab_can_write_is_refused_by_the_database_for_every_path(
+    length, stored
+):
+    # The admin and imports refuse it too; update() and a shell script reach the database.
+    talk = TalkFactory()
+
+    def lengthen():
+        with transaction.atomic():
+            Talk.objects.filter(pk=talk.pk).update(end=talk.start + length)
+
+    if stored:
+        lengthen()
+        talk.refresh_from_db()
+        assert talk.end - talk.start == length
+    else:
+        with pytest.raises(IntegrityError):
+            lengthen()
+
+
+@pytest.mark.parametrize(
+    "size", [(None, None), (640, None), (None, 480)], ids=["no-size", "no-height", "no-width"]
+)
+def test_a_photo_without_a_size_is_refused_by_the_database(size):
+    """The constraint once compared a NULL size, which SQL reads as passing: the speaker's
+    pages then answered 500 on the row the database had taken."""
+    speaker = SpeakerFactory()
+    width, height = size
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Speaker.objects.filter(pk=speaker.pk).update(
+            photo="speakers/ada.jpg", photo_width=width, photo_height=height
+        )
+
+
 def test_talk_ending_when_it_starts_is_refused_by_the_database():
     talk = TalkFactory()
     talk.end = talk.start
