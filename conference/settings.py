@@ -281,6 +281,9 @@ if (
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Headers a script may read beyond the CORS-safelisted ones: the ETag to send back, the
+# throttle's Retry-After, and Link where a response sends one (docs/api/json.md).
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Link"]
 CORS_URLS_REGEX = (
     r"^/(api/.*|[^/]+/(program\.ics|talks/[^/]+\.ics|schedule\.(xml|json)|changes\.atom))$"
 )

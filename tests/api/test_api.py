@@ -1004,6 +1004,14 @@ def test_any_origin_may_read_without_credentials(client, mlsys):
     assert not response.has_header("Access-Control-Allow-Credentials")
 
 
+@pytest.mark.parametrize("url", ["/api/v1/talks/", "/2026/schedule.json", "/2026/program.ics"])
+def test_a_script_on_another_site_may_read_the_etag_and_retry_after(client, mlsys, url):
+    response = client.get(url, HTTP_ORIGIN="https://apps.example.org")
+
+    assert response.status_code == 200
+    assert response["Access-Control-Expose-Headers"] == "ETag, Retry-After, Link"
+
+
 def test_cors_preflight_allows_reading_only(client, mlsys):
     response = client.options(
         "/api/v1/talks/",
