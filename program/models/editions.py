@@ -4,9 +4,11 @@ all editions share."""
 import zoneinfo
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Q
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import cached_property
 
 from program.colours import validate_colour
@@ -17,6 +19,33 @@ from program.models.base import (
     TimestampedQuerySet,
     validate_timezone,
 )
+
+# The site's own first path segments, which an edition's address would shadow; the database
+# refuses these (conference_slug_not_the_sites); validate_edition_slug also asks the URLconf.
+SITE_ADDRESSES = ("admin", "api", "current", "healthz", "media", "static")
+
+
+def validate_edition_slug(value):
+    """An edition's slug is the first part of its pages' addresses (/2026/program/): one the
+    site answers itself (/api/, the admin's, /current/, static files, photos) would leave
+    the edition's pages unreachable. Raises ValidationError."""
+    own = {
+        *SITE_ADDRESSES,
+        *(
+            url.strip("/").split("/")[0]
+            for url in (settings.ADMIN_PATH, settings.STATIC_URL, settings.MEDIA_URL)
+        ),
+    }
+    try:
+        answered_by = resolve(f"/{value}/").view_name
+    except Resolver404:
+        answered_by = None
+    if value in own or answered_by not in (None, "program:edition"):
+        raise ValidationError(
+            "“%(value)s” is an address the site uses itself (/%(value)s/), so the edition's "
+            "pages could not be reached: choose another slug, such as %(value)s-2026.",
+            params={"value": value},
+        )
 
 
 class ConferenceQuerySet(TimestampedQuerySet):
@@ -31,7 +60,12 @@ class ConferenceQuerySet(TimestampedQuerySet):
 class Conference(TimestampedModel):
     """One yearly edition of the conference series."""
 
-    slug = models.SlugField(max_length=50, unique=True, help_text="Used in URLs, e.g. “2026”.")
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        validators=[validate_edition_slug],
+        help_text="Used in URLs, e.g. “2026”.",
+    )
     # Unique: the yearly menu and the admin tell editions apart by name.
     name = models.CharField(
         max_length=200,
@@ -65,6 +99,9 @@ class Conference(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="conference_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug__in=SITE_ADDRESSES), name="conference_slug_not_the_sites"
             ),
             models.UniqueConstraint(
                 fields=["is_current"],

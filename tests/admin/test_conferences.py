@@ -126,6 +126,31 @@ def test_adding_a_current_edition_unmarks_the_previous_one(organiser_client, edi
     ]
 
 
+@pytest.mark.parametrize("slug", ["api", "admin", "current", "static", "media"])
+def test_an_edition_may_not_take_an_address_of_the_sites_own(organiser_client, slug):
+    page = organiser_client.get(admin_url("conference", "add"))
+    changes = {
+        "name": "MLSys 2027",
+        "slug": slug,
+        "start_date": "2027-05-17",
+        "end_date": "2027-05-21",
+        "timezone": "America/Los_Angeles",
+    }
+
+    response = organiser_client.post(
+        admin_url("conference", "add"), form_data(page, "conference_form", changes)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "slug": [
+            f"“{slug}” is an address the site uses itself (/{slug}/), so the edition's pages "
+            f"could not be reached: choose another slug, such as {slug}-2026."
+        ]
+    }
+    assert not Conference.objects.filter(slug=slug).exists()
+
+
 def test_an_edition_may_not_take_another_editions_name(organiser_client, edition):
     older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
     page = organiser_client.get(admin_url("conference", "change", older.pk))

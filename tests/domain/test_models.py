@@ -148,6 +148,20 @@ def test_saving_an_edition_as_current_unmarks_the_one_that_was():
     assert list(current) == ["2026"]
 
 
+def test_an_edition_slug_shadowing_the_sites_addresses_is_refused_by_the_database():
+    edition = ConferenceFactory(slug="2026")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Conference.objects.filter(pk=edition.pk).update(slug="api")
+
+
+def test_the_admins_own_path_is_refused_as_an_edition_slug(settings):
+    # The admin may live elsewhere (DJANGO_ADMIN_PATH): its address is the site's too.
+    settings.ADMIN_PATH = "organisers/"
+    with pytest.raises(ValidationError) as refused:
+        ConferenceFactory.build(slug="organisers").clean_fields()
+    assert refused.value.message_dict["slug"][0].startswith("“organisers” is an address")
+
+
 def test_conference_ending_before_it_starts_is_refused_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         ConferenceFactory(start_date=dt.date(2026, 5, 22), end_date=dt.date(2026, 5, 18))

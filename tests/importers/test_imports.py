@@ -1066,3 +1066,16 @@ def test_frab_json_edition_end_from_its_day_count(tmp_path):
     assert talk_rows(conference) == [
         ("welcome", "2026-02-01T10:00:00+01:00", 20, "Hall", "talk", ["Ada Lovelace"], "published")
     ]
+
+
+def test_a_frab_file_may_not_make_an_edition_at_the_sites_own_address(tmp_path):
+    before = database_snapshot()
+
+    with pytest.raises(CommandError) as refused:
+        run_import(write(tmp_path, "schedule.xml", NIGHT_XML), "--conference", "current")
+
+    assert str(refused.value).splitlines()[1:] == [
+        "  conference, acronym: “current” is an address the site uses itself (/current/), so "
+        "the edition's pages could not be reached: choose another slug, such as current-2026."
+    ]
+    assert database_snapshot() == before
