@@ -26,7 +26,7 @@ from markupsafe import Markup
 from program.links import slug_url
 from program.models import Resource, Speaker, Talk, TalkSpeaker, TalkType, Track
 from program.photos import initials, photo_sizes, photo_url_function
-from program.times import day_heading, local_iso, short_day, time_range
+from program.times import day_heading, html_datetime, short_day, time_range
 
 EXCERPT_CHARACTERS = 240
 
@@ -105,8 +105,8 @@ def slot_labels(start, end, timezone):
     return (
         local_start.date(),
         time_range(local_start, local_end),
-        local_iso(start, tz),
-        local_iso(end, tz),
+        html_datetime(start, tz),
+        html_datetime(end, tz),
     )
 
 

@@ -17,7 +17,7 @@ from program.pages.listing import (
     talk_rows_html,
 )
 from program.pages.timetable import timetable_rows_html
-from program.times import moment_label
+from program.times import html_datetime, moment_label
 
 register = template.Library()
 
@@ -92,6 +92,12 @@ def talk_row(entry, overlaps=()):
 def star_button(slug, title):
     """The star that keeps a talk in the browser's agenda (the program rows' own button)."""
     return row_macros().star_button(slug, title)
+
+
+@register.filter(name="html_datetime")
+def html_datetime_filter(value):
+    """``<time datetime="{{ moment|html_datetime }}">`` (times.html_datetime)."""
+    return html_datetime(value)
 
 
 @register.filter

@@ -120,6 +120,20 @@ def test_change_times_carry_the_conference_offset_for_the_viewer_script(client, 
     assert first.text_content().endswith(" PST")
 
 
+def test_change_times_are_valid_html_datetimes_to_the_second(client, history):
+    # HTML allows at most three digits of fractions: stored moments carry six.
+    moment = dt.datetime(2026, 11, 28, 2, 15, 10, 343815, tzinfo=dt.UTC)
+    history.talks.update(created_at=moment)
+    Talk.history.update(history_date=moment)
+    tree = html.fromstring(client.get(CHANGES).content)
+
+    datetimes = {
+        time.get("datetime") for time in tree.xpath("//li[contains(@class, 'change ')]//time")
+    }
+
+    assert datetimes == {"2026-11-27T18:15:10-08:00"}
+
+
 def test_changes_page_without_changes_says_so(client, edition):
     tree = html.fromstring(client.get(CHANGES).content)
 
