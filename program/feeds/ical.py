@@ -65,16 +65,28 @@ def talk_event(talk, links):
     event.add("sequence", talk.sequence)
     event.add("dtstamp", changed)
     event.add("last-modified", changed)
-    for name, moment in (("dtstart", talk.start), ("dtend", talk.end)):
-        value, parameters = calendar_time(moment, conference)
+    ends = {"dtstart": talk.start, "dtend": talk.end}
+    times = {name: calendar_time(moment, conference) for name, moment in ends.items()}
+    if any(not parameters for _value, parameters in times.values()):
+        # One end in UTC makes both UTC: Giggity reads both ends in the form of one, and a
+        # talk starting in the repeated hour then ended before it started.
+        times = {name: (moment.astimezone(dt.UTC), {}) for name, moment in ends.items()}
+    for name, (value, parameters) in times.items():
         event.add(name, value, parameters=parameters)
     # Some clients ignore STATUS, so a cancelled talk says so in its title too.
     # Text from the data goes through calendar_text, whatever icalendar would do with it.
     title = f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title
-    event.add("summary", calendar_text(title))
-    event.add("description", calendar_text(describe(talk)))
     place = (talk.room.name, conference.venue, conference.city)
-    event.add("location", calendar_text(", ".join(part for part in place if part)))
+    texts = {
+        "summary": title,
+        "description": describe(talk),
+        "location": ", ".join(part for part in place if part),
+    }
+    for name, text in texts.items():
+        # An empty property (DESCRIPTION: of a talk without speakers or abstract) is an
+        # error per event to libical (GNOME, Evolution): it is left out.
+        if cleaned := calendar_text(text):
+            event.add(name, cleaned)
     categories = [talk.type] if talk.track is None else [talk.type, talk.track]
     event.add("categories", [calendar_text(category.name) for category in categories])
     event.add("url", links.talk(talk))

@@ -7,6 +7,7 @@ validate_ics.py, schedule.xml with lxml against the XSD, schedule.json with json
 import datetime as dt
 import importlib.util
 import json
+import re
 import sys
 import uuid
 from types import SimpleNamespace
@@ -1220,3 +1221,14 @@ def test_every_output_writes_pasted_links_as_valid_uris(client, edition, check_j
     assert [link.get("href") for link in xml.iter("link")] == written
     assert [resource["url"] for resource in api["resources"]] == written
     assert all(f'<a href="{url}">' in page for url in written)
+
+
+def test_a_talk_without_speakers_or_abstract_has_no_empty_description(client, edition):
+    # libical (GNOME, Evolution) reports an error for each empty property.
+    talk = TalkFactory(conference=edition, title="Coffee", abstract="", speakers=[])
+
+    text = client.get(talk_ics(talk)).content.decode()
+
+    assert "\r\nSUMMARY:Coffee\r\n" in text
+    assert "DESCRIPTION" not in text
+    assert not re.search(r"\r\n[A-Z-]+(;[^:\r\n]*)?:\r\n", text)  # no property is empty

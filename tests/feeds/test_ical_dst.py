@@ -159,6 +159,16 @@ def test_times_in_the_repeated_hour_are_written_in_utc(client, repeated_hour):
     assert "\r\nX-WR-TIMEZONE:America/New_York\r\n" in text
 
 
+def test_a_talk_with_one_end_in_the_repeated_hour_is_written_in_utc_at_both(client, repeated_hour):
+    # 1:40 EST (the second pass) to 2:20 EST: Giggity read both ends in one form, and the
+    # talk with DTSTART in UTC and DTEND with a TZID ended before it started.
+    talk(repeated_hour, "across", utc(2026, 11, 1, 6, 40), utc(2026, 11, 1, 7, 20))
+
+    text = client.get("/2026/program.ics").content.decode()
+
+    assert "DTSTART:20261101T064000Z\r\nDTEND:20261101T072000Z\r\n" in text
+
+
 def test_times_outside_the_repeated_hour_stay_local(client, repeated_hour):
     talk(repeated_hour, "after", utc(2026, 11, 1, 7), utc(2026, 11, 1, 8))  # 2:00-3:00 EST
 
