@@ -341,3 +341,15 @@ def test_sqlite_file_lets_two_processes_read_then_write_without_database_is_lock
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "(2, [], 'wal')"
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    result = settings_in_subprocess(
+        "s.DATABASES['default']['ENGINE']",
+        "str(s.DATABASES['default']['NAME']) == str(s.BASE_DIR / 'db.sqlite3')",
+        DJANGO_SECRET_KEY="x",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="",
+    )
+
+    assert result.stdout.strip() == "('django.db.backends.sqlite3', True)", result.stderr
