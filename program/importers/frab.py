@@ -64,7 +64,7 @@ LINK_KINDS = {
 }
 
 
-def parse_xml(data, name, zone=None):
+def parse_xml(data, name, zone):
     schedule = ParsedSchedule(creates_types=True)
     try:
         root = ElementTree.fromstring(data)
@@ -130,7 +130,7 @@ def parse_xml(data, name, zone=None):
     return schedule
 
 
-def parse_json(data, name, zone=None):
+def parse_json(data, name, zone):
     schedule = ParsedSchedule(creates_types=True)
     try:
         document = json.loads(data.decode("utf-8-sig"))
@@ -218,14 +218,13 @@ def _list_room(schedule, name):
         schedule.rooms.append(name)
 
 
-def _read_edition(schedule, fields, *, day_dates, zone=None):
+def _read_edition(schedule, fields, *, day_dates, zone):
     """The edition's record from the <conference> element or object; returns the timezone
     the file's wall-clock times are read in.
 
     ``zone(file_zone, acronym)`` chooses it from the file's ``time_zone_name`` (or "") and
     the slug its acronym gives: (IANA name, None) or (None, problem message), see
-    importers/service.py. Without ``zone``, the file's own zone is taken, and a file that
-    names none is a problem.
+    importers/service.py zone_chooser.
     """
     where = "conference"
     file_zone = json_text(fields.get("time_zone_name")).strip()
@@ -241,13 +240,8 @@ def _read_edition(schedule, fields, *, day_dates, zone=None):
                 )
             )
             file_zone = ""
-    acronym_slug = slugify(json_text(fields.get("acronym")).strip()) or None
-    if zone is not None:
-        timezone_name, message = zone(file_zone, acronym_slug)
-    elif file_zone:
-        timezone_name, message = file_zone, None
-    else:
-        timezone_name, message = None, "the file names no time zone: give it (--timezone)"
+    acronym = json_text(fields.get("acronym")).strip()
+    timezone_name, message = zone(file_zone, slugify(acronym) or None)
     if message:
         schedule.problems.append(problem(where, "time_zone_name", message))
     # The times are still read, in UTC, to list every other problem of the file.
@@ -274,7 +268,6 @@ def _read_edition(schedule, fields, *, day_dates, zone=None):
             problem(where, "end", f"{end_date} is before the start, {start_date}")
         )
 
-    acronym = json_text(fields.get("acronym")).strip()
     title = single_line(json_text(fields.get("title"))) or acronym
     # JSON may keep them in the free "meta" object, as our own export does.
     meta = fields.get("meta") if isinstance(fields.get("meta"), dict) else {}
