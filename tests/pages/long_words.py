@@ -138,12 +138,22 @@ def at_the_keynote(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: DURING_THE_KEYNOTE.astimezone(dt.UTC))
 
 
+# The talks some of those pages list, in their order: the states the pages are checked in
+# (now: the keynote in progress and each room's next talk).
+LISTED_TALKS = {
+    "program-filtered": ["kv-cache", "kernels", "cancelled"],
+    "now": ["opening", "agents", "kv-cache", "kernels"],
+    "agenda": ["opening", "kv-cache", "cancelled", "moved"],
+}
+CHANGES = ["Deleted", "Cancelled", "Moved", *["Added"] * 7]
+
+
 def public_pages():
     """(name, path, status) of every kind of public page of long_word_edition()."""
     talk = "/2026/talks/"
     return [
         ("program", "/2026/program/", 200),
-        ("program-filtered", "/2026/program/?type=keynote&track=long&q=keynote", 200),
+        ("program-filtered", "/2026/program/?type=invited-talk&track=long", 200),
         ("program-empty", "/2026/program/?q=nothing-matches-this", 200),
         ("program-400", "/2026/program/?day=2026-13-45", 400),
         ("timetable-monday", "/2026/timetable/?day=2026-05-18", 200),

@@ -16,10 +16,17 @@ from pathlib import Path
 
 import pytest
 from django.test import RequestFactory
+from lxml import html
 
 from program.pages.errors import server_error
 from tests.conftest import require
-from tests.pages.long_words import at_the_keynote, long_word_edition, public_pages
+from tests.pages.long_words import (
+    CHANGES,
+    LISTED_TALKS,
+    at_the_keynote,
+    long_word_edition,
+    public_pages,
+)
 
 VNU = Path(__file__).resolve().parent.parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
 
@@ -51,14 +58,18 @@ def test_every_public_page_has_no_nu_checker_error(client, monkeypatch, tmp_path
     at_the_keynote(monkeypatch)
 
     # The addresses that only redirect have no page of their own.
-    assert client.get("/").headers["Location"] == "/2026/program/"
-    assert client.get("/2026/").headers["Location"] == "/2026/program/"
-    files = []
+    for path in ["/", "/current/", "/2026/", "/2026/talks/"]:
+        assert (path, client.get(path).headers["Location"]) == (path, "/2026/program/")
+    files, listed = [], {}
     for name, path, status in public_pages():
         response = client.get(path)
         assert (path, response.status_code) == (path, status)
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(response.content)
+        tree = html.fromstring(response.content)
+        listed[name] = tree.xpath("//*[@data-talk-slug]/@data-talk-slug")
+        if name == "changes":
+            kinds = tree.xpath("//strong[@class='change-kind']/text()")
     # Django's 400 page (a forged Host) and the 500 page, whose view needs no database.
     response = client.get("/2026/program/", HTTP_HOST="forged..example")
     assert response.status_code == 400
@@ -67,6 +78,9 @@ def test_every_public_page_has_no_nu_checker_error(client, monkeypatch, tmp_path
     assert response.status_code == 500
     (tmp_path / "500.html").write_bytes(response.content)
     files += [tmp_path / "400-host.html", tmp_path / "500.html"]
+
+    assert {name: listed[name] for name in LISTED_TALKS} == LISTED_TALKS
+    assert kinds == CHANGES
 
     errors = nu_errors(files)
 
