@@ -479,7 +479,9 @@ def test_filter_form_keeps_the_day_and_offers_tracks(client, edition):
     assert tree.xpath("//select[@name='day']") == []
     assert tree.xpath("//input[@name='track']/@value") == ["llm-serving", "systems"]
     assert tree.xpath("//input[@name='track'][@checked]/@value") == ["systems"]
-    assert tree.xpath("//details/summary/text()") == ["Type, track, room and speaker (1 chosen)"]
+    assert tree.xpath("//details[@class='more-filters']/summary/text()") == [
+        "Type, track, room and speaker (1 chosen)"
+    ]
 
 
 def test_track_labels_get_their_colours_from_the_edition_stylesheet(client, edition):
