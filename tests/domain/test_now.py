@@ -212,9 +212,7 @@ def test_now_page_query_count_does_not_grow(
     assert len(board(response)[room.name][0]) == 1
 
 
-def test_page_at_a_moment_shows_that_moment_and_is_kept_like_any_page(
-    client, edition, set_clock
-):
+def test_page_at_a_moment_shows_that_moment_and_is_kept_like_any_page(client, edition, set_clock):
     set_clock("2026-05-18", 14, 30)
 
     response = client.get(NOW, {"at": "2026-05-18T09:30:00-07:00"})
