@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef
 from django.template import engines
 from markupsafe import Markup
 
@@ -181,15 +181,33 @@ def has_resource(kind):
     return Exists(Resource.objects.filter(talk=OuterRef("pk"), kind=kind))
 
 
-def group_by_day(entries):
-    """Entries (in time order) under their day in the conference's timezone.
+def group_by_day(entries, timezone, only=None):
+    """Entries (in time order) under each day they run on in the IANA zone ``timezone``,
+    days in order; with ``only`` (a date), under that day alone.
 
-    A talk at 23:30 local time belongs to that local day, whatever the UTC date says.
+    A talk at 23:30 local time belongs to that local day, whatever the UTC date says; one
+    that goes on past midnight (a party, a hackathon of two days) is under each day it runs
+    on, first on the later days, as it began before their other talks.
     """
-    return [
-        ProgramDay(day, list(group))
-        for day, group in itertools.groupby(entries, key=lambda entry: entry.day)
-    ]
+    days = defaultdict(list)
+    for entry in entries:
+        for day in run_days(entry.start, entry.end, timezone):
+            if only is None or day == only:
+                days[day].append(entry)
+    return [ProgramDay(day, days[day]) for day in sorted(days)]
+
+
+@functools.lru_cache(maxsize=16384)
+def run_days(start, end, timezone):
+    """The local days a talk from ``start`` to ``end`` runs on: one, or several when it goes
+    on past midnight (ending at midnight is not running on the next day)."""
+    tz = zoneinfo.ZoneInfo(timezone)
+    day, last_day = start.astimezone(tz).date(), (end.astimezone(tz) - MICROSECOND).date()
+    days = [day]
+    while day < last_day:
+        day += dt.timedelta(days=1)
+        days.append(day)
+    return tuple(days)
 
 
 @functools.cache
@@ -227,10 +245,27 @@ def zone_label(conference):
 
 
 def edition_days(conference):
-    day = conference.start_date
-    while day <= conference.end_date:
-        yield day
+    """The edition's dates, and any day before or after them that a public talk runs on (a
+    party past midnight of the last day, a hackathon into the next): one query."""
+    bounds = (
+        Talk.objects.published()
+        .filter(conference=conference)
+        .aggregate(first=Min("start"), last=Max("end"))
+    )
+    day, last_day = conference.start_date, conference.end_date
+    if bounds["first"] is not None:
+        tz = conference.tzinfo
+        day = min(day, bounds["first"].astimezone(tz).date())
+        # A talk that ends at midnight does not run on the next day.
+        last_day = max(last_day, (bounds["last"].astimezone(tz) - MICROSECOND).date())
+    days = []
+    while day <= last_day:
+        days.append(day)
         day += dt.timedelta(days=1)
+    return days
+
+
+MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def filter_choices(conference, params):
