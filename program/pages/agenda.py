@@ -38,9 +38,7 @@ class AgendaView(EditionMixin, TemplateView):
         days = [
             (day, [(entry, overlaps.get(entry.slug, ())) for entry in day.entries])
             for day in group_by_day(
-                entries,
-                self.conference.timezone,
-                filterset.form.cleaned_data.get("day") if valid else None,
+                entries, filterset.form.cleaned_data.get("day") if valid else None
             )
         ]
         # The links name the talks by their current slugs: renamed and gone ones drop out.

@@ -181,33 +181,21 @@ def has_resource(kind):
     return Exists(Resource.objects.filter(talk=OuterRef("pk"), kind=kind))
 
 
-def group_by_day(entries, timezone, only=None):
-    """Entries (in time order) under each day they run on in the IANA zone ``timezone``,
-    days in order; with ``only`` (a date), under that day alone.
+def group_by_day(entries, only=None):
+    """Entries (in time order) under their day in the conference's timezone; with ``only``
+    (the day the list is filtered to, a date), all of them under that day.
 
-    A talk at 23:30 local time belongs to that local day, whatever the UTC date says; one
-    that goes on past midnight (a party, a hackathon of two days) is under each day it runs
-    on, first on the later days, as it began before their other talks.
+    A talk at 23:30 local time belongs to that local day, whatever the UTC date says. One
+    that goes on past midnight (a party, a hackathon of two days) is listed once, under the
+    day it starts, with a time that names both days; a list of one day also holds the talks
+    that go on into it from an earlier day (the day filter keeps every talk running on it).
     """
-    days = defaultdict(list)
-    for entry in entries:
-        for day in run_days(entry.start, entry.end, timezone):
-            if only is None or day == only:
-                days[day].append(entry)
-    return [ProgramDay(day, days[day]) for day in sorted(days)]
-
-
-@functools.lru_cache(maxsize=16384)
-def run_days(start, end, timezone):
-    """The local days a talk from ``start`` to ``end`` runs on: one, or several when it goes
-    on past midnight (ending at midnight is not running on the next day)."""
-    tz = zoneinfo.ZoneInfo(timezone)
-    day, last_day = start.astimezone(tz).date(), (end.astimezone(tz) - MICROSECOND).date()
-    days = [day]
-    while day < last_day:
-        day += dt.timedelta(days=1)
-        days.append(day)
-    return tuple(days)
+    if only is not None:
+        return [ProgramDay(only, list(entries))] if entries else []
+    return [
+        ProgramDay(day, list(group))
+        for day, group in itertools.groupby(entries, key=lambda entry: entry.day)
+    ]
 
 
 @functools.cache
