@@ -46,7 +46,7 @@ class TimetableRow(NamedTuple):
     header_id: str  # "t-545": minutes after midnight
     time: str  # "09:05"
     label: str  # "9:05 AM"
-    marked: bool  # on the hour or half hour (or an idle row): the label is shown
+    marked: bool  # the label is shown: on the hour or half hour, or by an idle row
     starts_at: str  # ISO 8601 with the UTC offset, for the current-time line
     cells: list  # TimetableCell or Gap
     idle: str = ""  # 'No talks until 10:00 PM' for a row standing for an empty stretch
@@ -158,7 +158,11 @@ def timetable_grid(entries, rooms, day, timezone):
                 header_id=f"t-{minute}",
                 time=f"{moment:%H:%M}",
                 label=f"{times.clock(moment)} {moment:%p}",
-                marked=number == 0 or minute % MARK_MINUTES == 0 or bool(idle),
+                # The first row, each half hour, and the rows on either side of a jump.
+                marked=number == 0
+                or minute % MARK_MINUTES == 0
+                or bool(idle)
+                or number - 1 in layout.idle_rows,
                 starts_at=moment.isoformat(),
                 cells=[
                     _cell(cell, entries, rooms, room_of_column, f"t-{minute}")

@@ -695,6 +695,14 @@ def test_a_stretch_of_hours_with_no_talk_is_one_row_that_says_so(client, hackath
     ]
     assert tree.xpath("//table/@data-ends-at") == ["2026-05-18T23:00:00-07:00"]
     assert grid(response) == [("opening", 0, 1, 0, 1), ("party", 2, 1, 0, 1)]
+    # The row after the stretch shows its time, though not on a half hour.
+    Talk.objects.filter(slug="party").update(
+        start=local("2026-05-18", 21, 45), end=local("2026-05-18", 22, 45)
+    )
+    later = page(client.get(MONDAY + "&room=annex"))
+    assert later.xpath("//table/tbody/tr/th[not(@class='minor')]//text()") == [
+        "9:00 AM", "9:30 AM", "10:00 AM", "9:45 PM", "10:00 PM", "10:30 PM",
+    ]  # fmt: skip
 
 
 def test_the_program_lists_a_talk_of_two_days_once_and_in_each_of_its_days(
