@@ -110,14 +110,14 @@ def lay_out(slots, room_count):
     start, end = min(boundaries), max(boundaries)
     step = functools.reduce(math.gcd, [minute - start for minute in boundaries], 60)
     step = math.gcd(step, start % 60)  # rows fall on whole hours too
-    idle = _idle_stretches(slots)
-    row_minutes = [
-        minute
-        for minute in range(start, end, step)
-        if not any(first < minute < last for first, last in idle)
-    ]
-    idle_rows = frozenset(row_minutes.index(first) for first, _last in idle)
-    row_minutes.append(end)
+    row_minutes, idle_rows, minute = [], set(), start
+    for first, last in _idle_stretches(slots):
+        row_minutes.extend(range(minute, first, step))
+        idle_rows.add(len(row_minutes))
+        row_minutes.append(first)
+        minute = last
+    row_minutes.extend(range(minute, end + 1, step))  # the last is the end
+    idle_rows = frozenset(idle_rows)
 
     def row_of(minute):  # every start and end begins a row (or is the end)
         return bisect.bisect_left(row_minutes, minute)
