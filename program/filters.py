@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import Q
-from django_filters.fields import ModelMultipleChoiceField
+from django_filters.fields import IsoDateTimeField, ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 
 from program.changes import slugs_ever_public
@@ -96,6 +96,41 @@ class DayField(forms.DateField):
 
 class DayFilter(django_filters.DateFilter):
     field_class = DayField
+
+
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC) + datetime.timedelta(days=1)
+LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC) - datetime.timedelta(days=1)
+
+
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 date and time (UTC when no offset is given), cleaned to an aware moment
+    in UTC; the API's ``updated_since`` and ``since``, and ``at`` of now and next."""
+
+    default_error_messages = {
+        "invalid": "%(value)s is not an ISO 8601 date and time such as 2026-05-18T09:00:00Z "
+        "(write + as %%2B in a URL)."
+    }
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+            if moment is None:
+                return None
+            # The database compares in UTC, and answers show the moment in an edition's
+            # timezone: it must exist in every timezone, which the first and last days of
+            # the calendar do not.
+            moment = moment.astimezone(datetime.UTC)
+            if not EARLIEST <= moment <= LATEST:
+                raise OverflowError(moment)
+            return moment
+        except (ValidationError, OverflowError) as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from error
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
 
 
 class AgendaTalkField(SlugMultipleChoiceField):
@@ -220,6 +255,29 @@ class TalkFilter(FilterSet):
             conferences = Conference.objects.only("pk", "timezone")
         in_day = Q()
         for conference in conferences:
+            # Every talk that runs on the day: one from the evening before, or a hackathon
+            # of several days, is on each day it covers.
             day_start, day_end = conference.day_bounds(value)
-            in_day |= Q(conference=conference, start__gte=day_start, start__lt=day_end)
+            in_day |= Q(conference=conference, start__lt=day_end, end__gt=day_start)
         return queryset.filter(in_day) if in_day else queryset.none()
+
+
+def keep(queryset, name, value):
+    """A parameter that chooses no rows, read by the view from the cleaned data."""
+    return queryset
+
+
+class NowFilter(TalkFilter):
+    """Now and next of one edition (the page and the API): the program filters plus ``at``."""
+
+    at = MomentFilter(
+        method=keep,
+        label="At",
+        help_text="The moment to answer for (ISO 8601; UTC when no offset is given). "
+        "Default: now, to the minute.",
+    )
+
+    class Meta(TalkFilter.Meta):
+        fields = [*TalkFilter.Meta.fields, "at"]
+
+    schema_enums = ("type",)

@@ -26,7 +26,7 @@ def current_minute():
 
 def a_minute(request):
     """A now view changes every minute (machinery/responses.py ``period``), unless it is asked
-    about a given moment (the API's ``at``)."""
+    about a given moment (``at``, on the page and the API alike)."""
     return None if request.GET.get("at") else 60
 
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from program.feeds import views as feeds
 from program.feeds.atom import ChangesFeed
-from program.filters import TalkFilter
+from program.filters import NowFilter, TalkFilter
 from program.machinery.http import read_only
 from program.machinery.responses import cached
 from program.now import a_minute
@@ -68,7 +68,7 @@ urlpatterns = [
     ),
     path(
         "<slug:edition>/now/",
-        read_only(cached(now.NowView.as_view(), filters=TalkFilter, period=a_minute)),
+        read_only(cached(now.NowView.as_view(), filters=NowFilter, period=a_minute)),
         name="now",
     ),
     path(

@@ -1,14 +1,10 @@
 """Filters of the JSON API: the program's TalkFilter plus what only API clients need."""
 
-import datetime as dt
-
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
-from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import FilterSet
 
-from program.filters import TalkFilter
+from program.filters import MomentFilter, TalkFilter, keep
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, Track
 
 # Ordering parameter value -> ORDER BY; each ends in unique keys so pages never overlap.
@@ -32,38 +28,6 @@ def conference_filter(**kwargs):
     )
 
 
-EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1)
-LATEST = dt.datetime.max.replace(tzinfo=dt.UTC) - dt.timedelta(days=1)
-
-
-class UpdatedSinceField(IsoDateTimeField):
-    default_error_messages = {
-        "invalid": "%(value)s is not an ISO 8601 date and time such as 2026-05-18T09:00:00Z "
-        "(write + as %%2B in a URL)."
-    }
-
-    def to_python(self, value):
-        try:
-            moment = super().to_python(value)
-            if moment is None:
-                return None
-            # The database compares in UTC, and answers show the moment in an edition's
-            # timezone: it must exist in every timezone, which the first and last days of
-            # the calendar do not.
-            moment = moment.astimezone(dt.UTC)
-            if not EARLIEST <= moment <= LATEST:
-                raise OverflowError(moment)
-            return moment
-        except (ValidationError, OverflowError) as error:
-            raise ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"value": value}
-            ) from error
-
-
-class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
-    field_class = UpdatedSinceField
-
-
 class ApiTalkFilter(TalkFilter):
     """TalkFilter plus ``conference``, ``updated_since`` and ``ordering``.
 
@@ -72,7 +36,7 @@ class ApiTalkFilter(TalkFilter):
     """
 
     conference = conference_filter(field_name="conference")
-    updated_since = UpdatedSinceFilter(
+    updated_since = MomentFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Updated since",
@@ -163,31 +127,10 @@ class TrackFilter(EditionFilter):
         model = Track
 
 
-def keep(queryset, name, value):
-    """A parameter that chooses no rows, read by the view from the cleaned data."""
-    return queryset
-
-
-class NowFilter(TalkFilter):
-    """Now and next of one edition: the program filters (``type``...) plus ``at``."""
-
-    at = UpdatedSinceFilter(
-        method=keep,
-        label="At",
-        help_text="The moment to answer for (ISO 8601; UTC when no offset is given). "
-        "Default: now, to the minute.",
-    )
-
-    class Meta(TalkFilter.Meta):
-        fields = [*TalkFilter.Meta.fields, "at"]
-
-    schema_enums = ("type",)
-
-
 class ChangesFilter(FilterSet):
     """Changes of one edition, newest first; ``since`` keeps the recent ones."""
 
-    since = UpdatedSinceFilter(
+    since = MomentFilter(
         method=keep,
         label="Since",
         help_text="Only changes made at or after this moment (ISO 8601; UTC when no offset "

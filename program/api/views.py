@@ -18,7 +18,6 @@ from program.api.filters import (
     DEFAULT_TALK_ORDERING,
     ApiTalkFilter,
     ChangesFilter,
-    NowFilter,
     RoomFilter,
     SpeakerFilter,
     TrackFilter,
@@ -37,6 +36,7 @@ from program.api.serializers import (
     with_related,
 )
 from program.changes import describe_changes, edition_changes
+from program.filters import NowFilter
 from program.links import slug_url
 from program.machinery.responses import cached
 from program.models import Conference, Room, Speaker, Talk, Track

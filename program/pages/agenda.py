@@ -37,7 +37,9 @@ class AgendaView(EditionMixin, TemplateView):
         overlaps = overlapping_titles(entries)
         days = [
             (day, [(entry, overlaps.get(entry.slug, ())) for entry in day.entries])
-            for day in group_by_day(entries)
+            for day in group_by_day(
+                entries, filterset.form.cleaned_data.get("day") if valid else None
+            )
         ]
         # The links name the talks by their current slugs: renamed and gone ones drop out.
         query = agenda_query(entry.slug for entry in entries)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef
 from django.template import engines
 from markupsafe import Markup
 
@@ -181,11 +181,17 @@ def has_resource(kind):
     return Exists(Resource.objects.filter(talk=OuterRef("pk"), kind=kind))
 
 
-def group_by_day(entries):
-    """Entries (in time order) under their day in the conference's timezone.
+def group_by_day(entries, only=None):
+    """Entries (in time order) under their day in the conference's timezone; with ``only``
+    (the day the list is filtered to, a date), all of them under that day.
 
-    A talk at 23:30 local time belongs to that local day, whatever the UTC date says.
+    A talk at 23:30 local time belongs to that local day, whatever the UTC date says. One
+    that goes on past midnight (a party, a hackathon of two days) is listed once, under the
+    day it starts, with a time that names both days; a list of one day also holds the talks
+    that go on into it from an earlier day (the day filter keeps every talk running on it).
     """
+    if only is not None:
+        return [ProgramDay(only, list(entries))] if entries else []
     return [
         ProgramDay(day, list(group))
         for day, group in itertools.groupby(entries, key=lambda entry: entry.day)
@@ -227,10 +233,27 @@ def zone_label(conference):
 
 
 def edition_days(conference):
-    day = conference.start_date
-    while day <= conference.end_date:
-        yield day
+    """The edition's dates, and any day before or after them that a public talk runs on (a
+    party past midnight of the last day, a hackathon into the next): one query."""
+    bounds = (
+        Talk.objects.published()
+        .filter(conference=conference)
+        .aggregate(first=Min("start"), last=Max("end"))
+    )
+    day, last_day = conference.start_date, conference.end_date
+    if bounds["first"] is not None:
+        tz = conference.tzinfo
+        day = min(day, bounds["first"].astimezone(tz).date())
+        # A talk that ends at midnight does not run on the next day.
+        last_day = max(last_day, (bounds["last"].astimezone(tz) - MICROSECOND).date())
+    days = []
+    while day <= last_day:
+        days.append(day)
         day += dt.timedelta(days=1)
+    return days
+
+
+MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def filter_choices(conference, params):

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView
 
-from program.filters import TalkFilter
+from program.filters import NowFilter
 from program.models import Talk, TalkType
 from program.now import (
     State,
@@ -25,21 +25,24 @@ from program.times import day_heading, moment_label
 
 
 class NowView(EditionMixin, TemplateView):
-    """Per room, the talk in progress and the next one, at the clock's current minute.
+    """Per room, the talk in progress and the next one, at the clock's current minute, or
+    at the moment ``?at=`` names (ISO 8601, as the API's now takes it).
 
-    The page is the same for a whole minute, and says so to caches (max-age up to the
-    next minute); static/js/site.js fetches it again every minute.
+    The page of the current minute is the same for that minute, and says so to caches
+    (max-age up to the next minute); static/js/site.js fetches it again every minute. A
+    page for a given moment changes only with the data, like the program.
     """
 
     template_name = "program/talk_now.html"
     section = "now"
 
     def get(self, request, *args, **kwargs):
-        at = current_minute()
         tz = self.conference.tzinfo
         scheduled = Talk.objects.scheduled().filter(conference=self.conference)
-        filterset = TalkFilter(request.GET, scheduled, conference=self.conference, request=request)
+        filterset = NowFilter(request.GET, scheduled, conference=self.conference, request=request)
         valid = filterset.is_valid()
+        given = filterset.form.cleaned_data.get("at") if valid else None
+        at = given or current_minute()
         schedule = edition_schedule(self.conference)
         state = schedule.state(self.conference, at)
         rooms = []
@@ -59,6 +62,7 @@ class NowView(EditionMixin, TemplateView):
         context = self.get_context_data(
             at=local_at,
             at_label=moment_label(local_at),
+            chosen_at=request.GET.get("at") if given else "",
             state=state,
             starts_label=moment_label(schedule.first_start.astimezone(tz))
             if schedule.first_start
@@ -73,7 +77,7 @@ class NowView(EditionMixin, TemplateView):
             zone=zone_label(self.conference),
         )
         response = self.render_to_response(context, status=200 if valid else 400)
-        if valid:
+        if valid and given is None:
             patch_cache_control(response, public=True, max_age=seconds_left_in_minute(at))
         return response
 

@@ -26,7 +26,7 @@ class ProgramView(FilteredView):
         entries = program_entries(filterset.qs, self.conference) if valid else []
         context = self.filter_context(request.GET, filterset)
         context = self.get_context_data(
-            days=group_by_day(entries),
+            days=group_by_day(entries, filterset.form.cleaned_data.get("day") if valid else None),
             talk_count=len(entries),
             total_count=base.count() if context["filtered"] and valid else len(entries),
             calendar=calendar_links(

@@ -1,24 +1,12 @@
 """One day of an edition as a timetable: rooms as columns, time down the side.
 
-``lay_out`` is a pure function of slot times and rooms (a timetable is data before it is
-markup): it gives each talk its grid column and row and how many of each it
-spans, and the empty cells between talks. The page (templates/jinja2/program/_timetable.html)
-writes that grid as an HTML table, row by row, so the table's reading order, and the
-keyboard's, is time order.
-
-- **Rows** are ``step`` minutes each, the largest step that every start and end falls on
-  (5 minutes for most programs, never more than 60), from the first start to the last end.
-- **Columns**: each room has one column, or more when talks overlap in it (a clash the
-  organisers have not solved yet): the overlapping talks sit side by side, never hidden,
-  and a talk overlapping nothing widens to its room's full width.
-- **Everywhere**: a slot marked ``everywhere`` (a break, or a session listed in every room)
-  spans every room when no other talk runs at its time; slots marked so with the same start
-  and end become one block. If anything else runs at that time, each stays in its own room.
+Its grid is computed by ``lay_out`` (program/pages/grid.py) from the day's talks, each
+clipped to the day (``wall_minutes``), and written as an HTML table by
+templates/jinja2/program/_timetable.html.
 """
 
 import datetime as dt
 import functools
-import math
 import zoneinfo
 from collections import defaultdict
 from typing import NamedTuple
@@ -30,181 +18,22 @@ from program import times
 from program.filters import TalkFilter
 from program.machinery import clock
 from program.pages.base import FilteredView
-from program.pages.listing import ProgramDay, edition_days, program_entries
+from program.pages.grid import MARK_MINUTES, Block, Slot, lay_out, table_rows
+from program.pages.listing import ProgramDay, program_entries
 
-# Empty cells are cut where a half hour starts, so the grid shows those lines.
-MARK_MINUTES = 30
-
-
-class Slot(NamedTuple):
-    start: int  # minutes after the day's midnight, local wall-clock time
-    end: int  # after start; past 1440 for a talk that ends after midnight
-    room: int  # index of the room in display order
-    everywhere: bool = False
-
-
-class Block(NamedTuple):
-    """Where a slot (or several merged "everywhere" slots) sits in the grid."""
-
-    slots: tuple  # indices into the slots given to lay_out; the first one is shown
-    row: int  # first row, from 0
-    rows: int  # rows spanned (rowspan)
-    column: int  # first grid column, from 0 (a room's columns are consecutive)
-    columns: int  # grid columns spanned (colspan)
-
-
-class Gap(NamedTuple):
-    """Empty grid cells: one column, ``rows`` rows from ``row``."""
-
-    row: int
-    rows: int
-    column: int
-    columns: int = 1
-
-
-class Layout(NamedTuple):
-    start: int  # minute of the first row
-    step: int  # minutes per row
-    row_count: int
-    room_columns: tuple  # grid columns of each room, in room order (at least 1)
-    blocks: list  # Block, in the order of their first slot
-    gaps: list  # Gap
-
-
-def overlaps(first, second):
-    """Slots share time; touching ends (one ends as the next starts) do not."""
-    return first.start < second.end and second.start < first.end
-
-
-def lay_out(slots, room_count):
-    """The grid of ``slots`` (a sequence of Slot) over ``room_count`` rooms.
-
-    Returns a Layout whose blocks and gaps cover every cell of the grid exactly once.
-    """
-    slots = list(slots)
-    if not slots:
-        return Layout(0, MARK_MINUTES, 0, (1,) * room_count, [], [])
-    wide = _everywhere_groups(slots)
-    widened = {index for group in wide for index in group}
-
-    # Lanes: within each room, each slot takes the first lane free at its start.
-    lanes = [[] for _ in range(room_count)]  # per room, per lane: slot indices
-    lane_of = {}
-    by_start = sorted(
-        (index for index in range(len(slots)) if index not in widened),
-        key=lambda index: (slots[index].start, slots[index].end, index),
-    )
-    for index in by_start:
-        room_lanes = lanes[slots[index].room]
-        for number, lane in enumerate(room_lanes):
-            if slots[lane[-1]].end <= slots[index].start:
-                lane.append(index)
-                lane_of[index] = number
-                break
-        else:
-            room_lanes.append([index])
-            lane_of[index] = len(room_lanes) - 1
-    room_columns = tuple(max(1, len(room_lanes)) for room_lanes in lanes)
-    first_column = [sum(room_columns[:room]) for room in range(room_count)]
-    column_count = sum(room_columns)
-
-    boundaries = [minute for slot in slots for minute in (slot.start, slot.end)]
-    start, end = min(boundaries), max(boundaries)
-    step = functools.reduce(math.gcd, [minute - start for minute in boundaries], 60)
-    step = math.gcd(step, start % 60)  # rows fall on whole hours too
-
-    def row_of(minute):
-        return (minute - start) // step
-
-    blocks = []
-    for index in by_start:
-        slot = slots[index]
-        room_lanes = lanes[slot.room]
-        lane = lane_of[index]
-        # Widen into the lanes to the right while nothing there overlaps this slot.
-        span = 1
-        for other_lane in room_lanes[lane + 1 :]:
-            if any(overlaps(slot, slots[other]) for other in other_lane):
-                break
-            span += 1
-        blocks.append(
-            Block(
-                (index,),
-                row_of(slot.start),
-                row_of(slot.end) - row_of(slot.start),
-                first_column[slot.room] + lane,
-                span,
-            )
-        )
-    for group in wide:
-        slot = slots[group[0]]
-        rows = row_of(slot.end) - row_of(slot.start)
-        blocks.append(Block(tuple(group), row_of(slot.start), rows, 0, column_count))
-    blocks.sort(key=lambda block: block.slots[0])
-
-    row_count = row_of(end)
-    marks = {row_of(minute) for minute in range(start, end, step) if minute % MARK_MINUTES == 0}
-    gaps = _gaps(blocks, column_count, row_count, marks)
-    return Layout(start, step, row_count, room_columns, blocks, gaps)
-
-
-def _everywhere_groups(slots):
-    """Groups of "everywhere" slots (same start and end) that nothing else overlaps."""
-    groups = defaultdict(list)
-    for index, slot in enumerate(slots):
-        if slot.everywhere:
-            groups[slot.start, slot.end].append(index)
-    wide = []
-    for (start, end), members in groups.items():
-        span = Slot(start, end, -1)
-        others = (
-            slot
-            for index, slot in enumerate(slots)
-            if index not in members and overlaps(slot, span)
-        )
-        if next(others, None) is None:
-            wide.append(members)
-    return wide
-
-
-def _gaps(blocks, column_count, row_count, marks):
-    """The empty cells of each column, cut at the rows in ``marks``."""
-    taken = [[] for _ in range(column_count)]  # per column: (first row, end row) of blocks
-    for block in blocks:
-        for column in range(block.column, block.column + block.columns):
-            taken[column].append((block.row, block.row + block.rows))
-    gaps = []
-    for column, spans in enumerate(taken):
-        row = 0
-        for first, end in [*sorted(spans), (row_count, row_count)]:
-            while row < first:
-                cut = next((mark for mark in range(row + 1, first) if mark in marks), first)
-                gaps.append(Gap(row, cut - row, column))
-                row = cut
-            row = max(row, end)
-    return gaps
-
-
-def table_rows(layout):
-    """The cells that begin in each row, left to right: what each <tr> holds."""
-    rows = [[] for _ in range(layout.row_count)]
-    for cell in [*layout.blocks, *layout.gaps]:
-        rows[cell.row].append(cell)
-    for cells in rows:
-        cells.sort(key=lambda cell: cell.column)
-    return rows
-
-
-# The page's data: the day's talks as entries, placed by lay_out.
+MINUTES_A_DAY = 1440
 
 
 class TimetableEntry(NamedTuple):
-    """A talk of the program (``talk``, a listing.ProgramEntry) placed on a day's grid."""
+    """A talk of the program (``talk``, a listing.ProgramEntry) placed on a day's grid: the
+    part of it on that day."""
 
     talk: tuple
     room: int  # index in the timetable's rooms
     start_minute: int  # local wall-clock minutes after the day's midnight
-    end_minute: int
+    end_minute: int  # at most 1440: the day's end
+    continued_from: str = ""  # 'Mon, May 18' when it began on an earlier day
+    continues_until: str = ""  # 'Wed, May 20' when it goes on past the day's end
 
 
 class TimetableRoom(NamedTuple):
@@ -214,12 +43,13 @@ class TimetableRoom(NamedTuple):
 
 
 class TimetableRow(NamedTuple):
-    header_id: str  # "t-545": minutes after midnight, unique even past midnight
+    header_id: str  # "t-545": minutes after midnight
     time: str  # "09:05"
     label: str  # "9:05 AM"
-    marked: bool  # on the hour or half hour: the label is shown
+    marked: bool  # the label is shown: on the hour or half hour, or by an idle row
     starts_at: str  # ISO 8601 with the UTC offset, for the current-time line
     cells: list  # TimetableCell or Gap
+    idle: str = ""  # 'No talks until 10:00 PM' for a row standing for an empty stretch
 
 
 class TimetableCell(NamedTuple):
@@ -229,31 +59,53 @@ class TimetableCell(NamedTuple):
     room_label: str  # where it is: its room, or the rooms a merged block stands for
     wide: bool  # across several rooms
     headers: str  # the ids of the <th> naming its rooms and start time
+    continued_from: str = ""  # see TimetableEntry
+    continues_until: str = ""
 
 
 @functools.lru_cache(maxsize=16384)
 def wall_minutes(start, end, timezone, day):
-    """Start and end of a talk in minutes after midnight of ``day``: its start in local
-    wall-clock time in the IANA zone ``timezone``, its end that plus how long it lasts (past
-    1440 for what ends after midnight). On the night the clocks change, the wall clock would
-    make a talk in the repeated hour last nothing (1:30 EDT to 1:30 EST), so a block is as
-    long as the talk lasts."""
-    local = start.astimezone(zoneinfo.ZoneInfo(timezone))
-    first = (local.date() - day).days * 1440 + local.hour * 60 + local.minute
-    return first, first + max(1, int((end - start).total_seconds() // 60))
+    """The part of a talk on ``day`` in the IANA zone ``timezone``, as (first minute, last
+    minute, began earlier, goes on later): minutes after the day's midnight, its start (or
+    midnight, when it began on an earlier day) in local wall-clock time, its end that plus
+    how long that part lasts, at most 1440 (the day's end: the grid never runs into the
+    next day). On the night the clocks change, the wall clock would make a talk in the
+    repeated hour last nothing (1:30 EDT to 1:30 EST), so a block is as long as the talk
+    lasts."""
+    tz = zoneinfo.ZoneInfo(timezone)
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    earlier, later = start < midnight, end > next_midnight
+    first_moment, last_moment = max(start, midnight), min(end, next_midnight)
+    local = first_moment.astimezone(tz)
+    first = local.hour * 60 + local.minute
+    lasts = max(1, int(times.elapsed(first_moment, last_moment).total_seconds() // 60))
+    last = MINUTES_A_DAY if later else min(first + lasts, MINUTES_A_DAY)
+    return first, last, earlier, later
 
 
 def timetable_entries(program_entries, timezone, day, rooms):
     """The day's ``program_entries`` (listing.ProgramEntry) placed in ``rooms`` (slugs, in
-    display order); talks in other rooms are left out."""
+    display order), each clipped to the day; talks in other rooms are left out."""
     room_index = {slug: index for index, slug in enumerate(rooms)}
-    return [
-        TimetableEntry(
-            talk, room_index[talk.room_slug], *wall_minutes(talk.start, talk.end, timezone, day)
+    tz = zoneinfo.ZoneInfo(timezone)
+    placed = []
+    for talk in program_entries:
+        if talk.room_slug not in room_index:
+            continue
+        first, last, earlier, later = wall_minutes(talk.start, talk.end, timezone, day)
+        last_day = (talk.end.astimezone(tz) - dt.timedelta(microseconds=1)).date()
+        placed.append(
+            TimetableEntry(
+                talk,
+                room_index[talk.room_slug],
+                first,
+                last,
+                times.short_day(talk.day) if earlier else "",
+                times.short_day(last_day) if later else "",
+            )
         )
-        for talk in program_entries
-        if talk.room_slug in room_index
-    ]
+    return placed
 
 
 def everywhere(entries, room_count):
@@ -295,14 +147,22 @@ def timetable_grid(entries, rooms, day, timezone):
     midnight = dt.datetime.combine(day, dt.time(), tzinfo=tz)
     rows = []
     for number, cells in enumerate(table_rows(layout)):
-        minute = layout.start + number * layout.step
+        minute = layout.row_minutes[number]
         moment = midnight + dt.timedelta(minutes=minute)  # wall-clock, as the rows are
+        idle = ""
+        if number in layout.idle_rows:
+            until = midnight + dt.timedelta(minutes=layout.row_minutes[number + 1])
+            idle = f"No talks until {times.clock(until)} {until:%p}"
         rows.append(
             TimetableRow(
                 header_id=f"t-{minute}",
                 time=f"{moment:%H:%M}",
                 label=f"{times.clock(moment)} {moment:%p}",
-                marked=number == 0 or minute % MARK_MINUTES == 0,
+                # The first row, each half hour, and the rows on either side of a jump.
+                marked=number == 0
+                or minute % MARK_MINUTES == 0
+                or bool(idle)
+                or number - 1 in layout.idle_rows,
                 starts_at=moment.isoformat(),
                 cells=[
                     _cell(cell, entries, rooms, room_of_column, f"t-{minute}")
@@ -310,9 +170,16 @@ def timetable_grid(entries, rooms, day, timezone):
                     else cell
                     for cell in cells
                 ],
+                idle=idle,
             )
         )
     return header_rooms, rows, layout
+
+
+def moment_of(day, timezone, minute):
+    """ISO 8601 (with the offset) of ``minute`` wall-clock minutes after ``day``'s midnight."""
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=zoneinfo.ZoneInfo(timezone))
+    return (midnight + dt.timedelta(minutes=minute)).isoformat()
 
 
 def _cell(block, entries, rooms, room_of_column, time_header):
@@ -327,7 +194,14 @@ def _cell(block, entries, rooms, room_of_column, time_header):
         room_label = ", ".join(rooms[entry.room][1] for entry in shown)
     headers = " ".join([*(f"room-{rooms[room][0]}" for room in covered), time_header])
     return TimetableCell(
-        shown[0].talk, block.rows, block.columns, room_label, len(covered) > 1, headers
+        shown[0].talk,
+        block.rows,
+        block.columns,
+        room_label,
+        len(covered) > 1,
+        headers,
+        shown[0].continued_from,
+        shown[0].continues_until,
     )
 
 
@@ -413,11 +287,16 @@ class TimetableView(FilteredView):
                 day=ProgramDay(day, entries),
                 day_links=[
                     (ProgramDay(other, []), self.day_query(other_filters, other))
-                    for other in edition_days(self.conference)
+                    for other in (
+                        dt.date.fromisoformat(choice.value) for choice in context["choices"]["days"]
+                    )
                 ],
                 rooms=header_rooms,
                 rows=rows,
                 layout=layout,
+                ends_at=moment_of(day, self.conference.timezone, layout.row_minutes[-1])
+                if rows
+                else "",
                 talk_count=len(entries),
             )
         return self.render_to_response(

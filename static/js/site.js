@@ -7,7 +7,8 @@
 // - Overlap marks: starred talks whose times overlap say so.
 // - The viewer's time: each <time data-viewer-time> (conference time, with its UTC offset in
 //   `datetime`, and `data-end` for a range) gets the same moment in the browser's timezone
-//   beside it, when that differs ("9:00–9:25 AM PDT · 18:00–18:25 CEST").
+//   beside it, when that differs, written as the server writes the venue's
+//   ("9:00–9:25 AM PDT · 6:00–6:25 PM CEST").
 // - Now and next ([data-now-refresh]) is fetched again at every minute.
 (function () {
   "use strict";
@@ -159,21 +160,82 @@
     return match[1] === "-" ? -minutes : minutes;
   }
 
+  // The viewer's time is written in the form the server writes the venue's (program/times.py),
+  // in English like the rest of the page: "4:00–4:25 PM UTC", "11:30 AM–12:30 PM GMT+2",
+  // "Tue, May 19, 11:00 PM – Wed, May 20, 12:25 AM UTC", "Monday, May 18, 6:59 PM CEST".
+  var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  function zoneName(moment) {
+    // The browser's short name of its zone at that moment: letters when English has them
+    // ("PDT", "CEST", "UTC"), else the offset ("GMT+9").
+    function named(locale) {
+      var parts = new Intl.DateTimeFormat(locale, { timeZoneName: "short" }).formatToParts(moment);
+      return parts.filter(function (part) {
+        return part.type === "timeZoneName";
+      })[0].value;
+    }
+    var american = named("en-US");
+    if (!/^GMT[+-]/.test(american)) {
+      return american;
+    }
+    var british = named("en-GB");
+    return /^[A-Z]{2,5}$/.test(british) ? british : american;
+  }
+
+  function clock(moment) {
+    var minutes = String(moment.getMinutes()).padStart(2, "0");
+    return (moment.getHours() % 12 || 12) + ":" + minutes;
+  }
+
+  function half(moment) {
+    return moment.getHours() < 12 ? "AM" : "PM";
+  }
+
+  function dayOf(moment) {
+    return [moment.getFullYear(), String(moment.getMonth() + 1).padStart(2, "0"),
+      String(moment.getDate()).padStart(2, "0")].join("-");
+  }
+
+  function shortDay(moment) {
+    return DAYS[moment.getDay()].slice(0, 3) + ", " + MONTHS[moment.getMonth()].slice(0, 3) +
+      " " + moment.getDate();
+  }
+
+  function dayHeading(moment) {
+    return DAYS[moment.getDay()] + ", " + MONTHS[moment.getMonth()] + " " + moment.getDate();
+  }
+
+  function timeRange(start, end) {
+    var startZone = zoneName(start);
+    var endZone = zoneName(end);
+    var startLabel = clock(start) + " " + half(start);
+    if (startZone !== endZone) {
+      startLabel += " " + startZone;
+    }
+    var endLabel = clock(end) + " " + half(end) + " " + endZone;
+    if (dayOf(start) !== dayOf(end)) {
+      return shortDay(start) + ", " + startLabel + " – " + shortDay(end) + ", " + endLabel;
+    }
+    if (startZone !== endZone) {
+      return startLabel + " – " + endLabel;
+    }
+    if (half(start) === half(end)) {
+      return clock(start) + "–" + endLabel;
+    }
+    return startLabel + "–" + endLabel;
+  }
+
   function viewerLabel(start, end, venueDay) {
-    var options = { hour: "numeric", minute: "2-digit", timeZoneName: "short" };
-    var day = new Intl.DateTimeFormat("en-CA", {
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    }).format(start);
-    if (day !== venueDay) {
-      options.weekday = "short"; // the viewer's day differs from the venue's
+    if (!end) {
+      return dayHeading(start) + ", " + clock(start) + " " + half(start) + " " + zoneName(start);
     }
-    var format = new Intl.DateTimeFormat(undefined, options);
-    if (end && format.formatRange) {
-      return format.formatRange(start, end);
+    var range = timeRange(start, end);
+    if (dayOf(start) !== dayOf(end) || dayOf(start) === venueDay) {
+      return range; // it names its days, or the venue's day heading is the viewer's too
     }
-    return format.format(start);
+    return shortDay(start) + ", " + range;
   }
 
   function showViewerTimes(root) {

@@ -4,13 +4,17 @@
 (function () {
   "use strict";
 
-  var table = document.querySelector("table.timetable[data-first-row]");
+  var table = document.querySelector("table.timetable[data-ends-at]");
   if (!table || !table.tBodies.length) {
     return;
   }
-  var firstRow = Date.parse(table.dataset.firstRow); // the first row's start, with its offset
-  var step = Number(table.dataset.step) * 60000; // milliseconds a row stands for
   var rows = table.tBodies[0].rows;
+  // Each row's start (with its offset), then the last row's end: rows stand for different
+  // lengths of time (a stretch with no talk anywhere is one short row).
+  var starts = Array.prototype.map.call(rows, function (row) {
+    return Date.parse(row.dataset.startsAt);
+  });
+  starts.push(Date.parse(table.dataset.endsAt));
   var line = document.createElement("div");
   line.className = "now-line";
   line.setAttribute("aria-hidden", "true");
@@ -18,16 +22,19 @@
   table.parentNode.appendChild(line);
 
   function place() {
-    var position = (Date.now() - firstRow) / step; // in rows, from the first
-    var index = Math.floor(position);
-    if (!(index >= 0 && index < rows.length)) {
+    var now = Date.now();
+    var index = -1;
+    while (index + 1 < rows.length && starts[index + 1] <= now) {
+      index += 1;
+    }
+    if (index < 0 || now >= starts[rows.length]) {
       line.hidden = true;
       return;
     }
     // Rows grow with their content, so the line is placed inside the row it falls in.
     var row = rows[index];
-    var top = table.offsetTop + row.offsetTop + (position - index) * row.offsetHeight;
-    line.style.top = top + "px";
+    var share = (now - starts[index]) / (starts[index + 1] - starts[index]);
+    line.style.top = table.offsetTop + row.offsetTop + share * row.offsetHeight + "px";
     line.hidden = false;
   }
 

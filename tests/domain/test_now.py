@@ -212,6 +212,85 @@ def test_now_page_query_count_does_not_grow(
     assert len(board(response)[room.name][0]) == 1
 
 
+def test_page_at_a_moment_shows_that_moment_and_is_kept_like_any_page(client, edition, set_clock):
+    set_clock("2026-05-18", 14, 30)
+
+    response = client.get(NOW, {"at": "2026-05-18T09:30:00-07:00"})
+
+    assert response.status_code == 200
+    assert board(response) == {
+        "Grand Ballroom 1": (["opening-keynote"], ["kv-cache"]),
+        "Hall B": ([], ["serving"]),
+    }
+    assert notices(response)[0] == "As at Monday, May 18, 9:30 AM PDT. See now"
+    tree = html.fromstring(response.content)
+    assert tree.xpath("//*[@data-now-refresh]") == []  # a given moment is not fetched again
+    assert tree.xpath("//form[contains(@class, 'now-filters')]//input[@name='at']/@value") == [
+        "2026-05-18T09:30:00-07:00"
+    ]
+    # A given moment does not change with the clock: public like the program.
+    assert response["Cache-Control"] == (
+        "public, max-age=10, s-maxage=10, stale-while-revalidate=30"
+    )
+
+
+def test_page_at_a_moment_and_the_plain_page_are_cached_apart(client, edition, set_clock):
+    set_clock("2026-05-18", 9, 30)
+    at_ten = client.get(NOW, {"at": "2026-05-18T17:05:00Z"})  # 10:05 in Bellevue
+    assert board(client.get(NOW))["Hall B"] == ([], ["serving"])
+
+    set_clock("2026-05-18", 10, 5)
+
+    # The plain page moves with the clock; the page for a moment stays what it was.
+    assert board(client.get(NOW)) == {
+        "Grand Ballroom 1": ([], ["kv-cache"]),
+        "Hall B": (["serving"], ["posters"]),
+    }
+    assert board(at_ten) == board(client.get(NOW, {"at": "2026-05-18T17:05:00Z"}))
+    set_clock("2026-05-18", 14, 30)
+    assert board(client.get(NOW, {"at": "2026-05-18T17:05:00Z"})) == board(at_ten)
+
+
+@pytest.mark.parametrize(
+    "at",
+    ["soon", "2026-05-18 09:30:00 07:00", "9999-12-31T23:00Z"],
+)
+def test_page_refuses_a_bad_moment_with_the_apis_message(client, edition, set_clock, at):
+    set_clock("2026-05-18", 9, 30)
+
+    response = client.get(NOW, {"at": at})
+    api = client.get(API, {"at": at})
+
+    assert (response.status_code, api.status_code) == (400, 400)
+    alert = html.fromstring(response.content).xpath("//div[@role='alert']//li")
+    assert [" ".join(li.text_content().split()) for li in alert] == [
+        f"At: {at} is not an ISO 8601 date and time such as 2026-05-18T09:00:00Z "
+        "(write + as %2B in a URL)."
+    ]
+    assert api.json() == {"at": [alert[0].text_content().split(": ", 1)[1].strip()]}
+
+
+def test_a_talk_that_started_yesterday_is_now(client, edition, set_clock):
+    hackathon = TalkFactory(
+        conference=edition,
+        slug="hackathon",
+        room=edition.rooms.get(name="Hall B"),
+        start=local("2026-05-18", 15),
+        end=local("2026-05-19", 12),
+    )
+    set_clock("2026-05-19", 9, 30)
+
+    for query in ({}, {"day": "2026-05-19"}):
+        assert board(client.get(NOW, query)) == {
+            "Grand Ballroom 1": (["closing-keynote"], []),
+            "Hall B": (["hackathon"], []),
+        }
+    body = client.get(API, {"at": "2026-05-19T11:59:00-07:00", "day": "2026-05-19"}).json()
+    assert [(room["slug"], [t["slug"] for t in room["now"]]) for room in body["rooms"]] == [
+        ("hall-b", [hackathon.slug])
+    ]
+
+
 # ---------------------------------------------------------------------------- the API
 
 

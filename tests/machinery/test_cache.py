@@ -223,8 +223,9 @@ def test_unknown_parameters_share_one_cached_response(client, program, settings,
     assert {response.status_code for response in responses} == {200}
     assert {response["ETag"] for response in responses} == {responses[0]["ETag"]}
     assert len(cached_responses(redis_server)) == 1
-    # One build (9 queries with a day), then 59 answers from the cache (the data version).
-    assert query_counts == [9] + [1] * 59
+    # One build (10 queries with a day, the edition's days among them), then 59 answers from
+    # the cache (the data version).
+    assert query_counts == [10] + [1] * 59
     assert b"utm_source" not in responses[0].content  # links such as "Subscribe" drop it
     assert b"KV caches at scale" in responses[0].content
     assert b"Serving models cheaply" not in responses[0].content

@@ -201,7 +201,7 @@ def test_a_logged_in_request_is_built_even_when_a_copy_is_kept(
 ):
     Client().get("/2026/program/")
 
-    with django_assert_num_queries(7):  # built: the page's seven (a hit would run none)
+    with django_assert_num_queries(8):  # built: the page's eight (a hit would run none)
         response = admin_client.get("/2026/program/")
 
     assert response.status_code == 200

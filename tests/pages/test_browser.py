@@ -689,6 +689,38 @@ def test_a_line_marks_the_current_time_while_the_day_runs(browser, live_server, 
     context.close()
 
 
+def test_the_line_crosses_a_stretch_with_no_talk_in_its_one_row(
+    browser, live_server, timetable_edition
+):
+    farewell = Talk.objects.get(slug="farewell-drinks")
+    party_start = farewell.end + dt.timedelta(hours=4)
+    Talk.objects.create(
+        conference=timetable_edition,
+        slug="night-party",
+        title="Night party",
+        type=farewell.type,
+        room=farewell.room,
+        start=party_start,
+        end=party_start + dt.timedelta(hours=1),
+        status=Talk.Status.PUBLISHED,
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    # A quarter of the way through the four empty hours.
+    page.clock.set_fixed_time(farewell.end + dt.timedelta(hours=1))
+    page.goto(f"{live_server.url}{TIMETABLE_2030}")
+
+    idle = page.locator("table.timetable tbody tr.idle")
+    until = party_start.astimezone(timetable_edition.tzinfo)
+    assert idle.locator("td").inner_text() == f"No talks until {until:%-I:%M %p}"
+    row = idle.bounding_box()
+    assert row["height"] == pytest.approx(40, abs=2)  # one short row, not four hours of them
+    assert page.locator(".now-line").bounding_box()["y"] == pytest.approx(
+        row["y"] + 0.25 * row["height"], abs=2
+    )
+    context.close()
+
+
 def test_timetable_prints_on_landscape_pages_without_the_filters(
     browser, live_server, timetable_edition
 ):

@@ -184,13 +184,18 @@ def test_share_link_without_javascript_lists_the_talks(browser, live_server, edi
 
 
 @pytest.mark.parametrize(
-    ("zone", "locale", "beside"),
+    ("zone", "locale", "beside", "late"),
     [
-        ("Europe/Berlin", "en-GB", " · 18:00–19:00 CEST (your time)"),
-        ("Asia/Tokyo", "en-GB", " · Tue, 01:00–02:00 GMT+9 (your time)"),
-        ("America/Vancouver", "en-US", None),  # the venue's own clock: nothing beside
+        # Written as the server writes the venue's time, whatever the browser's language.
+        ("Europe/Berlin", "de-DE", " · 6:00–7:00 PM CEST (your time)",
+         " · Tue, May 19, 1:00–2:25 AM CEST (your time)"),
+        ("Asia/Tokyo", "en-GB", " · Tue, May 19, 1:00–2:00 AM GMT+9 (your time)",
+         " · Tue, May 19, 8:00–9:25 AM GMT+9 (your time)"),
+        ("UTC", "en-US", " · 4:00–5:00 PM UTC (your time)",
+         " · Mon, May 18, 11:00 PM – Tue, May 19, 12:25 AM UTC (your time)"),
+        ("America/Vancouver", "en-US", None, None),  # the venue's own clock: nothing beside
     ],
-)
+)  # fmt: skip
 def test_viewer_time_is_shown_beside_the_venue_time(
     browser,  # noqa: F811
     live_server,
@@ -198,19 +203,39 @@ def test_viewer_time_is_shown_beside_the_venue_time(
     zone,
     locale,
     beside,
+    late,
 ):
+    TalkFactory(
+        conference=edition,
+        slug="late",
+        title="Late demos",
+        room=edition.rooms.get(name="Hall B"),
+        start=local("2026-05-18", 16),
+        end=local("2026-05-18", 17, 25),
+    )
     context = browser.new_context(timezone_id=zone, locale=locale)
     page = context.new_page()
 
-    for path in ("/2026/program/", "/2026/talks/opening/", "/2026/agenda/?talk=opening"):
-        page.goto(f"{live_server.url}{path}")
-        time = page.locator("time[data-viewer-time]").first
-        assert time.inner_text() == "9:00–10:00 AM PDT"
-        shown = time.evaluate(
+    def viewer_time(time):
+        return time.evaluate(
             "t => t.nextElementSibling && t.nextElementSibling.classList.contains('viewer-time')"
             " ? t.nextElementSibling.textContent : null"
         )
-        assert shown == beside, path
+
+    for path in (
+        "/2026/program/",
+        "/2026/talks/opening/",
+        "/2026/agenda/?talk=opening",
+        "/2026/timetable/?day=2026-05-18",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        time = page.locator("time[data-viewer-time]").first
+        assert time.inner_text() == "9:00–10:00 AM PDT"
+        assert viewer_time(time) == beside, path
+    page.goto(f"{live_server.url}/2026/talks/late/")
+    time = page.locator("time[data-viewer-time]").first
+    assert time.inner_text() == "4:00–5:25 PM PDT"
+    assert viewer_time(time) == late
     context.close()
 
 
@@ -244,7 +269,7 @@ def test_now_and_next_with_a_fixed_clock_refreshes_every_minute(
         ["Hall B", ["serving"], []],
     ]
     assert page.locator(".now-clock").text_content() == (
-        "At the venue it is Monday, May 18, 9:59 AM PDT · 18:59 CEST (your time)."
+        "At the venue it is Monday, May 18, 9:59 AM PDT · Monday, May 18, 6:59 PM CEST (your time)."
     )
 
     moment["now"] = local("2026-05-18", 10, 30) + dt.timedelta(seconds=5)
@@ -254,7 +279,9 @@ def test_now_and_next_with_a_fixed_clock_refreshes_every_minute(
     # Serving ended at 10:30 and Hall B has nothing more.
     assert board() == [["Grand Ballroom 1", ["kv-cache"], ["closing"]]]
     # The refreshed board gets the viewer's time too.
-    assert page.locator(".now-clock .viewer-time").text_content() == " · 19:30 CEST (your time)"
+    assert page.locator(".now-clock .viewer-time").text_content() == (
+        " · Monday, May 18, 7:30 PM CEST (your time)"
+    )
     assert errors == []
     context.close()
 

@@ -1,6 +1,7 @@
 """The timetable: its grid as a pure function of slot times, and the page that shows it."""
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -10,7 +11,8 @@ from hypothesis import strategies as st
 from lxml import html
 
 from program.models import Talk, Track
-from program.pages.timetable import Block, Gap, Slot, default_day, lay_out, table_rows, wall_minutes
+from program.pages.grid import Block, Gap, Slot, lay_out, table_rows
+from program.pages.timetable import default_day, wall_minutes
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -120,7 +122,7 @@ def test_the_same_session_in_every_room_is_one_block():
         ([(hour(9), hour(9, 15)), (hour(9, 30), hour(10, 45))], hour(9), 15),
         ([(hour(9, 7), hour(9, 30))], hour(9, 7), 1),  # rows stay on whole hours too
         ([(hour(8, 10), hour(8, 50))], hour(8, 10), 10),
-        ([(hour(23, 30), hour(24, 30))], hour(23, 30), 30),  # past midnight
+        ([(hour(23, 30), hour(24))], hour(23, 30), 30),  # up to midnight
     ],
 )
 def test_rows_are_the_largest_step_every_start_and_end_falls_on(times, start, step):
@@ -182,8 +184,17 @@ def test_every_talk_shows_once_and_every_cell_is_covered_exactly_once(day):
     assert len(covered) == layout.row_count * sum(layout.room_columns)
     for block in layout.blocks:
         slot = slots[block.slots[0]]
-        assert layout.start + block.row * layout.step == slot.start
-        assert layout.start + (block.row + block.rows) * layout.step == slot.end
+        assert layout.row_minutes[block.row] == slot.start
+        assert layout.row_minutes[block.row + block.rows] == slot.end
+    # Rows are one step each, but for a stretch of over an hour with no talk anywhere.
+    lengths = [last - first for first, last in itertools.pairwise(layout.row_minutes)]
+    for row, length in enumerate(lengths):
+        if row in layout.idle_rows:
+            assert length > 60
+            assert not any(first < layout.row_minutes[row + 1] and layout.row_minutes[row] < last
+                           for first, last, *_ in slots)  # fmt: skip
+        else:
+            assert length == layout.step
 
 
 def test_a_talk_in_the_hour_that_repeats_lasts_its_real_length():
@@ -193,12 +204,66 @@ def test_a_talk_in_the_hour_that_repeats_lasts_its_real_length():
     end = dt.datetime(2026, 11, 1, 6, 30, tzinfo=dt.UTC)
     evening = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)  # 22:00 the day before
 
-    assert wall_minutes(start, end, new_york, dt.date(2026, 11, 1)) == (hour(1, 30), hour(2, 30))
-    # From the evening before, past midnight: 22:00 to 25:30.
+    assert wall_minutes(start, end, new_york, dt.date(2026, 11, 1)) == (
+        hour(1, 30),
+        hour(2, 30),
+        False,
+        False,
+    )
+    # From the evening before past midnight: 22:00 to midnight on its first day, then from
+    # midnight to 1:30 EDT on the next.
     assert wall_minutes(evening, start, new_york, dt.date(2026, 10, 31)) == (
         hour(22),
-        hour(25, 30),
+        hour(24),
+        False,
+        True,
     )
+    assert wall_minutes(evening, start, new_york, dt.date(2026, 11, 1)) == (
+        0,
+        hour(1, 30),
+        True,
+        False,
+    )
+
+
+def test_a_talk_over_several_days_is_clipped_to_each_day():
+    bellevue = "America/Los_Angeles"
+    start, end = local("2026-05-18", 10), local("2026-05-20", 12)
+
+    assert [wall_minutes(start, end, bellevue, dt.date(2026, 5, day)) for day in (18, 19, 20)] == [
+        (hour(10), hour(24), False, True),
+        (0, hour(24), True, True),
+        (0, hour(12), True, False),
+    ]
+
+
+def test_a_stretch_of_over_an_hour_with_no_talk_anywhere_is_one_row():
+    slots = [
+        Slot(hour(9), hour(10), room=0),
+        Slot(hour(10, 30), hour(11), room=1),  # half an hour after: rows as usual
+        Slot(hour(22), hour(23), room=0),  # the party, eleven hours later
+    ]
+
+    layout = lay_out(slots, room_count=2)
+
+    assert layout.step == 30
+    assert layout.row_minutes == (
+        hour(9), hour(9, 30), hour(10), hour(10, 30), hour(11), hour(22), hour(22, 30), hour(23),
+    )  # fmt: skip
+    assert layout.idle_rows == {4}
+    assert placed(layout) == [(0, 0, 2, 0, 1), (1, 3, 1, 1, 1), (2, 5, 2, 0, 1)]
+    assert sorted(layout.gaps) == [
+        Gap(row=0, rows=1, column=1),
+        Gap(row=1, rows=1, column=1),
+        Gap(row=2, rows=1, column=0),
+        Gap(row=2, rows=1, column=1),
+        Gap(row=3, rows=1, column=0),
+        Gap(row=4, rows=1, column=0, columns=2),
+        Gap(row=5, rows=1, column=1),
+        Gap(row=6, rows=1, column=1),
+    ]
+    # An hour exactly is not over an hour: drawn as usual.
+    assert lay_out([Slot(hour(9), hour(10), 0), Slot(hour(11), hour(12), 0)], 1).idle_rows == set()
 
 
 @pytest.mark.parametrize(
@@ -514,11 +579,12 @@ def test_timetable_query_count_does_not_grow_with_talks(
         )
 
     # The data version, editions (menu and this one), talks, their speakers, then the form's
-    # types, speakers, tracks and rooms (the rooms are the table's columns too).
-    with django_assert_num_queries(8):
+    # types, speakers, tracks and rooms (the rooms are the table's columns too), and the
+    # first and last times of the edition's talks (the day links).
+    with django_assert_num_queries(9):
         response = client.get(MONDAY)
     # A track filter checks its slugs: one more.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         filtered = client.get(MONDAY + f"&track={track.slug}")
     # Unchanged: the data version alone, then the shared cache.
     with django_assert_num_queries(1):
@@ -557,3 +623,103 @@ def test_timetable_shows_a_renamed_track_at_once(client, edition):
     assert texts(page(after), "//td[@data-talk-slug='clash-a']//span[@class='track']") == [
         "Track: Systems Research"
     ]
+
+
+@pytest.fixture
+def hackathon_edition(db):
+    """A one-day edition (Monday, May 18) whose hackathon goes on until Tuesday noon, and
+    a party on Monday evening."""
+    conference = ConferenceFactory(
+        slug="2026", end_date=dt.date(2026, 5, 18), timezone="America/Los_Angeles"
+    )
+    hall, annex = (
+        RoomFactory(conference=conference, name=name, position=position)
+        for position, name in enumerate(["Hall B", "Annex"])
+    )
+    kinds = {slug: TalkTypeFactory(slug=slug, name=slug.title()) for slug in ("oral", "social")}
+
+    def talk(slug, kind, room, start, end):
+        TalkFactory(
+            conference=conference, slug=slug, type=kinds[kind], room=room, start=start, end=end
+        )
+
+    talk("hackathon", "social", hall, local("2026-05-18", 9), local("2026-05-19", 11))
+    talk("opening", "oral", annex, local("2026-05-18", 9), local("2026-05-18", 10))
+    talk("party", "social", annex, local("2026-05-18", 22), local("2026-05-18", 23))
+    talk("demos", "oral", annex, local("2026-05-19", 10), local("2026-05-19", 11))
+    return conference
+
+
+def row_labels(tree):
+    return texts(tree, "//table/tbody/tr/th")
+
+
+def test_a_talk_of_two_days_shows_on_each_day_clipped_to_it(client, hackathon_edition):
+    monday_response = client.get(MONDAY)
+    tuesday_response = client.get(TIMETABLE + "?day=2026-05-19")
+    monday, tuesday = page(monday_response), page(tuesday_response)
+
+    # Monday: from 9:00 to midnight in hourly rows, no label past midnight, none twice.
+    assert row_labels(monday) == [
+        f"{hour % 12 or 12}:00 {'AM' if hour < 12 else 'PM'}" for hour in range(9, 24)
+    ]
+    assert grid(monday_response) == [("hackathon", 0, 15, 0, 1), ("opening", 0, 1, 1, 1),
+                            ("party", 13, 1, 1, 1)]  # fmt: skip
+    (cell,) = monday.xpath("//td[@data-talk-slug='hackathon']")
+    assert texts(cell, ".//p[@class='slot-time']") == [
+        "Mon, May 18, 9:00 AM – Tue, May 19, 11:00 AM PDT, Hall B"
+    ]
+    assert texts(cell, ".//p[@class='slot-continues']") == ["Continues until Tue, May 19"]
+    # Tuesday: the hall is busy from midnight until the hackathon ends.
+    assert row_labels(tuesday) == ["12:00 AM", "1:00 AM", "2:00 AM", "3:00 AM", "4:00 AM",
+                                   "5:00 AM", "6:00 AM", "7:00 AM", "8:00 AM", "9:00 AM",
+                                   "10:00 AM"]  # fmt: skip
+    assert grid(tuesday_response) == [("hackathon", 0, 11, 0, 1), ("demos", 10, 1, 1, 1)]
+    (cell,) = tuesday.xpath("//td[@data-talk-slug='hackathon']")
+    assert texts(cell, ".//p[@class='slot-continues']") == ["Continued from Mon, May 18"]
+    assert texts(tuesday, "//h2[@id='results']") == ["Tuesday, May 19: 2 talks"]
+    # The one-day edition's day links include the day the hackathon goes on into.
+    assert texts(tuesday, "//nav[@class='day-jump']//a") == ["Mon, May 18", "Tue, May 19"]
+
+
+def test_a_stretch_of_hours_with_no_talk_is_one_row_that_says_so(client, hackathon_edition):
+    response = client.get(MONDAY + "&room=annex")
+    tree = page(response)
+
+    assert row_labels(tree) == ["9:00 AM", "10:00 AM", "10:00 PM"]
+    assert tree.xpath("//table/tbody/tr/@class") == ["idle"]
+    assert texts(tree, "//table/tbody/tr[@class='idle']/td") == ["No talks until 10:00 PM"]
+    assert tree.xpath("//table/tbody/tr[@class='idle']/td/@colspan") == []  # one room
+    assert tree.xpath("//table/tbody/tr/@data-starts-at") == [
+        "2026-05-18T09:00:00-07:00",
+        "2026-05-18T10:00:00-07:00",
+        "2026-05-18T22:00:00-07:00",
+    ]
+    assert tree.xpath("//table/@data-ends-at") == ["2026-05-18T23:00:00-07:00"]
+    assert grid(response) == [("opening", 0, 1, 0, 1), ("party", 2, 1, 0, 1)]
+    # The row after the stretch shows its time, though not on a half hour.
+    Talk.objects.filter(slug="party").update(
+        start=local("2026-05-18", 21, 45), end=local("2026-05-18", 22, 45)
+    )
+    later = page(client.get(MONDAY + "&room=annex"))
+    assert later.xpath("//table/tbody/tr/th[not(@class='minor')]//text()") == [
+        "9:00 AM", "9:30 AM", "10:00 AM", "9:45 PM", "10:00 PM", "10:30 PM",
+    ]  # fmt: skip
+
+
+def test_the_program_lists_a_talk_of_two_days_once_and_in_each_of_its_days(
+    client, hackathon_edition
+):
+    tree = page(client.get("/2026/program/"))
+    tuesday = page(client.get("/2026/program/?day=2026-05-19"))
+
+    days = tree.xpath("//section[@class='day']")
+    assert [(day.findtext("h2"), day.xpath(".//li/@data-talk-slug")) for day in days] == [
+        ("Monday, May 18", ["hackathon", "opening", "party"]),
+        ("Tuesday, May 19", ["demos"]),
+    ]
+    assert [
+        (day.findtext("h2"), day.xpath(".//li/@data-talk-slug"))
+        for day in tuesday.xpath("//section[@class='day']")
+    ] == [("Tuesday, May 19", ["hackathon", "demos"])]
+    assert texts(tree, "//select[@name='day']/option")[-2:] == ["Monday, May 18", "Tuesday, May 19"]

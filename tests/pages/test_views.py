@@ -310,7 +310,8 @@ def test_program_shows_the_number_of_talks(client, edition):
     [
         ("type=keynote", ["opening-keynote", "closing-keynote"]),
         ("type=keynote&type=poster", ["opening-keynote", "late-posters", "closing-keynote"]),
-        ("day=2026-05-19", ["closing-keynote", "called-off"]),
+        # A day holds every talk running on it: the posters from 23:30 the night before too.
+        ("day=2026-05-19", ["late-posters", "closing-keynote", "called-off"]),
         ("room=hall-b", ["serving-engines", "late-posters"]),
         ("speaker=yuhan-liu", ["kv-cache-layer", "closing-keynote"]),
         ("q=lmcache", ["kv-cache-layer"]),
@@ -555,8 +556,9 @@ def test_program_query_count_does_not_grow_with_talks(
 
     # The data version (program/machinery/data_version.py), editions (menu and this one),
     # talks (with whether they have slides or a video), their speakers, then the form's
-    # types, rooms, speakers and tracks.
-    with django_assert_num_queries(8):
+    # types, rooms, speakers and tracks, and the first and last times of the edition's
+    # talks (its days).
+    with django_assert_num_queries(9):
         response = client.get(PROGRAM)
 
     assert len(talk_slugs(response)) == talk_count
@@ -604,7 +606,7 @@ def test_filtered_program_query_count_does_not_grow_with_talks(
         TalkFactory(conference=conference, type=keynote)
 
     # As unfiltered, plus checking the type and counting the edition's talks.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(PROGRAM + "?type=keynote&q=talk")
 
     assert len(talk_slugs(response)) == talk_count
