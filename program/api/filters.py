@@ -4,7 +4,6 @@ import datetime as dt
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Lower
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import FilterSet
 
@@ -12,10 +11,11 @@ from program.filters import TalkFilter
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, Track
 
 # Ordering parameter value -> ORDER BY; each ends in unique keys so pages never overlap.
+# Titles sort as people read them, ignoring case and accents (program/machinery/collation.py).
 TALK_ORDERINGS = {
     "start": ("start", "room__position", "title", "id"),
     "-start": ("-start", "room__position", "title", "id"),
-    "title": (Lower("title"), "title", "start", "id"),
+    "title": ("title", "start", "id"),
 }
 DEFAULT_TALK_ORDERING = TALK_ORDERINGS["start"]
 
@@ -83,7 +83,7 @@ class ApiTalkFilter(TalkFilter):
         choices=[
             ("start", "By start time, then room, then title (the default)"),
             ("-start", "Latest first, then room, then title"),
-            ("title", "By title, ignoring case"),
+            ("title", "By title as people read it, ignoring case and accents"),
         ],
         method="order_talks",
         label="Ordering",

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from program.machinery.collation import READING
 from program.machinery.history import RECORDED_DELETES, ProgramHistoricalRecords, record_history
 from program.models.base import (
     SearchableModel,
@@ -157,7 +158,8 @@ class Talk(SearchableModel, TimestampedModel):
     slug = models.SlugField(
         max_length=200, help_text="The title, slugified; unique within the edition."
     )
-    title = models.CharField(max_length=300)
+    # Titles sort as people read them (program/machinery/collation.py).
+    title = models.CharField(max_length=300, db_collation=READING)
     type = models.ForeignKey(TalkType, on_delete=models.PROTECT, related_name="talks")
     abstract = models.TextField(blank=True)
     start = models.DateTimeField()
