@@ -84,12 +84,12 @@ class TalkQuerySet(SearchableQuerySet):
         """A talk page's talk: as for_program(), with its resources."""
         return self.for_program().prefetch_related("resources")
 
-    def word_match(self, word):
+    def term_match(self, term):
         """In the talk's title or abstract, or in one of its speakers' texts."""
         speaker_match = TalkSpeaker.objects.filter(
-            talk=OuterRef("pk"), speaker__search_text__contains=word
+            self.holds(term, "speaker__search_text"), talk=OuterRef("pk")
         )
-        return super().word_match(word) | Exists(speaker_match)
+        return super().term_match(term) | Exists(speaker_match)
 
     def update(self, **kwargs):
         """Update the talks, growing each one's SEQUENCE and recording each in its history.
