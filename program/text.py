@@ -5,6 +5,7 @@ whitespace trimmed (docs/organisers/imports.md): "é" typed as one code point or
 combining accent is then the same string. Search compares a further folded form.
 """
 
+import itertools
 import re
 import unicodedata
 
@@ -72,7 +73,7 @@ def search_text(*parts):
     for part in parts:
         words = _WORD.findall(folded(part))
         lines.append("".join(f" {word}" for word in words))
-        joined.extend(first + second for first, second in zip(words, words[1:]))
+        joined.extend(first + second for first, second in itertools.pairwise(words))
     lines.append("".join(f" {word}" for word in joined))
     return "\n".join(lines)
 
