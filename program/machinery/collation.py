@@ -14,8 +14,9 @@ page, sorts alike:
   (``register_on_new_connection``), comparing ``reading_key``: the first-level weights of
   the same algorithm (pyuca, with the Unicode consortium's table), then the UTF-8 bytes.
 
-Programs other than the site (the ``sqlite3`` shell) do not know the collation: there, an
-``ORDER BY`` on these columns names it, ``ORDER BY name COLLATE BINARY``.
+Programs other than the site (the ``sqlite3`` shell) do not know the collation: they read
+the tables and sort with ``ORDER BY name COLLATE BINARY``, but cannot write the tables whose
+collated names are indexed (editions, speakers, talk types; docs/operators/deploy.md).
 """
 
 import functools
