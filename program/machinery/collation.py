@@ -20,6 +20,8 @@ collated names are indexed (editions, speakers, talk types; docs/operators/deplo
 """
 
 import functools
+import itertools
+import unicodedata
 
 import pyuca
 
@@ -32,7 +34,12 @@ POSTGRESQL_CREATE = (
 )
 POSTGRESQL_DROP = f'DROP COLLATION IF EXISTS "{READING}"'
 
-_COLLATOR = pyuca.Collator()
+
+@functools.cache
+def _collator():
+    """pyuca's table of the Unicode Collation Algorithm, read once, when first sorted by
+    (reading it takes a second)."""
+    return pyuca.Collator()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -42,10 +49,30 @@ def reading_key(text):
     The weights ignore case and accents ("Élodie" sorts with "elodie"); the bytes break
     ties as PostgreSQL does ("Zoe" before "zoe"), so only equal strings compare equal.
     """
-    full = _COLLATOR.sort_key(text)
-    # pyuca's key is the first-level weights, a 0, then the other levels.
-    primary = full[: full.index(0)] if 0 in full else full
-    return primary, text.encode()
+    decomposed = unicodedata.normalize("NFD", text)
+    # The table's first characters; one with children may start a contraction, several
+    # characters weighed together ("l·"), when the next one continues it or is a mark.
+    first = _collator().table.root.children
+    weights = []
+    for char, following in itertools.zip_longest(decomposed, decomposed[1:]):
+        node = first.get(ord(char))
+        contracts = node is not None and node.children is not None and following
+        if contracts and (ord(following) in node.children or unicodedata.combining(following)):
+            weights = _primary_weights(decomposed)  # weighed whole, as pyuca does
+            break
+        weights.extend(_character_weights(char))
+    return tuple(weights), text.encode()
+
+
+@functools.cache
+def _character_weights(char):
+    """A character's first-level weights alone: a text is weighed character by character
+    but for contractions, each character's weights read from the table once."""
+    return tuple(_primary_weights(char))
+
+
+def _primary_weights(decomposed):
+    return [element[0] for element in _collator().collation_elements(decomposed) if element[0]]
 
 
 def compare(first, second):

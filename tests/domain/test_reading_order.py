@@ -6,6 +6,7 @@ checked on both (program/machinery/collation.py).
 
 import lxml.html
 import pytest
+import pyuca
 
 from program.machinery.collation import reading_key
 from program.models import Conference, Speaker, Talk, TalkType
@@ -131,3 +132,24 @@ def test_equal_names_stay_exact_for_lookups(edition):
     assert Conference.objects.filter(name="mlsys 2026").count() == 0
     assert Speaker.objects.filter(name__icontains="ZOE").count() == 2
     assert TalkType.objects.filter(name__iexact="INVITED TALK").count() == 1
+
+
+@pytest.mark.django_db(False)
+def test_reading_key_weighs_as_pyuca_does():
+    """The per-character short cut gives pyuca's own first-level weights, contractions too."""
+    collator = pyuca.Collator()
+    for text in [
+        *CORPUS,
+        "l·l",
+        "ŀl",
+        "Català",
+        "가나",
+        "a\u0308\u0301",
+        "ﬁ",
+        "Йошкар-Ола",
+        "й",
+        "Lleida",
+    ]:
+        full = collator.sort_key(text)
+
+        assert reading_key(text) == (full[: full.index(0)], text.encode()), text
