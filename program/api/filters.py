@@ -124,7 +124,7 @@ class SpeakerFilter(FilterSet):
         label="Search",
         max_length=200,
         help_text="Words that must all appear in the speaker's name, affiliation or bio, "
-        "ignoring case and accents.",
+        "ignoring case and accents, as the talks' `q` matches them.",
     )
 
     class Meta:
