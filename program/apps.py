@@ -9,8 +9,10 @@ class ProgramConfig(AppConfig):
     verbose_name = "Conference program"
 
     def ready(self):
-        from program.machinery import stamps
+        from program.machinery import collation, stamps
 
         # The database stamps updated_at in commit order (program/machinery/stamps.py).
         post_migrate.connect(stamps.install_after_migrate, sender=self)
         connection_created.connect(stamps.install_on_new_connection)
+        # Names and titles sort as people read them (program/machinery/collation.py).
+        connection_created.connect(collation.register_on_new_connection)

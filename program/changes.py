@@ -17,6 +17,7 @@ from typing import NamedTuple
 from django.db.models import Case, CharField, F, Q, Value, When, Window
 from django.db.models.functions import Lag
 
+from program.machinery.collation import reading_key
 from program.models import Talk
 from program.times import talk_when
 
@@ -226,7 +227,7 @@ def gone_talks(talk_ids):
     for pk, slug, title, history_type in records:
         kind = Kind.DELETED if history_type == "-" else Kind.REMOVED
         latest.setdefault(pk, GoneTalk(slug, title, kind))
-    return sorted(latest.values(), key=lambda talk: talk.title)
+    return sorted(latest.values(), key=lambda talk: reading_key(talk.title))
 
 
 def change_summary(change, tz):

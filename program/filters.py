@@ -184,7 +184,9 @@ class TalkFilter(FilterSet):
         label="Search",
         max_length=200,
         help_text="Words that must all appear in the title, abstract, or a speaker's "
-        "name, affiliation or bio, ignoring case and accents.",
+        'name, affiliation or bio, ignoring case and accents; a "quoted phrase" in that '
+        "order; hyphens inside a word, and English plurals, do not matter; a single letter "
+        "starts a word.",
     )
     type = SlugMultipleChoiceFilter(
         field_name="type__slug",

@@ -1,17 +1,17 @@
 """Filters of the JSON API: the program's TalkFilter plus what only API clients need."""
 
 import django_filters
-from django.db.models.functions import Lower
 from django_filters.rest_framework import FilterSet
 
 from program.filters import MomentFilter, TalkFilter, keep
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, Track
 
 # Ordering parameter value -> ORDER BY; each ends in unique keys so pages never overlap.
+# Titles sort as people read them, ignoring case and accents (program/machinery/collation.py).
 TALK_ORDERINGS = {
     "start": ("start", "room__position", "title", "id"),
     "-start": ("-start", "room__position", "title", "id"),
-    "title": (Lower("title"), "title", "start", "id"),
+    "title": ("title", "start", "id"),
 }
 DEFAULT_TALK_ORDERING = TALK_ORDERINGS["start"]
 
@@ -47,7 +47,7 @@ class ApiTalkFilter(TalkFilter):
         choices=[
             ("start", "By start time, then room, then title (the default)"),
             ("-start", "Latest first, then room, then title"),
-            ("title", "By title, ignoring case"),
+            ("title", "By title as people read it, ignoring case and accents"),
         ],
         method="order_talks",
         label="Ordering",
@@ -88,7 +88,7 @@ class SpeakerFilter(FilterSet):
         label="Search",
         max_length=200,
         help_text="Words that must all appear in the speaker's name, affiliation or bio, "
-        "ignoring case and accents.",
+        "ignoring case and accents, as the talks' `q` matches them.",
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from program.feeds.ids import room_guid, speaker_guid, talk_guid
 from program.feeds.links import PageLinks
+from program.machinery.collation import reading_key
 from program.outputs import uri, xml_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -151,7 +152,7 @@ def track_entries(talks):
     """The tracks of the listed talks, by name, with their colours (schema.json "tracks")."""
     tracks = {talk.track.pk: talk.track for talk in talks if talk.track is not None}
     entries = []
-    for track in sorted(tracks.values(), key=lambda track: (track.name, track.pk)):
+    for track in sorted(tracks.values(), key=lambda track: (reading_key(track.name), track.pk)):
         entry = {"name": track.name, "color": track.colour}
         if TRACK_SLUG_PATTERN.fullmatch(track.slug):
             entry["slug"] = track.slug

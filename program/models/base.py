@@ -9,7 +9,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from program.text import entered_text, search_text, search_words
+from program.text import entered_text, search_terms, search_text
 
 
 def validate_timezone(value):
@@ -77,15 +77,24 @@ class SearchableQuerySet(TimestampedQuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
     def search(self, query):
-        """Rows whose searched fields hold every word of ``query``, ignoring case and
-        accents: both sides folded alike (program.text.search_text)."""
+        """Rows whose searched fields match every term of ``query`` (program.text.search_terms:
+        phrases, word starts, hyphens, plurals), ignoring case and accents: both sides
+        folded alike (program.text.search_text)."""
         queryset = self
-        for word in search_words(query):
-            queryset = queryset.filter(self.word_match(word))
+        for term in search_terms(query):
+            queryset = queryset.filter(self.term_match(term))
         return queryset
 
-    def word_match(self, word):
-        return Q(search_text__contains=word)
+    def term_match(self, term):
+        """Rows whose search_text holds one of the term's texts."""
+        return self.holds(term, "search_text")
+
+    @staticmethod
+    def holds(term, field):
+        match = Q()
+        for text in term:
+            match |= Q(**{f"{field}__contains": text})
+        return match
 
 
 class SearchableModel(models.Model):

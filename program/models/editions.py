@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import cached_property
 
 from program.colours import validate_colour
+from program.machinery.collation import READING
 from program.models.base import (
     EditionSlugManager,
     SlugManager,
@@ -70,6 +71,7 @@ class Conference(TimestampedModel):
     name = models.CharField(
         max_length=200,
         unique=True,
+        db_collation=READING,
         error_messages={"unique": "Another edition already has this name."},
     )
     start_date = models.DateField()
@@ -143,7 +145,7 @@ class Conference(TimestampedModel):
 class Room(TimestampedModel):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
     slug = models.SlugField(max_length=100)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, db_collation=READING)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField(
         blank=True,
@@ -189,7 +191,7 @@ class TalkType(TimestampedModel):
     """A kind of session (keynote, poster, ...); organisers add their own in admin."""
 
     slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, db_collation=READING)
 
     objects = SlugManager()
 
@@ -208,7 +210,7 @@ class Track(TimestampedModel):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="tracks")
     slug = models.SlugField(max_length=100)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, db_collation=READING)
     colour = models.CharField(
         max_length=7,
         default="#475569",

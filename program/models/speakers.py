@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from program.machinery.collation import READING
 from program.models.base import SearchableModel, SearchableQuerySet, SlugManager, TimestampedModel
 from program.models.editions import Conference
 
@@ -14,7 +15,8 @@ class Speaker(SearchableModel, TimestampedModel):
     searched_fields = ("name", "affiliation", "bio")
 
     slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
+    # Names sort as people read them (program/machinery/collation.py).
+    name = models.CharField(max_length=200, db_collation=READING)
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField(blank=True)
     # The largest size of the photo, re-encoded on upload; the smaller sizes sit beside it

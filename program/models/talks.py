@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from program.machinery.collation import READING
 from program.machinery.history import RECORDED_DELETES, ProgramHistoricalRecords, record_history
 from program.models.base import (
     SearchableModel,
@@ -83,12 +84,12 @@ class TalkQuerySet(SearchableQuerySet):
         """A talk page's talk: as for_program(), with its resources."""
         return self.for_program().prefetch_related("resources")
 
-    def word_match(self, word):
+    def term_match(self, term):
         """In the talk's title or abstract, or in one of its speakers' texts."""
         speaker_match = TalkSpeaker.objects.filter(
-            talk=OuterRef("pk"), speaker__search_text__contains=word
+            self.holds(term, "speaker__search_text"), talk=OuterRef("pk")
         )
-        return super().word_match(word) | Exists(speaker_match)
+        return super().term_match(term) | Exists(speaker_match)
 
     def update(self, **kwargs):
         """Update the talks, growing each one's SEQUENCE and recording each in its history.
@@ -157,7 +158,8 @@ class Talk(SearchableModel, TimestampedModel):
     slug = models.SlugField(
         max_length=200, help_text="The title, slugified; unique within the edition."
     )
-    title = models.CharField(max_length=300)
+    # Titles sort as people read them (program/machinery/collation.py).
+    title = models.CharField(max_length=300, db_collation=READING)
     type = models.ForeignKey(TalkType, on_delete=models.PROTECT, related_name="talks")
     abstract = models.TextField(blank=True)
     start = models.DateTimeField()

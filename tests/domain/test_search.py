@@ -128,7 +128,9 @@ def test_search_text_follows_every_kind_of_write(edition):
     assert found("nandu") == ["new"]
     assert found("zurich") == ["bulk"]
     perez.refresh_from_db()
-    assert perez.search_text == "guillermo perez\nuniversitat wien\n"
+    assert perez.search_text == (
+        " guillermo perez\n universitat wien\n\n guillermoperez universitatwien"
+    )
 
 
 def test_fixture_rows_are_searchable(client):
@@ -146,3 +148,94 @@ def test_empty_query_is_no_filter(client, edition):
     response = client.get("/api/v1/talks/", {"q": ""})
 
     assert response.json()["count"] == 3
+
+
+@pytest.fixture
+def rules_edition():
+    """Talks that tell each rule of docs/attendees/search.md apart."""
+    conference = ConferenceFactory(slug="2026")
+    talks = {
+        "pretraining": "Pretraining at scale",
+        "pre-hyphen": "Pre-training data pipelines",
+        "pre-space": "Scaling pre training runs",
+        "one-gpu": "One GPU is enough",
+        "many-gpus": "Sharing GPUs fairly",
+        "library": "A library for agents",
+        "libraries": "Libraries we trust",
+        "kv-cache": "KV cache eviction",
+        "cache-of-kv": "The cache of KV pairs",
+        "x-ray": "X-ray vision for networks",
+        "max-pooling": "Max pooling revisited",
+    }
+    for number, (slug, title) in enumerate(talks.items()):
+        TalkFactory(
+            conference=conference,
+            slug=slug,
+            title=title,
+            abstract="",
+            speakers=[SpeakerFactory(name=f"Person {number}", affiliation="", bio="")],
+        )
+    return conference
+
+
+RULES = [
+    # Hyphens and spaces inside a word are ignored.
+    ("pretraining", ["pre-hyphen", "pre-space", "pretraining"]),
+    ("pre-training", ["pre-hyphen", "pre-space", "pretraining"]),
+    ("pre training", ["pre-hyphen", "pre-space", "pretraining"]),
+    ("PRE‐TRAINING", ["pre-hyphen", "pre-space", "pretraining"]),  # Unicode hyphen
+    # A plural finds its singular and back.
+    ("GPUs", ["many-gpus", "one-gpu"]),
+    ("gpu", ["many-gpus", "one-gpu"]),
+    ("libraries", ["libraries", "library"]),
+    ("library", ["libraries", "library"]),
+    ("caches", ["cache-of-kv", "kv-cache"]),
+    # A quoted phrase: those words, in that order.
+    ('"kv cache"', ["kv-cache"]),
+    ("“KV cache”", ["kv-cache"]),
+    ('"cache of kv"', ["cache-of-kv"]),
+    ('"cache kv"', []),
+    ("kv cache", ["cache-of-kv", "kv-cache"]),
+    ('"pre training" runs', ["pre-space"]),
+    # One letter: words that start with it.
+    ("x", ["x-ray"]),
+    ("X networks", ["x-ray"]),
+    ("m x", []),  # "max" holds an x, but no word starts with one
+    ("t", ["cache-of-kv", "libraries", "pre-hyphen", "pre-space"]),
+    ("v", ["x-ray"]),
+    ("q", []),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), RULES)
+def test_search_rules_give_the_same_talks_on_the_page_api_and_calendar(
+    client, rules_edition, query, expected
+):
+    page = lxml.html.fromstring(client.get("/2026/program/", {"q": query}).content)
+    api = client.get("/api/v1/talks/", {"q": query, "conference": "2026"}).json()
+    calendar = Calendar.from_ical(client.get("/2026/program.ics", {"q": query}).content)
+
+    titles = dict(Talk.objects.values_list("title", "slug"))
+    assert sorted(page.xpath("//*[@data-talk-slug]/@data-talk-slug")) == expected
+    assert sorted(talk["slug"] for talk in api["results"]) == expected
+    assert sorted(titles[str(event["SUMMARY"])] for event in calendar.walk("VEVENT")) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("gpus", ["Ada", "Grace"]),
+        ('"gpu kernels"', ["Grace"]),
+        ("k", ["Grace"]),
+        ("data-center", ["Ada"]),
+        ("datacenters", ["Ada"]),
+    ],
+)
+def test_api_speakers_q_follows_the_same_rules(client, query, expected):
+    ada = SpeakerFactory(name="Ada", affiliation="", bio="Builds GPUs for the data center.")
+    grace = SpeakerFactory(name="Grace", affiliation="", bio="Writes GPU kernels.")
+    TalkFactory(title="Hardware", abstract="", speakers=[ada, grace])  # listed speakers
+
+    response = client.get("/api/v1/speakers/", {"q": query})
+
+    assert [speaker["name"] for speaker in response.json()["results"]] == expected

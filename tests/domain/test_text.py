@@ -3,9 +3,11 @@ import pytest
 from program.text import (
     clean_spreadsheet_text,
     entered_text,
+    folded,
     name_key,
+    plural_forms,
+    search_terms,
     search_text,
-    search_words,
 )
 
 
@@ -51,7 +53,7 @@ def test_name_key_ignores_form_case_and_spacing_but_not_accents():
 
 
 @pytest.mark.parametrize(
-    ("text", "folded"),
+    ("text", "expected"),
     [
         ("Elena DÍAZ", "elena diaz"),
         ("E\u0301cole d’e\u0301te\u0301", "ecole d’ete"),
@@ -61,10 +63,50 @@ def test_name_key_ignores_form_case_and_spacing_but_not_accents():
         ("ﬁle", "file"),  # compatibility ligature
     ],
 )
-def test_search_text_folds_case_and_accents(text, folded):
-    assert search_text(text) == folded
+def test_folded_ignores_case_and_accents(text, expected):
+    assert folded(text) == expected
 
 
-def test_search_text_keeps_fields_apart():
-    assert search_text("Title", "Abstract") == "title\nabstract"
-    assert search_words("  École   d'été ") == ["ecole", "d'ete"]
+def test_search_text_holds_words_by_part_then_neighbours_together():
+    assert search_text("Pre-training LLMs: KV-cache", "", "Élodie d’Été") == (
+        " pre training llms kv cache\n\n elodie d ete\n"
+        " pretraining trainingllms llmskv kvcache elodied dete"
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("gpus", ("gpu",)),
+        ("gpu", ("gpu",)),
+        ("caches", ("cach",)),
+        ("boxes", ("box",)),
+        ("classes", ("class",)),
+        ("class", ("class",)),
+        ("libraries", ("library", "librarie")),
+        ("library", ("library", "libraries")),
+        ("key", ("key",)),
+        ("keys", ("key",)),
+        ("ops", ("ops",)),
+    ],
+)
+def test_plural_forms_find_singular_and_plural(word, forms):
+    assert plural_forms(word) == forms
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("  École   d'été ", [("ecole",), (" d ete", "dete")]),
+        ('"KV cache" GPUs', [(" kv cache",), ("gpu",)]),
+        ("“big  data” a", [(" big data",), (" a",)]),
+        ('"unclosed phrase', [(" unclosed phrase",)]),
+        ('"single"', [("single",)]),
+        ("pre-training", [("pre training", "pretraining")]),
+        ("x-ray", [(" x ray", "xray")]),
+        ("KV-caches", [("kv cach", "kvcach")]),
+        ("?! -", []),
+    ],
+)
+def test_search_terms(query, terms):
+    assert search_terms(query) == terms
