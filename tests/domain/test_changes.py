@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from lxml import etree, html
 
@@ -362,3 +363,28 @@ def test_api_changes_query_count_does_not_grow(
         response = client.get("/api/v1/conferences/2026/changes/")
 
     assert response.json()["count"] == change_count
+
+
+# ------------------------------------------------------------- a fresh install's seed
+
+
+def test_a_fresh_install_lists_no_change_until_an_organiser_makes_one(client):
+    call_command("loaddata", "mlsys2026", verbosity=0)
+
+    empty_page = html.fromstring(client.get(CHANGES).content)
+    empty_api = client.get("/api/v1/conferences/2026/changes/").json()
+    empty_feed = etree.fromstring(client.get(ATOM).content)
+    talk = Talk.objects.get(
+        slug="lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference"
+    )
+    talk.status = Talk.Status.CANCELLED
+    talk.save()
+    page = html.fromstring(client.get(CHANGES).content)
+    api = client.get("/api/v1/conferences/2026/changes/").json()
+
+    assert empty_page.xpath("string(//div[@class='empty-state']/h2)") == "No changes yet"
+    assert (empty_api["count"], empty_feed.findall(f"{A}entry")) == (0, [])
+    assert page.xpath("//div[@class='empty-state']") == []
+    assert [(change["kind"], change["talk"]["slug"]) for change in api["results"]] == [
+        ("cancelled", talk.slug)
+    ]
