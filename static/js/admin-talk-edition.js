@@ -3,7 +3,8 @@
 // ?conference=<id>, so the lists hold that edition's rooms and tracks; nothing else has
 // been typed yet, as the edition is the form's first field. Without JavaScript, saving
 // does the same: a room of another edition is refused and the lists are the new edition's.
-(function () {
+// The admin loads this in the page's head, before the form: it waits for the document.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.getElementById("talk_form");
   var edition = document.getElementById("id_conference");
@@ -15,4 +16,4 @@
     query.set("conference", edition.value);
     window.location.search = query.toString();
   });
-})();
+});
