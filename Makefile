@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: serve prod production-settings test lint format docs migrate seed superuser backup restore bench loadtest clean
+.PHONY: serve prod prod-setup production-settings test lint format docs migrate seed superuser backup restore bench loadtest clean
 
 # Each install is redone whenever pyproject.toml changes. Development, tests and benchmarks:
 # the runtime dependencies plus the dev extra (test, lint and docs tools, the S3 client).
@@ -55,17 +55,21 @@ serve: seed
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Production (docs/operators/deploy.md): runtime dependencies only, debug off, migrations,
-# hashed and compressed static files, then gunicorn (gunicorn.conf.py: WEB_CONCURRENCY workers
-# on HOST:PORT). DATABASE_URL and CACHE_URL name PostgreSQL and Redis; the secret key and the
-# host names must be given.
-prod: production-settings $(VENV)/.installed-prod
+# hashed and compressed static files (prod-setup, which the one-off commands such as loaddata
+# and createsuperuser follow), then gunicorn in the foreground (gunicorn.conf.py:
+# WEB_CONCURRENCY workers on HOST:PORT). DATABASE_URL and CACHE_URL name PostgreSQL and Redis;
+# the secret key, the host names and the database must be given.
+prod-setup: production-settings $(VENV)/.installed-prod
 	DJANGO_DEBUG=0 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=0 $(MANAGE) collectstatic --noinput --verbosity 0
+
+prod: prod-setup
 	DJANGO_DEBUG=0 PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 production-settings:
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "make prod: DJANGO_SECRET_KEY is not set. Set it to a long random string, e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }
 	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "make prod: DJANGO_ALLOWED_HOSTS is not set. Set it to the site's host names, comma-separated (e.g. program.example.org)." >&2; exit 1; }
+	@test -n "$$DATABASE_URL" || { echo "make prod: DATABASE_URL is not set. Set it to the production database (e.g. postgres://program:PASSWORD@127.0.0.1:5432/program); without it the site would use the development SQLite file." >&2; exit 1; }
 
 test: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/pytest

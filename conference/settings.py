@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for load balancers: first, so that no Host check or HTTPS redirect applies
+    # (program/machinery/health.py).
+    "program.machinery.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # gzip or brotli for pages, API and feeds built for one request (above ConditionalGet:
     # the ETag is the uncompressed body's). Cached responses are stored compressed.
@@ -333,8 +336,6 @@ SPECTACULAR_SETTINGS = {
 if env_flag("DJANGO_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    # A load balancer checks the app server itself, over plain HTTP: never redirect it.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Allows a domain's owner to submit it to the browsers' preload list (hstspreload.org

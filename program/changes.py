@@ -5,7 +5,9 @@ saves, deletes, and the QuerySet updates and bulk creations that TalkQuerySet re
 itself). A change that attendees see is a record compared with the one before it for the
 same talk: a talk that became public was *added*; one that left the public program was
 *removed* (back to draft) or *deleted*; a public talk was *cancelled*, *reinstated* or
-*moved* (start, end or room). Other edits (a typo in an abstract) are not listed.
+*moved* (start, end or room). Other edits (a typo in an abstract) are not listed, nor is
+a talk's first record when a fixture created it (``loaddata``: the edition's starting
+state, machinery/history.py LOADED).
 
 The comparison is one SQL query: each record sees the previous one through LAG() over the
 talk's records, and only records that make a visible change are kept.
@@ -18,6 +20,7 @@ from django.db.models import Case, CharField, F, Q, Value, When, Window
 from django.db.models.functions import Lag
 
 from program.machinery.collation import reading_key
+from program.machinery.history import LOADED
 from program.models import Talk
 from program.times import talk_when
 
@@ -76,10 +79,15 @@ def change_kind(since=None):
     """
     is_public = Q(status__in=PUBLIC) & ~Q(history_type="-")
     was_public = Q(before_status__in=PUBLIC)
+    # A talk's first record; one a fixture wrote is the starting state (NULL-safe: the
+    # reason is NULL for every other path).
+    first_record = Q(before_status__isnull=True) & (
+        Q(history_change_reason__isnull=True) | ~Q(history_change_reason=LOADED)
+    )
     moved = ~Q(start=F("before_start")) | ~Q(end=F("before_end")) | ~Q(room_id=F("before_room"))
     rules = [
         When(Q(history_type="-") & Q(status__in=PUBLIC), then=Value(Kind.DELETED)),
-        When(is_public & (Q(before_status__isnull=True) | Q(before_status=Talk.Status.DRAFT)),
+        When(is_public & (first_record | Q(before_status=Talk.Status.DRAFT)),
              then=Value(Kind.ADDED)),
         When(was_public & Q(status=Talk.Status.DRAFT), then=Value(Kind.REMOVED)),
         When(Q(before_status=Talk.Status.PUBLISHED) & Q(status=Talk.Status.CANCELLED),

@@ -241,7 +241,7 @@ class TalkFilter(FilterSet):
         if conference is not None:
             self.filters["room"].queryset = conference.rooms.all()
             self.filters["track"].queryset = conference.tracks.all()
-            self.filters["talk"].queryset = conference.talks.published()
+            self.filters["talk"].queryset = Talk.objects.listed_in(conference)
             self.filters["talk"].extra["conference"] = conference
 
     def filter_words(self, queryset, name, value):

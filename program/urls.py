@@ -22,7 +22,6 @@ app_name = "program"
 
 # Every public URL reads only (program/machinery/http.py): GET and HEAD, OPTIONS, 405 otherwise.
 urlpatterns = [
-    path("healthz", read_only(site.healthz), name="healthz"),
     path("", read_only(site.current_edition_redirect), name="home"),
     path("current/", read_only(site.current_edition_redirect), name="current"),
     path("current/<path:rest>", read_only(site.current_edition_redirect), name="current-path"),

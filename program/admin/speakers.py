@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import StrIndex, Substr
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,6 +26,7 @@ from program.photos import (
     rendition_widths,
     set_photo,
 )
+from program.text import search_words
 
 
 class SpeakerTalkInline(ReadOnlyInline, ProgramTabularInline):
@@ -129,4 +132,36 @@ class SpeakerAdmin(RefuseDeletingInUseMixin, ProgramModelAdmin):
         transaction.on_commit(lambda: delete_files(names))
 
     def get_search_results(self, request, queryset, search_term):
-        return folded_search(queryset, search_term)
+        """Every word found in the name, affiliation or bio, names matching first: what
+        the talk form's speaker autocomplete lists (the list's own ordering still applies
+        on the speaker list)."""
+        queryset, duplicates = folded_search(queryset, search_term)
+        return name_matches_first(queryset, search_term), duplicates
+
+
+def name_matches_first(speakers, search_term):
+    """``speakers`` ordered by how their name matches the folded ``search_term``: names
+    that start with it, then names that hold it elsewhere, then names that hold each of
+    its words apart, then the others (a match in the affiliation or bio); by name within
+    each.
+
+    The folded name is ``search_text`` up to its first line break (program.text.search_text
+    joins the name, affiliation and bio with line breaks, and the name comes first), so
+    the ranking ignores case and accents as the search does.
+    """
+    words = search_words(search_term)
+    if not words:
+        return speakers
+    query = " ".join(words)
+    folded_name = Substr("search_text", 1, StrIndex("search_text", Value("\n")) - 1)
+    return speakers.alias(folded_name=folded_name).order_by(
+        Case(
+            When(folded_name__startswith=query, then=Value(0)),
+            When(folded_name__contains=query, then=Value(1)),
+            When(Q(*[Q(folded_name__contains=word) for word in words]), then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        ),
+        "name",
+        "pk",
+    )

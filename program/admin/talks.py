@@ -182,6 +182,10 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     inlines = [TalkSpeakerInline, ResourceInline]
     actions = ["publish", "unpublish", "cancel", "set_track"]
 
+    class Media:
+        # On the add page, choosing another edition reloads the form with its rooms and tracks.
+        js = ["js/admin-talk-edition.js"]
+
     def get_urls(self):
         # The import page writes talks: imports.py checks the permissions each write needs.
         return [
@@ -277,6 +281,17 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+
+        class TalkForm(form):
+            def _post_clean(self):
+                # A room or track the form refused (of another edition) leaves the talk's
+                # previous one on it, which Talk.clean would report too: say it once.
+                for name in ("room", "track"):
+                    if name in self.errors:
+                        setattr(self.instance, f"{name}_id", None)
+                super()._post_clean()
+
+        form = TalkForm
         zone = timezone.get_current_timezone_name()
         form.base_fields[
             "start"
@@ -285,15 +300,25 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        edition_rows = db_field.name in ("room", "track")
-        if edition_rows:
-            kwargs["queryset"] = db_field.related_model.objects.select_related("conference")
+        """Rooms and tracks: those of the form's edition (_form_edition: the one posted or
+        in ``?conference=``, else the talk's, else the list's or the current one). One of
+        another edition is refused with a message naming the edition (as Talk.clean
+        refuses it on every other path)."""
+        if db_field.name not in ("room", "track"):
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        rows = db_field.related_model.objects.select_related("conference")
+        match = request.resolver_match
+        edition = self._form_edition(request, match.kwargs.get("object_id") if match else None)
+        if edition is not None:
+            rows = rows.filter(conference=edition)
+            what = db_field.related_model._meta.verbose_name
+            kwargs["error_messages"] = {
+                "invalid_choice": f"Choose a {what} of {edition}, the edition chosen above."
+            }
+        kwargs["queryset"] = rows
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if edition_rows:
-            # Editions often reuse room and track names: say which edition such a one is of.
-            field.label_from_instance = edition_labeller(
-                db_field.related_model.objects.only("name", "conference")
-            )
+        # Without an edition, every edition's: say which edition a repeated name is of.
+        field.label_from_instance = edition_labeller(rows.only("name", "conference"))
         return field
 
     # Saving -----------------------------------------------------------------------------

@@ -18,6 +18,11 @@ HISTORY_BATCH = 500  # primary keys per query, well under SQLite's limit of boun
 HISTORY_FROM_BACKUP = contextvars.ContextVar("history_from_backup", default=False)
 
 
+# The change reason of a talk's first record when a fixture created it (loaddata): the
+# edition's starting state, which the changes page does not list as added (program/changes.py).
+LOADED = "loaded"
+
+
 # Talks whose deletion TalkQuerySet.delete() has recorded already.
 RECORDED_DELETES = contextvars.ContextVar("recorded_deletes", default=frozenset())
 
@@ -44,13 +49,17 @@ class ProgramHistoricalRecords(HistoricalRecords):
 
     The library skips saves made by ``loaddata`` (``raw``); reloading the seed edition
     changes talks that attendees have seen, so those saves are recorded too, except while a
-    backup, which brings its own history, is restored. Deletes that TalkQuerySet.delete()
-    recorded in bulk are not recorded again.
+    backup, which brings its own history, is restored. A talk a fixture creates is recorded
+    with the reason LOADED: loading an edition is its starting state, not a change, yet
+    later edits are compared with it. Deletes that TalkQuerySet.delete() recorded in bulk
+    are not recorded again.
     """
 
     def post_save(self, instance, created, using=None, **kwargs):
         if HISTORY_FROM_BACKUP.get():
             return
+        if kwargs["raw"] and created:
+            instance._change_reason = LOADED
         kwargs["raw"] = False
         super().post_save(instance, created, using=using, **kwargs)
 

@@ -49,6 +49,14 @@ class TalkQuerySet(SearchableQuerySet):
             conference__is_published=True,
         )
 
+    def listed_in(self, conference):
+        """The talks an edition's pages list: published and cancelled ones. For a published
+        edition the same as ``published().filter(conference=conference)``; for one not yet
+        published, what its pages will show once it is (only staff preview them)."""
+        return self.filter(
+            conference=conference, status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED]
+        )
+
     def scheduled(self):
         """Talks that take place: public and not cancelled (frab feeds, "now" views)."""
         return self.published().exclude(status=Talk.Status.CANCELLED)

@@ -3,6 +3,7 @@ program filters and their errors, and who may preview drafts.
 """
 
 from django.http import Http404
+from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView
 
 from program.models import Conference, Talk
@@ -31,28 +32,45 @@ def may_preview(user):
 
 
 class EditionMixin:
-    """The edition named in the URL, with the yearly menu, in one query."""
+    """The edition named in the URL, with the yearly menu, in one query.
 
-    # Pages that staff may preview before the edition is published (the talk page).
+    On the pages that set ``staff_preview`` (program, timetable, talks, speakers), staff
+    who may preview also see an edition that is not published yet, marked "Not public"
+    (``edition_preview``) and sent ``Cache-Control: private, no-store``: neither the shared
+    response cache (which never serves a logged-in session) nor a browser or proxy keeps it.
+    Everyone else gets 404, as for an unknown edition.
+    """
+
     staff_preview = False
+    edition_preview = False
 
     def dispatch(self, request, *args, **kwargs):
         self.editions = list(Conference.objects.published())
         matches = [edition for edition in self.editions if edition.slug == kwargs["edition"]]
+        # Only now is the session read, so public pages never vary with the cookie.
         if not matches and self.staff_preview and may_preview(request.user):
             matches = list(Conference.objects.filter(slug=kwargs["edition"]))
+            self.edition_preview = True
         if not matches:
             raise Http404("No published edition has this name.")
         self.conference = matches[0]
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if self.edition_preview:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            conference=self.conference, editions=self.editions, section=self.section, **kwargs
+            conference=self.conference,
+            editions=self.editions,
+            section=self.section,
+            edition_preview=self.edition_preview,
+            **kwargs,
         )
 
     def public_talks(self):
-        return Talk.objects.published().filter(conference=self.conference)
+        """The edition's listed talks (Talk.objects.listed_in)."""
+        return Talk.objects.listed_in(self.conference)
 
 
 class FilteredView(EditionMixin, TemplateView):

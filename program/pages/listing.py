@@ -262,7 +262,7 @@ def filter_choices(conference, params):
     Types and tracks are those with public talks in the edition, speakers those speaking
     in it, days the edition's dates: four queries.
     """
-    public_talks = Talk.objects.published().filter(conference=conference)
+    public_talks = Talk.objects.listed_in(conference)
     chosen_types, chosen_tracks = set(params.getlist("type")), set(params.getlist("track"))
     chosen_day, chosen_room, chosen_speaker = (
         params.get(name) for name in ("day", "room", "speaker")
@@ -338,7 +338,7 @@ def speaker_entries(conference):
     talk_url = slug_url("program:talk-detail", conference.slug)
     speaker_url = slug_url("program:speaker-detail", conference.slug)
     links = (
-        TalkSpeaker.objects.filter(talk__in=Talk.objects.published().filter(conference=conference))
+        TalkSpeaker.objects.filter(talk__in=Talk.objects.listed_in(conference))
         .order_by("speaker__name", "speaker__slug", "talk__start", "talk__title")
         .values_list(
             "speaker__slug", "speaker__name", "speaker__affiliation", "speaker__photo",

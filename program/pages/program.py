@@ -18,6 +18,7 @@ from program.pages.listing import (
 class ProgramView(FilteredView):
     template_name = "program/talk_list.html"
     section = "program"
+    staff_preview = True
 
     def get(self, request, *args, **kwargs):
         base = self.public_talks()

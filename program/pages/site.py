@@ -1,21 +1,12 @@
-"""Pages outside any edition: the health check, redirects to an edition, photos in development."""
+"""Pages outside any edition: redirects to an edition, photos in development (the health check
+is program/machinery/health.py)."""
 
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.static import serve
 
 from program.models import Conference
 from program.photos import STORED_NAME
-
-
-def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def serve_media(request, path, document_root):

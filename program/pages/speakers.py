@@ -18,6 +18,7 @@ from program.times import talk_when
 class SpeakerListView(EditionMixin, TemplateView):
     template_name = "program/speaker_list.html"
     section = "speakers"
+    staff_preview = True
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(speakers=speaker_entries(self.conference), **kwargs)
@@ -34,13 +35,15 @@ class EditionTalks:
 class SpeakerDetailView(EditionMixin, TemplateView):
     template_name = "program/speaker_detail.html"
     section = "speakers"
+    staff_preview = True
 
     def get_context_data(self, **kwargs):
         speaker = get_object_or_404(
             Speaker.objects.filter(talks__in=self.public_talks()).distinct(), slug=kwargs["slug"]
         )
+        # Their public talks of every edition, and of this one when staff preview it.
         talks = (
-            Talk.objects.published()
+            (Talk.objects.published() | Talk.objects.listed_in(self.conference))
             .filter(speakers=speaker)
             .select_related("conference", "room", "type")
             .order_by("-conference__start_date", "start")

@@ -39,7 +39,7 @@ class TalkDetailView(EditionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         public = self.public_talks()
-        talk, preview = self.get_talk(public, kwargs["slug"])
+        talk, draft = self.get_talk(public, kwargs["slug"])
         tz = self.conference.tzinfo
         start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
         day_start, day_end = self.conference.day_bounds(start.date())
@@ -60,7 +60,9 @@ class TalkDetailView(EditionMixin, TemplateView):
         day_label, time_label = day_heading(start), time_range(start, end)
         return super().get_context_data(
             talk=talk,
-            preview=preview,
+            # Not public: the talk (a draft) or its edition; no calendar link, no JSON-LD.
+            draft=draft,
+            preview=draft or self.edition_preview,
             speakers=talk.ordered_speakers,
             resources=talk.resources.all(),
             day_label=day_label,

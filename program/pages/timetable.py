@@ -254,6 +254,7 @@ class TimetableView(FilteredView):
 
     template_name = "program/timetable.html"
     section = "timetable"
+    staff_preview = True
     narrowing = tuple(name for name in FilteredView.narrowing if name != "day")
     folded = tuple(name for name in FilteredView.folded if name != "days")
 

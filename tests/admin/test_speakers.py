@@ -78,6 +78,44 @@ def test_speaker_autocomplete_for_the_talk_inline_finds_by_name(organiser_client
     assert response.json()["results"] == [{"id": str(ada.pk), "text": "Ada Lovelace"}]
 
 
+def autocomplete(client, term):
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "program",
+            "model_name": "talkspeaker",
+            "field_name": "speaker",
+            "term": term,
+        },
+    )
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_speaker_autocomplete_lists_names_that_start_with_it_then_names_then_the_rest(
+    organiser_client,
+):
+    SpeakerFactory(name="Aaron Bio", affiliation="Lab", bio="Works with Kim Lee on kernels.")
+    SpeakerFactory(name="Abigail Affiliation", affiliation="Kimura Institute", bio="")
+    SpeakerFactory(name="Joachim Kimball", bio="")
+    SpeakerFactory(name="KIM Ahn", bio="")
+    SpeakerFactory(name="Kimberly Díaz", bio="")
+    SpeakerFactory(name="Zoë Ékim", bio="")  # a name holding it, accents ignored
+    SpeakerFactory(name="Leeann Kim", bio="")
+
+    assert autocomplete(organiser_client, "kim") == [
+        "KIM Ahn",
+        "Kimberly Díaz",
+        "Joachim Kimball",
+        "Leeann Kim",
+        "Zoë Ékim",
+        "Aaron Bio",
+        "Abigail Affiliation",
+    ]
+    assert autocomplete(organiser_client, "kim lee") == ["Leeann Kim", "Aaron Bio"]
+    assert autocomplete(organiser_client, "leeann k") == ["Leeann Kim"]
+    assert autocomplete(organiser_client, "DIAZ") == ["Kimberly Díaz"]
+
+
 def test_typed_text_is_stored_nfc_and_trimmed(organiser_client):
     page = organiser_client.get(admin_url("speaker", "add"))
     decomposed = unicodedata.normalize("NFD", "Guillermo Pérez")

@@ -577,8 +577,13 @@ def slug_of_another_talk(edition):
     ("wrong_value", "field", "error"),
     [
         (lambda edition: {"end_1": "8:30"}, "end", "The talk must end after it starts."),
-        (room_of_another_edition, "room", "“Old Hall” is a room of another edition."),
-        (track_of_another_edition, "track", "“Old Track” is a track of another edition."),
+        # The form offers the chosen edition's rooms and tracks only.
+        (room_of_another_edition, "room", "Choose a room of MLSys 2026, the edition chosen above."),
+        (
+            track_of_another_edition,
+            "track",
+            "Choose a track of MLSys 2026, the edition chosen above.",
+        ),
         (
             slug_of_another_talk,
             "__all__",
@@ -1114,3 +1119,75 @@ def test_admin_refuses_a_resource_that_is_not_a_web_link(
 def test_database_refuses_a_resource_that_is_not_a_web_link(talk):
     with pytest.raises(IntegrityError):
         Resource.objects.create(talk=talk, kind="slides", url="javascript:alert(1)")
+
+
+# Rooms and tracks of the talk's edition -----------------------------------------------------
+
+
+def offered(response, field):
+    """The options of a select of the talk form, by label (the empty choice left out)."""
+    tree = lxml.html.fromstring(response.content.decode())
+    return [option.text for option in tree.xpath(f'//select[@name="{field}"]/option[@value!=""]')]
+
+
+@pytest.fixture
+def two_editions(edition, ballroom):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    RoomFactory(conference=older, name="Grand Ballroom 1")
+    RoomFactory(conference=older, name="Old Hall")
+    RoomFactory(conference=edition, name="Hall B")
+    TrackFactory(conference=older, name="Old Track")
+    TrackFactory(conference=edition, name="LLM Serving")
+    return edition, older
+
+
+def test_talk_form_offers_the_rooms_and_tracks_of_the_talks_edition(organiser_client, two_editions):
+    older = two_editions[1]
+    talk = TalkFactory(conference=older, room=older.rooms.get(name="Old Hall"))
+
+    change = organiser_client.get(admin_url("talk", "change", talk.pk))
+    add = organiser_client.get(admin_url("talk", "add"))  # the current edition's
+
+    assert (offered(change, "room"), offered(change, "track")) == (
+        ["Grand Ballroom 1", "Old Hall"],
+        ["Old Track"],
+    )
+    assert (offered(add, "room"), offered(add, "track")) == (
+        ["Grand Ballroom 1", "Hall B"],
+        ["LLM Serving"],
+    )
+
+
+def test_add_talk_with_an_edition_in_the_address_offers_that_editions_rooms(
+    organiser_client, two_editions
+):
+    older = two_editions[1]
+
+    add = organiser_client.get(admin_url("talk", "add"), {"conference": older.pk})
+
+    assert selected_edition(add) == ["MLSys 2025"]
+    assert (offered(add, "room"), offered(add, "track")) == (
+        ["Grand Ballroom 1", "Old Hall"],
+        ["Old Track"],
+    )
+    assert 'src="/static/js/admin-talk-edition.js"' in add.content.decode()
+
+
+def test_a_talk_moved_to_another_edition_is_asked_for_a_room_of_it(organiser_client, two_editions):
+    edition, older = two_editions
+    talk = TalkFactory(conference=edition, room=edition.rooms.get(name="Hall B"))
+    url = admin_url("talk", "change", talk.pk)
+    page = organiser_client.get(url)
+
+    refused = organiser_client.post(url, form_data(page, "talk_form", {"conference": older.pk}))
+    old_hall = older.rooms.get(name="Old Hall")
+    data = form_data(page, "talk_form", {"conference": older.pk, "room": old_hall.pk})
+    moved = organiser_client.post(url, data)
+
+    assert refused.context["adminform"].form.errors == {
+        "room": ["Choose a room of MLSys 2025, the edition chosen above."]
+    }
+    assert offered(refused, "room") == ["Grand Ballroom 1", "Old Hall"]
+    assert moved.status_code == 302
+    talk.refresh_from_db()
+    assert (talk.conference, talk.room) == (older, old_hall)

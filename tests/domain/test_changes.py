@@ -6,12 +6,13 @@ import re
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from lxml import etree, html
 
 from program.feeds.ids import NAMESPACE
 from program.models import Talk
-from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, local
+from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, TalkTypeFactory, local
 
 pytestmark = pytest.mark.django_db
 
@@ -362,3 +363,34 @@ def test_api_changes_query_count_does_not_grow(
         response = client.get("/api/v1/conferences/2026/changes/")
 
     assert response.json()["count"] == change_count
+
+
+# ------------------------------------------------------------- a fresh install's seed
+
+
+# Each command commits, as it does when run (on PostgreSQL, loaddata's constraint check
+# would otherwise leave the data version's triggers deferred for the rest of the test).
+@pytest.mark.django_db(transaction=True)
+def test_a_fresh_install_lists_no_change_until_an_organiser_makes_one(client):
+    # The seed's types come from a migration, which a transactional test may have flushed.
+    TalkTypeFactory(slug="invited-talk")
+    TalkTypeFactory(slug="keynote")
+    call_command("loaddata", "mlsys2026", verbosity=0)
+
+    empty_page = html.fromstring(client.get(CHANGES).content)
+    empty_api = client.get("/api/v1/conferences/2026/changes/").json()
+    empty_feed = etree.fromstring(client.get(ATOM).content)
+    talk = Talk.objects.get(
+        slug="lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference"
+    )
+    talk.status = Talk.Status.CANCELLED
+    talk.save()
+    page = html.fromstring(client.get(CHANGES).content)
+    api = client.get("/api/v1/conferences/2026/changes/").json()
+
+    assert empty_page.xpath("string(//div[@class='empty-state']/h2)") == "No changes yet"
+    assert (empty_api["count"], empty_feed.findall(f"{A}entry")) == (0, [])
+    assert page.xpath("//div[@class='empty-state']") == []
+    assert [(change["kind"], change["talk"]["slug"]) for change in api["results"]] == [
+        ("cancelled", talk.slug)
+    ]

@@ -20,7 +20,7 @@ from program.models import Conference, Resource, Speaker, Talk, Track
 from program.photos import prepare_photo, set_photo
 from program.times import time_range
 from tests.conftest import require
-from tests.factories import TalkTypeFactory
+from tests.factories import ConferenceFactory, RoomFactory, TalkTypeFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -439,6 +439,25 @@ def test_admin_works_under_the_sites_content_security_policy(organiser_page, liv
     page.wait_for_load_state("load")
     page.locator("#id_name").press_sequentially("Systems Track")
     assert page.input_value("#id_slug") == "systems-track"
+    assert refused == []
+
+
+def test_add_talk_offers_the_rooms_of_the_edition_chosen_in_it(organiser_page, live_server, seed):
+    older = ConferenceFactory(slug="2025", name="MLSys 2025", start_date=dt.date(2025, 5, 12))
+    RoomFactory(conference=older, name="Old Hall")
+    page = organiser_page(viewport={"width": 1280, "height": 900})
+    refused = refusals(page)
+    page.goto(f"{live_server.url}/admin/program/talk/add/")
+    page.wait_for_load_state("load")
+    rooms = "#id_room option:not([value=''])"
+    assert "Old Hall" not in page.locator(rooms).all_inner_texts()
+
+    page.select_option("#id_conference", label="MLSys 2025")
+    page.wait_for_url(f"**/admin/program/talk/add/?conference={older.pk}")
+    page.wait_for_load_state("load")
+
+    assert page.locator(rooms).all_inner_texts() == ["Old Hall"]
+    assert page.locator("#id_conference option:checked").inner_text() == "MLSys 2025"
     assert refused == []
 
 

@@ -866,12 +866,17 @@ def test_staff_preview_a_talk_of_an_unpublished_edition(staff_client, edition):
     response = staff_client.get("/2027/talks/planned-talk/")
 
     assert response.status_code == 200
-    assert texts(page(response), DRAFT_NOTICE) == [
-        "Draft: not public. MLSys 2027 is not published yet: only staff can see this page, "
-        "and it appears in no list, feed or API."
+    tree = page(response)
+    assert texts(tree, "//p[contains(@class, 'preview-notice')]") == [
+        "Not public. MLSys 2027 is not published yet: only staff who may view talks see its "
+        "pages, and nobody else can open them."
     ]
+    assert tree.xpath(DRAFT_NOTICE) == []  # the talk itself is published
     assert response["Cache-Control"] == "private, no-store"
-    assert staff_client.get("/2027/program/").status_code == 404
+    assert tree.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    # Its calendar file and JSON-LD answer no one until the edition is published.
+    assert tree.xpath("//*[contains(@href, 'planned-talk.ics')]") == []
+    assert tree.xpath("//script[@type='application/ld+json']") == []
 
 
 def test_public_talks_look_the_same_to_staff(staff_client, edition):

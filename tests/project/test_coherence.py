@@ -9,7 +9,6 @@ database (`.ci/run`'s PostgreSQL run, with CACHE_URL set to Redis there); skippe
 
 import os
 import secrets
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,26 +18,11 @@ from django.urls import reverse
 from bench.servers import Http, form_fields, free_port, start_gunicorn, stop_gunicorn
 from tests.conftest import require
 from tests.factories import ConferenceFactory, TalkFactory
+from tests.project.conftest import database_url
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
 OLD, NEW = "Coherent caches before", "Coherent caches after"
-
-
-def database_url():
-    """The suite's (test) database as a DATABASE_URL for the servers."""
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}/{db['NAME']}"
-
-
-@pytest.fixture
-def cache_url(request):
-    """CACHE_URL when the suite has one (its own Redis database), else a private redis-server."""
-    if os.environ.get("CACHE_URL"):
-        return os.environ["CACHE_URL"]
-    return request.getfixturevalue("redis_server").url
 
 
 @pytest.fixture

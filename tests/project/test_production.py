@@ -41,9 +41,12 @@ def test_unhashed_static_name_is_kept_a_minute(collected_static):
     [
         ("DJANGO_SECRET_KEY", "make prod: DJANGO_SECRET_KEY is not set."),
         ("DJANGO_ALLOWED_HOSTS", "make prod: DJANGO_ALLOWED_HOSTS is not set."),
+        # Else the site and its one-off commands would use the development SQLite file.
+        ("DATABASE_URL", "make prod: DATABASE_URL is not set."),
     ],
 )
-def test_make_prod_refuses_to_start_without(missing, message):
+@pytest.mark.parametrize("target", ["prod", "prod-setup"])
+def test_make_prod_refuses_to_start_without(missing, message, target):
     make = shutil.which("make")
     require(make, "make is not installed (apt-get install make)")
     env = {
@@ -56,7 +59,7 @@ def test_make_prod_refuses_to_start_without(missing, message):
     del env[missing]
 
     result = subprocess.run(
-        [make, "--no-print-directory", "prod"], cwd=ROOT, env=env, capture_output=True, text=True
+        [make, "--no-print-directory", target], cwd=ROOT, env=env, capture_output=True, text=True
     )
 
     assert result.returncode != 0

@@ -198,7 +198,9 @@ def test_with_https_healthz_still_answers_plain_http_while_pages_redirect():
     code = (
         "import django; django.setup(); from django.test import Client; client = Client(); "
         "health, page = client.get('/healthz'), client.get('/current/'); "
-        "print(health.status_code, health.content, page.status_code, page['Location'])"
+        "balancer = client.get('/healthz', HTTP_HOST='127.0.0.1:8000'); "
+        "print(health.status_code, health.content, page.status_code, page['Location'], "
+        "balancer.status_code)"
     )
     result = run(
         sys.executable,
@@ -211,7 +213,8 @@ def test_with_https_healthz_still_answers_plain_http_while_pages_redirect():
         DATABASE_URL="sqlite:///:memory:",
     )
 
-    assert result.stdout.strip() == "200 b'ok' 301 https://testserver/current/", result.stderr
+    assert result.stdout.strip() == "200 b'ok' 301 https://testserver/current/ 200", result.stderr
+    assert "DisallowedHost" not in result.stderr
 
 
 def test_api_rate_and_trusted_proxies_come_from_the_environment():
@@ -270,11 +273,38 @@ def test_healthz_answers_ok_when_the_database_answers(client):
     assert (response.status_code, response.content) == (200, b"ok")
 
 
+@pytest.mark.django_db
+def test_healthz_answers_a_host_the_allowed_hosts_do_not_name_and_logs_nothing(
+    client, settings, caplog
+):
+    # A load balancer checks http://127.0.0.1:8000/healthz of a site served as
+    # program.example.org; any other page keeps refusing that Host.
+    settings.ALLOWED_HOSTS = ["program.example.org"]
+
+    health = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    head = client.head("/healthz", HTTP_HOST="10.0.0.7")
+    public = client.get("/healthz", HTTP_HOST="program.example.org")
+    logged_before_a_page = [record.getMessage() for record in caplog.records]
+    page = client.get("/current/", HTTP_HOST="127.0.0.1:8000")
+
+    assert (health.status_code, health.content) == (200, b"ok")
+    assert (head.status_code, public.status_code, public.content) == (200, 200, b"ok")
+    assert logged_before_a_page == []
+    assert page.status_code == 400
+    assert [record.name for record in caplog.records] == ["django.security.DisallowedHost"]
+
+
+def test_healthz_refuses_writes_with_405_whatever_the_host(client, settings):
+    settings.ALLOWED_HOSTS = ["program.example.org"]
+    response = client.post("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert (response.status_code, response["Allow"]) == (405, "GET, HEAD, OPTIONS")
+
+
 def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("program.pages.site.connection.cursor", broken_cursor)
+    monkeypatch.setattr("program.machinery.health.connection.cursor", broken_cursor)
     response = client.get("/healthz")
     assert (response.status_code, response.content) == (503, b"database unavailable")
 
