@@ -78,6 +78,11 @@ def search_text(*parts):
     return "\n".join(lines)
 
 
+def search_words(query):
+    """The words of ``query`` as ``search_text`` writes them: folded, without punctuation."""
+    return _WORD.findall(folded(query))
+
+
 def plural_forms(word):
     """What a search word looks for in ``search_text`` to find its singular and plural.
 

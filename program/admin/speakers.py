@@ -146,8 +146,8 @@ def name_matches_first(speakers, search_term):
     each.
 
     The folded name is ``search_text`` up to its first line break (program.text.search_text
-    joins the name, affiliation and bio with line breaks, and the name comes first), so
-    the ranking ignores case and accents as the search does.
+    writes the name, affiliation and bio one a line, each word after a space, and the name
+    comes first), so the ranking ignores case and accents as the search does.
     """
     words = search_words(search_term)
     if not words:
@@ -156,7 +156,7 @@ def name_matches_first(speakers, search_term):
     folded_name = Substr("search_text", 1, StrIndex("search_text", Value("\n")) - 1)
     return speakers.alias(folded_name=folded_name).order_by(
         Case(
-            When(folded_name__startswith=query, then=Value(0)),
+            When(folded_name__startswith=" " + query, then=Value(0)),
             When(folded_name__contains=query, then=Value(1)),
             When(Q(*[Q(folded_name__contains=word) for word in words]), then=Value(2)),
             default=Value(3),
