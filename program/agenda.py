@@ -37,7 +37,8 @@ class BadAgendaCode(ValueError):
 
 
 def encode_talks(ids):
-    """The agenda code of talk ``ids`` (an iterable of positive ints): 'dAQ', 'bAf8H'.
+    """The agenda code of talk ``ids`` (an iterable of positive ints): 'dAQ' for [1], 'bBQc' for
+    [5, 6, 7].
 
     An empty agenda is the empty string (no filter, like every empty parameter).
     """
@@ -46,16 +47,16 @@ def encode_talks(ids):
         return ""
     if ids[0] < 1:
         raise ValueError("talk ids are positive")
-    deltas = "d" + _base64(
-        b"".join(_varint(n) for n in [ids[0]] + [b - a for a, b in pairwise(ids)])
-    )
     first = ids[0]
-    bits = bytearray((ids[-1] - first) // 8 + 1)
+    deltas = _varint(first) + b"".join(_varint(b - a) for a, b in pairwise(ids))
+    size = (ids[-1] - first) // 8 + 1
+    if len(_varint(first)) + size >= len(deltas):
+        return "d" + _base64(deltas)  # no longer than the bitset (few ids, or far apart)
+    bits = bytearray(size)
     for talk in ids:
         offset = talk - first
         bits[offset // 8] |= 1 << (offset % 8)
-    bitset = "b" + _base64(_varint(first) + bytes(bits))
-    return min(deltas, bitset, key=len)
+    return "b" + _base64(_varint(first) + bytes(bits))
 
 
 def decode_talks(code):

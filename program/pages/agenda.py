@@ -64,4 +64,3 @@ class AgendaView(EditionMixin, TemplateView):
             zone=zone_label(self.conference),
         )
         return self.render_to_response(context, status=200 if valid else 400)
-

@@ -103,15 +103,17 @@
     var bitset = [];
     pushVarint(bitset, first);
     var offset = bitset.length;
-    for (var byte = 0; byte <= Math.floor((ids[ids.length - 1] - first) / 8); byte += 1) {
+    var size = Math.floor((ids[ids.length - 1] - first) / 8) + 1;
+    if (offset + size >= deltas.length) {
+      return "d" + base64url(deltas); // no longer than the bitset (few ids, or far apart)
+    }
+    for (var byte = 0; byte < size; byte += 1) {
       bitset.push(0);
     }
     ids.forEach(function (id) {
       bitset[offset + Math.floor((id - first) / 8)] |= 1 << ((id - first) % 8);
     });
-    var listed = "d" + base64url(deltas);
-    var bits = "b" + base64url(bitset);
-    return bits.length < listed.length ? bits : listed;
+    return "b" + base64url(bitset);
   }
 
   // The agenda of ``list`` (stars): ?talks=<code>, and ?talk=<slug> for slugs not yet known
