@@ -104,7 +104,7 @@ def agenda_slugs(response):
     return html.fromstring(response.content).xpath("//li[@data-talk-slug]/@data-talk-slug")
 
 
-def calendar_uids(response):
+def calendar_urls(response):
     calendar = Calendar.from_ical(response.content)
     return calendar, [str(event["URL"]) for event in calendar.walk("VEVENT")]
 
@@ -138,7 +138,7 @@ def test_large_agenda_through_the_page_and_the_calendar(client, count):
 
     feed = client.get(calendar_path)
     assert feed.status_code == 200
-    calendar, urls = calendar_uids(feed)
+    calendar, urls = calendar_urls(feed)
     assert sorted(urls) == sorted(
         f"http://testserver{reverse('program:talk-detail', args=['2030', talk.slug])}"
         for talk in chosen
@@ -217,7 +217,7 @@ def test_talk_and_talks_together_name_the_talks_of_either(client, edition):
     feed = client.get(f"/2026/program.ics?{query}")
 
     assert agenda_slugs(page) == sorted(["a", "c"], key=lambda slug: edition[slug].start)
-    calendar, urls = calendar_uids(feed)
+    _, urls = calendar_urls(feed)
     assert sorted(urls) == [
         "http://testserver/2026/talks/a/",
         "http://testserver/2026/talks/c/",
