@@ -153,7 +153,9 @@ def test_person_filters_by_type_and_opens_a_talk(browser, live_server, seed, wid
     first = keynotes[0]
     # The row's one link to the talk is its title, which covers the row: a click on "View
     # full details" (or anywhere else on the row) lands on it.
-    box = page.locator(f'[data-talk-slug="{first}"] .details-link').bounding_box()
+    cue = page.locator(f'[data-talk-slug="{first}"] .details-link')
+    cue.scroll_into_view_if_needed()
+    box = cue.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url(f"**/2026/talks/{first}/")
 
