@@ -210,6 +210,14 @@ def slugs_ever_public(slugs, conference=None):
     return dict(records.values_list("slug", "id").distinct())
 
 
+def ids_ever_public(conference):
+    """The ids of every talk that was public at some time (a set), of ``conference`` if given."""
+    records = Talk.history.model.objects.filter(status__in=PUBLIC)
+    if conference is not None:
+        records = records.filter(conference=conference)
+    return set(records.values_list("id", flat=True).distinct())
+
+
 class GoneTalk(NamedTuple):
     """A talk of a personal agenda that is no longer public, as it last was."""
 

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django_filters.fields import IsoDateTimeField, ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 
-from program.changes import slugs_ever_public
+from program.agenda import BadAgendaCode, decode_talks
+from program.changes import ids_ever_public, slugs_ever_public
 from program.models import Conference, Room, Speaker, Talk, TalkType, Track
 
 
@@ -144,6 +145,7 @@ class AgendaTalkField(SlugMultipleChoiceField):
 
     def __init__(self, *args, conference=None, **kwargs):
         self.conference = conference
+        self.ids_by_slug = {}  # once cleaned: {slug: talk id} of the slugs given
         super().__init__(*args, **kwargs)
 
     def _check_values(self, value):
@@ -161,11 +163,59 @@ class AgendaTalkField(SlugMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": slug},
                 )
+        self.ids_by_slug = talks
         return sorted(set(talks.values()))
 
 
 class AgendaTalkFilter(SlugMultipleChoiceFilter):
     field_class = AgendaTalkField
+
+
+class AgendaCodeField(forms.CharField):
+    """An agenda code (program.agenda: talk ids, compact); the cleaned value is its ids.
+
+    As with slugs, an id is a public talk's of the edition or one that was (deleted or taken
+    back to draft since): those simply drop out; an id that never named one is refused, and
+    so is what is no agenda code at all.
+    """
+
+    default_error_messages = {
+        "invalid_code": "%(value)s %(problem)s",
+        "invalid_choice": "%(value)s is not a known talk.",
+    }
+
+    def __init__(self, *args, queryset=None, conference=None, **kwargs):
+        self.queryset = queryset
+        self.conference = conference
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return []
+        try:
+            ids = decode_talks(value)
+        except BadAgendaCode as problem:
+            raise ValidationError(
+                self.error_messages["invalid_code"],
+                code="invalid_code",
+                params={"value": value, "problem": str(problem)},
+            ) from problem
+        # The edition's talks in one query (no IN list of thousands of ids).
+        missing = set(ids) - set(self.queryset.values_list("pk", flat=True))
+        if missing:
+            missing -= ids_ever_public(self.conference)
+        if missing:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": min(missing)},
+            )
+        return ids
+
+
+class AgendaCodeFilter(django_filters.CharFilter):
+    field_class = AgendaCodeField
 
 
 def invalid_choice(noun):
@@ -230,10 +280,17 @@ class TalkFilter(FilterSet):
         help_text="A talk slug; repeat for several (a personal agenda).",
         error_messages={"invalid_choice": "%(value)s is not a known talk."},
     )
+    talks = AgendaCodeFilter(
+        method="filter_talks",
+        queryset=Talk.objects.published(),
+        label="Talks",
+        help_text="A personal agenda as one agenda code: its talks' ids, compact ('d' or 'b' "
+        "and URL-safe base64, as the site's agenda links write it); adds to `talk`.",
+    )
 
     class Meta:
         model = Talk
-        fields = ["q", "type", "day", "room", "speaker", "track", "talk"]
+        fields = ["q", "type", "day", "room", "speaker", "track", "talk", "talks"]
 
     def __init__(self, data=None, queryset=None, *, conference=None, **kwargs):
         self.conference = conference
@@ -243,12 +300,19 @@ class TalkFilter(FilterSet):
             self.filters["track"].queryset = conference.tracks.all()
             self.filters["talk"].queryset = Talk.objects.listed_in(conference)
             self.filters["talk"].extra["conference"] = conference
+            self.filters["talks"].extra["queryset"] = conference.talks.published()
+            self.filters["talks"].extra["conference"] = conference
 
     def filter_words(self, queryset, name, value):
         return queryset.search(value)
 
     def filter_talks(self, queryset, name, value):
-        return queryset.filter(pk__in=value) if value else queryset
+        """``talk`` and ``talks`` name one agenda together: the talks of either, applied once."""
+        chosen = self.form.cleaned_data
+        if name == "talks" and chosen.get("talk"):
+            return queryset  # applied with ``talk``
+        ids = set(chosen.get("talk") or ()) | set(chosen.get("talks") or ())
+        return queryset.filter(pk__in=ids) if ids else queryset
 
     def filter_day(self, queryset, name, value):
         if self.conference is not None:

@@ -49,6 +49,7 @@ def file_stem(conference):
 
 
 FILENAME_LENGTH = 100  # characters before ".ics"
+AGENDA = ("talk", "talks")  # the parameters of a personal agenda
 
 
 def calendar_filename(conference, filters):
@@ -56,15 +57,14 @@ def calendar_filename(conference, filters):
 
     ``filters`` is a valid TalkFilter's cleaned data: each value given is named in the form's
     order (types and tracks by slug, the day as YYYY-MM-DD, the search words), and a
-    personal agenda (``talk``) reads "agenda". Every part is slugified, so the name holds
+    personal agenda (``talk``, ``talks``) reads "agenda". Every part is slugified, so the name holds
     only ASCII letters, digits and hyphens; it is cut after a whole part to stay short.
     """
     parts = [file_stem(conference)]
+    if filters.get("talk") or filters.get("talks"):
+        parts.append("agenda")
     for name, value in filters.items():
-        if not value:
-            continue
-        if name == "talk":
-            parts.append("agenda")
+        if not value or name in AGENDA:
             continue
         items = value if isinstance(value, (list, tuple, QuerySet)) else [value]
         parts += [slugify(str(getattr(item, "slug", item))) for item in items]
@@ -85,15 +85,20 @@ def filter_errors(filterset):
 
 
 def view_name(conference, filterset, query):
-    """The calendar's name: the edition, and the filters of the view it subscribes to."""
+    """The calendar's name: the edition, and the filters of the view it subscribes to.
+
+    'MLSys 2026 (Type: keynote)'; a personal agenda is 'My agenda · MLSys 2026', as its page
+    is titled.
+    """
     parts = []
     for name, field in filterset.form.fields.items():
         values = [value for value in query.getlist(name) if value]
-        if not values:
-            continue
-        shown = f"{len(values)} selected" if name == "talk" else ", ".join(values)
-        parts.append(f"{field.label}: {shown}")
-    return f"{conference.name} ({'; '.join(parts)})" if parts else conference.name
+        if values and name not in AGENDA:
+            parts.append(f"{field.label}: {', '.join(values)}")
+    name = conference.name
+    if any(query.get(parameter) for parameter in AGENDA):
+        name = f"My agenda · {name}"
+    return f"{name} ({'; '.join(parts)})" if parts else name
 
 
 @cached(filters=TalkFilter)

@@ -78,7 +78,7 @@ class FilteredView(EditionMixin, TemplateView):
 
     # The filters that narrow what is shown, and the folded ones (by their choices): the
     # timetable always shows one day, chosen by its day links rather than a menu.
-    narrowing = ("q", "type", "day", "room", "speaker", "track", "talk")
+    narrowing = ("q", "type", "day", "room", "speaker", "track", "talk", "talks")
     folded = ("types", "tracks", "days", "rooms", "speakers")
 
     def filter_context(self, params, filterset):
@@ -91,6 +91,7 @@ class FilteredView(EditionMixin, TemplateView):
             "choices": choices,
             "query": params.get("q", ""),
             "agenda": params.getlist("talk"),
+            "agenda_code": params.get("talks", ""),
             # What the folded part of the form shows as chosen: an invalid value shows as
             # nothing chosen, so it is not counted either.
             "more_filters_active": sum(

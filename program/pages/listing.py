@@ -52,6 +52,7 @@ class ProgramEntry(NamedTuple):
     row by its entry.
     """
 
+    id: int  # the talk's (agenda codes and stars name talks by it)
     slug: str
     title: str
     url: str
@@ -132,6 +133,7 @@ def program_entries(talks, conference):
         day, time_label, start_iso, end_iso = slot_labels(start, end, conference.timezone)
         entries.append(
             ProgramEntry(
+                id=pk,
                 slug=slug,
                 title=title,
                 url=talk_url(slug),

@@ -89,9 +89,9 @@ def talk_row(entry, overlaps=()):
 
 
 @register.simple_tag
-def star_button(slug, title):
+def star_button(slug, title, talk_id):
     """The star that keeps a talk in the browser's agenda (the program rows' own button)."""
-    return row_macros().star_button(slug, title)
+    return row_macros().star_button(slug, title, talk_id)
 
 
 @register.filter(name="html_datetime")

@@ -2,8 +2,8 @@
 // reads and works the same without it.
 //
 // - Stars: a "Star" button on each listed talk ([data-talk-slug]) and on a talk's page keeps
-//   the talk in this browser's agenda (localStorage, per edition; no account). "My agenda"
-//   leads to /<edition>/agenda/?talk=...&talk=..., which the server renders.
+//   the talk in this browser's agenda (localStorage, per edition, by talk id; no account).
+//   "My agenda" leads to /<edition>/agenda/?talks=<agenda code>, which the server renders.
 // - Overlap marks: starred talks whose times overlap say so.
 // - The viewer's time: each <time data-viewer-time> (conference time, with its UTC offset in
 //   `datetime`, and `data-end` for a range) gets the same moment in the browser's timezone
@@ -18,25 +18,40 @@
     return;
   }
 
-  // ---- Stars, kept per edition (talk slugs are unique within an edition).
+  // ---- Stars, kept per edition: talk ids (numbers). Slugs (strings), which this script
+  // kept before, stay until a page shows their talk's id, then become it.
 
   var storageKey = "agenda:" + edition;
+
+  function isId(star) {
+    return typeof star === "number" && Number.isInteger(star) && star > 0;
+  }
+
+  function isSlug(star) {
+    return typeof star === "string" && star !== "";
+  }
+
+  function unique(list) {
+    return list.filter(function (item, index) {
+      return list.indexOf(item) === index;
+    });
+  }
 
   function readStars() {
     try {
       var stored = JSON.parse(window.localStorage.getItem(storageKey) || "[]");
-      return Array.isArray(stored) ? stored.filter(function (slug) {
-        return typeof slug === "string" && slug !== "";
-      }) : [];
+      return Array.isArray(stored) ? unique(stored.filter(function (star) {
+        return isId(star) || isSlug(star);
+      })) : [];
     } catch (error) {
       return []; // storage refused (private mode) or damaged: start empty
     }
   }
 
-  function writeStars(slugs) {
-    stars = slugs;
+  function writeStars(list) {
+    stars = unique(list);
     try {
-      window.localStorage.setItem(storageKey, JSON.stringify(slugs));
+      window.localStorage.setItem(storageKey, JSON.stringify(stars));
     } catch (error) {
       // Storage refused: the stars last as long as the page.
     }
@@ -44,19 +59,78 @@
 
   var stars = readStars();
 
-  function isStarred(slug) {
-    return stars.indexOf(slug) !== -1;
+  // The talk id an element carries (data-talk-id), or null.
+  function talkId(element) {
+    var id = Number(element.dataset.talkId);
+    return isId(id) ? id : null;
   }
 
-  function agendaUrl(slugs) {
+  function isStarred(slug, id) {
+    return (id !== null && stars.indexOf(id) !== -1) || stars.indexOf(slug) !== -1;
+  }
+
+  // ---- Agenda codes (?talks=, program/agenda.py): the ids as LEB128 varints, the first
+  // then each difference ("d"), or the first then one bit per id from it ("b"); URL-safe
+  // base64 without padding; the shorter of the two, "d" when they tie.
+
+  function pushVarint(bytes, number) {
+    while (number > 127) {
+      bytes.push((number % 128) + 128);
+      number = Math.floor(number / 128);
+    }
+    bytes.push(number);
+  }
+
+  function base64url(bytes) {
+    var binary = "";
+    for (var index = 0; index < bytes.length; index += 1) {
+      binary += String.fromCharCode(bytes[index]);
+    }
+    return window.btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function agendaCode(ids) {
+    ids = unique(ids).sort(function (a, b) {
+      return a - b;
+    });
+    if (!ids.length) {
+      return "";
+    }
+    var first = ids[0];
+    var deltas = [];
+    ids.forEach(function (id, index) {
+      pushVarint(deltas, index ? id - ids[index - 1] : id);
+    });
+    var bitset = [];
+    pushVarint(bitset, first);
+    var offset = bitset.length;
+    var size = Math.floor((ids[ids.length - 1] - first) / 8) + 1;
+    if (offset + size >= deltas.length) {
+      return "d" + base64url(deltas); // no longer than the bitset (few ids, or far apart)
+    }
+    for (var byte = 0; byte < size; byte += 1) {
+      bitset.push(0);
+    }
+    ids.forEach(function (id) {
+      bitset[offset + Math.floor((id - first) / 8)] |= 1 << ((id - first) % 8);
+    });
+    return "b" + base64url(bitset);
+  }
+
+  // The agenda of ``list`` (stars): ?talks=<code>, and ?talk=<slug> for slugs not yet known
+  // by id (the server reads both).
+  function agendaUrl(list) {
     var base = document.querySelector("[data-agenda-link]");
     var path = base ? base.getAttribute("href").split("?")[0] : "/" + edition + "/agenda/";
-    if (!slugs.length) {
-      return path;
+    var query = [];
+    var code = agendaCode(list.filter(isId));
+    if (code) {
+      query.push("talks=" + code);
     }
-    return path + "?" + slugs.map(function (slug) {
-      return "talk=" + encodeURIComponent(slug);
-    }).join("&");
+    list.filter(isSlug).forEach(function (slug) {
+      query.push("talk=" + encodeURIComponent(slug));
+    });
+    return query.length ? path + "?" + query.join("&") : path;
   }
 
   function titleOf(talk) {
@@ -64,13 +138,16 @@
     return (heading ? heading.textContent : talk.textContent).trim();
   }
 
-  function starButton(slug, title) {
+  function starButton(slug, id, title) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "star-toggle";
     button.dataset.star = slug;
+    button.dataset.talkId = id;
     button.setAttribute("aria-pressed", "false");
-    button.textContent = "Star";
+    var label = document.createElement("span");
+    label.className = "star-label";
+    button.appendChild(label);
     var name = document.createElement("span");
     name.className = "visually-hidden";
     name.textContent = " “" + title + "” for my agenda";
@@ -83,18 +160,37 @@
   function addStars(root) {
     root.querySelectorAll("[data-talk-slug]").forEach(function (talk) {
       if (!talk.querySelector("button[data-star]")) {
-        talk.appendChild(starButton(talk.dataset.talkSlug, titleOf(talk)));
+        talk.appendChild(starButton(talk.dataset.talkSlug, talk.dataset.talkId, titleOf(talk)));
       }
     });
   }
 
+  // A slug kept by an earlier version of this script becomes its talk's id here.
+  function upgradeStars(root) {
+    var upgraded = stars.slice();
+    root.querySelectorAll("button[data-star]").forEach(function (button) {
+      var index = upgraded.indexOf(button.dataset.star);
+      if (index !== -1 && talkId(button) !== null) {
+        upgraded[index] = talkId(button);
+      }
+    });
+    if (upgraded.some(function (star, index) {
+      return star !== stars[index];
+    })) {
+      writeStars(upgraded);
+    }
+  }
+
+  // Pressed, its word is "Starred"; otherwise "Star" (the talk's title follows, unseen).
   function showStars(root) {
     root.querySelectorAll("button[data-star]").forEach(function (button) {
+      var pressed = isStarred(button.dataset.star, talkId(button));
       button.hidden = false;
-      button.setAttribute("aria-pressed", String(isStarred(button.dataset.star)));
+      button.setAttribute("aria-pressed", String(pressed));
+      button.querySelector(".star-label").textContent = pressed ? "Starred" : "Star";
     });
     root.querySelectorAll("[data-talk-slug]").forEach(function (talk) {
-      talk.classList.toggle("is-starred", isStarred(talk.dataset.talkSlug));
+      talk.classList.toggle("is-starred", isStarred(talk.dataset.talkSlug, talkId(talk)));
     });
     var link = document.querySelector("[data-agenda-link]");
     if (link) {
@@ -128,7 +224,7 @@
     });
     var starred = [];
     root.querySelectorAll("[data-talk-slug]").forEach(function (talk) {
-      var when = isStarred(talk.dataset.talkSlug) && interval(talk);
+      var when = isStarred(talk.dataset.talkSlug, talkId(talk)) && interval(talk);
       if (when && !talk.querySelector(".overlap-mark")) {
         starred.push({ talk: talk, when: when, title: titleOf(talk) });
       }
@@ -264,6 +360,7 @@
 
   function enhance(root) {
     addStars(root);
+    upgradeStars(root);
     showStars(root);
     markOverlaps(root);
     showViewerTimes(root);
@@ -272,27 +369,37 @@
   // ---- The agenda page: mine (the stars of this browser) or one shared with me.
 
   function sameTalks(a, b) {
-    return a.length === b.length && a.every(function (slug) {
-      return b.indexOf(slug) !== -1;
+    return a.length === b.length && a.every(function (star) {
+      return b.indexOf(star) !== -1;
     });
   }
 
-  function words(value) {
-    return value ? value.split(" ").filter(Boolean) : [];
+  function ids(value) {
+    return value ? value.split(" ").filter(Boolean).map(Number) : [];
   }
 
   var agenda = document.querySelector("[data-agenda]");
   var agendaIsMine = false;
   if (agenda) {
-    var requested = words(agenda.dataset.agendaRequested);
-    var listed = words(agenda.dataset.agendaSlugs);
-    if (!requested.length && stars.length) {
+    var asked = new URLSearchParams(window.location.search);
+    if (!asked.get("talks") && !asked.getAll("talk").some(Boolean) && stars.length) {
       window.location.replace(agendaUrl(stars));
       return;
     }
-    agendaIsMine = requested.length > 0 && sameTalks(requested, stars);
+    // The ids the URL names (gone talks included), and the talks listed (by id).
+    var requested = ids(agenda.dataset.agendaRequested);
+    var listed = ids(agenda.dataset.agendaListed);
+    var aliases = {}; // ?talk=<slug> of the URL: slug -> id
+    (agenda.dataset.agendaAliases || "").split(" ").filter(Boolean).forEach(function (pair) {
+      var colon = pair.lastIndexOf(":");
+      aliases[pair.slice(0, colon)] = Number(pair.slice(colon + 1));
+    });
+    var mine = unique(stars.map(function (star) {
+      return isId(star) ? star : aliases[star];
+    }));
+    agendaIsMine = requested.length > 0 && mine.every(isId) && sameTalks(mine, requested);
     if (agendaIsMine && !sameTalks(listed, stars)) {
-      // Renamed talks answer to their new slugs; deleted ones are gone: keep what is listed.
+      // Gone talks drop out, and slugs become ids: keep what is listed.
       writeStars(listed);
       window.history.replaceState(null, "", agendaUrl(listed));
     }
@@ -300,11 +407,8 @@
     if (offer && !agendaIsMine && listed.length) {
       offer.hidden = false;
       offer.querySelector("button").addEventListener("click", function () {
-        var merged = stars.concat(listed.filter(function (slug) {
-          return !isStarred(slug);
-        }));
-        writeStars(merged);
-        window.location.replace(agendaUrl(merged));
+        writeStars(stars.concat(listed));
+        window.location.replace(agendaUrl(stars));
       });
     }
   }
@@ -315,9 +419,10 @@
       return;
     }
     var slug = button.dataset.star;
-    writeStars(isStarred(slug) ? stars.filter(function (one) {
-      return one !== slug;
-    }) : stars.concat([slug]));
+    var id = talkId(button);
+    writeStars(isStarred(slug, id) ? stars.filter(function (one) {
+      return one !== slug && one !== id;
+    }) : stars.concat([id === null ? slug : id]));
     if (agendaIsMine) {
       window.location.replace(agendaUrl(stars)); // the server lists the agenda anew
       return;

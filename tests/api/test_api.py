@@ -686,8 +686,8 @@ def test_rooms_filter_by_conference(client, program):
 
 
 TALK_PARAMETERS = (
-    "conference, day, format, ordering, page, page_size, q, room, speaker, talk, track, type, "
-    "updated_since"
+    "conference, day, format, ordering, page, page_size, q, room, speaker, talk, talks, track, "
+    "type, updated_since"
 )
 
 

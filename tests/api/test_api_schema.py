@@ -131,6 +131,7 @@ def test_schema_lists_every_query_parameter_of_each_list(document):
             "room",
             "speaker",
             "talk",
+            "talks",
             "track",
             "type",
         ],
@@ -147,6 +148,7 @@ def test_schema_lists_every_query_parameter_of_each_list(document):
             "room",
             "speaker",
             "talk",
+            "talks",
             "track",
             "type",
             "updated_since",
@@ -179,6 +181,7 @@ def test_talk_parameters_carry_their_types_and_current_enums(client, document):
     assert talk_parameters["day"]["schema"] == {"type": "string", "format": "date"}
     assert talk_parameters["updated_since"]["schema"] == {"type": "string", "format": "date-time"}
     assert talk_parameters["talk"]["schema"]["type"] == "array"
+    assert talk_parameters["talks"]["schema"] == {"type": "string"}
     # Tracks belong to editions, like rooms: slugs, not an enum across editions.
     assert talk_parameters["track"]["schema"] == {"type": "array", "items": {"type": "string"}}
     assert talk_parameters["track"]["explode"] is True

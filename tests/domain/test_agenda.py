@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from lxml import html
 
-from program.agenda import overlapping_titles
+from program.agenda import encode_talks, overlapping_titles
 from program.models import Talk
 from program.pages.listing import ProgramEntry
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, local
@@ -95,11 +95,14 @@ def test_agenda_rows_carry_a_star_and_the_instants_for_the_script(client, editio
 
     (row,) = tree.xpath("//li[@data-talk-slug]")
     (star,) = row.xpath(".//button[@data-star]")
-    assert (star.get("data-star"), star.get("aria-pressed"), star.get("hidden")) == (
-        "opening",
-        "false",
-        "",
-    )
+    opening = Talk.objects.get(slug="opening").pk
+    assert row.get("data-talk-id") == str(opening)
+    assert (
+        star.get("data-star"),
+        star.get("data-talk-id"),
+        star.get("aria-pressed"),
+        star.get("hidden"),
+    ) == ("opening", str(opening), "false", "")
     assert " ".join(star.text_content().split()) == "Star “Opening” for my agenda"
     (time,) = row.xpath(".//time")
     assert (time.get("datetime"), time.get("data-end")) == (
@@ -108,17 +111,24 @@ def test_agenda_rows_carry_a_star_and_the_instants_for_the_script(client, editio
     )
 
 
+def agenda_code(*slugs):
+    return encode_talks(Talk.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+
+
 def test_agenda_gives_share_and_subscribe_links_for_exactly_its_talks(client, edition):
     tree = page(client.get(agenda_url("serving", "opening")))
 
+    # The links write the agenda code of the two talks (ids in program/agenda.py's form).
+    code = agenda_code("opening", "serving")
+    assert code.startswith("d")
     (share,) = tree.xpath("//input[@id='share-url']/@value")
-    assert share == "http://testserver/2026/agenda/?talk=opening&talk=serving"
+    assert share == f"http://testserver/2026/agenda/?talks={code}"
     subscribe, download = tree.xpath("//section[@class='agenda-links']//a/@href")
-    assert subscribe == "webcal://testserver/2026/program.ics?talk=opening&talk=serving"
+    assert subscribe == f"webcal://testserver/2026/program.ics?talks={code}"
     assert tree.xpath("//input[@id='subscribe-address']/@value") == [
-        "http://testserver/2026/program.ics?talk=opening&talk=serving"
+        f"http://testserver/2026/program.ics?talks={code}"
     ]
-    assert download == "/2026/program.ics?talk=opening&talk=serving"
+    assert download == f"/2026/program.ics?talks={code}"
     assert tree.xpath("//details[@class='subscribe']/summary/text()") == [
         "Subscribe to this agenda"
     ]
@@ -132,7 +142,8 @@ def test_subscribed_calendar_holds_exactly_the_agenda(client, edition, check_ics
 
     calendar = check_ics(response.content)
     assert [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")] == ["Serving", "Closing"]
-    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Talk: 2 selected)"
+    assert str(calendar["X-WR-CALNAME"]) == "My agenda · MLSys 2026"
+    assert str(calendar["NAME"]) == "My agenda · MLSys 2026"
 
 
 def test_renamed_talk_keeps_its_place_and_the_links_use_its_new_slug(client, edition):
@@ -146,12 +157,17 @@ def test_renamed_talk_keeps_its_place_and_the_links_use_its_new_slug(client, edi
         ("opening", ["Overlaps “Serving at scale”"]),
         ("serving-at-scale", ["Overlaps “Opening”"]),
     ]
+    ids = sorted(
+        Talk.objects.filter(slug__in=["opening", "serving-at-scale"]).values_list("pk", flat=True)
+    )
     assert page(response).xpath("//input[@id='share-url']/@value") == [
-        "http://testserver/2026/agenda/?talk=opening&talk=serving-at-scale"
+        f"http://testserver/2026/agenda/?talks={encode_talks(ids)}"
     ]
-    assert page(response).xpath("//div[@data-agenda]/@data-agenda-slugs") == [
-        "opening serving-at-scale"
-    ]
+    agenda = page(response).xpath("//div[@data-agenda]")[0]
+    assert agenda.get("data-agenda-listed") == " ".join(map(str, ids))
+    assert agenda.get("data-agenda-requested") == " ".join(map(str, ids))
+    # The old slug still names the talk, for stars kept by slug.
+    assert agenda.get("data-agenda-aliases") == f"opening:{ids[0]} serving:{ids[1]}"
 
 
 def test_deleted_and_withdrawn_talks_are_named_as_no_longer_in_the_program(client, edition):
@@ -218,7 +234,7 @@ def test_agenda_query_count_does_not_grow(client, django_assert_num_queries, tal
 def entry(slug, start, minutes, cancelled=False):
     end = start + dt.timedelta(minutes=minutes)
     return ProgramEntry(
-        slug=slug, title=slug.title(), url="", type_slug="", type_name="", track_slug=None,
+        id=0, slug=slug, title=slug.title(), url="", type_slug="", type_name="", track_slug=None,
         track_name=None, room="", room_slug="", start=start, end=end, day=start.date(),
         time_label="", start_iso=start.isoformat(), end_iso=end.isoformat(),
         cancelled=cancelled, excerpt="", speakers=(),

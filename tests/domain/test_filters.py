@@ -210,6 +210,7 @@ def test_labels_name_the_parameters_for_messages(edition):
         "speaker": "Speaker",
         "track": "Track",
         "talk": "Talk",
+        "talks": "Talks",
     }
 
 

@@ -362,7 +362,7 @@ def test_api_now_reads_the_clock_and_filters(client, edition, set_clock):
                                               "%2B in a URL)."]}),
         ({"type": "lightning"}, {"type": ["lightning is not a known talk type."]}),
         ({"when": "now"}, {"when": ["Unknown parameter; the known ones are at, day, format, "
-                                    "q, room, speaker, talk, track, type."]}),
+                                    "q, room, speaker, talk, talks, track, type."]}),
     ],
 )  # fmt: skip
 def test_api_now_refuses_bad_parameters(client, edition, query, errors):

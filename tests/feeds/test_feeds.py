@@ -371,7 +371,7 @@ def test_personal_agenda_calendar_has_the_chosen_talks(client, program, check_ic
 
     calendar = check_ics(response.content)
     assert summaries(calendar) == ["Serving models cheaply", "Sparse attention kernels"]
-    assert str(calendar["X-WR-CALNAME"]) == "MLSys 2026 (Talk: 2 selected)"
+    assert str(calendar["X-WR-CALNAME"]) == "My agenda · MLSys 2026"
 
 
 def test_calendar_without_matching_talks_is_still_valid(client, program, check_ics):

@@ -8,7 +8,10 @@ import datetime as dt
 
 import pytest
 
+from program.agenda import encode_talks
 from program.machinery import clock
+from program.models import Talk
+from program.synthetic.edition import generate_edition
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, TalkTypeFactory, local
 from tests.pages.test_browser import AXE, browser  # noqa: F401
 
@@ -67,6 +70,11 @@ def star(page, slug):
     page.locator(f'[data-talk-slug="{slug}"] button[data-star]').click()
 
 
+def code(*slugs):
+    """The agenda code of these talks (program/agenda.py), as the script must write it."""
+    return encode_talks(Talk.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+
+
 @pytest.mark.parametrize("width", [1280, 375], ids=["laptop", "phone"])
 def test_person_stars_talks_and_reads_their_agenda(browser, live_server, edition, width):  # noqa: F811
     context = browser.new_context(viewport={"width": width, "height": 800})
@@ -90,7 +98,7 @@ def test_person_stars_talks_and_reads_their_agenda(browser, live_server, edition
     assert page.locator("[data-agenda-link]").inner_text() == "My agenda (3)"
 
     page.locator("[data-agenda-link]").click()
-    page.wait_for_url("**/2026/agenda/?talk=kv-cache&talk=opening&talk=serving")
+    page.wait_for_url(f"**/2026/agenda/?talks={code('kv-cache', 'opening', 'serving')}")
 
     assert listed_slugs(page) == ["opening", "serving", "kv-cache"]
     assert page.locator('[data-talk-slug="serving"] .overlap-mark').all_inner_texts() == [
@@ -110,7 +118,7 @@ def test_agenda_page_goes_to_the_stars_of_this_browser(browser, live_server, edi
 
     page.goto(f"{live_server.url}/2026/agenda/")
 
-    page.wait_for_url("**/2026/agenda/?talk=closing")
+    page.wait_for_url(f"**/2026/agenda/?talks={code('closing')}")
     assert listed_slugs(page) == ["closing"]
     assert page.locator("h2.day-heading").all_inner_texts() == ["Tuesday, May 19"]
     context.close()
@@ -122,11 +130,11 @@ def test_unstarring_on_my_agenda_takes_the_talk_off(browser, live_server, editio
     page.goto(f"{live_server.url}/2026/program/")
     star(page, "opening")
     star(page, "serving")
-    page.goto(f"{live_server.url}/2026/agenda/?talk=opening&talk=serving")
+    page.goto(f"{live_server.url}/2026/agenda/?talks={code('opening', 'serving')}")
 
     star(page, "serving")
 
-    page.wait_for_url("**/2026/agenda/?talk=opening")
+    page.wait_for_url(f"**/2026/agenda/?talks={code('opening')}")
     assert listed_slugs(page) == ["opening"]
     assert page.locator(".overlap-mark").count() == 0
     context.close()
@@ -139,7 +147,7 @@ def test_share_link_opens_the_same_agenda_in_a_fresh_browser(browser, live_serve
     star(page, "closing")
     star(page, "opening")
     page.locator("[data-agenda-link]").click()
-    page.wait_for_url("**/2026/agenda/?talk=closing&talk=opening")
+    page.wait_for_url(f"**/2026/agenda/?talks={code('closing', 'opening')}")
     share_url = page.locator("#share-url").input_value()
     assert not page.locator("[data-agenda-import]").is_visible()  # already mine
     mine.close()
@@ -152,7 +160,7 @@ def test_share_link_opens_the_same_agenda_in_a_fresh_browser(browser, live_serve
     assert listed_slugs(page) == ["opening", "closing"]
     assert page.locator("button[data-star][aria-pressed='true']").count() == 0
     page.get_by_role("button", name="Add these talks to my agenda").click()
-    page.wait_for_url("**/2026/agenda/?talk=opening&talk=closing")
+    page.wait_for_url(f"**/2026/agenda/?talks={code('closing', 'opening')}")
     assert page.locator("button[data-star][aria-pressed='true']").count() == 2
     assert page.locator("[data-agenda-link]").inner_text() == "My agenda (2)"
     other.close()
@@ -178,7 +186,8 @@ def test_share_link_without_javascript_lists_the_talks(browser, live_server, edi
     )
     page.get_by_text("Subscribe to this agenda").click()  # unfolds without JavaScript too
     assert page.get_by_role("link", name="Subscribe in my calendar app").get_attribute("href") == (
-        f"webcal://{live_server.url.split('://')[1]}/2026/program.ics?talk=opening&talk=serving"
+        f"webcal://{live_server.url.split('://')[1]}/2026/program.ics?"
+        f"talks={code('opening', 'serving')}"
     )
     context.close()
 
@@ -328,4 +337,124 @@ def test_new_pages_never_scroll_sideways_on_the_narrowest_phone(
     page.goto(f"{live_server.url}{path}")
 
     assert page.evaluate("document.documentElement.scrollWidth") == 320
+    context.close()
+
+
+def test_star_reads_starred_once_pressed(browser, live_server, edition):  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/talks/closing/")
+    button = page.locator("button[data-star]")
+    # The name as read out: the stylesheet's star, the word, the talk.
+    name = "☆ Star “Closing keynote” for my agenda"
+    assert page.get_by_role("button", name=name, exact=True).count() == 1
+    assert (button.locator(".star-label").inner_text(), button.get_attribute("aria-pressed")) == (
+        "Star",
+        "false",
+    )
+
+    button.click()
+
+    name = "★ Starred “Closing keynote” for my agenda"
+    assert page.get_by_role("button", name=name, exact=True).get_attribute("aria-pressed") == "true"
+    assert button.locator(".star-label").inner_text() == "Starred"
+    # Shown so on every page: the program's row too.
+    page.goto(f"{live_server.url}/2026/program/")
+    row_star = page.locator('[data-talk-slug="closing"] button[data-star]')
+    assert (
+        row_star.locator(".star-label").inner_text(),
+        row_star.get_attribute("aria-pressed"),
+    ) == (
+        "Starred",
+        "true",
+    )
+
+    row_star.click()
+
+    assert (
+        row_star.locator(".star-label").inner_text(),
+        row_star.get_attribute("aria-pressed"),
+    ) == (
+        "Star",
+        "false",
+    )
+    context.close()
+
+
+def test_row_has_one_tab_stop_per_link_and_the_star(browser, live_server, edition):  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/program/")
+    page.locator('[data-talk-slug="opening"] .talk-title a').focus()
+
+    stops = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        stops.append(
+            page.evaluate(
+                """() => {
+                    const element = document.activeElement;
+                    const row = element.closest('[data-talk-slug]');
+                    return [row && row.dataset.talkSlug, element.tagName,
+                            element.className, element.getAttribute('href')];
+                }"""
+            )
+        )
+
+    speaker = Talk.objects.get(slug="opening").speakers.get()
+    # Title (focused first), its one speaker, the star, then the next talk's title.
+    assert stops == [
+        ["opening", "A", "", f"/2026/speakers/{speaker.slug}/"],
+        ["opening", "BUTTON", "star-toggle", None],
+        ["serving", "A", "row-link", "/2026/talks/serving/"],
+        [
+            "serving",
+            "A",
+            "",
+            f"/2026/speakers/{Talk.objects.get(slug='serving').speakers.get().slug}/",
+        ],
+    ]
+    context.close()
+
+
+def test_agenda_of_stars_kept_by_slug_becomes_an_agenda_code(browser, live_server, edition):  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/2026/changes/")
+    # Stars as the script kept them before agenda codes: slugs.
+    page.evaluate("localStorage.setItem('agenda:2026', JSON.stringify(['serving', 'opening']))")
+
+    page.goto(f"{live_server.url}/2026/agenda/")
+
+    page.wait_for_url(f"**/2026/agenda/?talks={code('opening', 'serving')}")
+    assert listed_slugs(page) == ["opening", "serving"]
+    ids = sorted(Talk.objects.filter(slug__in=["opening", "serving"]).values_list("pk", flat=True))
+    assert sorted(page.evaluate("JSON.parse(localStorage.getItem('agenda:2026'))")) == ids
+    assert not page.locator("[data-agenda-import]").is_visible()  # mine
+    context.close()
+
+
+def test_many_starred_talks_open_the_agenda_by_code(browser, live_server, edition):  # noqa: F811
+    generate_edition(slug="2030", talks=300, rooms=6, days=3, seed=3)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors = refusals(page)
+    page.goto(f"{live_server.url}/2030/program/")
+    slugs = listed_slugs(page)
+    assert len(slugs) == 300
+    chosen = slugs[::2]  # 150 talks: their slugs alone passed the request line's limit
+
+    for slug in chosen:
+        star(page, slug)
+    assert page.locator("[data-agenda-link]").inner_text() == "My agenda (150)"
+    page.locator("[data-agenda-link]").click()
+
+    page.wait_for_url(f"**/2030/agenda/?talks={code(*chosen)}")
+    assert listed_slugs(page) == chosen
+    path = page.evaluate("location.pathname + location.search")
+    assert len(f"GET {path} HTTP/1.1") < 4094 // 4
+    subscribe = page.locator("#subscribe-address").input_value()
+    assert subscribe == f"{live_server.url}/2030/program.ics?talks={code(*chosen)}"
+    assert page.request.get(subscribe).text().count("BEGIN:VEVENT") == 150
+    assert errors == []
     context.close()
