@@ -6,22 +6,39 @@ middleware: it answers before CommonMiddleware validates the Host (400 and a ``D
 traceback in the log on every probe) and before the HTTPS redirect, and never reads the Host.
 """
 
+import secrets
+
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
 from program.machinery.http import read_only
 
 PATH = "/healthz"
+CACHE_KEY = "healthz"
+
+
+def cache_writable():
+    """Whether a value written to the default cache reads back (the Redis cache answers a
+    failed write as a miss instead of raising: conference/cache.py)."""
+    token = secrets.token_hex(8)
+    cache.set(CACHE_KEY, token, timeout=60)
+    return cache.get(CACHE_KEY) == token
 
 
 def healthz(request):
-    """200 ``ok`` when the database answers a query, 503 ``database unavailable`` otherwise."""
+    """200 ``ok`` when the database answers a query, 503 ``database unavailable`` otherwise.
+
+    The site answers without its cache (only slower), so a cache that cannot be written
+    keeps the 200 and adds ``; cache unavailable`` to the body.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+    body = "ok" if cache_writable() else "ok; cache unavailable"
+    return HttpResponse(body, content_type="text/plain")
 
 
 class HealthCheckMiddleware:

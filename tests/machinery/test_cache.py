@@ -60,6 +60,21 @@ def cached_responses(server):
 # ---------------------------------------------------------------------------- Redis down
 
 
+@pytest.mark.django_db
+def test_healthz_says_when_the_cache_cannot_be_written(client, settings, redis_server):
+    settings.CACHES = redis_caches(redis_server.url, RETRY_SECONDS=0.3)
+    with_redis = client.get("/healthz")
+    redis_server.stop()
+    without_redis = client.get("/healthz")
+    redis_server.start()
+    time.sleep(0.4)  # the pause after a failure (RETRY_SECONDS) is over
+    back = client.get("/healthz")
+
+    assert (with_redis.status_code, with_redis.content) == (200, b"ok")
+    assert (without_redis.status_code, without_redis.content) == (200, b"ok; cache unavailable")
+    assert (back.status_code, back.content) == (200, b"ok")
+
+
 def test_pages_feeds_and_api_answer_from_the_database_while_redis_is_down(
     client, program, settings, redis_server, caplog
 ):
