@@ -4,6 +4,7 @@ Error responses, examples, and enums read from the database when the schema is s
 (talk types and editions are rows that organisers add in admin).
 """
 
+from django.db.models import SlugField
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import get_view_model
 from drf_spectacular.utils import (
@@ -64,33 +65,76 @@ class ProgramFilterExtension(DjangoFilterExtension):
                 schema = parameter["schema"]
                 if values:  # OpenAPI forbids an empty enum
                     schema.get("items", schema)["enum"] = values
+                    schema.get("items", schema).pop("pattern", None)
         return parameters
 
     def _get_schema_from_model_field(self, auto_schema, filter_field, model):
         to_field_name = filter_field.extra.get("to_field_name")
         if to_field_name and getattr(filter_field, "queryset", None) is not None:
             chosen_by = filter_field.queryset.model._meta.get_field(to_field_name)
-            return auto_schema._map_model_field(chosen_by, direction=None)
+            schema = auto_schema._map_model_field(chosen_by, direction=None)
+            if isinstance(chosen_by, SlugField):
+                # What no slug can be (a space, NUL...) is refused before any lookup.
+                schema["pattern"] = SLUG_PATTERN
+            return schema
         return super()._get_schema_from_model_field(auto_schema, filter_field, model)
 
 
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# Free text (``q``): any characters but NUL, which the API refuses (PostgreSQL cannot store it).
+TEXT_PATTERN = r"^[^\x00]*$"
+
+
+def declare_query_values(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what every query parameter accepts.
+
+    An empty value (``?track=``) means no filter, for every parameter alike
+    (``allowEmptyValue``), and free text may hold any character but NUL.
+    """
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                parameter["allowEmptyValue"] = True
+                schema = parameter["schema"]
+                if schema == {"type": "string"}:
+                    schema["pattern"] = TEXT_PATTERN
+    return result
+
+
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 BAD_REQUEST = OpenApiResponse(
     response={
-        "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "oneOf": [
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "minProperties": 1,
+                "not": {"required": ["detail"]},
+            },
+            DETAIL,
+        ]
     },
-    description="A query parameter is unknown or has an invalid value; "
-    "each is named with what is wrong.",
+    description="A query parameter is unknown or has an invalid value: each is named with "
+    'what is wrong (`{"<parameter>": ["message"]}`). A request Django refuses before '
+    'reading it (a forged `Host`) answers `{"detail": "Bad request."}`.',
     examples=[
         OpenApiExample(
             "Misspelt parameter",
             value={"typ": ["Unknown parameter; the known ones are conference, day, format, …"]},
         ),
         OpenApiExample("Unknown value", value={"room": ["ballroom-9 is not a known room."]}),
+        OpenApiExample("Null character", value={"q": ["Null characters are not allowed."]}),
+        OpenApiExample("Refused request", value={"detail": "Bad request."}),
     ],
 )
-DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 NOT_FOUND = OpenApiResponse(response=DETAIL, description="No such public resource.")
+PAGE_NOT_FOUND = OpenApiResponse(
+    response=DETAIL,
+    description="No such page: `page` is past the last one "
+    '(`{"detail": "Page 4 does not exist: the last page is 3."}`).',
+)
 THROTTLED = OpenApiResponse(
     response=DETAIL, description="Too many requests from this address: retry later."
 )
@@ -197,7 +241,12 @@ def read_only_views(serializer, example, *, list_description, retrieve_descripti
     return extend_schema_view(
         list=extend_schema(
             description=list_description,
-            responses={200: serializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+            responses={
+                200: serializer(many=True),
+                400: BAD_REQUEST,
+                404: PAGE_NOT_FOUND,
+                429: THROTTLED,
+            },
             parameters=[RETRY_AFTER],
             examples=[example],
         ),
