@@ -827,10 +827,84 @@ def test_format_json_is_a_known_parameter(client, program):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/talks/1.5/", "/api/v1/conferences/%0A/", "/api/v1/nothing/", "/api/v2/"]
+    "url",
+    [
+        "/api/",
+        "/api/v1/talks/1.5/",
+        "/api/v1/conferences/%0A/",
+        "/api/v1/nothing/",
+        "/api/v2/",
+        "/api/nothing/at/all/",
+    ],
 )
 def test_urls_that_name_nothing_answer_json_404(client, url):
     assert get_json(client, url, status=404) == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_api_answers_json_404_with_debug_on_or_off(client, settings, debug):
+    settings.DEBUG = debug
+
+    response = client.get("/api/")
+
+    assert (response.status_code, response["Content-Type"], response.json()) == (
+        404,
+        "application/json",
+        {"detail": "Not found."},
+    )
+
+
+def test_unknown_api_url_without_a_slash_redirects_then_answers_json_404(client):
+    response = client.get("/api/nothing", follow=True)
+
+    assert response.redirect_chain == [("/api/nothing/", 301)]
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def test_api_root_links_resources_schema_docs_and_the_current_edition(
+    client, django_assert_num_queries
+):
+    ConferenceFactory(slug="2025")
+    ConferenceFactory(slug="2026", is_current=True)
+
+    with django_assert_num_queries(1):
+        body = get_json(client, "/api/v1/")
+
+    assert body == {
+        "conferences": "http://testserver/api/v1/conferences/",
+        "talks": "http://testserver/api/v1/talks/",
+        "speakers": "http://testserver/api/v1/speakers/",
+        "rooms": "http://testserver/api/v1/rooms/",
+        "tracks": "http://testserver/api/v1/tracks/",
+        "schema": "http://testserver/api/schema/",
+        "docs": "http://testserver/api/docs/",
+        "now": "http://testserver/api/v1/conferences/2026/now/",
+        "changes": "http://testserver/api/v1/conferences/2026/changes/",
+    }
+    assert list(body) == [
+        "conferences",
+        "talks",
+        "speakers",
+        "rooms",
+        "tracks",
+        "schema",
+        "docs",
+        "now",
+        "changes",
+    ]
+
+
+def test_api_root_without_a_current_edition_has_no_now_or_changes(client):
+    ConferenceFactory(slug="2026", is_current=False)
+    ConferenceFactory(slug="2027", is_current=True, is_published=False)
+
+    body = get_json(client, "/api/v1/")
+
+    assert (body["schema"], body["now"], body["changes"]) == (
+        "http://testserver/api/schema/",
+        None,
+        None,
+    )
 
 
 def test_list_url_without_its_slash_redirects_to_it(client):
