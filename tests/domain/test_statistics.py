@@ -46,9 +46,7 @@ def analysed_tables():
             cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
         else:
             cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
-            )
+            cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
         return sorted(row[0] for row in cursor.fetchall())
 
 
