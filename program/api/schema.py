@@ -57,6 +57,10 @@ class ProgramFilterExtension(DjangoFilterExtension):
         parameters = super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
+        max_length = filter_field.extra.get("max_length")
+        if max_length is not None:  # a longer value answers 400 (``q``)
+            for parameter in parameters:
+                parameter["schema"]["maxLength"] = max_length
         if field_name in getattr(filterset_class, "schema_enums", ()):
             values = sorted(
                 filter_field.queryset.values_list(filter_field.extra["to_field_name"], flat=True)
@@ -98,7 +102,9 @@ def declare_query_values(result, generator, request, public):
                     continue
                 parameter["allowEmptyValue"] = True
                 schema = parameter["schema"]
-                if schema == {"type": "string"}:
+                if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(
+                    schema
+                ):
                     schema["pattern"] = TEXT_PATTERN
     return result
 

@@ -762,6 +762,11 @@ TALK_PARAMETERS = (
         ("/api/v1/talks/", {"talk": "nothing"}, {"talk": ["nothing is not a known talk."]}),
         ("/api/v1/talks/", {"q": "kv\x00"}, {"q": ["Null characters are not allowed."]}),
         ("/api/v1/talks/", {"room": "\x00"}, {"room": ["Null characters are not allowed."]}),
+        (
+            "/api/v1/talks/",
+            {"q": "k" * 201},
+            {"q": ["Ensure this value has at most 200 characters (it has 201)."]},
+        ),
         ("/api/v1/talks/", {"page": "two"}, {"page": ["two is not a whole number from 1 up."]}),
         (
             "/api/v1/talks/",

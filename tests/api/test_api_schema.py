@@ -194,7 +194,12 @@ def test_talk_parameters_carry_their_types_and_current_enums(client, document):
     }
     assert talk_parameters["room"]["schema"] == {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
     # Free text: anything but NUL, which the API refuses with a 400.
-    assert talk_parameters["q"]["schema"] == {"type": "string", "pattern": "^[^\\x00]*$"}
+    assert talk_parameters["q"]["schema"] == {
+        "type": "string",
+        "maxLength": 200,
+        "pattern": "^[^\\x00]*$",
+    }
+    assert parameters(document, "/api/v1/speakers/")["q"]["schema"]["maxLength"] == 200
     assert talk_parameters["track"]["explode"] is True
     assert talk_parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
     assert talk_parameters["page_size"]["description"] == (
