@@ -25,6 +25,10 @@ from program.api.serializers import (
     TrackSerializer,
 )
 
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# Free text (``q``): any characters but NUL, which the API refuses (PostgreSQL cannot store it).
+TEXT_PATTERN = r"^[^\x00]*$"
+
 
 class ProgramFilterExtension(DjangoFilterExtension):
     """Types slug parameters as slugs, and lists the current values of small tables.
@@ -82,11 +86,6 @@ class ProgramFilterExtension(DjangoFilterExtension):
                 schema["pattern"] = SLUG_PATTERN
             return schema
         return super()._get_schema_from_model_field(auto_schema, filter_field, model)
-
-
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-# Free text (``q``): any characters but NUL, which the API refuses (PostgreSQL cannot store it).
-TEXT_PATTERN = r"^[^\x00]*$"
 
 
 def declare_query_values(result, generator, request, public):
