@@ -28,6 +28,8 @@ from program.api.serializers import (
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 # Free text (``q``): any characters but NUL, which the API refuses (PostgreSQL cannot store it).
 TEXT_PATTERN = r"^[^\x00]*$"
+# A day (``day``): the first and last dates of the calendar have no bounds in every timezone.
+DAY_PATTERN = r"^(?!0001-01-01$|9999-12-31$)"
 
 
 class ProgramFilterExtension(DjangoFilterExtension):
@@ -71,6 +73,8 @@ class ProgramFilterExtension(DjangoFilterExtension):
             )
             for parameter in parameters:
                 schema = parameter["schema"]
+                if schema.get("format") == "date":
+                    schema["pattern"] = DAY_PATTERN
                 if values:  # OpenAPI forbids an empty enum
                     schema.get("items", schema)["enum"] = values
                     schema.get("items", schema).pop("pattern", None)
@@ -92,7 +96,8 @@ def declare_query_values(result, generator, request, public):
     """drf-spectacular postprocessing hook: what every query parameter accepts.
 
     An empty value (``?track=``) means no filter, for every parameter alike
-    (``allowEmptyValue``), and free text may hold any character but NUL.
+    (``allowEmptyValue``), free text may hold any character but NUL, and a day is any
+    date but the calendar's first and last.
     """
     for operations in result["paths"].values():
         for operation in operations.values():
@@ -101,6 +106,8 @@ def declare_query_values(result, generator, request, public):
                     continue
                 parameter["allowEmptyValue"] = True
                 schema = parameter["schema"]
+                if schema.get("format") == "date":
+                    schema["pattern"] = DAY_PATTERN
                 if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(
                     schema
                 ):

@@ -184,7 +184,11 @@ def test_talk_parameters_carry_their_types_and_current_enums(client, document):
         "type": "string",
         "enum": ["-start", "start", "title"],
     }
-    assert talk_parameters["day"]["schema"] == {"type": "string", "format": "date"}
+    assert talk_parameters["day"]["schema"] == {
+        "type": "string",
+        "format": "date",
+        "pattern": "^(?!0001-01-01$|9999-12-31$)",
+    }
     assert talk_parameters["updated_since"]["schema"] == {"type": "string", "format": "date-time"}
     assert talk_parameters["talk"]["schema"]["type"] == "array"
     # Tracks belong to editions, like rooms: slugs, not an enum across editions.
