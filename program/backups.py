@@ -25,6 +25,7 @@ from simple_history.models import HistoricalChanges
 from program.machinery.history import HISTORY_FROM_BACKUP
 from program.models import Conference, Speaker, Talk, TalkType
 from program.photos import photo_files
+from program.statistics import analyse_program_tables
 
 DATA = "data.json"
 HISTORY = "history.json"
@@ -112,6 +113,7 @@ def restore_backup(path):
                     call_command("loaddata", *map(str, fixtures), verbosity=0)
             finally:
                 HISTORY_FROM_BACKUP.reset(restoring)
+        analyse_program_tables()
         files = [name for name in archive.namelist() if name.startswith(MEDIA)]
         for entry in files:
             name = entry.removeprefix(MEDIA)

@@ -113,21 +113,27 @@ class MomentField(IsoDateTimeField):
     }
 
     def to_python(self, value):
+        """The moment in UTC, within EARLIEST and LATEST.
+
+        The database compares in UTC, and answers show the moment in an edition's timezone:
+        it must exist in every timezone, which the first and last days of the calendar do
+        not. Every moment the format allows is valid (the API's schema says so), so one
+        beyond them reads as the nearest that exists: no talk changed or runs before or
+        after it.
+        """
         try:
             moment = super().to_python(value)
-            if moment is None:
-                return None
-            # The database compares in UTC, and answers show the moment in an edition's
-            # timezone: it must exist in every timezone, which the first and last days of
-            # the calendar do not.
-            moment = moment.astimezone(datetime.UTC)
-            if not EARLIEST <= moment <= LATEST:
-                raise OverflowError(moment)
-            return moment
-        except (ValidationError, OverflowError) as error:
+        except ValidationError as error:
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": value}
             ) from error
+        if moment is None:
+            return None
+        try:
+            moment = moment.astimezone(datetime.UTC)
+        except OverflowError:  # before the year 1 or after 9999 in UTC
+            return EARLIEST if moment.year == 1 else LATEST
+        return min(max(moment, EARLIEST), LATEST)
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):

@@ -1,5 +1,5 @@
 from django.core.paginator import InvalidPage
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -10,10 +10,11 @@ def positive_whole_number(parameter, value):
 
 
 class ApiPagination(PageNumberPagination):
-    """``page`` and ``page_size`` (50 by default, at most 500); a bad value answers 400.
+    """``page`` and ``page_size`` (50 by default, at most 500).
 
     DRF falls back to the default size on a malformed ``page_size`` and answers 404 to a
     malformed page; here both name the parameter in a 400, like every other bad parameter.
+    A well-formed page past the last is a page that does not exist: 404, as DRF answers.
     """
 
     page_size = 50
@@ -39,7 +40,7 @@ class ApiPagination(PageNumberPagination):
             paginator.validate_number(number)
         except InvalidPage as error:
             message = f"Page {number} does not exist: the last page is {paginator.num_pages}."
-            raise ValidationError({self.page_query_param: [message]}) from error
+            raise NotFound(message) from error
         return number
 
     def get_schema_operation_parameters(self, view):

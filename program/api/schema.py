@@ -4,6 +4,7 @@ Error responses, examples, and enums read from the database when the schema is s
 (talk types and editions are rows that organisers add in admin).
 """
 
+from django.db.models import SlugField
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import get_view_model
 from drf_spectacular.utils import (
@@ -23,6 +24,12 @@ from program.api.serializers import (
     TalkSerializer,
     TrackSerializer,
 )
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# Free text (``q``): any characters but NUL, which the API refuses (PostgreSQL cannot store it).
+TEXT_PATTERN = r"^[^\x00]*$"
+# A day (``day``): the first and last dates of the calendar have no bounds in every timezone.
+DAY_PATTERN = r"^(?!0001-01-01$|9999-12-31$)"
 
 
 class ProgramFilterExtension(DjangoFilterExtension):
@@ -56,41 +63,90 @@ class ProgramFilterExtension(DjangoFilterExtension):
         parameters = super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
+        max_length = filter_field.extra.get("max_length")
+        if max_length is not None:  # a longer value answers 400 (``q``)
+            for parameter in parameters:
+                parameter["schema"]["maxLength"] = max_length
         if field_name in getattr(filterset_class, "schema_enums", ()):
             values = sorted(
                 filter_field.queryset.values_list(filter_field.extra["to_field_name"], flat=True)
             )
             for parameter in parameters:
                 schema = parameter["schema"]
+                if schema.get("format") == "date":
+                    schema["pattern"] = DAY_PATTERN
                 if values:  # OpenAPI forbids an empty enum
                     schema.get("items", schema)["enum"] = values
+                    schema.get("items", schema).pop("pattern", None)
         return parameters
 
     def _get_schema_from_model_field(self, auto_schema, filter_field, model):
         to_field_name = filter_field.extra.get("to_field_name")
         if to_field_name and getattr(filter_field, "queryset", None) is not None:
             chosen_by = filter_field.queryset.model._meta.get_field(to_field_name)
-            return auto_schema._map_model_field(chosen_by, direction=None)
+            schema = auto_schema._map_model_field(chosen_by, direction=None)
+            if isinstance(chosen_by, SlugField):
+                # What no slug can be (a space, NUL...) is refused before any lookup.
+                schema["pattern"] = SLUG_PATTERN
+            return schema
         return super()._get_schema_from_model_field(auto_schema, filter_field, model)
 
 
+def declare_query_values(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what every query parameter accepts.
+
+    An empty value (``?track=``) means no filter, for every parameter alike
+    (``allowEmptyValue``), free text may hold any character but NUL, and a day is any
+    date but the calendar's first and last.
+    """
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                parameter["allowEmptyValue"] = True
+                schema = parameter["schema"]
+                if schema.get("format") == "date":
+                    schema["pattern"] = DAY_PATTERN
+                if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(
+                    schema
+                ):
+                    schema["pattern"] = TEXT_PATTERN
+    return result
+
+
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 BAD_REQUEST = OpenApiResponse(
     response={
-        "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "oneOf": [
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "minProperties": 1,
+                "not": {"required": ["detail"]},
+            },
+            DETAIL,
+        ]
     },
-    description="A query parameter is unknown or has an invalid value; "
-    "each is named with what is wrong.",
+    description="A query parameter is unknown or has an invalid value: each is named with "
+    'what is wrong (`{"<parameter>": ["message"]}`). A request Django refuses before '
+    'reading it (a forged `Host`) answers `{"detail": "Bad request."}`.',
     examples=[
         OpenApiExample(
             "Misspelt parameter",
             value={"typ": ["Unknown parameter; the known ones are conference, day, format, …"]},
         ),
         OpenApiExample("Unknown value", value={"room": ["ballroom-9 is not a known room."]}),
+        OpenApiExample("Null character", value={"q": ["Null characters are not allowed."]}),
+        OpenApiExample("Refused request", value={"detail": "Bad request."}),
     ],
 )
-DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 NOT_FOUND = OpenApiResponse(response=DETAIL, description="No such public resource.")
+PAGE_NOT_FOUND = OpenApiResponse(
+    response=DETAIL,
+    description="No such page: `page` is past the last one "
+    '(`{"detail": "Page 4 does not exist: the last page is 3."}`).',
+)
 THROTTLED = OpenApiResponse(
     response=DETAIL, description="Too many requests from this address: retry later."
 )
@@ -197,7 +253,12 @@ def read_only_views(serializer, example, *, list_description, retrieve_descripti
     return extend_schema_view(
         list=extend_schema(
             description=list_description,
-            responses={200: serializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+            responses={
+                200: serializer(many=True),
+                400: BAD_REQUEST,
+                404: PAGE_NOT_FOUND,
+                429: THROTTLED,
+            },
             parameters=[RETRY_AFTER],
             examples=[example],
         ),

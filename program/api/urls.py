@@ -19,9 +19,11 @@ app_name = "api"
 
 
 def not_found(request, unknown_path):
-    """API clients get JSON for a URL that names nothing (e.g. /api/v1/talks/1.5/) too.
+    """API clients get JSON, as DRF's errors, for a URL that names nothing: /api/ itself
+    and, e.g., /api/v1/talks/1.5/.
 
-    Only paths ending in a slash: others still get CommonMiddleware's redirect to one.
+    Only /api/ and paths ending in a slash: others still get CommonMiddleware's redirect
+    to one (/api/v1/talks to /api/v1/talks/), and then this answer if it names nothing.
     """
     return JsonResponse({"detail": "Not found."}, status=404)
 
@@ -30,5 +32,5 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^(?P<unknown_path>[\s\S]*/)$", not_found),
+    re_path(r"^(?P<unknown_path>(?:[\s\S]*/)?)$", not_found),
 ]

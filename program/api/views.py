@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
 from program.api import schema
@@ -76,7 +77,24 @@ class PublicReadMixin:
 
 
 class ApiRootView(PublicReadMixin, routers.APIRootView):
-    """Links to the resources of the API."""
+    """Links to the resources of the API, its schema and documentation, and the current
+    edition's now and changes (``null`` while no edition is current)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        current = (
+            Conference.objects.published()
+            .filter(is_current=True)
+            .values_list("slug", flat=True)
+            .first()
+        )
+        response.data["schema"] = reverse("api:schema", request=request)
+        response.data["docs"] = reverse("api:docs", request=request)
+        for name in ("now", "changes"):
+            response.data[name] = current and reverse(
+                f"api:conference-{name}", kwargs={"edition": current}, request=request
+            )
+        return response
 
 
 class SchemaView(PublicReadMixin, SpectacularAPIView):

@@ -18,14 +18,12 @@ from program.feeds.links import PageLinks
 from program.machinery.collation import reading_key
 from program.outputs import uri, xml_text
 
-SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "conference-program"
 # A schedule day runs from 04:00 to 04:00 (as in frab and pretalx): a talk after midnight
 # belongs to the evening before.
 DAY_CHANGE = dt.time(4, 0)
 # The grid apps draw; our times are whole minutes, usually on five-minute steps.
 TIMESLOT_DURATION = "00:05"
-SLUG_PATTERN = re.compile(r"[a-z0-9_-]+[a-z0-9]")
 # A track's slug must fit both the XSD (a letter first, no "_") and schema.json.
 TRACK_SLUG_PATTERN = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
 
@@ -70,20 +68,11 @@ def schedule_version(conference, rooms, talks):
     return f"{latest:%Y-%m-%dT%H:%M:%S.%fZ} ({len(talks)} talks)"
 
 
-def person(speaker, links):
+def person(speaker):
     # "public_name" and "id", without "name": schema.json's Person is oneOf a frab person
-    # (public_name, id) or a pretalx person (name), and must match exactly one. "avatar" is
-    # pretalx's key for the photo (absolute URL); the XML's <person> has no place for one.
-    # "answers" as pretalx writes it (we ask speakers no questions).
-    return {
-        "id": speaker.pk,
-        "guid": str(speaker_guid(speaker)),
-        "public_name": speaker.name,
-        "biography": speaker.bio,
-        "avatar": links.photo(speaker),
-        "url": links.speaker(speaker),
-        "answers": [],
-    }
+    # (public_name, id) or a pretalx person (name), and must match exactly one. Nothing the
+    # XML's <person> has no place for (a biography, a photo): see event().
+    return {"id": speaker.pk, "guid": str(speaker_guid(speaker)), "public_name": speaker.name}
 
 
 # Our kinds of resources in schema.json's closed list of link types (Reference.type), which
@@ -111,8 +100,11 @@ def link(resource):
 def event(conference, talk, links):
     """An event with every key frab's and pretalx's exporters always write, empty where we
     have nothing: strict readers fail on a missing key (a schedule CLI on "description").
-    No key beyond those (schema.json also allows "end", but converters that copy keys into
-    schedule.xml then fail the XSD, which has no <end>)."""
+
+    At every level, schedule.json holds only what schedule.xml's XSD also has, under the
+    frab JSON's names (``recording_license`` for <recording><license>...): converters copy
+    JSON keys into the XML, which then fails the XSD on any other (schema.json also allows
+    "end", conference "rooms" and "meta", pretalx's "avatar"...)."""
     start = talk.local_start
     return {
         "id": talk.pk,
@@ -133,19 +125,15 @@ def event(conference, talk, links):
         "description": "",
         "recording_license": "",
         "do_not_record": False,
-        "persons": [person(speaker, links) for speaker in talk.ordered_speakers],
+        "persons": [person(speaker) for speaker in talk.ordered_speakers],
         "links": [link(resource) for resource in talk.resources.all()],
         "attachments": [],
     }
 
 
 def room_entry(conference, room):
-    entry = {"name": room.name, "guid": str(room_guid(conference, room)), "capacity": room.capacity}
-    # schema.json's slug alphabet is narrower than a SlugField's; a room without a fitting
-    # slug is known by its name alone, as it is in the XML.
-    if SLUG_PATTERN.fullmatch(room.slug):
-        entry["slug"] = room.slug
-    return entry
+    """A room as each day of the XML lists it (<room name guid>)."""
+    return {"name": room.name, "guid": str(room_guid(conference, room))}
 
 
 def track_entries(talks):
@@ -210,11 +198,8 @@ def build_schedule(conference, rooms, talks, *, absolute_uri):
             "timeslot_duration": TIMESLOT_DURATION,
             "time_zone_name": conference.timezone,
             "url": absolute_uri(conference.get_absolute_url()),
-            "rooms": [room_entry(conference, room) for room in rooms],
             "tracks": track_entries(talks),
             "days": schedule_days,
-            # Not in the XML, whose schema has no place for them; importers read them back.
-            "meta": {"venue": conference.venue, "city": conference.city},
         },
     }
 
@@ -230,7 +215,6 @@ def rooms_by_name(day):
 def to_json(schedule):
     json_days = [{**day, "rooms": rooms_by_name(day)} for day in schedule["conference"]["days"]]
     document = {
-        "$schema": SCHEMA_URL,
         "generator": {"name": GENERATOR},
         "schedule": {**schedule, "conference": {**schedule["conference"], "days": json_days}},
     }

@@ -19,6 +19,7 @@ from program.importers.writer import ScheduleImport
 from program.models import (
     Conference,
 )
+from program.statistics import analyse_program_tables
 from program.text import single_line
 
 PARSERS = {
@@ -82,6 +83,8 @@ def import_schedule(
                 "while the file was checked. Nothing was imported: import it again."
             ]
         ) from error
+    if not dry_run:
+        analyse_program_tables()
     return result
 
 

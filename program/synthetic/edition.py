@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from program.colours import PALETTE
 from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, TalkType, Track
+from program.statistics import analyse_program_tables
 from program.synthetic.text import speaker_profile, title_and_abstract
 from program.synthetic.words import FIRST_NAMES, LAST_NAMES, ROOM_NAMES
 
@@ -119,6 +120,7 @@ def generate_edition(*, slug, talks, rooms=6, days=5, seed=0):
             is_current=False,
         )
         _write_talks(conference, planned, room_count=rooms)
+    analyse_program_tables()
     return conference, existing is not None
 
 

@@ -726,16 +726,6 @@ TALK_PARAMETERS = (
         ),
         (
             "/api/v1/talks/",
-            {"updated_since": "0001-01-01T00:00:00+14:00"},
-            {
-                "updated_since": [
-                    "0001-01-01T00:00:00+14:00 is not an ISO 8601 date and time such as "
-                    "2026-05-18T09:00:00Z (write + as %2B in a URL)."
-                ]
-            },
-        ),
-        (
-            "/api/v1/talks/",
             {"ordering": "room"},
             {"ordering": ["room is not a known ordering: use start, -start or title."]},
         ),
@@ -762,12 +752,12 @@ TALK_PARAMETERS = (
         ("/api/v1/talks/", {"talk": "nothing"}, {"talk": ["nothing is not a known talk."]}),
         ("/api/v1/talks/", {"q": "kv\x00"}, {"q": ["Null characters are not allowed."]}),
         ("/api/v1/talks/", {"room": "\x00"}, {"room": ["Null characters are not allowed."]}),
-        ("/api/v1/talks/", {"page": "two"}, {"page": ["two is not a whole number from 1 up."]}),
         (
             "/api/v1/talks/",
-            {"page": "3"},
-            {"page": ["Page 3 does not exist: the last page is 1."]},
+            {"q": "k" * 201},
+            {"q": ["Ensure this value has at most 200 characters (it has 201)."]},
         ),
+        ("/api/v1/talks/", {"page": "two"}, {"page": ["two is not a whole number from 1 up."]}),
         (
             "/api/v1/talks/",
             {"page_size": "0"},
@@ -810,6 +800,19 @@ def test_bad_parameter_answers_400_naming_it(client, program, url, params, body)
     assert get_json(client, url, params, status=400) == body
 
 
+@pytest.mark.parametrize(
+    ("updated_since", "count"),
+    [("0001-01-01T00:00:00+14:00", 6), ("0001-01-01T00:00:00Z", 6), ("9999-12-31T23:59Z", 0)],
+)
+def test_updated_since_at_the_calendar_s_ends_reads_as_its_nearest_moment(
+    client, program, updated_since, count
+):
+    """Valid ISO 8601 (the schema's date-time), beyond what every timezone can show."""
+    body = get_json(client, "/api/v1/talks/", {"updated_since": updated_since})
+
+    assert body["count"] == count
+
+
 def test_several_bad_parameters_are_all_named(client, program):
     body = get_json(
         client,
@@ -832,10 +835,84 @@ def test_format_json_is_a_known_parameter(client, program):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/talks/1.5/", "/api/v1/conferences/%0A/", "/api/v1/nothing/", "/api/v2/"]
+    "url",
+    [
+        "/api/",
+        "/api/v1/talks/1.5/",
+        "/api/v1/conferences/%0A/",
+        "/api/v1/nothing/",
+        "/api/v2/",
+        "/api/nothing/at/all/",
+    ],
 )
 def test_urls_that_name_nothing_answer_json_404(client, url):
     assert get_json(client, url, status=404) == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_api_answers_json_404_with_debug_on_or_off(client, settings, debug):
+    settings.DEBUG = debug
+
+    response = client.get("/api/")
+
+    assert (response.status_code, response["Content-Type"], response.json()) == (
+        404,
+        "application/json",
+        {"detail": "Not found."},
+    )
+
+
+def test_unknown_api_url_without_a_slash_redirects_then_answers_json_404(client):
+    response = client.get("/api/nothing", follow=True)
+
+    assert response.redirect_chain == [("/api/nothing/", 301)]
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def test_api_root_links_resources_schema_docs_and_the_current_edition(
+    client, django_assert_num_queries
+):
+    ConferenceFactory(slug="2025")
+    ConferenceFactory(slug="2026", is_current=True)
+
+    with django_assert_num_queries(1):
+        body = get_json(client, "/api/v1/")
+
+    assert body == {
+        "conferences": "http://testserver/api/v1/conferences/",
+        "talks": "http://testserver/api/v1/talks/",
+        "speakers": "http://testserver/api/v1/speakers/",
+        "rooms": "http://testserver/api/v1/rooms/",
+        "tracks": "http://testserver/api/v1/tracks/",
+        "schema": "http://testserver/api/schema/",
+        "docs": "http://testserver/api/docs/",
+        "now": "http://testserver/api/v1/conferences/2026/now/",
+        "changes": "http://testserver/api/v1/conferences/2026/changes/",
+    }
+    assert list(body) == [
+        "conferences",
+        "talks",
+        "speakers",
+        "rooms",
+        "tracks",
+        "schema",
+        "docs",
+        "now",
+        "changes",
+    ]
+
+
+def test_api_root_without_a_current_edition_has_no_now_or_changes(client):
+    ConferenceFactory(slug="2026", is_current=False)
+    ConferenceFactory(slug="2027", is_current=True, is_published=False)
+
+    body = get_json(client, "/api/v1/")
+
+    assert (body["schema"], body["now"], body["changes"]) == (
+        "http://testserver/api/schema/",
+        None,
+        None,
+    )
 
 
 def test_list_url_without_its_slash_redirects_to_it(client):
@@ -887,6 +964,25 @@ def test_pages_link_to_each_other(client):
     )
     assert [talk["slug"] for talk in second["results"]] == ["poster-0002", "poster-0003"]
     assert ([talk["slug"] for talk in last["results"]], last["next"]) == (["poster-0004"], None)
+
+
+def test_a_page_past_the_last_is_not_found_as_drf_answers(client):
+    make_talks(5)
+
+    body = get_json(client, "/api/v1/talks/", {"page_size": 2, "page": 4}, status=404)
+    last = get_json(client, "/api/v1/talks/", {"page_size": 2, "page": 3})
+
+    assert body == {"detail": "Page 4 does not exist: the last page is 3."}
+    assert [talk["slug"] for talk in last["results"]] == ["poster-0004"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/rooms/", "/api/v1/conferences/2026/changes/"])
+def test_every_list_answers_404_past_its_last_page(client, url):
+    make_talks(1)
+
+    assert get_json(client, url, {"page": 2}, status=404) == {
+        "detail": "Page 2 does not exist: the last page is 1."
+    }
 
 
 def test_page_size_is_50_by_default_and_clamped_to_500(client):
