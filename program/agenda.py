@@ -30,6 +30,9 @@ MAX_TALKS = 10_000
 # A varint of at most 8 bytes: ids below 2**56, far above any table's.
 MAX_VARINT_BYTES = 8
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+# What an agenda code looks like (the API's schema): a form letter and unpadded base64, whose
+# length is never one more than a multiple of four; or empty (no filter).
+AGENDA_CODE_PATTERN = r"^(?:[db](?:[A-Za-z0-9_-]{4})*[A-Za-z0-9_-]{2,4})?$"
 
 
 class BadAgendaCode(ValueError):

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
+from program.agenda import AGENDA_CODE_PATTERN
 from program.api.serializers import (
     ChangeSerializer,
     ConferenceSerializer,
@@ -75,6 +76,8 @@ class ProgramFilterExtension(DjangoFilterExtension):
                 schema = parameter["schema"]
                 if schema.get("format") == "date":
                     schema["pattern"] = DAY_PATTERN
+                if parameter["name"] == "talks":
+                    schema["pattern"] = AGENDA_CODE_PATTERN
                 if values:  # OpenAPI forbids an empty enum
                     schema.get("items", schema)["enum"] = values
                     schema.get("items", schema).pop("pattern", None)
@@ -96,8 +99,8 @@ def declare_query_values(result, generator, request, public):
     """drf-spectacular postprocessing hook: what every query parameter accepts.
 
     An empty value (``?track=``) means no filter, for every parameter alike
-    (``allowEmptyValue``), free text may hold any character but NUL, and a day is any
-    date but the calendar's first and last.
+    (``allowEmptyValue``), free text may hold any character but NUL, a day is any date but
+    the calendar's first and last, and ``talks`` is an agenda code's form.
     """
     for operations in result["paths"].values():
         for operation in operations.values():
@@ -108,6 +111,8 @@ def declare_query_values(result, generator, request, public):
                 schema = parameter["schema"]
                 if schema.get("format") == "date":
                     schema["pattern"] = DAY_PATTERN
+                if parameter["name"] == "talks":
+                    schema["pattern"] = AGENDA_CODE_PATTERN
                 if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(
                     schema
                 ):
