@@ -70,17 +70,25 @@ def program_tables(connection):
     )
 
 
-def install_triggers(apps, schema_editor):
-    """A migration's RunPython: create (or replace) the triggers on every program table."""
-    connection = schema_editor.connection
-    statements = {"postgresql": postgresql_statements, "sqlite": sqlite_statements}.get(
-        connection.vendor
-    )
+def run_statements(connection, by_vendor, *args):
+    """Execute what ``by_vendor[connection.vendor](*args)`` yields: SQL statements written
+    for each database; nothing on another database."""
+    statements = by_vendor.get(connection.vendor)
     if statements is None:
         return
     with connection.cursor() as cursor:
-        for statement in statements(program_tables(connection)):
+        for statement in statements(*args):
             cursor.execute(statement)
+
+
+def install_triggers(apps, schema_editor):
+    """A migration's RunPython: create (or replace) the triggers on every program table."""
+    connection = schema_editor.connection
+    run_statements(
+        connection,
+        {"postgresql": postgresql_statements, "sqlite": sqlite_statements},
+        program_tables(connection),
+    )
 
 
 def drop_triggers(apps, schema_editor):

@@ -14,6 +14,8 @@ Both sides are checked so that the order rows arrive in (a fixture, a restore) d
 matter: a talk may be written before its room, and the room's insert then checks it.
 """
 
+from program.machinery.data_version import run_statements
+
 # (table the rule's row lives in, its column naming the room or track, the other table)
 RULES = [("room", "room_id", "program_room"), ("track", "track_id", "program_track")]
 
@@ -71,15 +73,10 @@ def postgresql_statements():
 
 def install_edition_rules(apps, schema_editor):
     """A migration's RunPython: create the triggers (again after SQLite rebuilt a table)."""
-    connection = schema_editor.connection
-    statements = {"postgresql": postgresql_statements, "sqlite": sqlite_statements}.get(
-        connection.vendor
+    run_statements(
+        schema_editor.connection,
+        {"postgresql": postgresql_statements, "sqlite": sqlite_statements},
     )
-    if statements is None:
-        return
-    with connection.cursor() as cursor:
-        for statement in statements():
-            cursor.execute(statement)
 
 
 def drop_edition_rules(apps, schema_editor):

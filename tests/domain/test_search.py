@@ -76,18 +76,24 @@ SPELLINGS = [
 ]
 
 
+def found_everywhere(client, query):
+    """The sorted slugs ``q=query`` finds on the program page, the API and program.ics."""
+    page = lxml.html.fromstring(client.get("/2026/program/", {"q": query}).content)
+    api = client.get("/api/v1/talks/", {"q": query, "conference": "2026"}).json()
+    calendar = Calendar.from_ical(client.get("/2026/program.ics", {"q": query}).content)
+    slugs = dict(Talk.objects.values_list("title", "slug"))
+    return (
+        sorted(page.xpath("//*[@data-talk-slug]/@data-talk-slug")),
+        sorted(talk["slug"] for talk in api["results"]),
+        sorted(slugs[str(event["SUMMARY"])] for event in calendar.walk("VEVENT")),
+    )
+
+
 @pytest.mark.parametrize(("query", "expected"), SPELLINGS)
 def test_every_spelling_finds_the_same_talks_on_the_page_api_and_calendar(
     client, edition, query, expected
 ):
-    page = lxml.html.fromstring(client.get("/2026/program/", {"q": query}).content)
-    api = client.get("/api/v1/talks/", {"q": query, "conference": "2026"}).json()
-    calendar = Calendar.from_ical(client.get("/2026/program.ics", {"q": query}).content)
-
-    titles = dict(Talk.objects.values_list("title", "slug"))
-    assert sorted(page.xpath("//*[@data-talk-slug]/@data-talk-slug")) == expected
-    assert sorted(talk["slug"] for talk in api["results"]) == expected
-    assert sorted(titles[str(event["SUMMARY"])] for event in calendar.walk("VEVENT")) == expected
+    assert found_everywhere(client, query) == (expected,) * 3
 
 
 @pytest.mark.parametrize(
@@ -211,14 +217,7 @@ RULES = [
 def test_search_rules_give_the_same_talks_on_the_page_api_and_calendar(
     client, rules_edition, query, expected
 ):
-    page = lxml.html.fromstring(client.get("/2026/program/", {"q": query}).content)
-    api = client.get("/api/v1/talks/", {"q": query, "conference": "2026"}).json()
-    calendar = Calendar.from_ical(client.get("/2026/program.ics", {"q": query}).content)
-
-    titles = dict(Talk.objects.values_list("title", "slug"))
-    assert sorted(page.xpath("//*[@data-talk-slug]/@data-talk-slug")) == expected
-    assert sorted(talk["slug"] for talk in api["results"]) == expected
-    assert sorted(titles[str(event["SUMMARY"])] for event in calendar.walk("VEVENT")) == expected
+    assert found_everywhere(client, query) == (expected,) * 3
 
 
 @pytest.mark.parametrize(
