@@ -16,7 +16,7 @@ matter: a talk may be written before its room, and the room's insert then checks
 
 from program.machinery.data_version import run_statements
 
-# (table the rule's row lives in, its column naming the room or track, the other table)
+# (what a talk refers to, the talk's column naming it, its table)
 RULES = [("room", "room_id", "program_room"), ("track", "track_id", "program_track")]
 
 
