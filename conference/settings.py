@@ -164,7 +164,7 @@ if os.environ.get("CACHE_URL"):
 elif CACHE_DIR:
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "conference.cache.ResilientFileBasedCache",
             "LOCATION": str(Path(CACHE_DIR) / alias),
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
