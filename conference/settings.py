@@ -149,7 +149,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (throttle counts), so they never push those out. Both must be shared by every process
 # that answers requests or writes data: Redis (CACHE_URL) across machines, else files in
 # DJANGO_CACHE_DIR on one machine (several gunicorn workers, a management command). The
-# site answers from the database when Redis fails (conference/cache.py). An empty
+# site answers from the database when either fails (conference/cache.py). An empty
 # DJANGO_CACHE_DIR keeps each process's cache in its own memory (the tests: one process).
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache"))
 if os.environ.get("CACHE_URL"):
@@ -164,7 +164,7 @@ if os.environ.get("CACHE_URL"):
 elif CACHE_DIR:
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "conference.cache.ResilientFileBasedCache",
             "LOCATION": str(Path(CACHE_DIR) / alias),
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }

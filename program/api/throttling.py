@@ -6,7 +6,8 @@ uncounted, and it keys clients by whatever X-Forwarded-For says. Here each clien
 counter per window (a minute for ``120/minute``), incremented atomically in the shared cache
 (Redis INCR), and the client is found by conference.proxies.client_address. Windows are
 fixed: a client may use its allowance at the end of one minute and again at the start of the
-next. When the cache cannot count (Redis down), requests are let through.
+next. When the cache cannot count (Redis down, the cache folder full), requests are let
+through.
 """
 
 import ipaddress
@@ -41,7 +42,7 @@ def count_request(cache, key, timeout):
     """Adds one to the counter ``key`` and returns it, or None when the cache cannot count."""
     try:
         return cache.incr(key)
-    except ValueError:  # the window's first request, or the cache is down
+    except ValueError:  # the window's first request, or the cache is failing
         cache.add(key, 0, timeout)
         try:
             return cache.incr(key)

@@ -19,8 +19,8 @@ CACHE_KEY = "healthz"
 
 
 def cache_writable():
-    """Whether a value written to the default cache reads back (the Redis cache answers a
-    failed write as a miss instead of raising: conference/cache.py)."""
+    """Whether a value written to the default cache reads back (a failing Redis or cache
+    folder answers a failed write as a miss instead of raising: conference/cache.py)."""
     token = secrets.token_hex(8)
     cache.set(CACHE_KEY, token, timeout=60)
     return cache.get(CACHE_KEY) == token

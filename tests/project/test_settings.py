@@ -138,7 +138,8 @@ def test_debug_on_without_secret_key_uses_the_development_key():
 
 def test_defaults_are_sqlite_a_cache_in_files_and_debug_off():
     # Files, not each process's memory: gunicorn's workers and a command that writes share
-    # the data version and the built responses (program/machinery/responses.py).
+    # the data version and the built responses (program/machinery/responses.py); a failing
+    # folder is a miss, not an error page (conference/cache.py).
     result = settings_in_subprocess(
         "s.DEBUG",
         "s.DATABASES['default']['ENGINE']",
@@ -152,7 +153,7 @@ def test_defaults_are_sqlite_a_cache_in_files_and_debug_off():
     )
     assert result.stdout.strip() == (
         "(False, 'django.db.backends.sqlite3', True, "
-        "'django.core.cache.backends.filebased.FileBasedCache', [True, True], "
+        "'conference.cache.ResilientFileBasedCache', [True, True], "
         "['localhost', '127.0.0.1'], True)"
     )
 
