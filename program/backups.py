@@ -10,6 +10,7 @@ goes into an empty database (migrated) and keeps every row's ``updated_at``.
 """
 
 import io
+import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -48,17 +49,33 @@ def dumped_history():
 
 
 def create_backup(path):
-    """Write the ZIP to ``path`` (str or Path); returns (rows' JSON size in bytes, files)."""
+    """Write the ZIP to ``path`` (str or Path); returns (rows' JSON size in bytes, files).
+
+    It holds every login's password hash: the file is readable by its owner alone (0600)
+    from its creation, whatever the umask. It is written beside ``path`` under another
+    name, created 0600 by mkstemp, then renamed over it: an existing file's wider mode is
+    not kept, and no half-written backup ever carries the name.
+    """
     data, history = dumped_rows(), dumped_history()
     names = sorted(
         name for speaker in Speaker.objects.exclude(photo="") for name in photo_files(speaker)
     )
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(DATA, data)
-        archive.writestr(HISTORY, history)
-        for name in names:
-            with default_storage.open(name) as file:
-                archive.writestr(MEDIA + name, file.read())
+    path = Path(path)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with (
+            os.fdopen(descriptor, "wb") as out,
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
+            archive.writestr(DATA, data)
+            archive.writestr(HISTORY, history)
+            for name in names:
+                with default_storage.open(name) as file:
+                    archive.writestr(MEDIA + name, file.read())
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return len(data.encode()) + len(history.encode()), len(names)
 
 

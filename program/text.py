@@ -159,3 +159,14 @@ def unstorable_character(text):
 def shown(text):
     """Text to show in a message: each character no stored text may hold as U+FFFD (�)."""
     return _UNSTORABLE.sub("\ufffd", text)
+
+
+# A value quoted in a message, at most: a file's or a form's 5,000-character name is shown
+# by its start, so that the list of problems stays readable.
+QUOTED_MAX = 60
+
+
+def shortened(value):
+    """``value`` as text, cut to QUOTED_MAX characters (the last one "…") when longer."""
+    text = str(value)
+    return text if len(text) <= QUOTED_MAX else f"{text[: QUOTED_MAX - 1]}…"

@@ -10,6 +10,7 @@ combined, moving to the next day when the clock time is before the day's start.
 """
 
 import json
+import sys
 import zoneinfo
 from datetime import timedelta
 from urllib.parse import urljoin
@@ -41,14 +42,17 @@ from program.importers.records import (
     TrackRecord,
     check_length,
     problem,
+    quoted,
     resource_record,
 )
-from program.models import Resource
-from program.text import entered_text, single_line
+from program.models import Resource, is_timezone_name
+from program.text import entered_text, shortened, single_line
 
 # Only to go on reading a file refused for its zone, so that every other problem is listed.
 FALLBACK_TIMEZONE = "UTC"
 
+
+MAX_DIGITS = sys.get_int_max_str_digits()
 
 # An event without a type (wafer writes none for its talks) gets this one, created when new.
 DEFAULT_TYPE = "Talk"
@@ -75,6 +79,15 @@ def parse_xml(data, name, zone):
         return schedule
     except ElementTree.ParseError as error:
         schedule.problems.append(problem(name, None, f"not well-formed XML: {error}"))
+        return schedule
+    except (LookupError, ValueError):
+        # expat reads one-byte encodings (and UTF-16 with its mark) only: UTF-7 is a
+        # ValueError, a name Python does not know a LookupError.
+        schedule.problems.append(
+            problem(
+                name, None, "the XML declares an encoding it cannot be read in: save it as UTF-8"
+            )
+        )
         return schedule
     if root.tag != "schedule":
         schedule.problems.append(
@@ -139,6 +152,11 @@ def parse_json(data, name, zone):
         return schedule
     except json.JSONDecodeError as error:
         schedule.problems.append(problem(name, None, f"not valid JSON: {error}"))
+        return schedule
+    except ValueError:  # only int() of a number over sys.get_int_max_str_digits() digits
+        schedule.problems.append(
+            problem(name, None, f"not a schedule: a number has more than {MAX_DIGITS:,} digits")
+        )
         return schedule
     except RecursionError:
         schedule.problems.append(problem(name, None, "not a schedule: nested too deeply"))
@@ -228,18 +246,15 @@ def _read_edition(schedule, fields, *, day_dates, zone):
     """
     where = "conference"
     file_zone = json_text(fields.get("time_zone_name")).strip()
-    if file_zone:
-        try:
-            zoneinfo.ZoneInfo(file_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            schedule.problems.append(
-                problem(
-                    where,
-                    "time_zone_name",
-                    f"“{file_zone}” is not an IANA timezone name such as Europe/Berlin",
-                )
+    if file_zone and not is_timezone_name(file_zone):
+        schedule.problems.append(
+            problem(
+                where,
+                "time_zone_name",
+                f"{quoted(file_zone)} is not an IANA timezone name such as Europe/Berlin",
             )
-            file_zone = ""
+        )
+        file_zone = ""
     acronym = json_text(fields.get("acronym")).strip()
     timezone_name, message = zone(file_zone, slugify(acronym) or None)
     if message:
@@ -254,11 +269,11 @@ def _read_edition(schedule, fields, *, day_dates, zone):
     # XML: <days>3</days>; JSON: "daysCount": 3 (its "days" is the list of days).
     field_name = "daysCount" if "daysCount" in fields else "days"
     day_count = json_text(fields.get(field_name)).strip()
-    if day_count.isdigit() and int(day_count) > MAX_EDITION_DAYS:
+    # Compared by length first: int() refuses a string of more than 4,300 digits.
+    if day_count.isdigit() and (len(day_count) > 4 or int(day_count) > MAX_EDITION_DAYS):
+        days = shortened(day_count)
         schedule.problems.append(
-            problem(
-                where, field_name, f"{day_count} days; an edition lasts {MAX_EDITION_DAYS} at most"
-            )
+            problem(where, field_name, f"{days} days; an edition lasts {MAX_EDITION_DAYS} at most")
         )
     elif end_date is None and start_date and day_count.isdigit() and int(day_count) > 0:
         end_date = start_date + timedelta(days=int(day_count) - 1)
@@ -288,7 +303,8 @@ def _read_edition(schedule, fields, *, day_dates, zone):
 
 def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day, links, base_url):
     title = single_line(get("title"))
-    where = f"Event {ident} “{title}”" if ident else f"Event #{number} “{title}”"
+    where = f"Event {shortened(ident)}" if ident else f"Event #{number}"
+    where = f"{where} {quoted(title)}"
     problems = schedule.problems
     if not title:
         problems.append(problem(where, "title", "missing"))

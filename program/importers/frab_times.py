@@ -9,6 +9,7 @@ from program.importers.records import (
     YEARS,
     parse_duration,
     problem,
+    quoted,
 )
 from program.models import MAX_DURATION, TOO_LONG
 from program.times import SkippedTime, conference_time, elapsed
@@ -44,11 +45,11 @@ def event_moment(problems, where, field_name, text, tz):
         problems.append(problem(where, field_name, str(error)))
         return None
     except OutsideYears:
-        problems.append(problem(where, field_name, f"“{text}” {OUTSIDE_YEARS}"))
+        problems.append(problem(where, field_name, f"{quoted(text)} {OUTSIDE_YEARS}"))
         return None
     if moment is None:
         problems.append(
-            problem(where, field_name, f"“{text}” is not a date and time such as {_EXAMPLE}")
+            problem(where, field_name, f"{quoted(text)} is not a date and time such as {_EXAMPLE}")
         )
     return moment
 
@@ -64,7 +65,9 @@ def event_end(problems, where, tz, get, start):
         duration = parse_duration(text)
         if duration is None:
             problems.append(
-                problem(where, "duration", f"“{text}” is not a duration such as 00:30 or 0:30:00")
+                problem(
+                    where, "duration", f"{quoted(text)} is not a duration such as 00:30 or 0:30:00"
+                )
             )
             return None
         if start is None:
@@ -126,7 +129,8 @@ def conference_date(schedule, field_name, value, tz):
     else:
         day = read_date(text)
     if day is None and text[:4].isdigit() and int(text[:4]) not in YEARS:
-        schedule.problems.append(problem("conference", field_name, f"“{text}” {OUTSIDE_YEARS}"))
+        message = f"{quoted(text)} {OUTSIDE_YEARS}"
+        schedule.problems.append(problem("conference", field_name, message))
     return day
 
 

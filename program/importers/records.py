@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 
 from program.models import HTTP_URL, Resource, Room, Speaker, Talk, TalkType, Track
-from program.text import shown, single_line, unstorable_character
+from program.text import shortened, shown, single_line, unstorable_character
 
 
 class ImportFailed(Exception):
@@ -30,6 +30,11 @@ class ImportFailed(Exception):
         lines = [f"Nothing was imported: {heading}."]
         lines += [f"  {problem}" for problem in self.problems]
         return "\n".join(lines)
+
+
+def quoted(value):
+    """“value”, shortened: how a problem quotes what a file holds."""
+    return f"“{shortened(value)}”"
 
 
 def problem(where, field_name, message):
@@ -224,17 +229,21 @@ def resource_record(problems, where, field_name, *, kind, url, title="", notes=N
     url, title = url.strip(), single_line(title)
     if notes is not None and url and not urlsplit(url).scheme:
         if BARE_HOST.fullmatch(url):
-            notes.append(f"{where}, {field_name}: “{url}” has no scheme: imported as https://{url}")
+            notes.append(
+                f"{where}, {field_name}: {quoted(url)} has no scheme: imported as https://{shortened(url)}"
+            )
             url = f"https://{url}"
         else:
-            notes.append(f"{where}, {field_name}: “{url}” is not a web address: left out")
+            notes.append(f"{where}, {field_name}: {quoted(url)} is not a web address: left out")
             return None
     try:
         HTTP_URL(url)
     except ValidationError:
         problems.append(
             problem(
-                where, field_name, f"“{url}” is not a web address starting with http:// or https://"
+                where,
+                field_name,
+                f"{quoted(url)} is not a web address starting with http:// or https://",
             )
         )
         return None

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from program.importers import frab, spreadsheet
-from program.importers.records import ImportFailed, problem, text_problems
+from program.importers.records import ImportFailed, problem, quoted, text_problems
 from program.importers.writer import ScheduleImport
 from program.models import (
     Conference,
+    is_timezone_name,
 )
 from program.statistics import analyse_program_tables
 from program.text import single_line
@@ -46,12 +47,9 @@ def import_schedule(
     file and the edition do not say it, or say it differently (zone_chooser).
     """
     name = Path(getattr(path_or_file, "name", path_or_file) or "upload").name
-    if timezone:
-        try:
-            zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            message = f"“{timezone}” is not an IANA timezone name such as Europe/Brussels"
-            raise ImportFailed([problem(name, "timezone", message)]) from None
+    if timezone and not is_timezone_name(timezone):
+        message = f"{quoted(timezone)} is not an IANA timezone name such as Europe/Brussels"
+        raise ImportFailed([problem(name, "timezone", message)]) from None
     data = _read(path_or_file, name)
     suffix = _detect_format(name, data)
     # Reading and checking run outside any transaction: on SQLite, a transaction that has
@@ -106,7 +104,7 @@ def zone_chooser(conference_slug, given):
             return given, None
         if file_zone and edition is not None and edition.timezone != file_zone:
             return None, (
-                f"the file's times are in {file_zone}, but the edition “{slug}” is in "
+                f"the file's times are in {file_zone}, but the edition {quoted(slug)} is in "
                 f"{edition.timezone}: say which the file means (--timezone, or “Timezone” "
                 "in the admin)"
             )
@@ -141,7 +139,8 @@ def _read(path_or_file, name):
                 problem(
                     name,
                     None,
-                    f"unknown format “{suffix or name}”: import a frab schedule (.xml or .json), "
+                    f"unknown format {quoted(suffix or name)}: import a frab schedule "
+                    "(.xml or .json), "
                     "a .csv or a .xlsx file",
                 )
             ]
@@ -198,7 +197,7 @@ def _existing_edition(slug, name):
         )
     conference = Conference.objects.filter(slug=slug).first()
     if conference is None:
-        raise ImportFailed([problem(name, None, f"there is no edition “{slug}”")])
+        raise ImportFailed([problem(name, None, f"there is no edition {quoted(slug)}")])
     return conference
 
 
@@ -213,7 +212,7 @@ def _frab_edition(parsed, slug, name=None):
                 problem(
                     "conference",
                     "name",
-                    f"the edition “{slug}” exists: rename it in the admin, not by an import",
+                    f"the edition {quoted(slug)} exists: rename it in the admin, not by an import",
                 )
             )
         return existing
@@ -244,7 +243,7 @@ def _frab_edition(parsed, slug, name=None):
             problem(
                 "conference",
                 file_fields["name"],
-                f"another edition is already called “{conference.name}”: give the new "
+                f"another edition is already called {quoted(conference.name)}: give the new "
                 "edition a name of its own (--name, or “New edition name” in the admin)",
             )
         )

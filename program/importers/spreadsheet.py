@@ -29,6 +29,7 @@ from program.importers.records import (
     TalkRecord,
     check_length,
     problem,
+    quoted,
     resource_record,
 )
 from program.models import MAX_DURATION, TOO_LONG, Resource, Talk
@@ -121,7 +122,7 @@ def parse_xlsx(data, name, tz):
     talks = sheets.get("talks")
     if talks is None:
         # openpyxl leaves out a sheet whose part is missing: "none" may mean that.
-        found = ", ".join(f"“{title}”" for title, _ in sheets.values()) or "none"
+        found = ", ".join(f"{quoted(title)}" for title, _ in sheets.values()) or "none"
         schedule.problems.append(
             problem(name, None, f"the workbook has no sheet “Talks” (its sheets: {found})")
         )
@@ -172,11 +173,11 @@ def _header(schedule, rows, required, optional, *, sheet):
     missing = [column for column in required if column not in columns]
     for column in missing:
         schedule.problems.append(
-            problem(f"{sheet}Row 1", column, f"the header row has no column “{column}”")
+            problem(f"{sheet}Row 1", column, f"the header row has no column {quoted(column)}")
         )
     ignored = [column for column in header if column and column not in required + optional]
     if ignored:
-        listed = ", ".join(f"“{column}”" for column in ignored)
+        listed = ", ".join(f"{quoted(column)}" for column in ignored)
         schedule.warnings.append(f"{sheet}Row 1: columns not imported: {listed}.")
     return None if missing else columns
 
@@ -310,7 +311,7 @@ def _read_speakers(schedule, rows):
             continue
         if name_key(name) in seen:
             schedule.problems.append(
-                problem(where, "name", f"“{name}” is also in row {seen[name_key(name)]}")
+                problem(where, "name", f"{quoted(name)} is also in row {seen[name_key(name)]}")
             )
             continue
         seen[name_key(name)] = number
@@ -343,9 +344,9 @@ def _cell_date(problems, where, field_name, value):
     day = _read_date(value)
     if day is None:
         text = _cell_text(value)
-        message = f"“{text}” is not a date written YYYY-MM-DD" if text else "empty"
+        message = f"{quoted(text)} is not a date written YYYY-MM-DD" if text else "empty"
     elif day.year not in YEARS:
-        message = f"“{day}” {OUTSIDE_YEARS}"
+        message = f"{quoted(day)} {OUTSIDE_YEARS}"
     else:
         return day
     problems.append(problem(where, field_name, message))
@@ -374,7 +375,9 @@ def _cell_time(problems, where, field_name, value):
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return time(int(match[1]), int(match[2]))
     problems.append(
-        problem(where, field_name, f"“{text}” is not a time written HH:MM" if text else "empty")
+        problem(
+            where, field_name, f"{quoted(text)} is not a time written HH:MM" if text else "empty"
+        )
     )
     return None
 
@@ -386,7 +389,8 @@ def _cell_slug(problems, where, value):
     try:
         validate_slug(text)
     except ValidationError:
-        problems.append(problem(where, "slug", f"“{text}” may hold only letters, digits, - and _"))
+        message = f"{quoted(text)} may hold only letters, digits, - and _"
+        problems.append(problem(where, "slug", message))
         return None
     check_length(problems, where, "slug", text, SLUG_MAX)
     return text
@@ -398,7 +402,7 @@ def _cell_status(problems, where, value):
         return None
     if text.casefold() not in Talk.Status.values:
         allowed = ", ".join(Talk.Status.values)
-        problems.append(problem(where, "status", f"“{text}” is not one of {allowed}"))
+        problems.append(problem(where, "status", f"{quoted(text)} is not one of {allowed}"))
         return None
     return text.casefold()
 
@@ -417,7 +421,7 @@ def _cell_resources(problems, where, value):
                 problem(
                     where,
                     "resources",
-                    f"“{item}” has no kind: write kind: URL, such as "
+                    f"{quoted(item)} has no kind: write kind: URL, such as "
                     "slides: https://example.org/slides.pdf",
                 )
             )
@@ -425,7 +429,9 @@ def _cell_resources(problems, where, value):
             kinds = ", ".join(Resource.Kind.values)
             problems.append(
                 problem(
-                    where, "resources", f"“{kind_text.strip()}” is not a kind of resource ({kinds})"
+                    where,
+                    "resources",
+                    f"{quoted(kind_text.strip())} is not a kind of resource ({kinds})",
                 )
             )
         else:

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from program.clashes import find_clashes
 from program.colours import PALETTE
-from program.importers.records import ImportFailed, problem
+from program.importers.records import ImportFailed, problem, quoted
 from program.importers.result import ImportResult
 from program.models import (
     Resource,
@@ -80,7 +80,7 @@ class ScheduleImport:
         self._create_new_talks()
         # Clashes this file takes part in; those among the edition's other talks are not news.
         self.result.warnings += [
-            f"“{clash.talk}”: {clash.message()}"
+            f"{quoted(clash.talk)}: {clash.message()}"
             for clash in find_clashes(self.conference, involving={talk.pk for talk in talks})
         ]
         return self.result
@@ -95,7 +95,8 @@ class ScheduleImport:
                 first = kept.setdefault(name_key(name), name)
                 if first is not name:
                     self.result.warnings.append(
-                        f"{record.where}, speakers: “{name}” is “{first}” again; listed once."
+                        f"{record.where}, speakers: {quoted(name)} is {quoted(first)} again; "
+                        "listed once."
                     )
             record.speakers = list(kept.values())
 
@@ -126,7 +127,7 @@ class ScheduleImport:
                     problem(
                         record.where,
                         attribute,
-                        f"“{text}” is not {what} match by slug or name; organisers add new "
+                        f"{quoted(text)} is not {what} match by slug or name; organisers add new "
                         "ones in the admin)",
                     )
                 )
@@ -180,7 +181,7 @@ class ScheduleImport:
                         problem(
                             record.where,
                             "slug",
-                            f"“{record.slug}” is also in {seen_slugs[record.slug]}",
+                            f"{quoted(record.slug)} is also in {seen_slugs[record.slug]}",
                         )
                     )
                 seen_slugs.setdefault(record.slug, record.where)

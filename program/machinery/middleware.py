@@ -6,6 +6,13 @@ none, as tests/pages/test_browser.py checks; the API docs' settings script is a 
 so the browser may refuse all of them: an injected ``<script>`` could not run even if
 escaping ever failed. Images come from the site itself, or also from the bucket that serves
 speaker photos when one is configured (``MEDIA_ORIGIN``).
+
+With it go ``Permissions-Policy``, refusing every powerful feature the site never uses (an
+injected script could not ask for the camera either; the agenda's copy button needs only
+clipboard writing, left alone), and ``Cross-Origin-Resource-Policy: same-site``: another
+site cannot embed our files (an image, a script) with a no-cors load. The API, the feeds
+and the calendars stay readable by other sites' scripts: those are CORS requests, which
+this header does not apply to (Fetch's CORP check covers no-cors loads only).
 """
 
 from django.conf import settings
@@ -29,13 +36,42 @@ def content_security_policy():
     )
 
 
+# Features no page, admin page or the API docs use; "()" allows them to no origin at all.
+DENIED_FEATURES = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "sync-xhr",
+    "usb",
+    "xr-spatial-tracking",
+]
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+
+
 class ContentSecurityPolicyMiddleware:
+    """The policy headers above, on every response (static files too: whitenoise answers
+    below this middleware)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-site")
         return response
 
 

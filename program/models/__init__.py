@@ -9,6 +9,7 @@ from program.models.base import (
     SlugManager,
     TimestampedModel,
     TimestampedQuerySet,
+    is_timezone_name,
     validate_timezone,
 )
 from program.models.editions import Conference, ConferenceQuerySet, Room, TalkType, Track
@@ -48,5 +49,6 @@ __all__ = [
     "TimestampedModel",
     "TimestampedQuerySet",
     "Track",
+    "is_timezone_name",
     "validate_timezone",
 ]

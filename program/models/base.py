@@ -9,17 +9,25 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from program.text import entered_text, search_terms, search_text
+from program.text import entered_text, search_terms, search_text, shortened
+
+
+def is_timezone_name(value):
+    """Whether ``value`` names a zone of the IANA database. A name too long for a file
+    name (OSError) or not a relative path (ValueError) names none."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def validate_timezone(value):
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+    if not is_timezone_name(value):
         raise ValidationError(
             "“%(value)s” is not an IANA timezone name such as America/Los_Angeles.",
-            params={"value": value},
-        ) from error
+            params={"value": shortened(value)},
+        )
 
 
 class TimestampedModel(models.Model):

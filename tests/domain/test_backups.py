@@ -3,7 +3,9 @@ into an empty database (SQLite and PostgreSQL alike)."""
 
 import io
 import json
+import os
 import shutil
+import stat
 import zipfile
 
 import pytest
@@ -126,6 +128,36 @@ def test_backup_holds_data_history_and_photos(editions, tmp_path):
     assert talk["fields"]["type"] == ["fireside"]  # a natural key
     assert out.getvalue().startswith(f"Saved {path}: ")
     assert out.getvalue().endswith(" bytes of data and 3 photo files.\n")
+
+
+@pytest.fixture
+def open_umask():
+    """A umask that takes nothing away: a file's mode is what its creator asked for."""
+    before = os.umask(0)
+    yield
+    os.umask(before)
+
+
+def test_a_backup_is_readable_by_its_owner_alone_whatever_the_umask(
+    editions, tmp_path, open_umask, monkeypatch
+):
+    made = tmp_path / "made.zip"
+    replaced = tmp_path / "replaced.zip"
+    replaced.write_bytes(b"an older backup")
+    replaced.chmod(0o644)
+    monkeypatch.chdir(tmp_path)
+
+    for path in (made, replaced):
+        call_command("backup", str(path), stdout=io.StringIO())
+    call_command("backup", stdout=io.StringIO())  # into backups/, made here
+
+    (default,) = (tmp_path / "backups").iterdir()
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in (made, replaced, default)}
+    assert modes == {"made.zip": 0o600, "replaced.zip": 0o600, default.name: 0o600}
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
+    assert zipfile.ZipFile(replaced).namelist()[:2] == ["data.json", "history.json"]
+    partial = [path.name for path in tmp_path.rglob(".*.tmp")]
+    assert partial == []
 
 
 def test_restore_refuses_a_database_with_editions(editions, tmp_path):

@@ -194,6 +194,18 @@ def test_conference_timezone_must_be_an_iana_name():
     }
 
 
+def test_a_5000_character_timezone_is_refused_by_its_start():
+    conference = ConferenceFactory.build(slug="2030", timezone="Europe/" + "x" * 4993)
+    with pytest.raises(ValidationError) as error:
+        conference.full_clean()
+    assert error.value.message_dict == {
+        "timezone": [
+            f"“Europe/{'x' * 52}…” is not an IANA timezone name such as America/Los_Angeles.",
+            "Ensure this value has at most 64 characters (it has 5000).",
+        ]
+    }
+
+
 def test_the_contract_talk_types_exist_after_migrating():
     assert dict(TalkType.objects.values_list("slug", "name")) == {
         "keynote": "Keynote",

@@ -187,6 +187,42 @@ CASES = {
         "schedule.xml: not well-formed XML: reference to invalid character number: line 1, "
         "column 30",
     ),
+    "utf-7-xml": (
+        "schedule.xml",
+        lambda: b'<?xml version="1.0" encoding="utf-7"?><schedule/>',
+        "schedule.xml: the XML declares an encoding it cannot be read in: save it as UTF-8",
+    ),
+    "unknown-encoding-xml": (
+        "schedule.xml",
+        lambda: b'<?xml version="1.0" encoding="x-no-such-code"?><schedule/>',
+        "schedule.xml: the XML declares an encoding it cannot be read in: save it as UTF-8",
+    ),
+    "5000-digit-number-json": (
+        "schedule.json",
+        lambda: frab_json(id=7).replace(b'"id": 7', b'"id": ' + b"7" * 5000),
+        "schedule.json: not a schedule: a number has more than 4,300 digits",
+    ),
+    "5000-digit-day-count-json": (
+        "schedule.json",
+        lambda: frab_json({"daysCount": "9" * 5000, "start": "2026-05-18"}),
+        f"conference, daysCount: {'9' * 59}… days; an edition lasts 366 at most",
+    ),
+    "5000-character-zone-json": (
+        "schedule.json",
+        lambda: frab_json({"acronym": "2026", "time_zone_name": "Europe/" + "x" * 4993}),
+        f"conference, time_zone_name: “Europe/{'x' * 52}…” is not an IANA timezone name such "
+        "as Europe/Berlin",
+    ),
+    "5000-character-title-json": (
+        "schedule.json",
+        lambda: frab_json(id="e" * 5000, title="T" * 5000),
+        f"Event {'e' * 59}… “{'T' * 59}…”, title: 5000 characters; at most 300 fit",
+    ),
+    "5000-character-date-csv": (
+        "program.csv",
+        lambda: csv_file(ROW.replace("2026-05-18", "2" * 5000)),
+        f"Row 2, date: “{'2' * 59}…” is not a date written YYYY-MM-DD",
+    ),
     "cell-over-the-csv-limit": (
         "program.csv",
         lambda: csv_file(ROW, f'Long,Keynote,2026-05-18,10:00,11:00,Hall,,"{"x" * 200_000}"\n'),

@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path=None, **options):
         if not path:
-            Path("backups").mkdir(exist_ok=True)
+            # Its backups are the owner's alone (program/backups.py); so is the folder.
+            Path("backups").mkdir(mode=0o700, exist_ok=True)
             path = f"backups/program-{timezone.now():%Y%m%d-%H%M%S}.zip"
         size, files = create_backup(path)
         self.stdout.write(f"Saved {path}: {size:,} bytes of data and {files} photo files.")
