@@ -291,13 +291,16 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
                         setattr(self.instance, f"{name}_id", None)
                 super()._post_clean()
 
-        form = TalkForm
         zone = timezone.get_current_timezone_name()
-        form.base_fields[
-            "start"
-        ].help_text = f"Conference time ({zone}): the timezone of the edition chosen above."
-        form.base_fields["end"].help_text = f"Conference time ({zone}); after the start."
-        return form
+        help_texts = {
+            "start": f"Conference time ({zone}): the timezone of the edition chosen above.",
+            "end": f"Conference time ({zone}); after the start.",
+        }
+        # A view-only form has no fields: its times are shown read-only, without the help.
+        for name, help_text in help_texts.items():
+            if name in TalkForm.base_fields:
+                TalkForm.base_fields[name].help_text = help_text
+        return TalkForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Rooms and tracks: those of the form's edition (_form_edition: the one posted or
