@@ -28,6 +28,7 @@ from program.admin.base import (
     edition_labeller,
     folded_search,
     rendered_in,
+    row_id,
 )
 from program.admin.imports import import_schedule_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
@@ -232,8 +233,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     def _form_edition(self, request, object_id):
         """The edition whose timezone the form's times are in: the one chosen in the form,
         else the talk's, else the one the list was filtered by, else the current edition."""
-        chosen = request.POST.get("conference") or request.GET.get("conference")
-        if chosen and chosen.isdigit():
+        chosen = row_id(request.POST.get("conference") or request.GET.get("conference"))
+        if chosen is not None:
             edition = Conference.objects.filter(pk=chosen).first()
             if edition is not None:
                 return edition
@@ -243,9 +244,9 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
 
     @staticmethod
     def _talk_edition(object_id):
-        object_id = unquote(object_id)
-        if object_id.isdigit():
-            return Conference.objects.filter(talks__pk=object_id).first()
+        talk_id = row_id(unquote(object_id))
+        if talk_id is not None:
+            return Conference.objects.filter(talks__pk=talk_id).first()
         return None
 
     @staticmethod
