@@ -1,6 +1,8 @@
 """Every page of the program's admin for staff holding one permission each: each answers
 200 or 403 as Django's permission rules say, never 500."""
 
+import logging
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
@@ -74,3 +76,23 @@ def test_each_page_answers_one_permission_as_django_rules_say(rows, held_model, 
     expected["talk", "import"] = 403
 
     assert answers == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/program/talk/",  # Django's PermissionDenied
+        "/admin/program/talk/import/",  # the import page's own refusal
+    ],
+)
+def test_a_refused_page_logs_one_line_without_traceback(rows, caplog, url):
+    client = one_permission_client("view_room")
+
+    with caplog.at_level(logging.INFO):
+        response = client.get(url)
+
+    assert response.status_code == 403
+    assert [(r.name, r.levelname, r.getMessage(), r.exc_info) for r in caplog.records] == [
+        ("django.security.PermissionDenied", "WARNING", f"Forbidden (permission denied): {url}",
+         None)
+    ]  # fmt: skip
