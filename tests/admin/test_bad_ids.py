@@ -3,11 +3,15 @@ str.isdigit, int() refuses it) and a number beyond what a database stores (SQLit
 even compare it). The admin
 answers them as Django answers a missing row, never with a server error."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.admin.helpers import admin_url, selected_edition, titles
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory
+from tests.importers.test_import_hostile import frab_json
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +76,26 @@ def test_page_of_a_bad_id_is_a_missing_row(admin_client, editions, model, view, 
     assert response["Location"] == "/admin/"
     [message] = get_messages(response.wsgi_request)
     assert str(message).endswith(f"with ID “{bad_id}” doesn’t exist. Perhaps it was deleted?")
+
+
+@pytest.mark.parametrize(
+    ("field", "digits", "letters"),
+    [("daysCount", "²", "x"), ("start", "²⁰²⁶-05-18", "xxxx-05-18")],
+)
+def test_frab_file_with_superscript_digits_reads_them_as_letters(
+    admin_client, editions, field, digits, letters
+):
+    """The import page's preview, as for letters there (a count or date not read)."""
+    previews = []
+    for value in (digits, letters):
+        data = frab_json({field: value})
+        response = admin_client.post(
+            "/admin/program/talk/import/",
+            {"file": SimpleUploadedFile("schedule.json", data), "conference": ""},
+        )
+        assert response.status_code == 200
+        assert response.templates[0].name == "admin/program/import_preview.html"
+        result = response.context["result"]
+        previews.append((result.conference.start_date, result.conference.end_date))
+
+    assert previews[0] == previews[1] == (dt.date(2026, 5, 18), dt.date(2026, 5, 18))
