@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view's PermissionDenied: the 403 page and one warning line, no traceback.
+    "program.machinery.middleware.PermissionDeniedMiddleware",
     # 503 when every password check of this process is busy (program/machinery/logins.py).
     "program.machinery.logins.LoginsBusyMiddleware",
     # Turns a refused login (too many failures) into the lockout page; last, as axes asks.

@@ -24,13 +24,27 @@ def folded_search(queryset, search_term):
     return queryset.search(search_term), False
 
 
+# The largest primary key a database stores (a signed 64-bit integer on both databases).
+MAX_ID = 2**63 - 1
+
+
+def row_id(value):
+    """``value`` (a string from the address or a form) as a primary key, or None: ASCII
+    digits only ("²" and "٣" pass ``str.isdigit`` but are no id) and at most MAX_ID
+    (SQLite cannot even compare a larger number)."""
+    if not (value and value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 def chosen_edition_id(request):
     """The edition a list is filtered on, or None. An add page opened from a filtered list
     carries the list's filters in ``_changelist_filters``: the edition chosen there counts."""
     value = request.GET.get(EDITION_PARAM) or QueryDict(
         request.GET.get("_changelist_filters", "")
     ).get(EDITION_PARAM, "")
-    return int(value) if value.isdigit() else None
+    return row_id(value)
 
 
 class EditionInitialMixin:

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
 from program.importers import ImportFailed, import_schedule
-from program.machinery.middleware import upload_limit
+from program.machinery.middleware import logged_refusal, upload_limit
 from program.models import (
     Conference,
     Room,
@@ -109,9 +109,10 @@ def missing_permissions(user, needed):
 
 def refused(request, context, message):
     """403 with the message on an admin page (a custom admin view's permission refusal)."""
-    return render(
+    response = render(
         request, "admin/permission_denied.html", {**context, "message": message}, status=403
     )
+    return logged_refusal(request, response)
 
 
 # Any import may add and change talks: the page asks for both.

@@ -28,6 +28,7 @@ from program.admin.base import (
     edition_labeller,
     folded_search,
     rendered_in,
+    row_id,
 )
 from program.admin.imports import import_schedule_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
@@ -232,8 +233,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     def _form_edition(self, request, object_id):
         """The edition whose timezone the form's times are in: the one chosen in the form,
         else the talk's, else the one the list was filtered by, else the current edition."""
-        chosen = request.POST.get("conference") or request.GET.get("conference")
-        if chosen and chosen.isdigit():
+        chosen = row_id(request.POST.get("conference") or request.GET.get("conference"))
+        if chosen is not None:
             edition = Conference.objects.filter(pk=chosen).first()
             if edition is not None:
                 return edition
@@ -243,9 +244,9 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
 
     @staticmethod
     def _talk_edition(object_id):
-        object_id = unquote(object_id)
-        if object_id.isdigit():
-            return Conference.objects.filter(talks__pk=object_id).first()
+        talk_id = row_id(unquote(object_id))
+        if talk_id is not None:
+            return Conference.objects.filter(talks__pk=talk_id).first()
         return None
 
     @staticmethod
@@ -291,13 +292,16 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
                         setattr(self.instance, f"{name}_id", None)
                 super()._post_clean()
 
-        form = TalkForm
         zone = timezone.get_current_timezone_name()
-        form.base_fields[
-            "start"
-        ].help_text = f"Conference time ({zone}): the timezone of the edition chosen above."
-        form.base_fields["end"].help_text = f"Conference time ({zone}); after the start."
-        return form
+        help_texts = {
+            "start": f"Conference time ({zone}): the timezone of the edition chosen above.",
+            "end": f"Conference time ({zone}); after the start.",
+        }
+        # A view-only form has no fields: its times are shown read-only, without the help.
+        for name, help_text in help_texts.items():
+            if name in TalkForm.base_fields:
+                TalkForm.base_fields[name].help_text = help_text
+        return TalkForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Rooms and tracks: those of the form's edition (_form_edition: the one posted or

@@ -24,6 +24,7 @@ from program.importers.frab_times import (
     conference_date,
     event_end,
     event_start,
+    is_number,
     json_text,
     read_date,
 )
@@ -270,12 +271,12 @@ def _read_edition(schedule, fields, *, day_dates, zone):
     field_name = "daysCount" if "daysCount" in fields else "days"
     day_count = json_text(fields.get(field_name)).strip()
     # Compared by length first: int() refuses a string of more than 4,300 digits.
-    if day_count.isdigit() and (len(day_count) > 4 or int(day_count) > MAX_EDITION_DAYS):
+    if is_number(day_count) and (len(day_count) > 4 or int(day_count) > MAX_EDITION_DAYS):
         days = shortened(day_count)
         schedule.problems.append(
             problem(where, field_name, f"{days} days; an edition lasts {MAX_EDITION_DAYS} at most")
         )
-    elif end_date is None and start_date and day_count.isdigit() and int(day_count) > 0:
+    elif end_date is None and start_date and is_number(day_count) and int(day_count) > 0:
         end_date = start_date + timedelta(days=int(day_count) - 1)
     end_date = end_date or (known_days[-1] if known_days else start_date)
     if start_date and end_date and end_date < start_date:

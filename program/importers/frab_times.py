@@ -128,7 +128,7 @@ def conference_date(schedule, field_name, value, tz):
         day = moment.astimezone(tz).date() if moment else None
     else:
         day = read_date(text)
-    if day is None and text[:4].isdigit() and int(text[:4]) not in YEARS:
+    if day is None and is_number(text[:4]) and int(text[:4]) not in YEARS:
         message = f"{quoted(text)} {OUTSIDE_YEARS}"
         schedule.problems.append(problem("conference", field_name, message))
     return day
@@ -147,3 +147,9 @@ def json_text(value):
     if isinstance(value, dict):  # schedule2: rooms, tracks and types may be objects
         return json_text(value.get("name"))
     return str(value)
+
+
+def is_number(text):
+    """Whether ``text`` is a whole number int() reads: ASCII digits only ("²" passes
+    str.isdigit, yet int() refuses it)."""
+    return text.isascii() and text.isdigit()

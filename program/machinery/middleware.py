@@ -1,5 +1,5 @@
 """A strict Content-Security-Policy on every response (public pages, admin, API and its docs);
-upload limits before the body is read.
+upload limits before the body is read; a refused permission logged in one line.
 
 No template carries inline script, style or event handler (Django's admin templates have
 none, as tests/pages/test_browser.py checks; the API docs' settings script is a file, ``?script``),
@@ -15,9 +15,16 @@ and the calendars stay readable by other sites' scripts: those are CORS requests
 this header does not apply to (Fetch's CORP check covers no-cors loads only).
 """
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import get_exception_response
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.urls import get_resolver, get_urlconf
+
+security_logger = logging.getLogger("django.security.PermissionDenied")
 
 
 def content_security_policy():
@@ -115,3 +122,33 @@ class UploadLimitMiddleware:
             "Nothing was read or changed: go back and choose a smaller file.\n"
         )
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+class PermissionDeniedMiddleware:
+    """A view's PermissionDenied (staff opening an admin page their permissions do not
+    open) answered with the 403 page and one warning line on ``django.security``: Django
+    would log it on ``django.request`` with the whole traceback, which is no fault to trace."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PermissionDenied):
+            return None
+        response = get_exception_response(request, get_resolver(get_urlconf()), 403, exception)
+        return logged_refusal(request, response)
+
+
+def logged_refusal(request, response):
+    """``response`` (a 403) after one warning line on ``django.security``, and marked
+    logged: Django logs every response of status 400 or more once, unless already logged."""
+    security_logger.warning(
+        "Forbidden (permission denied): %s",
+        request.path,
+        extra={"status_code": response.status_code, "request": request},
+    )
+    response._has_been_logged = True
+    return response
