@@ -33,3 +33,20 @@ def program():
     ResourceFactory(talk=talk)
     TalkFactory(conference=older, title="Paged attention", slug="paged", speakers=[yuhan])
     return talk
+
+
+@pytest.fixture
+def two_days():
+    """MLSys 2026 with two talks of one speaker in one room, on its two days (the cache's
+    failure tests)."""
+    edition = ConferenceFactory(slug="2026", name="MLSys 2026")
+    room = RoomFactory(conference=edition, name="Grand Ballroom 1")
+    yuhan = SpeakerFactory(name="Yuhan Liu")
+    for title, day in [
+        ("KV caches at scale", "2026-05-18"),
+        ("Serving models cheaply", "2026-05-19"),
+    ]:
+        TalkFactory(
+            conference=edition, room=room, title=title, speakers=[yuhan], start=local(day, 9)
+        )
+    return edition

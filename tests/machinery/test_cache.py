@@ -17,12 +17,8 @@ from program.machinery.responses import cached_or_built, normalised_query
 from program.models import Talk
 from tests.conftest import redis_caches
 from tests.factories import (
-    ConferenceFactory,
-    RoomFactory,
     SpeakerFactory,
-    TalkFactory,
     TalkTypeFactory,
-    local,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +27,6 @@ PROGRAM = "/2026/program/"
 CALENDAR = "/2026/program.ics"
 SCHEDULE = "/2026/schedule.xml"
 TALKS_API = "/api/v1/talks/"
-
-
-@pytest.fixture
-def program():
-    edition = ConferenceFactory(slug="2026", name="MLSys 2026")
-    room = RoomFactory(conference=edition, name="Grand Ballroom 1")
-    yuhan = SpeakerFactory(name="Yuhan Liu")
-    for title, day in [
-        ("KV caches at scale", "2026-05-18"),
-        ("Serving models cheaply", "2026-05-19"),
-    ]:
-        TalkFactory(
-            conference=edition, room=room, title=title, speakers=[yuhan], start=local(day, 9)
-        )
-    return edition
 
 
 def cached_responses(server):
@@ -76,7 +57,7 @@ def test_healthz_says_when_the_cache_cannot_be_written(client, settings, redis_s
 
 
 def test_pages_feeds_and_api_answer_from_the_database_while_redis_is_down(
-    client, program, settings, redis_server, caplog
+    client, two_days, settings, redis_server, caplog
 ):
     settings.CACHES = redis_caches(redis_server.url, RETRY_SECONDS=0.3)
     settings.API_ANONYMOUS_RATE = "2/minute"
@@ -120,7 +101,7 @@ def test_pages_feeds_and_api_answer_from_the_database_while_redis_is_down(
 
 
 def test_a_write_made_while_redis_was_unreachable_shows_at_once(
-    client, program, settings, redis_server
+    client, two_days, settings, redis_server
 ):
     """A writer that cannot reach Redis still moves the data version (the database keeps
     it): readers that can reach Redis never answer the old version's pages after it."""
@@ -138,7 +119,7 @@ def test_a_write_made_while_redis_was_unreachable_shows_at_once(
 
 
 def test_a_flushed_or_restarted_redis_never_serves_an_old_version(
-    client, program, settings, redis_server
+    client, two_days, settings, redis_server
 ):
     settings.CACHES = redis_caches(redis_server.url, RETRY_SECONDS=0.3)
     client.get(PROGRAM)
@@ -226,7 +207,7 @@ def test_without_redis_every_reader_builds_at_once(settings, redis_server):
 # ---------------------------------------------------------------------------- cache keys
 
 
-def test_unknown_parameters_share_one_cached_response(client, program, settings, redis_server):
+def test_unknown_parameters_share_one_cached_response(client, two_days, settings, redis_server):
     settings.CACHES = redis_caches(redis_server.url)
 
     responses, query_counts = [], []
@@ -248,7 +229,7 @@ def test_unknown_parameters_share_one_cached_response(client, program, settings,
 
 @pytest.mark.parametrize("url", [CALENDAR, SCHEDULE, "/2026/speakers/"])
 def test_feeds_and_lists_ignore_unknown_parameters_for_caching(
-    client, program, settings, redis_server, url
+    client, two_days, settings, redis_server, url
 ):
     settings.CACHES = redis_caches(redis_server.url)
     plain = client.get(url)
@@ -260,7 +241,7 @@ def test_feeds_and_lists_ignore_unknown_parameters_for_caching(
     assert len(cached_responses(redis_server)) == 1
 
 
-def test_equivalent_filters_share_one_cached_response(client, program, settings, redis_server):
+def test_equivalent_filters_share_one_cached_response(client, two_days, settings, redis_server):
     settings.CACHES = redis_caches(redis_server.url)
     SpeakerFactory(slug="ana-solo")
     spellings = [

@@ -9,7 +9,6 @@ import pytest
 from django.core.cache import caches
 
 from program.models import Talk
-from tests.factories import ConferenceFactory, RoomFactory, SpeakerFactory, TalkFactory, local
 
 pytestmark = pytest.mark.django_db
 
@@ -42,23 +41,8 @@ def mend_folder(folder):
     folder.unlink()
 
 
-@pytest.fixture
-def program():
-    edition = ConferenceFactory(slug="2026", name="MLSys 2026")
-    room = RoomFactory(conference=edition, name="Grand Ballroom 1")
-    yuhan = SpeakerFactory(name="Yuhan Liu")
-    for title, day in [
-        ("KV caches at scale", "2026-05-18"),
-        ("Serving models cheaply", "2026-05-19"),
-    ]:
-        TalkFactory(
-            conference=edition, room=room, title=title, speakers=[yuhan], start=local(day, 9)
-        )
-    return edition
-
-
 def test_pages_feeds_and_api_answer_from_the_database_while_the_cache_folder_fails(
-    client, program, settings, tmp_path, caplog
+    client, two_days, settings, tmp_path, caplog
 ):
     folder = tmp_path / "cache"
     settings.CACHES = file_caches(folder, RETRY_SECONDS=0.3)
