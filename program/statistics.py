@@ -8,30 +8,26 @@ statistics until ``ANALYZE`` writes them into ``sqlite_stat1``. ``import_schedul
 their write transaction has committed.
 """
 
-from django.apps import apps
 from django.db import connections
+
+from program.machinery.data_version import TABLE
+from program.machinery.data_version import program_tables as versioned_tables
 
 # On SQLite, rows read per index (as PRAGMA optimize does): statistics good enough for the
 # planner in milliseconds, whatever the size of the tables.
 SQLITE_ANALYSIS_LIMIT = 1000
 
 
-def program_tables():
-    """The names of the program app's tables (models, many-to-many and history), sorted."""
-    return sorted(
-        {
-            model._meta.db_table
-            for model in apps.get_app_config("program").get_models(include_auto_created=True)
-            if model._meta.managed and not model._meta.proxy
-        }
-    )
+def program_tables(connection):
+    """The program's tables, sorted: those the data version's triggers watch, and its own."""
+    return sorted([*versioned_tables(connection), TABLE])
 
 
 def analyse_program_tables(using="default"):
-    """``ANALYZE`` each of ``program_tables()`` on the database ``using``."""
+    """``ANALYZE`` each of ``program_tables`` on the database ``using``."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
-        for table in program_tables():
+        for table in program_tables(connection):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

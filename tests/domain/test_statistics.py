@@ -57,7 +57,7 @@ def no_statistics():
 
 
 def test_program_tables_are_the_program_s_tables():
-    assert program_tables() == PROGRAM_TABLES
+    assert program_tables(connection) == PROGRAM_TABLES
 
 
 def test_import_analyses_the_program_tables(tmp_path, no_statistics):
