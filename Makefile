@@ -72,13 +72,13 @@ prod: prod-setup
 	DJANGO_DEBUG=0 PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # The front proxy (docs/operators/deploy.md) in the foreground: deploy/nginx.conf with the
-# ports and the slow-client timeout filled in, its pid, temporary files and access log in
+# ports, the slow-client timeout and the photos' folder (DJANGO_MEDIA_ROOT) filled in, its pid, temporary files and access log in
 # PROXY_DIR, its errors on standard error.
 proxy:
 	@test -x "$(NGINX)" || { echo "make proxy: nginx is not installed (apt-get install nginx)" >&2; exit 1; }
 	mkdir -p $(PROXY_DIR)/logs $(PROXY_DIR)/temp
-	sed -e 's/@PROXY_PORT@/$(PROXY_PORT)/; s/@APP_PORT@/$(PORT)/; s/@CLIENT_TIMEOUT@/$(PROXY_TIMEOUT)/' \
-	  deploy/nginx.conf > $(PROXY_DIR)/nginx.conf
+	sed -e 's|@PROXY_PORT@|$(PROXY_PORT)|; s|@APP_PORT@|$(PORT)|; s|@CLIENT_TIMEOUT@|$(PROXY_TIMEOUT)|' \
+	  -e 's|@MEDIA_ROOT@|$(abspath $(or $(DJANGO_MEDIA_ROOT),media))|' deploy/nginx.conf > $(PROXY_DIR)/nginx.conf
 	exec $(NGINX) -p $(abspath $(PROXY_DIR))/ -c nginx.conf -e stderr -g 'daemon off;'
 
 production-settings:

@@ -141,13 +141,15 @@ def nginx():
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 
 
-def start_proxy(app_port, port, directory, timeout="10s", log=None):
+def start_proxy(app_port, port, directory, timeout="10s", media=None, log=None):
     """`make proxy` (nginx with deploy/nginx.conf, its files in ``directory``) on ``port``
-    before gunicorn on 127.0.0.1:``app_port``, dropping clients idle for ``timeout``, once it
-    answers (whatever gunicorn says, if it runs). Stop it with stop_proxy()."""
+    before gunicorn on 127.0.0.1:``app_port``, dropping clients idle for ``timeout``,
+    serving photos from ``media`` (else the site's DJANGO_MEDIA_ROOT), once it answers
+    (whatever gunicorn says, if it runs). Stop it with stop_proxy()."""
     process = subprocess.Popen(
         ["make", "--no-print-directory", "proxy", f"PROXY_PORT={port}", f"PORT={app_port}",
-         f"PROXY_DIR={directory}", f"PROXY_TIMEOUT={timeout}"],
+         f"PROXY_DIR={directory}", f"PROXY_TIMEOUT={timeout}",
+         *([f"DJANGO_MEDIA_ROOT={media}"] if media else [])],
         cwd=ROOT,
         stdout=log or subprocess.DEVNULL,
         stderr=log or None,
