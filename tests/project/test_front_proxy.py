@@ -205,6 +205,17 @@ def test_refusals_of_the_proxy_are_json_under_the_api(
     assert answer == (status, content_type, body)
 
 
+def test_the_sites_own_refusals_pass_the_proxy_unchanged(site):
+    """nginx's error pages are for its own refusals: a 400 of the API's reaches the client."""
+    proxy_port, _ = site
+    status, content_type, text = raw(proxy_port, get("/api/v1/tracks/?conference=2027"))
+    assert (status, content_type, json.loads(text)) == (
+        400,
+        "application/json",
+        {"conference": ["2027 is not a known conference."]},
+    )
+
+
 def test_what_the_proxy_passes_gunicorn_takes(site):
     """The longest request line and header line nginx passes, and 500 headers, reach the
     site (its JSON 404, its redirect adding a slash, its answer), never a refusal of
@@ -245,6 +256,16 @@ def test_a_script_name_header_moves_nothing(site, through):
         "text/plain",
         "ok",
     )
+
+
+def test_scheme_headers_reach_gunicorn_only_as_the_proxy_sets_them(site):
+    """gunicorn reads X-Forwarded-Proto, X-Forwarded-Ssl and X-Forwarded-Protocol from
+    127.0.0.1 and refuses, in its own plain 400, a request where they disagree; nginx sets
+    the first and removes the others."""
+    proxy_port, app_port = site
+    request = get("/healthz", "X-Forwarded-Proto: https", "X-Forwarded-Ssl: off")
+    assert raw(proxy_port, request) == (200, "text/plain", "ok")
+    assert raw(app_port, request)[:2] == (400, "text/html")
 
 
 def test_the_proxy_serves_only_photos_from_the_media_folder(site):
