@@ -8,8 +8,13 @@ MANAGE := $(PY) manage.py
 DEV_ENV := DJANGO_DEBUG=1
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
+# The front proxy (`make proxy`): nginx on PROXY_PORT, before gunicorn on 127.0.0.1:PORT.
+PROXY_PORT ?= 8080
+PROXY_DIR ?= var/proxy
+PROXY_TIMEOUT ?= 10s
+NGINX ?= $(or $(shell command -v nginx),/usr/sbin/nginx)
 
-.PHONY: serve prod prod-setup production-settings test lint format docs migrate seed superuser backup restore bench loadtest clean
+.PHONY: serve prod proxy prod-setup production-settings test lint format docs migrate seed superuser backup restore bench loadtest clean
 
 # Each install is redone whenever pyproject.toml changes. Development, tests and benchmarks:
 # the runtime dependencies plus the dev extra (test, lint and docs tools, the S3 client).
@@ -65,6 +70,16 @@ prod-setup: production-settings $(VENV)/.installed-prod
 
 prod: prod-setup
 	DJANGO_DEBUG=0 PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# The front proxy (docs/operators/deploy.md) in the foreground: deploy/nginx.conf with the
+# ports, the slow-client timeout and the photos' folder (DJANGO_MEDIA_ROOT) filled in, its pid, temporary files and access log in
+# PROXY_DIR, its errors on standard error.
+proxy:
+	@test -x "$(NGINX)" || { echo "make proxy: nginx is not installed (apt-get install nginx)" >&2; exit 1; }
+	mkdir -p $(PROXY_DIR)/logs $(PROXY_DIR)/temp
+	sed -e 's|@PROXY_PORT@|$(PROXY_PORT)|; s|@APP_PORT@|$(PORT)|; s|@CLIENT_TIMEOUT@|$(PROXY_TIMEOUT)|' \
+	  -e 's|@MEDIA_ROOT@|$(abspath $(or $(DJANGO_MEDIA_ROOT),media))|' deploy/nginx.conf > $(PROXY_DIR)/nginx.conf
+	exec $(NGINX) -p $(abspath $(PROXY_DIR))/ -c nginx.conf -e stderr -g 'daemon off;'
 
 production-settings:
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "make prod: DJANGO_SECRET_KEY is not set. Set it to a long random string, e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }

@@ -2,7 +2,8 @@
 
 ``make loadtest`` (``python bench/loadtest.py``) creates its own PostgreSQL database and uses
 its own Redis database number, generates an edition, collects static files and starts
-gunicorn with debug off. Then, for ``--seconds``:
+gunicorn with debug off (and, with ``--proxy``, nginx before it as ``make proxy`` runs it:
+every request then goes through nginx). Then, for ``--seconds``:
 
 - ``--clients`` readers (threads, each its own address through X-Forwarded-For from a trusted
   proxy) ask for the program page (whole and filtered), talk and speaker pages, feeds and the
@@ -38,7 +39,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import Http, form_fields, free_port, start_gunicorn, stop_gunicorn  # noqa: E402
+from bench.servers import (  # noqa: E402
+    Http,
+    form_fields,
+    free_port,
+    nginx,
+    start_gunicorn,
+    start_proxy,
+    stop_gunicorn,
+    stop_proxy,
+)
 
 PYTHON = sys.executable
 EDITION = "2030"
@@ -59,6 +69,9 @@ def arguments():
         "--postgres",
         default="postgres://postgres@127.0.0.1:5432",
         help="a PostgreSQL server where the test may create and drop a database",
+    )
+    parser.add_argument(
+        "--proxy", action="store_true", help="through nginx (make proxy), as in production"
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="a Redis server")
     parser.add_argument("--redis-db", type=int, default=13, help="an empty database number")
@@ -338,6 +351,8 @@ def main():
     import psycopg
     import redis
 
+    if options.proxy and not nginx():
+        sys.exit("--proxy needs nginx: apt-get install nginx")
     database = f"loadtest_{os.getpid()}"
     cache = redis.Redis.from_url(f"{options.redis}/{options.redis_db}")
     if cache.dbsize():
@@ -357,7 +372,7 @@ def main():
         "DJANGO_API_RATE": "1000000/minute",
         "DJANGO_SUPERUSER_PASSWORD": password,
     }
-    gunicorn = None
+    gunicorn = proxy = None
     try:
         print(f"Setting up: database {database}, {options.talks} talks...", flush=True)
         manage(env, "migrate", "--verbosity", "0")
@@ -378,9 +393,14 @@ def main():
             *("--workers", str(options.workers), "--threads", str(options.threads)),
             *("--access-logfile", "/dev/null", "--log-level", "warning"),
         )
+        if options.proxy:
+            app_port, port = port, free_port()
+            proxy = start_proxy(app_port, port, ROOT / "bench" / "out" / "proxy")
         plan = make_plan(port) | {"port": port, "password": password}
         return run(options, env, plan)
     finally:
+        if proxy is not None:
+            stop_proxy(proxy)
         if gunicorn is not None:
             stop_gunicorn(gunicorn)
         with psycopg.connect(f"{options.postgres}/postgres", autocommit=True) as server:
@@ -399,7 +419,8 @@ def run(options, env, plan):
     syncing.poll()  # the app's first, full copy
     print(
         f"Running: {options.clients} readers and a syncing app for {options.seconds:.0f} s "
-        f"against gunicorn ({options.workers} workers x {options.threads} threads), "
+        f"against {'nginx and ' if options.proxy else ''}gunicorn "
+        f"({options.workers} workers x {options.threads} threads), "
         "while a second process edits and imports...",
         flush=True,
     )

@@ -2,7 +2,10 @@
 (tests/project/test_coherence.py) run it: a free port, a server process, an HTTP client with cookies
 and the fields of a page's forms."""
 
+import contextlib
 import http.client
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,8 +27,8 @@ def free_port():
 class Http:
     """GET and POST to the site under test, as a client behind the trusted proxy."""
 
-    def __init__(self, port, address=None):
-        self.port, self.address = port, address
+    def __init__(self, port, address=None, timeout=120):
+        self.port, self.address, self.timeout = port, address, timeout
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
@@ -35,7 +38,7 @@ class Http:
             headers["X-Forwarded-For"] = self.address
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -133,6 +136,39 @@ def start_gunicorn(env, port, *options, log=None):
     return process
 
 
+def nginx():
+    """The nginx binary, or None: Debian puts it in /usr/sbin, which a user's PATH may lack."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
+def start_proxy(app_port, port, directory, timeout="10s", media=None, log=None):
+    """`make proxy` (nginx with deploy/nginx.conf, its files in ``directory``) on ``port``
+    before gunicorn on 127.0.0.1:``app_port``, dropping clients idle for ``timeout``,
+    serving photos from ``media`` (else the site's DJANGO_MEDIA_ROOT), once it answers
+    (whatever gunicorn says, if it runs). Stop it with stop_proxy()."""
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "proxy", f"PROXY_PORT={port}", f"PORT={app_port}",
+         f"PROXY_DIR={directory}", f"PROXY_TIMEOUT={timeout}",
+         *([f"DJANGO_MEDIA_ROOT={media}"] if media else [])],
+        cwd=ROOT,
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or None,
+        start_new_session=True,  # make and nginx's processes, stopped together
+    )  # fmt: skip
+    try:
+        wait_until_up(port, process, any_status=True)
+    except BaseException:
+        stop_proxy(process)
+        raise
+    return process
+
+
+def stop_proxy(process):
+    with contextlib.suppress(ProcessLookupError):  # stopped already
+        os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
 def stop_gunicorn(process):
     process.send_signal(signal.SIGTERM)
     try:
@@ -142,16 +178,17 @@ def stop_gunicorn(process):
         process.wait()
 
 
-def wait_until_up(port, process=None, deadline=60):
+def wait_until_up(port, process=None, deadline=60, any_status=False):
+    """Returns once /healthz on ``port`` answers 200 (any status: ``any_status``)."""
     client, end = Http(port), time.monotonic() + deadline
     while True:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+            raise RuntimeError(f"{' '.join(process.args)} exited with status {process.returncode}")
         try:
-            if client.get("/healthz")[0] == 200:
+            if client.get("/healthz")[0] == 200 or any_status:
                 return
         except OSError:
             pass
         if time.monotonic() > end:
-            raise RuntimeError(f"gunicorn did not answer /healthz within {deadline} s")
+            raise RuntimeError(f"port {port} did not answer /healthz within {deadline} s")
         time.sleep(0.2)

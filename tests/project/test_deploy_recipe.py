@@ -1,11 +1,12 @@
 """The single-machine deploy recipe of docs/operators/deploy.md, run as written.
 
-The three blocks named ``deploy-database``, ``deploy-serve`` and ``deploy-check`` are read
-from the page and run line by line by bash at a terminal (a pty), the prompts answered as an
-operator types them. Only what differs on the test machine is replaced (REPLACED below,
-each of which must appear in the recipe, so the page cannot drift from the test): the
-role and database name, how the PostgreSQL superuser is reached, the Redis database, and
-the port. Runs where PostgreSQL is the suite's database (`.ci/run`'s PostgreSQL run).
+The four blocks named ``deploy-database``, ``deploy-serve``, ``deploy-proxy`` and
+``deploy-check`` are read from the page and run line by line by bash at a terminal (a pty),
+the prompts answered as an operator types them. Only what differs on the test machine is
+replaced (REPLACED below, each of which must appear in the recipe, so the page cannot drift
+from the test): the role and database name, how the PostgreSQL superuser is reached, the
+Redis database, and the ports (gunicorn's and nginx's). Runs where PostgreSQL is the
+suite's database (`.ci/run`'s PostgreSQL run).
 """
 
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from bench.servers import ROOT, Http, free_port, wait_until_up
+from bench.servers import ROOT, Http, free_port, nginx, wait_until_up
 from tests.conftest import require
 
 pytestmark = pytest.mark.servers
@@ -124,6 +125,7 @@ def superuser_env():
     require(shutil.which("createuser") and shutil.which("psql"), "PostgreSQL's client tools")
     require(shutil.which("curl"), "curl is not installed (apt-get install curl)")
     require(shutil.which("make"), "make is not installed (apt-get install make)")
+    require(nginx(), "nginx is not installed (apt-get install nginx)")
     db = connection.settings_dict
     return {
         "PGHOST": db["HOST"] or "127.0.0.1",
@@ -166,7 +168,7 @@ def runtime_installed():
 def test_the_deploy_recipe_runs_as_written(
     superuser_env, deploy_database, cache_url, runtime_installed
 ):
-    port = free_port()
+    port, proxy_port = free_port(), free_port()
     database_host = f"{superuser_env['PGHOST']}:{superuser_env['PGPORT']}"
     replacements = [
         # The suite's PostgreSQL superuser over TCP (PGHOST, PGUSER), not an OS account.
@@ -177,14 +179,19 @@ def test_the_deploy_recipe_runs_as_written(
     ]
     database = replaced(recipe_block("deploy-database"), replacements[:2])
     serve = replaced(recipe_block("deploy-serve"), replacements[1:])
-    check = replaced(recipe_block("deploy-check"), [(r"127\.0\.0\.1:8000", f"127.0.0.1:{port}")])
-    # A shell on the server: none of the suite's settings, PORT for the free port.
+    proxy = recipe_block("deploy-proxy")
+    check = replaced(
+        recipe_block("deploy-check"), [(r"127\.0\.0\.1:8080", f"127.0.0.1:{proxy_port}")]
+    )
+    # A shell on the server: none of the suite's settings, PORT and PROXY_PORT for the free
+    # ports.
     env = {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", "/root"),
         "LANG": "C.UTF-8",
         "TERM": "dumb",
         "PORT": str(port),
+        "PROXY_PORT": str(proxy_port),
     }
     development_db = ROOT / "db.sqlite3"
     development_db_before = development_db.exists() and development_db.stat().st_mtime_ns
@@ -208,6 +215,7 @@ def test_the_deploy_recipe_runs_as_written(
             (b"Password (again):", admin_password),
         ],
     )
+    proxying = None
     try:
         end = time.monotonic() + 600  # the first collectstatic compresses every file
         while serving.running() and b"Listening at:" not in serving.output:
@@ -215,17 +223,21 @@ def test_the_deploy_recipe_runs_as_written(
             time.sleep(0.5)
         assert serving.running(), serving.text()
         wait_until_up(port)
+        proxying = Terminal(proxy, env)
+        wait_until_up(proxy_port, deadline=30)
 
         result = subprocess.run(
             ["bash", "-e", "-c", check], env=env, capture_output=True, text=True, timeout=60
         )
-        balancer = Http(port).get("/healthz", headers={"Host": "127.0.0.1"})
-        public = Http(port).get("/healthz", headers={"Host": PUBLIC_HOST})
-        status, _, program = Http(port).get(
+        balancer = Http(proxy_port).get("/healthz", headers={"Host": "127.0.0.1"})
+        public = Http(proxy_port).get("/healthz", headers={"Host": PUBLIC_HOST})
+        status, _, program = Http(proxy_port).get(
             "/2026/program/", headers={"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
         )
-        plain = Http(port).get("/2026/program/", headers={"Host": PUBLIC_HOST})
+        plain = Http(proxy_port).get("/2026/program/", headers={"Host": PUBLIC_HOST})
     finally:
+        if proxying is not None:
+            proxying.stop()
         serving.stop()
 
     screen = serving.text()
@@ -234,6 +246,7 @@ def test_the_deploy_recipe_runs_as_written(
     assert (status, program.decode().count("data-talk-slug=")) == (200, SEED_TALKS)
     assert (plain[0], plain[1]["Location"]) == (301, f"https://{PUBLIC_HOST}/2026/program/")
     assert "DisallowedHost" not in screen
+    assert f"Listening at: http://127.0.0.1:{port} " in screen
     assert "Superuser created successfully." in screen
     production_env = {**os.environ, **superuser_env}
     assert (
