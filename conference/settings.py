@@ -68,16 +68,18 @@ MIDDLEWARE = [
     # (program/machinery/health.py).
     "program.machinery.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # gzip or brotli for pages, API and feeds built for one request (above ConditionalGet:
-    # the ETag is the uncompressed body's). Cached responses are stored compressed.
-    "conference.compression.CompressionMiddleware",
     # Public pages forbid inline script and style (program/machinery/middleware.py).
     "program.machinery.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # ETag on every GET without one, and 304 for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # gzip or brotli for pages, API and feeds built for one request (below ConditionalGet:
+    # each encoding has its own ETag, compared with If-None-Match). Cached responses are
+    # stored compressed.
+    "conference.compression.CompressionMiddleware",
+    # Answers that never read the session go out untouched (program/machinery/sessions.py).
+    "program.machinery.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole form: a too large upload is not read.
     "program.machinery.middleware.UploadLimitMiddleware",

@@ -39,7 +39,7 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters import CharFilter, MultipleChoiceFilter
 
-from conference.compression import accepted_encoding, compress, compressible
+from conference.compression import accepted_encoding, compress, compressible, encoded_etag
 from program.machinery import clock, data_version
 
 # How long readers of a response being built wait for it before building it themselves.
@@ -117,15 +117,27 @@ class Stored:
         return response
 
 
-def shareable(response):
-    """False for a response only its reader may keep (``Cache-Control: private`` or
-    ``no-store``, as staff previews of drafts are), or one that sets a cookie: it must not be
-    served to anyone else."""
+def shareable(response, request):
+    """False for a response only its reader may keep: ``Cache-Control: private`` or
+    ``no-store`` (staff previews of drafts), one that sets a cookie, or one whose build read
+    the session or put a CSRF token in the page (what it shows may be that reader's)."""
     directives = {
         directive.strip().split("=")[0].lower()
         for directive in response.get("Cache-Control", "").split(",")
     }
-    return not directives & {"private", "no-store"} and not response.cookies
+    return not (
+        directives & {"private", "no-store"}
+        or response.cookies
+        or session_read(request)
+        or "CSRF_COOKIE_NEEDS_UPDATE" in request.META
+    )
+
+
+def session_read(request):
+    """Whether anything read ``request``'s session (its user) so far: a response built
+    without reading it is the same for every cookie, made-up or real."""
+    session = getattr(request, "session", None)
+    return session is not None and session.accessed
 
 
 def as_stored(response):
@@ -143,8 +155,8 @@ def encoded(plain, encoding):
     if encoding is None or not compressible(plain.response()):
         return plain
     headers = [(name, value) for name, value in plain.headers if name != "ETag"]
-    tag = dict(plain.headers)["ETag"].strip('"')
-    encoded_headers = [("Content-Encoding", encoding), ("ETag", f'"{tag}-{encoding}"')]
+    etag = encoded_etag(dict(plain.headers)["ETag"], encoding)
+    encoded_headers = [("Content-Encoding", encoding), ("ETag", etag)]
     return Stored(plain.status, (*headers, *encoded_headers), compress(plain.body, encoding))
 
 
@@ -211,9 +223,14 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
     for the current period only. ``admit(request)`` is checked on every answer from the
     cache (the API's throttle); when it refuses, the view answers (429).
 
-    Only GET and HEAD answers with status 200 that anyone may keep (shareable) are kept.
-    Requests of a logged-in session (staff may see drafts) are neither answered from the
-    cache nor kept. Use as ``cached(view)``, ``@cached`` or ``@cached(filters=TalkFilter)``.
+    GET and HEAD are answered alike, from one copy (the server leaves out a HEAD's body).
+    Only answers with status 200 that anyone may keep (shareable) are kept. The session is
+    never read here: a copy answers every request for it, whatever ``Cookie`` it sends,
+    since a copy is only ever made of an answer whose build did not read the session. Pages
+    that differ for staff (a draft's preview, an unpublished edition) read it only where the
+    public answer is 404, so staff see what they may and everyone else, a made-up cookie or
+    a session, gets the copy. Use as ``cached(view)``, ``@cached`` or
+    ``@cached(filters=TalkFilter)``.
     """
     if view is None:
         return functools.partial(
@@ -230,7 +247,7 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
         if not exact_query:
             request.GET = normalised_query(request.GET, filters, params)
             request.META["QUERY_STRING"] = request.GET.urlencode()
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         seconds = period(request) if period else None
         moment, seconds_left = None, None
@@ -246,32 +263,31 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()  # a TemplateResponse is kept rendered
-            if not (response.status_code == 200 and shareable(response)):
+            if not (response.status_code == 200 and shareable(response, request)):
                 return response, {}
             public(response, seconds_left)
-            if version is None or request.method != "GET":
+            if version is None:
                 return response, {}
             plain = as_stored(response)
-            answer = encoded(plain, encoding)
-            return answer, {response_key(request, version, moment, None): plain, key: answer}
+            return plain, {plain_key: plain}
 
         version = data_version.current()
         encoding = accepted_encoding(request)
         if version is None:
             answer = build()[0]
         else:
-            # Each encoding is made once, when first asked for, from the plain copy.
             cache = responses()
+            plain_key = response_key(request, version, moment, None)
             key = response_key(request, version, moment, encoding)
             timeout = seconds_left or settings.RESPONSE_SECONDS
-            answer = cache.get(key)
-            if answer is None and encoding is not None:
-                plain = cache.get(response_key(request, version, moment, None))
-                if plain is not None:
-                    answer = encoded(plain, encoding)
-                    cache.set(key, answer, timeout)
+            answer = cache.get(key) if encoding is not None else None
             if answer is None:
-                answer = cached_or_built(cache, key, build, timeout)
+                # One build per response, whatever the method and encoding: the build claims
+                # the plain copy, and each encoding is made from it once, when first asked for.
+                answer = cached_or_built(cache, plain_key, build, timeout)
+                if isinstance(answer, Stored) and encoding is not None:
+                    answer = encoded(answer, encoding)
+                    cache.set(key, answer, timeout)
             if not built and admit is not None and not admit(request):
                 return view(request, *args, **kwargs)
         return answer.response() if isinstance(answer, Stored) else answer
