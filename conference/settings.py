@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Public pages forbid inline script and style (program/machinery/middleware.py).
     "program.machinery.middleware.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files, each encoding with its own ETag (conference/staticfiles.py).
+    "conference.staticfiles.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # ETag on every GET without one, and 304 for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
