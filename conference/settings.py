@@ -67,6 +67,9 @@ MIDDLEWARE = [
     # /healthz for load balancers: first, so that no Host check or HTTPS redirect applies
     # (program/machinery/health.py).
     "program.machinery.health.HealthCheckMiddleware",
+    # One spelling of each host name, so one cached copy and one address on the pages
+    # (program/machinery/hosts.py).
+    "program.machinery.hosts.HostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Public pages forbid inline script and style (program/machinery/middleware.py).
     "program.machinery.middleware.ContentSecurityPolicyMiddleware",
@@ -341,8 +344,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
-if env_flag("DJANGO_HTTPS"):
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, on the default port (443:
+# addresses name no port, program/machinery/hosts.py).
+SERVED_OVER_HTTPS = env_flag("DJANGO_HTTPS")
+if SERVED_OVER_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
