@@ -10,14 +10,23 @@ built once, under a key made of:
   import, ORM script, fixture, another program). One version for the whole site, not one
   per edition: every page lists all editions in its yearly menu, and a speaker is shared
   by editions, so a write to one edition changes pages of others;
-- the code (code_fingerprint), the scheme and host (responses hold absolute URLs), the path
-  and the view's own filters only, spelt one way (normalised_query): unknown parameters
-  (``?utm_source=...``) can neither multiply the copies nor cost a build each;
+- the code (code_fingerprint), the scheme and host (responses hold absolute URLs; the host
+  spelt one way by machinery/hosts.py, so letter case, a trailing dot or a made-up port
+  cannot multiply the copies either), the path and the view's own filters only, spelt one
+  way (normalised_query): unknown parameters (``?utm_source=...``) can neither multiply
+  the copies nor cost a build each;
 - for pages that depend on the clock (now and next), the current minute.
 
+Nothing else: not the method (HEAD is answered from the copy GET would get, and its build
+is kept for GET), not the cookies (a copy is only ever made of a build that did not read
+the session, and answers any cookie, made-up or a real session's: see cached()).
+
 Reading the version is the one query of a warm hit (a read by primary key); nothing else
-is read or built. Each response is stored as it is and compressed once for each encoding
-asked for (gzip, brotli), answered by ``Accept-Encoding`` with an ETag of its bytes, so a
+is read or built. Each response is built once, whatever the encodings asked for: the build
+is claimed for the plain response, and gzip and brotli are each made from the plain copy
+once, when first asked for, and stored beside it. The answer is chosen by
+``Accept-Encoding``, each encoding with its own ETag (the plain bytes' hash, plus
+``-gzip`` or ``-br``), so an If-None-Match answers 304 to its own encoding only, and a
 rebuilt but unchanged page still answers 304 (ConditionalGetMiddleware).
 
 A reader reads the version before the data, and a write moves it in its own transaction:
@@ -186,8 +195,9 @@ def cached_or_built(cache, key, build, timeout):
     ``build()`` returns (answer, kept): ``kept`` maps keys to values to keep for ``timeout``
     seconds. After a change every reader asks for the new version at once: while one
     process builds it, the others asking for the same key wait for it (up to
-    BUILD_WAIT_SECONDS) instead of each building it too. Without a working cache nobody
-    waits.
+    BUILD_WAIT_SECONDS) instead of each building it too. cached() claims the plain copy's
+    key, so readers of every method and encoding wait for one build. Without a working
+    cache nobody waits.
     """
     building = f"building:{key}"
     value = cache.get(key)
