@@ -259,6 +259,11 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
             request.META["QUERY_STRING"] = request.GET.urlencode()
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        # A public answer sets no CSRF cookie: Django renews a malformed one (any client may
+        # send csrftoken=x) on whatever answer the request gets, with Vary: Cookie. The next
+        # page that puts a token in a form (the admin's) sets it; from here on the flag says
+        # that this view did.
+        request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
         seconds = period(request) if period else None
         moment, seconds_left = None, None
         if seconds:

@@ -54,10 +54,19 @@ def test_a_session_cookie_is_answered_from_the_copy_with_the_warm_hits_one_query
     }
 
 
+@pytest.mark.parametrize(
+    "made_up",
+    [
+        MADE_UP,
+        "sessionid=made-up-but-shaped-like-a-session-key",
+        "csrftoken=x",  # malformed: Django would renew it on the answer, Vary: Cookie
+        "sessionid=x; csrftoken=x",
+    ],
+)
 def test_a_made_up_cookie_is_answered_compressed_whoever_built_the_copy(
-    program, django_assert_num_queries
+    program, made_up, django_assert_num_queries
 ):
-    cookie = Client(HTTP_COOKIE=MADE_UP)
+    cookie = Client(HTTP_COOKIE=made_up)
     first = cookie.get("/2026/program/", HTTP_ACCEPT_ENCODING="gzip, br")  # built, and kept
 
     with django_assert_num_queries(1):
@@ -69,6 +78,8 @@ def test_a_made_up_cookie_is_answered_compressed_whoever_built_the_copy(
     assert first.content == anonymous.content == again.content
     assert b"KV caches at scale" in brotli.decompress(first.content)
     assert first["Cache-Control"].startswith("public, max-age=")
+    assert [first["Vary"], again["Vary"]] == ["Accept-Encoding"] * 2
+    assert [list(first.cookies), list(again.cookies)] == [[], []]
 
 
 @pytest.mark.parametrize("index", range(URL_COUNT))
