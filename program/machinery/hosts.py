@@ -31,7 +31,11 @@ def canonical_host(request):
     if not domain:
         return None
     server_port = request.META.get("SERVER_PORT")
-    if settings.SERVED_OVER_HTTPS or port != server_port or port == DEFAULT_PORTS[request.scheme]:
+    if (
+        settings.SERVED_OVER_HTTPS
+        or port != server_port
+        or port == DEFAULT_PORTS.get(request.scheme)
+    ):
         return domain
     return f"{domain}:{port}"
 
