@@ -46,7 +46,7 @@ def main():
     # Now and next in the middle of the edition's first day; an agenda of 20 talks.
     first = talks.order_by("start").first()
     during = first.start + dt.timedelta(hours=3)
-    agenda = f"/{edition}/agenda/?{agenda_query(talks.values_list('slug', flat=True)[:20])}"
+    agenda = f"/{edition}/agenda/?{agenda_query(talks.values_list('pk', flat=True)[:20])}"
 
     # Static files are not collected here: plain storage, as the development server uses.
     storages = {
@@ -66,6 +66,9 @@ def main():
             measure(client, f"program, {talks.count()} talks, built", program, **built),
             measure(client, f"program, {talks.count()} talks, cached", program, repeat=repeat),
             measure(client, "program, 304", program, repeat=repeat, HTTP_IF_NONE_MATCH=etag),
+            # Any client may send a session cookie: it must not cost a build, nor compression.
+            *cookie_measurements(client, program, repeat),
+            *cookie_measurements(client, f"/{edition}/program.ics", repeat),
             measure(client, f"program ?type={common_type}, built", typed, **built),
             measure(client, f"program ?q={word}, built", searched, **built),
             measure(client, "talk page", talk.get_absolute_url(), repeat=repeat),
@@ -86,6 +89,18 @@ def main():
         with mock.patch("program.machinery.clock.now", return_value=during):
             measurements.append(measure(client, "now and next", f"/{edition}/now/", repeat=repeat))
     report(f"Public pages ({options.talks} talks)", measurements, baseline)
+
+
+def cookie_measurements(client, url, repeat):
+    """``url`` from the cache in brotli, without a cookie and with a made-up session cookie."""
+    name = url.rsplit("/", 2)[-2] if url.endswith("/") else url.rsplit("/", 1)[-1]
+    brotli = {"repeat": repeat, "HTTP_ACCEPT_ENCODING": "br"}
+    return [
+        measure(client, f"{name}, cached, br", url, **brotli),
+        measure(
+            client, f"{name}, br, made-up session cookie", url, HTTP_COOKIE="sessionid=x", **brotli
+        ),
+    ]
 
 
 def timetable_measurements(client, conference, built):

@@ -4,7 +4,8 @@ Whitenoise compresses static files ahead of time; pages, the API and feeds are c
 here: once per encoding, when a public response is stored in the shared cache
 (program/machinery/responses.py), and by CompressionMiddleware for every response built without the
 cache. A response that already has a Content-Encoding is answered as it is, so nothing is
-compressed twice.
+compressed twice. Each encoding of a body has its own ETag (encoded_etag), so a validator
+of one encoding never answers 304 to a request for another.
 
 A response that holds a secret is never compressed: a CSRF token or anything shown to a
 logged-in session could be guessed a byte at a time from compressed sizes (BREACH).
@@ -13,7 +14,6 @@ logged-in session could be guessed a byte at a time from compressed sizes (BREAC
 import gzip
 
 import brotli
-from django.conf import settings
 from django.utils.cache import patch_vary_headers
 
 # Below this a compressed body saves less than its headers cost (Django's GZipMiddleware).
@@ -77,18 +77,22 @@ def compressible(response):
 
 
 def holds_secret(request):
-    """A CSRF token was put into the response, or the client has a session (staff)."""
-    return (
-        "CSRF_COOKIE_NEEDS_UPDATE" in request.META
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-    )
+    """A CSRF token was put into the response, or its build read the session (what a
+    logged-in reader sees). A session cookie alone, made-up or real, is no secret: a public
+    page built without reading the session shows nothing of it."""
+    session = getattr(request, "session", None)
+    return "CSRF_COOKIE_NEEDS_UPDATE" in request.META or (session is not None and session.accessed)
 
 
 class CompressionMiddleware:
     """Compresses HTML, JSON, XML and calendar responses built for one request.
 
-    Above ConditionalGetMiddleware, so the ETag is that of the uncompressed body; as
-    Django's GZipMiddleware does, it becomes weak once compressed.
+    Below ConditionalGetMiddleware: each encoding is its own representation with its own
+    ETag (the uncompressed body's tag plus ``-gzip`` or ``-br``, as the shared cache's
+    copies have, else ConditionalGetMiddleware's hash of the bytes sent), so an
+    If-None-Match is compared with the tag of what this request would get. A tag shared by
+    the encodings answered 304 to a client asking for another encoding than the one it
+    holds (RFC 9110 8.8.3: a validator names one representation).
     """
 
     def __init__(self, get_response):
@@ -106,6 +110,14 @@ class CompressionMiddleware:
         response.headers["Content-Encoding"] = encoding
         response.headers["Content-Length"] = str(len(response.content))
         etag = response.get("ETag")
-        if etag and etag.startswith('"'):
-            response.headers["ETag"] = f"W/{etag}"
+        if etag:
+            response.headers["ETag"] = encoded_etag(etag, encoding)
         return response
+
+
+def encoded_etag(etag, encoding):
+    """``etag`` ('"abc"' or 'W/"abc"') of a body, for that body compressed with
+    ``encoding``: '"abc-gzip"'. Strong stays strong: compress() gives the same bytes for
+    the same body every time."""
+    weak = "W/" if etag.startswith("W/") else ""
+    return f'{weak}"{etag.removeprefix("W/").strip(chr(34))}-{encoding}"'

@@ -67,17 +67,23 @@ MIDDLEWARE = [
     # /healthz for load balancers: first, so that no Host check or HTTPS redirect applies
     # (program/machinery/health.py).
     "program.machinery.health.HealthCheckMiddleware",
+    # One spelling of each host name, so one cached copy and one address on the pages
+    # (program/machinery/hosts.py).
+    "program.machinery.hosts.HostMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # gzip or brotli for pages, API and feeds built for one request (above ConditionalGet:
-    # the ETag is the uncompressed body's). Cached responses are stored compressed.
-    "conference.compression.CompressionMiddleware",
     # Public pages forbid inline script and style (program/machinery/middleware.py).
     "program.machinery.middleware.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files, each encoding with its own ETag (conference/staticfiles.py).
+    "conference.staticfiles.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # ETag on every GET without one, and 304 for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # gzip or brotli for pages, API and feeds built for one request (below ConditionalGet:
+    # each encoding has its own ETag, compared with If-None-Match). Cached responses are
+    # stored compressed.
+    "conference.compression.CompressionMiddleware",
+    # Answers that never read the session go out untouched (program/machinery/sessions.py).
+    "program.machinery.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole form: a too large upload is not read.
     "program.machinery.middleware.UploadLimitMiddleware",
@@ -338,8 +344,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
-if env_flag("DJANGO_HTTPS"):
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, on the default port (443:
+# addresses name no port, program/machinery/hosts.py).
+SERVED_OVER_HTTPS = env_flag("DJANGO_HTTPS")
+if SERVED_OVER_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365

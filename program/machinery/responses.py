@@ -10,14 +10,23 @@ built once, under a key made of:
   import, ORM script, fixture, another program). One version for the whole site, not one
   per edition: every page lists all editions in its yearly menu, and a speaker is shared
   by editions, so a write to one edition changes pages of others;
-- the code (code_fingerprint), the scheme and host (responses hold absolute URLs), the path
-  and the view's own filters only, spelt one way (normalised_query): unknown parameters
-  (``?utm_source=...``) can neither multiply the copies nor cost a build each;
+- the code (code_fingerprint), the scheme and host (responses hold absolute URLs; the host
+  spelt one way by machinery/hosts.py, so letter case, a trailing dot or a made-up port
+  cannot multiply the copies either), the path and the view's own filters only, spelt one
+  way (normalised_query): unknown parameters (``?utm_source=...``) can neither multiply
+  the copies nor cost a build each;
 - for pages that depend on the clock (now and next), the current minute.
 
+Nothing else: not the method (HEAD is answered from the copy GET would get, and its build
+is kept for GET), not the cookies (a copy is only ever made of a build that did not read
+the session, and answers any cookie, made-up or a real session's: see cached()).
+
 Reading the version is the one query of a warm hit (a read by primary key); nothing else
-is read or built. Each response is stored as it is and compressed once for each encoding
-asked for (gzip, brotli), answered by ``Accept-Encoding`` with an ETag of its bytes, so a
+is read or built. Each response is built once, whatever the encodings asked for: the build
+is claimed for the plain response, and gzip and brotli are each made from the plain copy
+once, when first asked for, and stored beside it. The answer is chosen by
+``Accept-Encoding``, each encoding with its own ETag (the plain bytes' hash, plus
+``-gzip`` or ``-br``), so an If-None-Match answers 304 to its own encoding only, and a
 rebuilt but unchanged page still answers 304 (ConditionalGetMiddleware).
 
 A reader reads the version before the data, and a write moves it in its own transaction:
@@ -39,7 +48,7 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters import CharFilter, MultipleChoiceFilter
 
-from conference.compression import accepted_encoding, compress, compressible
+from conference.compression import accepted_encoding, compress, compressible, encoded_etag
 from program.machinery import clock, data_version
 
 # How long readers of a response being built wait for it before building it themselves.
@@ -117,15 +126,27 @@ class Stored:
         return response
 
 
-def shareable(response):
-    """False for a response only its reader may keep (``Cache-Control: private`` or
-    ``no-store``, as staff previews of drafts are), or one that sets a cookie: it must not be
-    served to anyone else."""
+def shareable(response, request):
+    """False for a response only its reader may keep: ``Cache-Control: private`` or
+    ``no-store`` (staff previews of drafts), one that sets a cookie, or one whose build read
+    the session or put a CSRF token in the page (what it shows may be that reader's)."""
     directives = {
         directive.strip().split("=")[0].lower()
         for directive in response.get("Cache-Control", "").split(",")
     }
-    return not directives & {"private", "no-store"} and not response.cookies
+    return not (
+        directives & {"private", "no-store"}
+        or response.cookies
+        or session_read(request)
+        or "CSRF_COOKIE_NEEDS_UPDATE" in request.META
+    )
+
+
+def session_read(request):
+    """Whether anything read ``request``'s session (its user) so far: a response built
+    without reading it is the same for every cookie, made-up or real."""
+    session = getattr(request, "session", None)
+    return session is not None and session.accessed
 
 
 def as_stored(response):
@@ -143,8 +164,8 @@ def encoded(plain, encoding):
     if encoding is None or not compressible(plain.response()):
         return plain
     headers = [(name, value) for name, value in plain.headers if name != "ETag"]
-    tag = dict(plain.headers)["ETag"].strip('"')
-    encoded_headers = [("Content-Encoding", encoding), ("ETag", f'"{tag}-{encoding}"')]
+    etag = encoded_etag(dict(plain.headers)["ETag"], encoding)
+    encoded_headers = [("Content-Encoding", encoding), ("ETag", etag)]
     return Stored(plain.status, (*headers, *encoded_headers), compress(plain.body, encoding))
 
 
@@ -174,8 +195,9 @@ def cached_or_built(cache, key, build, timeout):
     ``build()`` returns (answer, kept): ``kept`` maps keys to values to keep for ``timeout``
     seconds. After a change every reader asks for the new version at once: while one
     process builds it, the others asking for the same key wait for it (up to
-    BUILD_WAIT_SECONDS) instead of each building it too. Without a working cache nobody
-    waits.
+    BUILD_WAIT_SECONDS) instead of each building it too. cached() claims the plain copy's
+    key, so readers of every method and encoding wait for one build. Without a working
+    cache nobody waits.
     """
     building = f"building:{key}"
     value = cache.get(key)
@@ -211,9 +233,14 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
     for the current period only. ``admit(request)`` is checked on every answer from the
     cache (the API's throttle); when it refuses, the view answers (429).
 
-    Only GET and HEAD answers with status 200 that anyone may keep (shareable) are kept.
-    Requests of a logged-in session (staff may see drafts) are neither answered from the
-    cache nor kept. Use as ``cached(view)``, ``@cached`` or ``@cached(filters=TalkFilter)``.
+    GET and HEAD are answered alike, from one copy (the server leaves out a HEAD's body).
+    Only answers with status 200 that anyone may keep (shareable) are kept. The session is
+    never read here: a copy answers every request for it, whatever ``Cookie`` it sends,
+    since a copy is only ever made of an answer whose build did not read the session. Pages
+    that differ for staff (a draft's preview, an unpublished edition) read it only where the
+    public answer is 404, so staff see what they may and everyone else, a made-up cookie or
+    a session, gets the copy. Use as ``cached(view)``, ``@cached`` or
+    ``@cached(filters=TalkFilter)``.
     """
     if view is None:
         return functools.partial(
@@ -230,8 +257,13 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
         if not exact_query:
             request.GET = normalised_query(request.GET, filters, params)
             request.META["QUERY_STRING"] = request.GET.urlencode()
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        # A public answer sets no CSRF cookie: Django renews a malformed one (any client may
+        # send csrftoken=x) on whatever answer the request gets, with Vary: Cookie. The next
+        # page that puts a token in a form (the admin's) sets it; from here on the flag says
+        # that this view did.
+        request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
         seconds = period(request) if period else None
         moment, seconds_left = None, None
         if seconds:
@@ -246,32 +278,31 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()  # a TemplateResponse is kept rendered
-            if not (response.status_code == 200 and shareable(response)):
+            if not (response.status_code == 200 and shareable(response, request)):
                 return response, {}
             public(response, seconds_left)
-            if version is None or request.method != "GET":
+            if version is None:
                 return response, {}
             plain = as_stored(response)
-            answer = encoded(plain, encoding)
-            return answer, {response_key(request, version, moment, None): plain, key: answer}
+            return plain, {plain_key: plain}
 
         version = data_version.current()
         encoding = accepted_encoding(request)
         if version is None:
             answer = build()[0]
         else:
-            # Each encoding is made once, when first asked for, from the plain copy.
             cache = responses()
+            plain_key = response_key(request, version, moment, None)
             key = response_key(request, version, moment, encoding)
             timeout = seconds_left or settings.RESPONSE_SECONDS
-            answer = cache.get(key)
-            if answer is None and encoding is not None:
-                plain = cache.get(response_key(request, version, moment, None))
-                if plain is not None:
-                    answer = encoded(plain, encoding)
-                    cache.set(key, answer, timeout)
+            answer = cache.get(key) if encoding is not None else None
             if answer is None:
-                answer = cached_or_built(cache, key, build, timeout)
+                # One build per response, whatever the method and encoding: the build claims
+                # the plain copy, and each encoding is made from it once, when first asked for.
+                answer = cached_or_built(cache, plain_key, build, timeout)
+                if isinstance(answer, Stored) and encoding is not None:
+                    answer = encoded(answer, encoding)
+                    cache.set(key, answer, timeout)
             if not built and admit is not None and not admit(request):
                 return view(request, *args, **kwargs)
         return answer.response() if isinstance(answer, Stored) else answer

@@ -37,8 +37,11 @@ class EditionMixin:
     On the pages that set ``staff_preview`` (program, timetable, talks, speakers), staff
     who may preview also see an edition that is not published yet, marked "Not public"
     (``edition_preview``) and sent ``Cache-Control: private, no-store``: neither the shared
-    response cache (which never serves a logged-in session) nor a browser or proxy keeps it.
-    Everyone else gets 404, as for an unknown edition.
+    response cache (which keeps no build that read the session) nor a browser or proxy keeps
+    it. Everyone else gets 404, as for an unknown edition.
+
+    The session is read only where the public answer is 404: a public page is the same for
+    staff, so the shared cache answers it to any cookie (machinery/responses.py).
     """
 
     staff_preview = False

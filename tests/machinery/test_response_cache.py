@@ -134,7 +134,8 @@ def test_responses_built_without_the_cache_are_compressed_too(client, program):
 
     assert compressed["Content-Encoding"] == "gzip"
     assert gzip.decompress(compressed.content) == plain.content
-    assert compressed["ETag"] == f"W/{plain['ETag']}"
+    # Its own tag (the hash of the bytes sent): not the plain body's, weak or strong.
+    assert compressed["ETag"] not in (plain["ETag"], f"W/{plain['ETag']}")
     assert (bad_filter.status_code, bad_filter["Content-Encoding"]) == (400, "br")
     assert b"Day" in brotli.decompress(bad_filter.content)
 
@@ -194,17 +195,6 @@ def test_a_staff_preview_of_a_draft_is_never_kept(admin_client, program):
     assert preview.status_code == 200
     assert preview["Cache-Control"] == "private, no-store"
     assert anonymous.status_code == 404
-
-
-def test_a_logged_in_request_is_built_even_when_a_copy_is_kept(
-    admin_client, program, django_assert_num_queries
-):
-    Client().get("/2026/program/")
-
-    with django_assert_num_queries(8):  # built: the page's eight (a hit would run none)
-        response = admin_client.get("/2026/program/")
-
-    assert response.status_code == 200
 
 
 # ---------------------------------------------------------------------- the clock and the throttle

@@ -1,6 +1,8 @@
 """Cached public responses (program/machinery/responses.py) keep only what anyone may see."""
 
 import pytest
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.cache import patch_cache_control
@@ -61,13 +63,43 @@ def test_errors_and_responses_setting_cookies_are_never_kept(status, cookie):
     assert not second.has_header("Cache-Control")
 
 
-def test_a_request_with_a_session_is_neither_answered_from_nor_kept_in_the_cache():
-    view, _ = counting_view()
-    staff = RequestFactory(HTTP_COOKIE="sessionid=abc")
+def test_a_session_cookie_neither_bypasses_nor_changes_a_copy():
+    """Any client can send a cookie: it once made every answer a build, uncompressed."""
+    view, calls = counting_view()
+    with_cookie = RequestFactory(HTTP_COOKIE="sessionid=made-up")
 
     view(RequestFactory().get("/2026/program/"), edition="2026")
-    logged_in = view(staff.get("/2026/program/"), edition="2026")
-    view(staff.get("/2026/speakers/"), edition="2026")
+    answered = view(with_cookie.get("/2026/program/"), edition="2026")
+    built = view(with_cookie.get("/2026/speakers/"), edition="2026")
     anonymous = view(RequestFactory().get("/2026/speakers/"), edition="2026")
 
-    assert (logged_in.content, anonymous.content) == (b"built 2", b"built 4")
+    assert (answered.content, built.content, anonymous.content) == (
+        b"built 1",
+        b"built 2",
+        b"built 2",
+    )
+    assert len(calls) == 2
+
+
+def test_a_response_whose_build_read_the_session_is_never_kept(client, django_user_model):
+    """What a view shows after reading the session (its user) may be that user's."""
+    calls = []
+
+    def view(request):
+        calls.append(request.user.is_staff)
+        return HttpResponse(f"built {len(calls)}")
+
+    def with_session(request):
+        SessionMiddleware(lambda request: None).process_request(request)
+        AuthenticationMiddleware(lambda request: None).process_request(request)
+        return request
+
+    client.force_login(django_user_model.objects.create_user("organiser", is_staff=True))
+    staff = RequestFactory(HTTP_COOKIE=f"sessionid={client.session.session_key}")
+
+    first = cached(view)(with_session(staff.get("/")))
+    second = cached(view)(with_session(RequestFactory().get("/")))
+
+    assert (first.content, second.content) == (b"built 1", b"built 2")
+    assert calls == [True, False]
+    assert not first.has_header("ETag")

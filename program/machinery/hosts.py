@@ -1,0 +1,54 @@
+"""One spelling of each host name (docs/operators/security.md: "One spelling of the site's
+address").
+
+Django checks the Host header against ALLOWED_HOSTS ignoring letter case, a trailing dot
+and the port, but hands it on as sent; the shared cache keys a response by its absolute
+URL, which the pages also write into og:url, JSON-LD, webcal links and the API's ``url``.
+So ``Example.ORG.:81``, ``example.org:82``... were each a build and a copy of their own,
+showing an address of their own. HostMiddleware rewrites the Host before anything reads it:
+
+- the name in lower case, without a trailing dot;
+- the port kept only where it is the address: the development server or gunicorn serving
+  clients directly on a port that is not the scheme's default (the port the server listens
+  on, ``SERVER_PORT``, and only when DJANGO_HTTPS is off); any other port is dropped,
+  so an address names the scheme's default port (behind a proxy with DJANGO_HTTPS, always).
+
+A malformed Host is left alone, for Django to answer 400. What ALLOWED_HOSTS accepts is
+unchanged: it already ignored what is rewritten.
+"""
+
+from django.conf import settings
+from django.http.request import split_domain_port
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def canonical_host(request):
+    """The host of ``request`` spelt the one way above, or None when it sent no Host or a
+    malformed one."""
+    host = request.META.get("HTTP_HOST")
+    domain, port = split_domain_port(host or "")
+    if not domain:
+        return None
+    server_port = request.META.get("SERVER_PORT")
+    if (
+        settings.SERVED_OVER_HTTPS
+        or port != server_port
+        or port == DEFAULT_PORTS.get(request.scheme)
+    ):
+        return domain
+    return f"{domain}:{port}"
+
+
+class HostMiddleware:
+    """Rewrites the Host header to its canonical spelling (canonical_host); before the
+    HTTPS redirect, which builds its address from it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        host = canonical_host(request)
+        if host is not None:
+            request.META["HTTP_HOST"] = host
+        return self.get_response(request)
