@@ -46,6 +46,13 @@ def _trusted(address):
     return any(address in network for network in settings.TRUSTED_PROXIES)
 
 
+def from_trusted_proxy(request):
+    """Whether ``request`` came straight from a proxy of ``DJANGO_TRUSTED_PROXIES``, whose
+    forwarding headers (X-Forwarded-Port) are then its word, not a client's."""
+    address = _address(request.META.get("REMOTE_ADDR", ""))
+    return address is not None and _trusted(address)
+
+
 def client_address(request):
     """The client's IPv4Address or IPv6Address, or None when REMOTE_ADDR is not an address."""
     address = _address(request.META.get("REMOTE_ADDR", ""))

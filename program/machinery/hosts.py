@@ -8,9 +8,11 @@ So ``Example.ORG.:81``, ``example.org:82``... were each a build and a copy of th
 showing an address of their own. HostMiddleware rewrites the Host before anything reads it:
 
 - the name in lower case, without a trailing dot;
-- the port kept only where it is the address: the development server or gunicorn serving
-  clients directly on a port that is not the scheme's default (the port the server listens
-  on, ``SERVER_PORT``, and only when DJANGO_HTTPS is off); any other port is dropped,
+- the port kept only where it is the address: the port clients connect to, when it is not
+  the scheme's default and DJANGO_HTTPS is off. That is the port the server listens on
+  (``SERVER_PORT``: the development server, gunicorn serving clients directly), or, for a
+  request from a trusted proxy (``DJANGO_TRUSTED_PROXIES``), the port it says it took the
+  request on (``X-Forwarded-Port``: deploy/nginx.conf sets it). Any other port is dropped,
   so an address names the scheme's default port (behind a proxy with DJANGO_HTTPS, always).
 
 A malformed Host is left alone, for Django to answer 400. What ALLOWED_HOSTS accepts is
@@ -19,6 +21,8 @@ unchanged: it already ignored what is rewritten.
 
 from django.conf import settings
 from django.http.request import split_domain_port
+
+from conference.proxies import from_trusted_proxy
 
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 
@@ -31,6 +35,8 @@ def canonical_host(request):
     if not domain:
         return None
     server_port = request.META.get("SERVER_PORT")
+    if from_trusted_proxy(request) and "HTTP_X_FORWARDED_PORT" in request.META:
+        server_port = request.META["HTTP_X_FORWARDED_PORT"].strip()
     if (
         settings.SERVED_OVER_HTTPS
         or port != server_port

@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 from lxml import html
 
+from conference.proxies import trusted_networks
+
 pytestmark = pytest.mark.django_db
 
 TALK = "/2026/talks/kv-caches/"
@@ -88,3 +90,29 @@ def test_a_host_not_allowed_is_still_refused_whatever_its_spelling(program):
     ]
 
     assert statuses == [400, 400, 400]
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "forwarded_port", "address"),
+    [
+        # The front proxy (deploy/nginx.conf) on :8080 before gunicorn on :8000.
+        ("127.0.0.1", "8080", "http://localhost:8080"),
+        ("127.0.0.1", "80", "http://localhost"),
+        # A client's own X-Forwarded-Port is no proxy's word.
+        ("203.0.113.9", "8080", "http://localhost"),
+    ],
+)
+def test_a_trusted_proxy_names_the_port_clients_connected_to(
+    program, settings, remote_addr, forwarded_port, address
+):
+    settings.TRUSTED_PROXIES = trusted_networks("127.0.0.1")
+
+    response = Client().get(
+        TALK,
+        HTTP_HOST="localhost:8080",
+        SERVER_PORT="8000",
+        REMOTE_ADDR=remote_addr,
+        HTTP_X_FORWARDED_PORT=forwarded_port,
+    )
+
+    assert addresses(response)[0] == f"{address}{TALK}"
