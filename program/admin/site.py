@@ -39,4 +39,5 @@ def view_on_site(request, content_type_id, object_id):
         url = site_url(obj, preview=True)
     if url is None:
         raise Http404("Nothing to view on the site.")
-    return HttpResponseRedirect(url)
+    # Absolute, on the host the admin was reached at, as Django's shortcut answers.
+    return HttpResponseRedirect(request.build_absolute_uri(url))
