@@ -190,7 +190,7 @@ def _renditions(image):
         largest = largest.resize((largest_width, largest_height), Image.Resampling.LANCZOS)
     if transparent:
         rgba = largest.convert("RGBA")
-        largest = Image.new(rgba.mode, rgba.size, "white")  # JPEG has no transparency
+        largest = Image.new("RGB", rgba.size, "white")  # JPEG has no transparency
         largest.paste(rgba, mask=rgba.getchannel("A"))
     flat = _in_srgb(largest, profile)
     # Pillow copies an image's info (comment, XMP...) into the JPEG it saves: start empty.
