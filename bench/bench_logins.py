@@ -2,9 +2,11 @@
 guessers post wrong passwords to the admin login, against gunicorn (2 workers x 4 threads).
 
 - "guessers, new name and address each try": the worst case for the lockout (django-axes
-  counts per user name and per address, so it never locks them out); only the bound on
-  password checks (one at a time per process, program/machinery/logins.py) holds them.
-- "guessers from one address": the lockout refuses them after 5 failures, without a hash.
+  counts per user name and address, and the address limit per address, so neither locks
+  them out); only the bound on password checks (one at a time per process,
+  program/machinery/logins.py) holds them.
+- "guessers from one address" (a new name each try): the address limit refuses them after
+  20 failures, without a hash.
 
 Prints p50/p90 of the talk page in each phase, its ratio to "alone" measured in the same
 run, and what the guessers were answered. SQLite in a temporary folder, or with

@@ -65,7 +65,20 @@ def client_address(request):
     return address
 
 
-def client_ip(request):
-    """``client_address`` as text, or None: django-axes counts failed logins per address."""
+def counted_address(request):
+    """The address a client is counted by (failed logins, API requests), or None.
+
+    ``client_address``, except that an IPv6 client counts by its /64, given as the block's
+    first address: one host (a home, a virtual server) usually holds a whole /64, so
+    moving from one of its addresses to the next buys no new attempts.
+    """
     address = client_address(request)
+    if address is not None and address.version == 6:
+        address = ipaddress.ip_network(f"{address}/64", strict=False).network_address
+    return address
+
+
+def client_ip(request):
+    """``counted_address`` as text, or None: django-axes counts failed logins by it."""
+    address = counted_address(request)
     return None if address is None else str(address)

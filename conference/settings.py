@@ -201,13 +201,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "program.machinery.logins.BoundedModelBackend",
 ]
-# After 5 failed logins for one user name, or from one address, logins are refused for 15
-# minutes (django-axes; a login during the lockout starts the 15 minutes again).
+# After 5 failed logins for one user name from one address (an IPv6 /64), that name is
+# refused from that address for 15 minutes (django-axes; a login during the lockout starts
+# the 15 minutes again). Name and address together: by name alone, anyone could keep an
+# organiser locked out from everywhere with five wrong passwords.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The address the API throttle counts too: X-Forwarded-For only from DJANGO_TRUSTED_PROXIES.
+# The address the API throttle counts too: X-Forwarded-For only from DJANGO_TRUSTED_PROXIES,
+# an IPv6 client by its /64.
 AXES_CLIENT_IP_CALLABLE = "conference.proxies.client_ip"
 AXES_LOCKOUT_CALLABLE = "program.machinery.logins.locked_out"
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from program.admin.site import view_on_site
 from program.pages.site import serve_media
 
 urlpatterns = [
@@ -12,6 +13,12 @@ urlpatterns = [
     path(
         f"{settings.ADMIN_PATH}program/import/",
         RedirectView.as_view(pattern_name="admin:program_talk_import", permanent=True),
+    ),
+    # "View on site": only to a page the user may see (program/admin/site.py), in place of
+    # the admin's own route of the same address (admin:view_on_site still names it).
+    path(
+        f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
     ),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("api/", include("program.api.urls")),

@@ -231,8 +231,9 @@ def invalid_choice(noun):
 class TalkFilter(FilterSet):
     """Filters of the public program (docs/attendees/filters.md, docs/api/json.md).
 
-    Pass ``conference`` when the talks all belong to one edition: choices are then limited
-    to its rooms and tracks, and ``day`` is read in its timezone.
+    Choices of room, speaker and track are the values public talks use. Pass
+    ``conference`` when the talks all belong to one edition: rooms and tracks are then
+    those its listed talks use, and ``day`` is read in its timezone.
     """
 
     q = django_filters.CharFilter(
@@ -244,6 +245,9 @@ class TalkFilter(FilterSet):
         "order; hyphens inside a word, and English plurals, do not matter; a single letter "
         "starts a word.",
     )
+    # Rooms, speakers and tracks are those public talks use (TalkQuerySet.rows_used): one
+    # known only from drafts answers as an unknown one does. Types are the site's vocabulary,
+    # every one of them published in the API schema's enum, so every type is a choice.
     type = SlugMultipleChoiceFilter(
         field_name="type__slug",
         queryset=TalkType.objects.all(),
@@ -259,7 +263,7 @@ class TalkFilter(FilterSet):
     room = SlugChoiceFilter(
         field_name="room__slug",
         to_field_name="slug",
-        queryset=Room.objects.all(),
+        queryset=Talk.objects.published().rows_used(Room.objects.all()),
         label="Room",
         help_text="A room slug.",
         error_messages=invalid_choice("room"),
@@ -267,14 +271,14 @@ class TalkFilter(FilterSet):
     speaker = SlugChoiceFilter(
         field_name="speakers__slug",
         to_field_name="slug",
-        queryset=Speaker.objects.all(),
+        queryset=Talk.objects.published().rows_used(Speaker.objects.all()),
         label="Speaker",
         help_text="A speaker slug.",
         error_messages=invalid_choice("speaker"),
     )
     track = SlugMultipleChoiceFilter(
         field_name="track__slug",
-        queryset=Track.objects.all(),
+        queryset=Talk.objects.published().rows_used(Track.objects.all()),
         label="Track",
         help_text="A track slug; repeat for several (either matches).",
         error_messages=invalid_choice("track"),
@@ -302,9 +306,14 @@ class TalkFilter(FilterSet):
         self.conference = conference
         super().__init__(data, queryset, **kwargs)
         if conference is not None:
-            self.filters["room"].queryset = conference.rooms.all()
-            self.filters["track"].queryset = conference.tracks.all()
-            self.filters["talk"].queryset = Talk.objects.listed_in(conference)
+            # Its listed talks: the same as its public ones once it is published (staff
+            # preview an edition before).
+            listed = Talk.objects.listed_in(conference)
+            public = Talk.objects.published() | listed
+            self.filters["room"].queryset = listed.rows_used(conference.rooms.all())
+            self.filters["speaker"].queryset = public.rows_used(Speaker.objects.all())
+            self.filters["track"].queryset = listed.rows_used(conference.tracks.all())
+            self.filters["talk"].queryset = listed
             self.filters["talk"].extra["conference"] = conference
             self.filters["talks"].extra["queryset"] = conference.talks.published()
             self.filters["talks"].extra["conference"] = conference

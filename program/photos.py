@@ -1,13 +1,17 @@
 """Speaker photos: checked, resized and re-encoded on upload, stored through STORAGES["default"].
 
-An upload is never stored as it came. Pillow decodes it, refusing anything but a JPEG, PNG
-or WebP image whose content matches its name, a file over 5 MB, or one with more pixels than
-Pillow's limit against decompression bombs (``Image.MAX_IMAGE_PIXELS``). The pixels, turned
-upright by their EXIF orientation, are written anew as JPEG files at a few widths: nothing
-else of the upload survives (no EXIF, GPS position, XMP or comment), except its colour
-profile so that colours stay true. Names are generated from a random token, never taken from
-the upload, so they cannot leave the folder or replace another speaker's photo, and a new
-photo has new URLs that browsers and proxies may cache for good.
+An upload is never stored as it came. Pillow reads it, refusing anything but a JPEG, PNG or
+WebP image whose content matches its name, a file over 5 MB, and, from its header before any
+pixel is decoded, a picture more than four times as long one way as the other or with more
+pixels than can be decoded within a few tens of megabytes (``MAX_FULL_PIXELS``; an ordinary
+JPEG is decoded at a reduced scale, so only Pillow's guard against decompression bombs,
+``Image.MAX_IMAGE_PIXELS``, bounds it). The pixels, turned upright by their EXIF orientation
+and converted to sRGB through their colour profile, are written anew as JPEG files at a few
+widths: nothing else of the upload survives (no EXIF, GPS position, XMP, comment or colour
+profile). Names are generated from a random token, never taken from the upload, so they
+cannot leave the folder or replace another speaker's photo, and a new photo has new URLs
+that browsers and proxies may cache for good. Every upload path (the admin's speaker form,
+and any other) goes through ``prepare_photo``.
 """
 
 import io
@@ -22,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 # Widths of the stored sizes, in pixels (never larger than the upload): 160 fills a 4rem
@@ -34,6 +38,14 @@ JPEG_QUALITY = 85
 FORMATS = {"JPEG": "a JPEG image", "PNG": "a PNG image", "WEBP": "a WebP image"}
 EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 ACCEPTED = "a JPEG, PNG or WebP image"
+# The longest side may be this many times the shortest: a speaker photo, not a banner, and
+# it bounds the largest size kept to 640 x 2,560 (JPEG cannot exceed 65,500 either way).
+MAX_ASPECT = 4
+# Pixels of a picture decoded at full size (PNG, WebP, progressive JPEG, whose decoder keeps
+# every coefficient): four times the largest width kept, each way. A 2,560 x 2,560 RGBA PNG
+# is 25 MiB decoded; Pillow's own limit (89 million) let a 3 KB WebP take 1.7 GB.
+FULL_SIDE = 4 * PHOTO_WIDTHS[-1]
+MAX_FULL_PIXELS = FULL_SIDE * FULL_SIDE
 # Every stored name: set_photo writes nothing else, and only these are ever served.
 STORED_NAME = re.compile(rf"{FOLDER}/[0-9a-f]{{32}}-[0-9]{{1,4}}\.jpg")
 
@@ -110,8 +122,10 @@ def _decode(data, name, claimed):
                     code="mismatch",
                     params={**params, "claimed": FORMATS[claimed], "found": FORMATS[image.format]},
                 )
+            _check_size(image, name)
             if image.format == "JPEG":
-                # Decode at a reduced scale when the photo is much larger than we keep.
+                # Decode at a reduced scale (1/2, 1/4 or 1/8) when the photo is much larger
+                # than we keep: with MAX_ASPECT, under 1,280 x 5,120 pixels whatever its size.
                 image.draft("RGB", (PHOTO_WIDTHS[-1], PHOTO_WIDTHS[-1]))
             image.load()
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
@@ -134,19 +148,53 @@ def _decode(data, name, claimed):
     return image
 
 
+def _check_size(image, name):
+    """Refuse, from the header alone, proportions and pixel counts we will not decode."""
+    width, height = image.size
+    params = {"name": name, "width": f"{width:,}", "height": f"{height:,}"}
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ValidationError(
+            "“%(name)s” is %(width)s × %(height)s pixels; a photo may be at most %(aspect)s "
+            "times as tall as it is wide, or as wide as it is tall.",
+            code="aspect",
+            params={**params, "aspect": MAX_ASPECT},
+        )
+    progressive = image.format == "JPEG" and image.info.get("progressive")
+    if (image.format != "JPEG" or progressive) and width * height > MAX_FULL_PIXELS:
+        raise ValidationError(
+            "“%(name)s” is %(width)s × %(height)s pixels; %(kind)s may have at most "
+            "%(limit)s pixels (%(side)s × %(side)s). Save it smaller, or as an ordinary "
+            "(baseline) JPEG, which is read at a reduced size.",
+            code="pixels",
+            params={
+                **params,
+                "kind": "a progressive JPEG image" if progressive else FORMATS[image.format],
+                "limit": f"{MAX_FULL_PIXELS:,}",
+                "side": f"{FULL_SIDE:,}",
+            },
+        )
+
+
 def _renditions(image):
     profile = image.info.get("icc_profile")
     upright = ImageOps.exif_transpose(image)
-    if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
-        rgba = upright.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, "white")  # JPEG has no transparency
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-    else:
-        flat = upright.convert("RGB")
+    transparent = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+    if upright.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        # Palette, 1-bit or 16-bit pixels: resizing wants whole channels.
+        upright = upright.convert("RGBA" if transparent else "RGB")
+    # The largest size first, from the decoded pixels, so that every later copy is small.
+    largest_width = min(upright.width, PHOTO_WIDTHS[-1])
+    largest_height = rendition_height(largest_width, upright.width, upright.height)
+    largest = upright
+    if largest.size != (largest_width, largest_height):
+        largest = largest.resize((largest_width, largest_height), Image.Resampling.LANCZOS)
+    if transparent:
+        rgba = largest.convert("RGBA")
+        largest = Image.new("RGB", rgba.size, "white")  # JPEG has no transparency
+        largest.paste(rgba, mask=rgba.getchannel("A"))
+    flat = _in_srgb(largest, profile)
     # Pillow copies an image's info (comment, XMP...) into the JPEG it saves: start empty.
     flat.info = {}
-    largest_width = min(flat.width, PHOTO_WIDTHS[-1])
-    largest_height = rendition_height(largest_width, flat.width, flat.height)
     renditions = []
     for width in rendition_widths(largest_width):
         height = rendition_height(width, largest_width, largest_height)
@@ -154,17 +202,30 @@ def _renditions(image):
         if (width, height) != flat.size:
             sized = flat.resize((width, height), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
-        # Only the pixels and the colour profile: no EXIF, GPS, XMP or comment is copied.
-        sized.save(
-            buffer,
-            "JPEG",
-            quality=JPEG_QUALITY,
-            optimize=True,
-            progressive=True,
-            **({"icc_profile": profile} if profile else {}),
-        )
+        # Only the pixels, in sRGB (what browsers assume of an untagged image): no EXIF,
+        # GPS, XMP, comment or colour profile is written.
+        sized.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
         renditions.append((width, buffer.getvalue()))
     return PreparedPhoto(largest_width, largest_height, tuple(renditions))
+
+
+def _in_srgb(image, profile):
+    """``image`` as RGB pixels in sRGB, converted through its ICC ``profile`` (bytes) if any.
+
+    A profile is not copied into the sizes: a 160-pixel photo on every speakers list would
+    carry it (4.5 MB from a photo editor, for a 1 KB picture). A profile that littleCMS
+    cannot read, or that does not describe these pixels (a grey profile on colour pixels),
+    is ignored: the pixels are taken as sRGB.
+    """
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            return ImageCms.profileToProfile(
+                image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
+    return image.convert("RGB")
 
 
 def set_photo(*, speaker, photo):

@@ -16,6 +16,8 @@ from program.models import (
     TalkSpeaker,
 )
 from program.photos import (
+    FULL_SIDE,
+    MAX_ASPECT,
     MAX_PHOTO_BYTES,
     delete_files,
     photo_files,
@@ -68,8 +70,10 @@ class SpeakerForm(forms.ModelForm):
         required=False,
         # A hint for the file picker; the server checks the content itself.
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=f"JPEG, PNG or WebP, at most {filesizeformat(MAX_PHOTO_BYTES)}. It is resized "
-        "and saved anew, without its metadata (camera, GPS position).",
+        help_text=f"JPEG, PNG or WebP, at most {filesizeformat(MAX_PHOTO_BYTES)}, at most "
+        f"{MAX_ASPECT} times as tall as wide or as wide as tall; a PNG or WebP at most "
+        f"{FULL_SIDE:,} × {FULL_SIDE:,} pixels. It is resized and saved anew in sRGB, without "
+        "its metadata (camera, GPS position).",
     )
     remove = forms.BooleanField(label="Remove the photo", required=False)
 

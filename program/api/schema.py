@@ -300,15 +300,17 @@ speaker_views = read_only_views(
 room_views = read_only_views(
     RoomSerializer,
     ROOM_EXAMPLE,
-    list_description="Rooms of published editions: newest edition first, then in display order.",
-    retrieve_description="One room of a published edition.",
+    list_description="Rooms of public talks (a room that only drafts use is not listed): "
+    "newest edition first, then in display order.",
+    retrieve_description="One room of a public talk.",
 )
 track_views = read_only_views(
     TrackSerializer,
     TRACK_EXAMPLE,
-    list_description="Tracks of published editions: newest edition first, then by name. "
-    "A talk has at most one track; filter talks with `track`.",
-    retrieve_description="One track of a published edition.",
+    list_description="Tracks of public talks (a track that only drafts use is not listed): "
+    "newest edition first, then by name. A talk has at most one track; filter talks with "
+    "`track`.",
+    retrieve_description="One track of a public talk.",
 )
 
 now_action = extend_schema(

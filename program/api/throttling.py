@@ -4,20 +4,19 @@ DRF's AnonRateThrottle keeps a list of timestamps per client, read and then writ
 workers answering the same client at once each write their own list and one request goes
 uncounted, and it keys clients by whatever X-Forwarded-For says. Here each client has one
 counter per window (a minute for ``120/minute``), incremented atomically in the shared cache
-(Redis INCR), and the client is found by conference.proxies.client_address. Windows are
+(Redis INCR), and the client is found by conference.proxies.counted_address. Windows are
 fixed: a client may use its allowance at the end of one minute and again at the start of the
 next. When the cache cannot count (Redis down, the cache folder full), requests are let
 through.
 """
 
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 from rest_framework.throttling import BaseThrottle
 
-from conference.proxies import client_address
+from conference.proxies import counted_address
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -29,13 +28,10 @@ def parse_rate(rate):
 
 
 def client_identity(request):
-    """The client's address; an IPv6 client by its /64, the block one host usually holds."""
-    address = client_address(request)
-    if address is None:
-        return "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    """The client's address; an IPv6 client by its /64, the block one host usually holds
+    (conference.proxies.counted_address, which failed logins are counted by too)."""
+    address = counted_address(request)
+    return "unknown" if address is None else str(address)
 
 
 def count_request(cache, key, timeout):

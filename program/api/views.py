@@ -299,10 +299,11 @@ class SpeakerViewSet(PublicReadOnlyViewSet):
 
 @schema.room_views
 class RoomViewSet(PublicReadOnlyViewSet):
-    """Rooms of published editions: newest edition first, then in display order."""
+    """Rooms of public talks: newest edition first, then in display order."""
 
     queryset = (
-        Room.objects.filter(conference__is_published=True)
+        Talk.objects.published()
+        .rows_used(Room.objects.all())
         .select_related("conference")
         .order_by("-conference__start_date", "conference__slug", "position", "name", "id")
     )
@@ -315,10 +316,11 @@ class RoomViewSet(PublicReadOnlyViewSet):
 
 @schema.track_views
 class TrackViewSet(PublicReadOnlyViewSet):
-    """Tracks of published editions: newest edition first, then by name."""
+    """Tracks of public talks: newest edition first, then by name."""
 
     queryset = (
-        Track.objects.filter(conference__is_published=True)
+        Talk.objects.published()
+        .rows_used(Track.objects.all())
         .select_related("conference")
         .order_by("-conference__start_date", "conference__slug", "name", "id")
     )

@@ -144,8 +144,12 @@ def schedule(request, edition):
     )
     return conference, frab.build_schedule(
         conference,
-        # Rooms sharing a position and a name keep one order (their ids), run after run.
-        conference.rooms.order_by("position", "name", "pk"),
+        # The rooms of its public talks (a room known only from drafts is not told); rooms
+        # sharing a position and a name keep one order (their ids), run after run.
+        Talk.objects.published()
+        .filter(conference=conference)
+        .rows_used(conference.rooms.all())
+        .order_by("position", "name", "pk"),
         talks,
         absolute_uri=request.build_absolute_uri,
     )

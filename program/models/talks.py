@@ -57,6 +57,23 @@ class TalkQuerySet(SearchableQuerySet):
             conference=conference, status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED]
         )
 
+    def rows_used(self, rows):
+        """The rows of ``rows`` (a QuerySet of rooms, tracks, talk types or speakers) that
+        these talks use, as a QuerySet.
+
+        What the public learns of an edition's rooms, tracks, types and speakers is what its
+        public talks show: a filter choice, a stylesheet rule or an API row for a room or a
+        speaker known only from drafts would tell that they exist (issue 20). The talks are
+        probed through an index (EXISTS, or ``id IN`` for speakers) rather than joined and
+        made distinct.
+        """
+        if rows.model is Speaker:
+            return rows.filter(
+                pk__in=TalkSpeaker.objects.filter(talk__in=self).values("speaker_id")
+            )
+        link = {Room: "room", Track: "track", TalkType: "type"}[rows.model]
+        return rows.filter(Exists(self.filter(**{link: OuterRef("pk")})))
+
     def scheduled(self):
         """Talks that take place: public and not cancelled (frab feeds, "now" views)."""
         return self.published().exclude(status=Talk.Status.CANCELLED)

@@ -11,6 +11,7 @@ from program.pages.listing import (
     filter_choices,
     zone_label,
 )
+from program.visibility import may_preview
 
 
 def filter_errors(filterset):
@@ -21,14 +22,6 @@ def filter_errors(filterset):
         for name in form.fields
         for message in form.errors.get(name, [])
     ]
-
-
-def may_preview(user):
-    """Whether a user sees drafts and unpublished editions: staff whom the admin lets see
-    talks (the view or change permission), as on the admin's own pages."""
-    return user.is_staff and (
-        user.has_perm("program.view_talk") or user.has_perm("program.change_talk")
-    )
 
 
 class EditionMixin:

@@ -261,8 +261,9 @@ MICROSECOND = dt.timedelta(microseconds=1)
 def filter_choices(conference, params):
     """The options of the program's filter form, with what ``params`` (the query) selects.
 
-    Types and tracks are those with public talks in the edition, speakers those speaking
-    in it, days the edition's dates: four queries.
+    Types, rooms and tracks are those with public talks in the edition, speakers those
+    speaking in it (a room known only from drafts is not listed), days the edition's dates:
+    five queries.
     """
     public_talks = Talk.objects.listed_in(conference)
     chosen_types, chosen_tracks = set(params.getlist("type")), set(params.getlist("track"))
@@ -285,7 +286,7 @@ def filter_choices(conference, params):
         ],
         "rooms": [
             Choice(room.slug, room.name, room.slug == chosen_room)
-            for room in conference.rooms.all()
+            for room in public_talks.rows_used(conference.rooms.all())
         ],
         "speakers": [Choice(slug, name, slug == chosen_speaker) for slug, name in speakers],
         "tracks": [Choice(slug, name, slug in chosen_tracks) for slug, name in tracks],

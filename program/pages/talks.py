@@ -6,8 +6,9 @@ from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
 from program.models import Resource
-from program.pages.base import EditionMixin, may_preview
+from program.pages.base import EditionMixin
 from program.times import day_heading, local_iso, talk_when, time_range
+from program.visibility import may_preview
 
 
 class TalkDetailView(EditionMixin, TemplateView):

@@ -199,6 +199,7 @@ def test_track_has_the_contract_shape(client, mlsys):
         colour="#b45309",
         description="Caching and batching.",
     )
+    Talk.objects.filter(pk=mlsys.pk).update(track=track)  # the API lists tracks talks use
 
     data = get_json(client, f"/api/v1/tracks/{track.pk}/")
 
@@ -350,11 +351,13 @@ def test_lists_have_a_fixed_order(client):
     older = ConferenceFactory(
         slug="2025", start_date=dt.date(2025, 5, 12), end_date=dt.date(2025, 5, 15)
     )
-    RoomFactory(conference=newer, name="Second", position=2)
+    second = RoomFactory(conference=newer, name="Second", position=2)
     first = RoomFactory(conference=newer, name="First", position=1)
-    RoomFactory(conference=older, name="Old room", position=0)
-    for name in ("Bea Bond", "Ada Ames"):
-        TalkFactory(conference=newer, room=first, speakers=[SpeakerFactory(name=name)])
+    old = RoomFactory(conference=older, name="Old room", position=0)
+    bea, ada = SpeakerFactory(name="Bea Bond"), SpeakerFactory(name="Ada Ames")
+    # Each room has a public talk: the API lists the rooms that public talks use.
+    for conference, room, speaker in [(newer, first, bea), (newer, second, ada), (older, old, ada)]:
+        TalkFactory(conference=conference, room=room, speakers=[speaker])
 
     conferences = get_json(client, "/api/v1/conferences/")["results"]
     rooms = get_json(client, "/api/v1/rooms/")["results"]
@@ -1078,6 +1081,7 @@ def test_conference_and_room_carry_last_modified(client, mlsys):
 
 def test_track_carries_the_later_of_its_and_its_edition_s_change(client, mlsys):
     track = TrackFactory(conference=mlsys.conference)
+    Talk.objects.filter(pk=mlsys.pk).update(track=track)
     with keep_given_stamps():
         Conference.objects.filter(pk=mlsys.conference_id).update(
             updated_at=dt.datetime(2026, 4, 3, tzinfo=dt.UTC)

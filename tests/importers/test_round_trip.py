@@ -34,7 +34,9 @@ def edition():
     )
     ballroom = RoomFactory(conference=conference, name="Grand Ballroom 1", position=0)
     annex = RoomFactory(conference=conference, name="Annex & Terrace", position=1)
-    RoomFactory(conference=conference, name="Poster Hall", position=2)  # no talk yet
+    # No talk yet: not exported, as a schedule names only the rooms of public talks (a room
+    # that only drafts use would tell that they exist).
+    RoomFactory(conference=conference, name="Poster Hall", position=2)
     keynote = TalkTypeFactory(slug="keynote", name="Keynote")
     invited = TalkTypeFactory(slug="invited-talk", name="Invited Talk")
     social = TalkTypeFactory(slug="social", name="Social")
@@ -120,15 +122,11 @@ def test_exported_edition_imports_as_the_same_program(client, tmp_path, edition,
     )
     assert (copy.is_published, copy.is_current) == (True, False)
     assert program(copy) == program(edition)
-    assert (
-        rooms(copy)
-        == rooms(edition)
-        == [
-            ("grand-ballroom-1", "Grand Ballroom 1", 0),
-            ("annex-terrace", "Annex & Terrace", 1),
-            ("poster-hall", "Poster Hall", 2),
-        ]
-    )
+    assert rooms(copy) == [
+        ("grand-ballroom-1", "Grand Ballroom 1", 0),
+        ("annex-terrace", "Annex & Terrace", 1),
+    ]
+    assert rooms(edition) == [*rooms(copy), ("poster-hall", "Poster Hall", 2)]
     # Neither format keeps venue and city: the XSD has no place for them, and the JSON
     # writes only what the XSD has (converters copy its keys into XML).
     assert (copy.venue, copy.city) == ("", "")

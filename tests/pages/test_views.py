@@ -200,9 +200,11 @@ def test_program_filters_by_track_with_a_choice_per_track(client, edition):
 
 
 def test_track_stylesheet_gives_each_track_its_colour_and_readable_text(client, edition):
-    TrackFactory(conference=edition, name="Pale", slug="pale", colour="#fde68a")
-    TrackFactory(conference=edition, name="Dark", slug="dark", colour="#1e3a8a")
+    pale = TrackFactory(conference=edition, name="Pale", slug="pale", colour="#fde68a")
+    dark = TrackFactory(conference=edition, name="Dark", slug="dark", colour="#1e3a8a")
     broken = TrackFactory(conference=edition, name="Broken", slug="broken")
+    for track in (pale, dark, broken):  # the stylesheet tells the tracks public talks use
+        TalkFactory(conference=edition, track=track)
     # Written around the validators, as raw SQL could: left out rather than sent as CSS.
     type(broken).objects.filter(pk=broken.pk).update(colour="red;}")
 
