@@ -9,7 +9,7 @@ rows.
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
-from program.clashes import find_clashes
+from program.clashes import first_clashes
 from program.colours import PALETTE
 from program.importers.records import ImportFailed, problem, quoted
 from program.importers.result import ImportResult
@@ -27,6 +27,9 @@ from program.times import moment_label
 
 # Rows per INSERT, well under SQLite's limit of bound variables.
 BATCH = 500
+# Clashes listed among an import's warnings; the others are counted (a file whose talks all
+# overlap makes hundreds of thousands, docs/organisers/imports.md).
+LISTED_CLASHES = 100
 
 
 class ScheduleImport:
@@ -79,10 +82,15 @@ class ScheduleImport:
         ]
         self._create_new_talks()
         # Clashes this file takes part in; those among the edition's other talks are not news.
-        self.result.warnings += [
-            f"{quoted(clash.talk)}: {clash.message()}"
-            for clash in find_clashes(self.conference, involving={talk.pk for talk in talks})
-        ]
+        clashes, count = first_clashes(
+            self.conference, involving={talk.pk for talk in talks}, limit=LISTED_CLASHES
+        )
+        self.result.warnings += [f"{quoted(clash.talk)}: {clash.message()}" for clash in clashes]
+        if count > len(clashes):
+            self.result.warnings.append(
+                f"{count - len(clashes):,} more clashes, not listed ({count:,} in all): "
+                "the first are above."
+            )
         return self.result
 
     # Checking and matching, no writes.
