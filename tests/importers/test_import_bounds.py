@@ -1,0 +1,130 @@
+"""Work bounded by a file's content, not only its size (issue 20, item 7): talks that all
+overlap are counted, not compared pair by pair; a huge cell is refused before it is held."""
+
+import tracemalloc
+import zoneinfo
+
+import pytest
+from django.core.files.base import ContentFile
+
+from program import clashes
+from program.importers import import_schedule, spreadsheet
+from program.importers.xlsx_parts import MAX_CELL_CHARACTERS
+from program.models import Talk
+from tests.factories import ConferenceFactory, TalkTypeFactory
+from tests.importers.test_import_hostile import (
+    SST,
+    huge_shared_string,
+    with_shared_strings,
+    with_sheet,
+    workbook,
+)
+
+pytestmark = pytest.mark.django_db
+
+UTC = zoneinfo.ZoneInfo("UTC")
+
+
+@pytest.fixture
+def edition():
+    TalkTypeFactory(slug="keynote", name="Keynote")
+    return ConferenceFactory(slug="2026", name="MLSys 2026", timezone="UTC")
+
+
+def all_at_once(rows=2000):
+    """``rows`` sessions of 24 hours, all at once, in 50 rooms, each with one of 100
+    speakers: 58,000 clashes in 2,000 rows (the file that held a worker for minutes)."""
+    lines = ["title,type,date,start,end,end_date,room,speakers,abstract\n"]
+    lines += [
+        f"Session {n},Keynote,2026-05-18,00:00,00:00,2026-05-19,Room {n % 50},Speaker {n % 100},"
+        "All day.\n"
+        for n in range(rows)
+    ]
+    return "".join(lines).encode()
+
+
+def test_a_file_of_talks_all_at_once_lists_100_clashes_and_counts_the_rest(edition, monkeypatch):
+    comparisons = []
+    still_running = clashes._still_running
+
+    def counted(*args):
+        comparisons.append(args)
+        return still_running(*args)
+
+    monkeypatch.setattr(clashes, "_still_running", counted)
+
+    result = import_schedule(
+        path_or_file=ContentFile(all_at_once(), name="program.csv"),
+        conference_slug="2026",
+        dry_run=True,
+    )
+
+    assert result.counts_line() == "Talks: 2000 created, 0 updated, 0 unchanged."
+    assert len(result.warnings) == 101
+    assert result.warnings[:2] == [
+        "“Session 0”: Room clash: “Session 50” is also in Room 0 at Monday, May 18, 12:00 AM UTC.",
+        "“Session 1”: Room clash: “Session 51” is also in Room 1 at Monday, May 18, 12:00 AM UTC.",
+    ]
+    assert result.warnings[-1] == (
+        "57,900 more clashes, not listed (58,000 in all): the first are above."
+    )
+    # Every pair compared: 1,999,000 (tests/domain/test_clashes.py says where 330 comes from).
+    assert len(comparisons) == 330
+    assert Talk.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(lambda: with_shared_strings(workbook(), huge_shared_string()), id="shared"),
+        pytest.param(
+            lambda: with_sheet(
+                workbook(), lambda xml: xml.replace(">Welcome.<", f">{'x' * 40_000_000}<")
+            ),
+            id="inline",
+        ),
+    ],
+)
+def test_a_40_megabyte_cell_is_refused_without_being_held(data):
+    """openpyxl held the text whole, then copies of it: 1.8 GB for this 44 KB file. Read in
+    chunks, the most Python holds at once is a small part of the one cell (here under 2 MB:
+    openpyxl's other parts and the chunks)."""
+    workbook_bytes = data()
+    tracemalloc.start()
+    try:
+        parsed = spreadsheet.parse_xlsx(workbook_bytes, "program.xlsx", UTC)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert len(parsed.problems) == 1
+    assert "40,000,000 characters; a cell holds at most 131,072" in parsed.problems[0]
+    assert peak < 2_000_000
+
+
+def test_a_cell_of_the_longest_length_is_read_one_longer_is_refused():
+    longest = with_shared_strings(workbook(), huge_shared_string(MAX_CELL_CHARACTERS))
+    too_long = with_shared_strings(workbook(), huge_shared_string(MAX_CELL_CHARACTERS + 1))
+
+    read = spreadsheet.parse_xlsx(longest, "program.xlsx", UTC)
+    refused = spreadsheet.parse_xlsx(too_long, "program.xlsx", UTC)
+
+    assert read.problems == ["Row 2, title: 131072 characters; at most 300 fit"]
+    assert refused.problems == [
+        f"Row 2, title: 131,073 characters; a cell holds at most 131,072 (“{'x' * 59}…”)"
+    ]
+
+
+def test_shared_strings_are_read_as_excel_shows_them():
+    """A string's plain text and rich-text runs, not its phonetic guide (a reading aid for
+    Japanese names), "_x005F_" as Excel escapes an underscore: what openpyxl read."""
+    strings = (
+        f"{SST}{'<si><t>a</t></si>' * 7}<si><r><t>Open</t></r><r><rPr><b/></rPr>"
+        "<t xml:space='preserve'>ing _x005F_day</t></r><rPh sb='0' eb='1'><t>オープニング</t>"
+        "</rPh></si></sst>"
+    )
+
+    parsed = spreadsheet.parse_xlsx(with_shared_strings(workbook(), strings), "program.xlsx", UTC)
+
+    assert parsed.problems == []
+    assert [talk.title for talk in parsed.talks] == ["Opening _day"]
