@@ -8,7 +8,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from program import clashes
-from program.importers import import_schedule, spreadsheet
+from program.importers import ImportFailed, import_schedule, spreadsheet
+from program.importers.records import MESSAGE_MAX
 from program.importers.xlsx_parts import MAX_CELL_CHARACTERS
 from program.models import Talk
 from tests.factories import ConferenceFactory, TalkTypeFactory
@@ -128,3 +129,14 @@ def test_shared_strings_are_read_as_excel_shows_them():
 
     assert parsed.problems == []
     assert [talk.title for talk in parsed.talks] == ["Opening _day"]
+
+
+def test_a_problem_is_cut_at_500_characters():
+    """Values are quoted shortened; a library's reason might still hold a file's text."""
+    failure = ImportFailed(["program.xlsx: not a readable .xlsx workbook (" + "x" * 5000, "Row 2"])
+
+    assert failure.problems == [
+        f"program.xlsx: not a readable .xlsx workbook ({'x' * 454}…",
+        "Row 2",
+    ]
+    assert len(failure.problems[0]) == MESSAGE_MAX == 500
