@@ -8,10 +8,10 @@ import pytest
 from django.core.files.base import ContentFile
 
 from program import clashes
-from program.importers import ImportFailed, import_schedule, spreadsheet
+from program.importers import ImportFailed, import_schedule, spreadsheet, writer
 from program.importers.records import MESSAGE_MAX
 from program.importers.xlsx_parts import MAX_CELL_CHARACTERS
-from program.models import Talk
+from program.models import Speaker, Talk
 from tests.factories import ConferenceFactory, TalkTypeFactory
 from tests.importers.test_import_hostile import (
     SST,
@@ -20,6 +20,7 @@ from tests.importers.test_import_hostile import (
     with_sheet,
     workbook,
 )
+from tests.importers.test_imports import HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,40 @@ def test_a_problem_is_cut_at_500_characters():
         "Row 2",
     ]
     assert len(failure.problems[0]) == MESSAGE_MAX == 500
+
+
+def test_a_thousand_talks_of_one_title_are_numbered_in_linear_work(edition, monkeypatch):
+    """Each new slug counted up from 1 again: 1,000 talks called "Break" took 499,500 slugs
+    tried, 18 million for 6,000 (103 s). Each title's count now goes on where it stopped:
+    one numbered slug for the second talk, two (the last one given, then the next) for
+    each later one."""
+    rows = [
+        f"Break,Keynote,2026-05-18,{n // 60:02d}:{n % 60:02d},{(n + 1) // 60:02d}:"
+        f"{(n + 1) % 60:02d},Hall,{'Ann' + '.' * (n % 3)},Coffee.\n"
+        for n in range(1000)
+    ]
+    numbered = []
+    numbering = writer._numbered
+
+    def counted(*args):
+        numbered.append(args)
+        return numbering(*args)
+
+    monkeypatch.setattr(writer, "_numbered", counted)
+
+    import_schedule(
+        path_or_file=ContentFile((HEADER + "".join(rows)).encode(), name="program.csv"),
+        conference_slug="2026",
+    )
+
+    slugs = list(Talk.objects.order_by("start").values_list("slug", flat=True))
+    assert slugs[:3] + slugs[-1:] == ["break", "break-2", "break-3", "break-1000"]
+    assert len(set(slugs)) == 1000
+    assert list(Speaker.objects.order_by("slug").values_list("name", "slug")) == [
+        ("Ann", "ann"),
+        ("Ann.", "ann-2"),
+        ("Ann..", "ann-3"),
+    ]
+    talk_slugs_tried = 1 + 2 * (1000 - 2)
+    speaker_slugs_tried = 1 + 2
+    assert len(numbered) == talk_slugs_tried + speaker_slugs_tried == 2000
