@@ -1,6 +1,7 @@
 """Work bounded by a file's content, not only its size (issue 20, item 7): talks that all
 overlap are counted, not compared pair by pair; a huge cell is refused before it is held."""
 
+import csv
 import tracemalloc
 import zoneinfo
 
@@ -178,3 +179,23 @@ def test_a_thousand_talks_of_one_title_are_numbered_in_linear_work(edition, monk
     talk_slugs_tried = 1 + 2 * (1000 - 2)
     speaker_slugs_tried = 1 + 2
     assert len(numbered) == talk_slugs_tried + speaker_slugs_tried == 2000
+
+
+def test_the_delimiter_is_guessed_from_the_start_of_a_long_header(edition, monkeypatch):
+    """csv.Sniffer is quadratic on some headers (32 KB of ," took 13 s; this 400 KB one,
+    hours): it reads the header's first 2,000 characters, as many as 50 named columns."""
+    sniffed = []
+    sniff = csv.Sniffer.sniff
+
+    def counted(self, sample, *args, **kwargs):
+        sniffed.append(len(sample))
+        return sniff(self, sample, *args, **kwargs)
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", counted)
+    data = (',"' * 200_000 + "\n" + "Opening,Keynote\n").encode()
+
+    with pytest.raises(ImportFailed) as failed:
+        import_schedule(path_or_file=ContentFile(data, name="program.csv"), conference_slug="2026")
+
+    assert sniffed == [2000]
+    assert failed.value.problems[0] == "Row 1, title: the header row has no column “title”"
