@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
@@ -186,14 +185,18 @@ def _confirm(request, context):
             problems=["This preview is no longer available: upload the file again."],
         )
         return render(request, "admin/program/import_form.html", context)
+
+    def accept(result):
+        """In the import's write transaction: the database may have changed since the
+        preview, so the writes made are checked (raising undoes them), then logged."""
+        if missing := missing_permissions(request.user, result_permissions(result)):
+            raise _Lacking(missing)
+        _log(request.user, stored["name"], result)
+
     try:
-        with transaction.atomic():
-            result = _run(stored, dry_run=False)
-            # The database may have changed since the preview: the writes made are checked.
-            if missing := missing_permissions(request.user, result_permissions(result)):
-                transaction.set_rollback(True)
-                return refused(request, context, _lacking(stored["name"], missing))
-            _log(request.user, stored["name"], result)
+        result = _run(stored, dry_run=False, accept=accept)
+    except _Lacking as lacking:
+        return refused(request, context, _lacking(stored["name"], lacking.args[0]))
     except ImportFailed as failure:  # the database changed since the preview
         context.update(form=ImportForm(), problems=failure.problems)
         return render(request, "admin/program/import_form.html", context)
@@ -205,7 +208,11 @@ def _confirm(request, context):
     )
 
 
-def _run(stored, *, dry_run):
+class _Lacking(Exception):
+    """The user lacks the permissions (labels) the confirmed import's writes need."""
+
+
+def _run(stored, *, dry_run, accept=None):
     upload = ContentFile(base64.b64decode(stored["data"]), name=stored["name"])
     return import_schedule(
         path_or_file=upload,
@@ -213,6 +220,7 @@ def _run(stored, *, dry_run):
         conference_name=stored.get("conference_name"),
         timezone=stored.get("timezone"),
         dry_run=dry_run,
+        accept=accept,
     )
 
 

@@ -33,7 +33,7 @@ from program.admin.base import (
 from program.admin.imports import import_schedule_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
 from program.admin.times import ConferenceDateTimeField, ConferenceDateTimeWidget
-from program.clashes import find_clashes
+from program.clashes import first_clashes
 from program.models import (
     Conference,
     Resource,
@@ -41,6 +41,10 @@ from program.models import (
     TalkSpeaker,
 )
 from program.times import day_and_time, day_heading, short_day
+
+# Clash warnings shown after a save; the others are counted (a 24-hour talk in a busy edition
+# clashes with hundreds, and each message waits in the session until the next page).
+LISTED_CLASHES = 10
 
 
 class DayListFilter(admin.SimpleListFilter):
@@ -347,8 +351,12 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         super().save_related(request, form, formsets, change)
         talk = form.instance
         _number_speakers(talk)
-        for clash in find_clashes(talk.conference, talk=talk):
+        clashes, count = first_clashes(talk.conference, talk=talk, limit=LISTED_CLASHES)
+        for clash in clashes:
             self.message_user(request, clash.message(), messages.WARNING)
+        if count > len(clashes):
+            more = f"{count - len(clashes):,} more clashes, not listed ({count:,} in all)."
+            self.message_user(request, more, messages.WARNING)
 
     # Bulk actions -----------------------------------------------------------------------
 

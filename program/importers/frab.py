@@ -92,7 +92,7 @@ def parse_xml(data, name, zone):
         return schedule
     if root.tag != "schedule":
         schedule.problems.append(
-            problem(name, None, f"not a frab schedule: the root element is <{root.tag}>")
+            problem(name, None, f"not a frab schedule: the root element is <{shortened(root.tag)}>")
         )
         return schedule
 

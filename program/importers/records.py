@@ -20,8 +20,9 @@ class ImportFailed(Exception):
 
     def __init__(self, problems):
         # Each problem once (a frab person is checked with each of their events), shown
-        # without the characters a page or a terminal cannot show.
-        self.problems = [shown(line) for line in dict.fromkeys(problems)]
+        # without the characters a page or a terminal cannot show, and cut at MESSAGE_MAX
+        # characters: values are quoted shortened, but a library's reason may hold one.
+        self.problems = [_cut(shown(line)) for line in dict.fromkeys(problems)]
         super().__init__("\n".join(self.problems))
 
     def report(self):
@@ -30,6 +31,14 @@ class ImportFailed(Exception):
         lines = [f"Nothing was imported: {heading}."]
         lines += [f"  {problem}" for problem in self.problems]
         return "\n".join(lines)
+
+
+# A problem's length, at most: a line of the list, whatever a file holds.
+MESSAGE_MAX = 500
+
+
+def _cut(line):
+    return line if len(line) <= MESSAGE_MAX else f"{line[: MESSAGE_MAX - 1]}…"
 
 
 def quoted(value):

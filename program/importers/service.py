@@ -35,7 +35,13 @@ SPREADSHEETS = {".csv", ".xlsx"}
 
 
 def import_schedule(
-    *, path_or_file, conference_slug=None, conference_name=None, timezone=None, dry_run=False
+    *,
+    path_or_file,
+    conference_slug=None,
+    conference_name=None,
+    timezone=None,
+    dry_run=False,
+    accept=None,
 ):
     """Import a frab XML/JSON schedule, a CSV or an XLSX file; raises ImportFailed.
 
@@ -45,6 +51,10 @@ def import_schedule(
     named ``conference_name`` (default: the file's title), which no other edition may have.
     ``timezone`` (an IANA name) is the zone the file's wall-clock times are in, when the
     file and the edition do not say it, or say it differently (zone_chooser).
+    ``accept``, a function of the ImportResult, runs in the write transaction of a real
+    import, after the writes: whatever it raises undoes them and goes to the caller (the
+    admin checks its user's permissions for the writes made and logs them). The caller opens
+    no transaction around the import: the file is read and checked outside any.
     """
     name = Path(getattr(path_or_file, "name", path_or_file) or "upload").name
     if timezone and not is_timezone_name(timezone):
@@ -74,6 +84,8 @@ def import_schedule(
             result = work.write()
             if dry_run:
                 transaction.set_rollback(True)
+            elif accept is not None:
+                accept(result)
     except DatabaseError as error:  # a talk matched meanwhile deleted, a slug taken...
         raise ImportFailed(
             [

@@ -11,9 +11,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from openpyxl import load_workbook
 
-from program.importers import csv_files
+from program.importers import csv_files, xlsx_parts
 from program.importers.records import (
     AFFILIATION_MAX,
     OUTSIDE_YEARS,
@@ -112,6 +111,11 @@ def parse_xlsx(data, name, tz):
         return schedule
     try:
         sheets = _read_sheets(data)
+    except xlsx_parts.TooLongCell as error:
+        title, cell, start, length = error.args
+        where = f"{name}, sheet {quoted(title)}, " + (f"cell {cell}" if cell else "outside cells")
+        schedule.problems.append(problem(where, None, _too_long(start, length)))
+        return schedule
     # openpyxl lets out whatever its readers meet in a broken part (a zip member that does
     # not inflate, missing or malformed XML, a shared string that is not there): each is
     # this one problem, whatever its kind.
@@ -138,17 +142,19 @@ def parse_xlsx(data, name, tz):
 
 def _read_sheets(data):
     """Sheet name folded -> (title, rows) of the sheets Talks and Speakers, and the title of
-    every other; at most MAX_ROWS + 1 rows of MAX_COLUMNS cells each.
+    every other; at most MAX_ROWS + 1 rows of MAX_COLUMNS cells each. TooLongCell for a
+    sheet read with a cell over MAX_CELL_CHARACTERS, found before the sheet is parsed.
 
     Rows are read as the sheet holds them: its declared dimension (which may claim millions
     of rows) is not trusted."""
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    workbook, check = xlsx_parts.load_workbook(io.BytesIO(data))
     try:
         sheets = {}
         for sheet in workbook.worksheets:
             key = sheet.title.strip().casefold()
             rows = []
             if key in ("talks", "speakers"):
+                check(sheet.title)
                 sheet.reset_dimensions()
                 for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
                     rows.append(row)
@@ -182,14 +188,40 @@ def _header(schedule, rows, required, optional, *, sheet):
     return None if missing else columns
 
 
-def _records(rows, columns):
-    """(row number, {column: cell}) for every row with something in it."""
+def _records(problems, rows, columns, sheet=""):
+    """(row number, {column: cell}) for every row with something in it, and no cell over
+    MAX_CELL_CHARACTERS (each such cell is a problem, its row not read further)."""
     for number, row in enumerate(rows[1:], start=2):
         cells = {
             column: (row[index] if index < len(row) else None) for column, index in columns.items()
         }
-        if any(_cell_text(value) for value in cells.values()):
+        too_long = [
+            problem(f"{sheet}Row {number}", column, _too_long(start, length))
+            for column, (start, length) in _lengths(cells).items()
+            if length > xlsx_parts.MAX_CELL_CHARACTERS
+        ]
+        problems += too_long
+        if not too_long and any(_cell_text(value) for value in cells.values()):
             yield number, cells
+
+
+def _lengths(cells):
+    """Column -> (the cell's text or its start, its length in characters; 0 if not text)."""
+    lengths = {}
+    for column, value in cells.items():
+        if isinstance(value, xlsx_parts.Oversized):
+            lengths[column] = value.start, value.length
+        else:
+            lengths[column] = value, len(value) if isinstance(value, str) else 0
+    return lengths
+
+
+def _too_long(start, length):
+    """A cell's text too long to read: its length and its start, shortened."""
+    return (
+        f"{length:,} characters; a cell holds at most {xlsx_parts.MAX_CELL_CHARACTERS:,} "
+        f"({quoted(start)})"
+    )
 
 
 def _read_talks(schedule, rows, tz, *, sheet):
@@ -197,7 +229,7 @@ def _read_talks(schedule, rows, tz, *, sheet):
     if columns is None:
         return
     problems = schedule.problems
-    for number, cells in _records(rows, columns):
+    for number, cells in _records(problems, rows, columns):
         where = f"Row {number}"
         title = single_line(_cell_text(cells["title"]))
         talk_type = single_line(_cell_text(cells["type"]))
@@ -302,7 +334,7 @@ def _read_speakers(schedule, rows):
     if columns is None:
         return
     seen = {}
-    for number, cells in _records(rows, columns):
+    for number, cells in _records(schedule.problems, rows, columns, sheet):
         where = f"{sheet}Row {number}"
         name = single_line(_cell_text(cells["name"]))
         affiliation = single_line(_cell_text(cells.get("affiliation")))
@@ -331,6 +363,8 @@ def _read_speakers(schedule, rows):
 def _cell_text(value):
     if value is None:
         return ""
+    if isinstance(value, xlsx_parts.Oversized):
+        return value.start  # a header; _records refuses the cell in any other row
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a number typed into a cell, e.g. a room called 101
     return entered_text(clean_spreadsheet_text(str(value)))

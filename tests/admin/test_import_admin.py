@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from program.admin import imports as admin_import
+from program.importers import writer
 from program.models import Conference, Talk
 from tests.factories import ConferenceFactory, TalkTypeFactory
 from tests.importers.test_imports import HEADER, database_snapshot
@@ -94,6 +96,30 @@ def test_upload_previews_without_changing_then_confirm_imports(admin_client, edi
         "lmcache",
     ]
     assert admin_import.SESSION_KEY not in admin_client.session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirm_checks_the_file_outside_any_transaction(admin_client, monkeypatch):
+    """On SQLite a transaction keeps every other writer (an admin logging in) waiting:
+    the confirmed import, like the preview, checks the file before it opens its own."""
+    TalkTypeFactory(slug="keynote", name="Keynote")
+    TalkTypeFactory(slug="invited-talk", name="Invited Talk")
+    ConferenceFactory(slug="2026", name="MLSys 2026", timezone="America/Los_Angeles")
+    preview = admin_client.post(URL, {"file": upload("program.csv", CSV), "conference": "2026"})
+    checked_in_a_transaction = []
+    match_talks = writer.ScheduleImport._match_talks
+
+    def noting_the_transaction(self, records):
+        checked_in_a_transaction.append(connection.in_atomic_block)
+        return match_talks(self, records)
+
+    monkeypatch.setattr(writer.ScheduleImport, "_match_talks", noting_the_transaction)
+
+    done = admin_client.post(URL, {"confirm": "Import", "token": preview.context["token"]})
+
+    assert checked_in_a_transaction == [False]
+    assert done.context["result"].counts_line() == "Talks: 2 created, 0 updated, 0 unchanged."
+    assert Talk.objects.count() == 2
 
 
 def test_confirm_twice_or_without_preview_imports_nothing_more(admin_client, edition):

@@ -722,6 +722,33 @@ def test_saving_a_talk_whose_speaker_is_elsewhere_warns(organiser_client, editio
     ]
 
 
+def test_saving_a_talk_that_clashes_with_twelve_lists_ten_and_counts_the_rest(
+    organiser_client, edition, ballroom
+):
+    for minute in range(12):
+        TalkFactory(
+            conference=edition,
+            room=ballroom,
+            title=f"Poster {minute}",
+            start=local("2026-05-18", 9, minute),
+            end=local("2026-05-18", 10),
+        )
+    page = organiser_client.get(admin_url("talk", "add"))
+
+    response = organiser_client.post(
+        admin_url("talk", "add"),
+        new_talk_data(page, edition, ballroom, [SpeakerFactory()]),
+        follow=True,
+    )
+
+    warnings = [message for level, message in messages_of(response) if level == WARNING]
+    assert warnings == [
+        f"Room clash: “Poster {minute}” is also in Grand Ballroom 1 at Monday, May 18, "
+        f"9:{minute:02d} AM PDT."
+        for minute in range(10)
+    ] + ["2 more clashes, not listed (12 in all)."]
+
+
 def test_saving_a_talk_without_clash_shows_no_warning(organiser_client, edition, ballroom):
     TalkFactory(
         conference=edition,

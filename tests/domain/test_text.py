@@ -1,3 +1,6 @@
+import random
+import re
+
 import pytest
 
 from program.text import (
@@ -30,6 +33,23 @@ from program.text import (
 )
 def test_clean_spreadsheet_text(raw, cleaned):
     assert clean_spreadsheet_text(raw) == cleaned
+
+
+def test_clean_spreadsheet_text_matches_breaks_as_the_quadratic_patterns_did():
+    """The spaces before a break are tried from their first only. The patterns before
+    (kept here) tried them from every space: quadratic on a long run of spaces (131,072 took
+    6 minutes). Both clean 3,000 seeded random texts of spaces, tabs, line ends, breaks and
+    letters alike."""
+    brk = r"(?:_x000D_|\r\n?)"
+    paragraph = re.compile(rf"[ \t]*{brk}(?:[ \t\n]*{brk})+[ \t]*\n?")
+    wrap = re.compile(rf"[ \t]*{brk}[ \t]*\n?[ \t]*")
+    chance = random.Random(7)
+    pieces = [" ", "  ", "\t", "\r", "\n", "\r\n", "_x000D_", "a", "b."]
+    texts = ["".join(chance.choices(pieces, k=chance.randrange(1, 30))) for _ in range(3000)]
+
+    assert [clean_spreadsheet_text(text) for text in texts] == [
+        wrap.sub(" ", paragraph.sub("\n\n", text)) for text in texts
+    ]
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,12 @@ def with_shared_strings(data, strings_xml):
 SST = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1">'
 
 
+def huge_shared_string(length=40_000_000):
+    """Shared strings 0 to 6 short, 7 (the one with_shared_strings reads) ``length`` x's."""
+    short = "<si><t>a</t></si>" * 7
+    return f"{SST}{short}<si><t>{'x' * length}</t></si></sst>"
+
+
 def csv_file(*rows):
     return (HEADER + "".join(rows)).encode()
 
@@ -290,6 +296,25 @@ CASES = {
         ),
         "program.xlsx: more than 30,000 rows (empty ones count): nothing was read further; "
         "split the file",
+    ),
+    # 40 MB of text in a 44 KB workbook: never held whole, its start quoted.
+    "huge-shared-string-xlsx": (
+        "program.xlsx",
+        lambda: with_shared_strings(workbook(), huge_shared_string()),
+        f"Row 2, title: 40,000,000 characters; a cell holds at most 131,072 (“{'x' * 59}…”)",
+    ),
+    "huge-inline-string-xlsx": (
+        "program.xlsx",
+        lambda: with_sheet(
+            workbook(), lambda xml: xml.replace(">Welcome.<", f">{'_x000D_' * 5_000_000}<")
+        ),
+        "program.xlsx, sheet “Talks”, cell H2: 35,000,000 characters; a cell holds at most "
+        f"131,072 (“{('_x000D_' * 9)[:59]}…”)",
+    ),
+    "long-root-element-xml": (
+        "schedule.xml",
+        lambda: f"<{'s' * 1_000_000}/>".encode(),
+        f"schedule.xml: not a frab schedule: the root element is <{'s' * 59}…>",
     ),
     "zip-bomb-xlsx": (
         "program.xlsx",
