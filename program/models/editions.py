@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 
 from program.colours import validate_colour
 from program.machinery.collation import READING
+from program.machinery.history import last_history_id, start_public_history
 from program.models.base import (
     EditionSlugManager,
     SlugManager,
@@ -57,6 +58,18 @@ class ConferenceQuerySet(TimestampedQuerySet):
         """The edition marked current, or None."""
         return self.filter(is_current=True).first()
 
+    def update(self, **kwargs):
+        """Update the editions; those it publishes start their public history
+        (machinery/history.py start_public_history), as Conference.save() does."""
+        if kwargs.get("is_published") is not True:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            publishing = list(self.filter(is_published=False).values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            if publishing:
+                start_public_history(publishing, using=self.db)
+        return count
+
 
 class Conference(TimestampedModel):
     """One yearly edition of the conference series."""
@@ -92,6 +105,15 @@ class Conference(TimestampedModel):
         default=False,
         help_text="Where / and /current/ lead. Marking one edition current unmarks the others.",
     )
+    # Set whenever the edition is published (save() and QuerySet.update()): its changes
+    # page, feed and API leave out the talk records up to this one, written while it was
+    # prepared (machinery/history.py start_public_history). 0: all of them count.
+    public_history_after = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="The last talk history record (history_id) written before the edition "
+        "was last published.",
+    )
 
     objects = SlugManager.from_queryset(ConferenceQuerySet)()
 
@@ -117,13 +139,27 @@ class Conference(TimestampedModel):
 
     def save(self, *args, **kwargs):
         """Saves the edition; marking it current unmarks the one that was, in one transaction
-        (the database refuses two current editions: conference_single_current)."""
-        if not self.is_current:
+        (the database refuses two current editions: conference_single_current). Publishing
+        it starts its public history (machinery/history.py start_public_history)."""
+        using = kwargs.get("using")
+        adding = self._state.adding
+        publishing = self.is_published and (
+            adding
+            or Conference._base_manager.using(using).filter(pk=self.pk, is_published=False).exists()
+        )
+        if not self.is_current and not publishing:
             return super().save(*args, **kwargs)
-        with transaction.atomic(using=kwargs.get("using")):
-            others = Conference.objects.filter(is_current=True).exclude(pk=self.pk)
-            others.update(is_current=False)
-            return super().save(*args, **kwargs)
+        with transaction.atomic(using=using):
+            if self.is_current:
+                others = Conference.objects.filter(is_current=True).exclude(pk=self.pk)
+                others.update(is_current=False)
+            if publishing and adding:
+                # No talks yet: its history starts after every record written so far.
+                self.public_history_after = last_history_id(using)
+            super().save(*args, **kwargs)
+            if publishing and not adding:
+                start_public_history([self.pk], using=using)
+                self.refresh_from_db(using=using, fields=["public_history_after"])
 
     def get_absolute_url(self):
         return reverse("program:program", kwargs={"edition": self.slug})
