@@ -39,10 +39,16 @@ SHOWN = ("slug", "title", "start", "end", "room_id")
 
 def public_history(records, conference=None):
     """The ``records`` (HistoricalTalk) of ``conference``'s public history, or with None of
-    each record's own edition: those written after the edition was last published."""
-    if conference is not None:
-        return records.filter(history_id__gt=conference.public_history_after)
-    return records.filter(history_id__gt=F("conference__public_history_after"))
+    each record's own edition: none while the edition is unpublished, else those written
+    after it was last published."""
+    if conference is None:
+        return records.filter(
+            conference__is_published=True,
+            history_id__gt=F("conference__public_history_after"),
+        )
+    if not conference.is_published:
+        return records.none()
+    return records.filter(history_id__gt=conference.public_history_after)
 
 
 class Kind:

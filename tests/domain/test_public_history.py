@@ -4,14 +4,17 @@ was while public; an edition's preparation before it was published is not histor
 moved to another edition is removed from the old one and added to the new one."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from lxml import etree, html
 
 from program.changes import Kind, edition_changes, gone_talks, ids_ever_public, slugs_ever_public
 from program.models import Conference, Talk
 from tests.domain.test_changes import A, check_atom
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, local
+from tests.importers.test_import_hostile import frab_json
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +234,29 @@ def test_an_edition_published_again_starts_its_history_again(prepared):
 
     assert list(edition_changes(prepared)) == []
     assert slugs_ever_public({"moved"}, prepared) == {"moved": moved.pk}
+
+
+def test_an_edition_an_import_creates_starts_with_its_talks_as_they_came(client, tmp_path):
+    path = tmp_path / "schedule.json"
+    path.write_bytes(frab_json())
+
+    call_command("import_schedule", str(path), stdout=io.StringIO())
+
+    edition = Conference.objects.get(slug="hostile")
+    assert edition.is_published
+    assert list(Talk.objects.filter(conference=edition).values_list("title", flat=True)) == [
+        "Opening"
+    ]
+    assert shown(client, edition) == []
+
+
+def test_a_generated_edition_starts_with_its_talks_as_generated():
+    call_command("generate_program", "--conference", "2031", "--talks", "3", stdout=io.StringIO())
+
+    edition = Conference.objects.get(slug="2031")
+    assert (edition.is_published, Talk.objects.filter(conference=edition).count()) == (True, 3)
+    assert list(edition_changes(edition)) == []
+    assert len(ids_ever_public(edition)) == 3
 
 
 # -------------------------------------------------- item 4: moves to another edition
