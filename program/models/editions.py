@@ -8,12 +8,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Q
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import cached_property
 
 from program.colours import validate_colour
 from program.machinery.collation import READING
-from program.machinery.history import last_history_id, start_public_history
+from program.machinery.history import (
+    HISTORY_FROM_BACKUP,
+    last_history_id,
+    start_public_history,
+)
 from program.models.base import (
     EditionSlugManager,
     SlugManager,
@@ -176,6 +182,33 @@ class Conference(TimestampedModel):
         start = datetime.combine(day, time.min, tzinfo=self.tzinfo)
         end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tzinfo)
         return start, end
+
+
+@receiver(pre_save, sender=Conference)
+def fixture_public_history(sender, instance, raw, using, **kwargs):
+    """loaddata saves raw, past save(): a fixture (the seed) lists no
+    ``public_history_after``, so keep the stored one, or start the history of an edition it
+    creates or publishes as save() does. A backup brings its own (HISTORY_FROM_BACKUP)."""
+    if not raw or HISTORY_FROM_BACKUP.get():
+        return
+    stored = (
+        Conference._base_manager.using(using)
+        .filter(pk=instance.pk)
+        .values_list("is_published", "public_history_after")
+        .first()
+    )
+    if stored is None:
+        instance.public_history_after = last_history_id(using) if instance.is_published else 0
+        return
+    was_published, instance.public_history_after = stored
+    instance._fixture_publishes = instance.is_published and not was_published
+
+
+@receiver(post_save, sender=Conference)
+def fixture_publishes(sender, instance, raw, using, **kwargs):
+    if raw and getattr(instance, "_fixture_publishes", False):
+        del instance._fixture_publishes
+        start_public_history([instance.pk], using=using)
 
 
 class Room(TimestampedModel):

@@ -15,6 +15,7 @@ from program.models import Conference, Talk
 from tests.domain.test_changes import A, check_atom
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, local
 from tests.importers.test_import_hostile import frab_json
+from tests.machinery.test_history import load_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +258,36 @@ def test_a_generated_edition_starts_with_its_talks_as_generated():
     assert (edition.is_published, Talk.objects.filter(conference=edition).count()) == (True, 3)
     assert list(edition_changes(edition)) == []
     assert len(ids_ever_public(edition)) == 3
+
+
+def test_reloading_the_seed_keeps_when_its_edition_was_published(client):
+    load_seed()
+    edition = Conference.objects.get(slug="2026")
+    edition.is_published = False
+    edition.save()
+    room = edition.rooms.first()
+    public_talk(edition, room, "secret-plan", "Secret plan", hour=20).delete()
+    publish_by_save(edition)
+
+    load_seed()
+
+    edition.refresh_from_db()
+    assert edition.public_history_after > 0
+    assert shown(client, edition) == []
+
+
+def test_a_fixture_that_publishes_an_edition_starts_its_history(client):
+    load_seed()
+    Conference.objects.filter(slug="2026").update(is_published=False)
+    edition = Conference.objects.get(slug="2026")
+    public_talk(edition, edition.rooms.first(), "secret-plan", "Secret plan", hour=20).delete()
+
+    load_seed()
+
+    edition.refresh_from_db()
+    assert edition.is_published
+    assert slugs_ever_public({"secret-plan"}, edition) == {}
+    assert shown(client, edition) == []
 
 
 # -------------------------------------------------- item 4: moves to another edition
