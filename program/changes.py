@@ -134,8 +134,9 @@ def edition_changes(conference, since=None):
     """The visible changes to ``conference``'s talks, newest first, as dicts of values.
 
     Keys: ``history_id``, ``kind``, ``history_date`` (when, UTC), ``id`` (the talk's),
-    ``slug``, ``title``, ``start``, ``end``, ``room_id`` (as the record has them), the same
-    with ``before_`` (``before_room``: the room id) as the talk's previous record has them.
+    ``conference_id`` (another edition's when the talk moved there), ``slug``, ``title``,
+    ``start``, ``end``, ``room_id`` (as the record has them), the same with ``before_``
+    (``before_room``: the room id) as the talk's previous record has them.
     describe_changes shows a removal with the ``before_`` values. A lazy QuerySet: count it
     and slice it for pages.
     """
@@ -161,8 +162,8 @@ def edition_changes(conference, since=None):
         .filter(kind__isnull=False)
         .order_by("-history_date", "-history_id")
         .values(
-            "history_id", "kind", "history_date", "id", "slug", "title", "start", "end",
-            "room_id", "before_slug", "before_title", "before_start", "before_end",
+            "history_id", "kind", "history_date", "id", "conference_id", "slug", "title",
+            "start", "end", "room_id", "before_slug", "before_title", "before_start", "before_end",
             "before_room",
         )
     )  # fmt: skip
@@ -182,6 +183,8 @@ class Change(NamedTuple):
     room: RoomRef
     before: Slot | None
     url: str | None
+    # The record is of another edition: the talk moved there (and may be added there).
+    elsewhere: bool = False
 
     @property
     def label(self):
@@ -233,6 +236,7 @@ def describe_changes(rows, conference, *, talk_url):
                 room=rooms.get(shown["room_id"], gone_room),
                 before=before,
                 url=talk_url(slug) if slug else None,
+                elsewhere=row["conference_id"] != conference.pk,
             )
         )
     return changes

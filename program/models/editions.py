@@ -149,7 +149,10 @@ class Conference(TimestampedModel):
         it starts its public history (machinery/history.py start_public_history)."""
         using = kwargs.get("using")
         adding = self._state.adding
-        publishing = self.is_published and (
+        update_fields = kwargs.get("update_fields")
+        publishing = (
+            self.is_published and (update_fields is None or "is_published" in update_fields)
+        ) and (
             adding
             or Conference._base_manager.using(using).filter(pk=self.pk, is_published=False).exists()
         )

@@ -326,6 +326,12 @@ def test_a_talk_moved_to_another_edition_is_removed_here_and_added_there(
     assert shown(client, next_edition) == [("added", "kv-cache", "LMCache, the sequel")]
     (removal, _) = edition_changes(edition)
     assert (removal["kind"], removal["before_room"]) == (Kind.REMOVED, ballroom.pk)
+    # One record, two entries: the feeds give them ids of their own.
+    removed_id, added_id = (
+        check_atom(client.get(f"/{slug}/changes.atom").content).findtext(f"{A}entry/{A}id")
+        for slug in ("2026", "2027")
+    )
+    assert removed_id != added_id
 
 
 def test_a_syncing_app_learns_that_a_talk_moved_to_an_unpublished_edition_is_gone(
