@@ -298,7 +298,8 @@ def gone_talks(talk_ids, conference):
     records = (
         ever_public(conference)
         .filter(id__in=talk_ids)
-        .exclude(id__in=Talk.objects.published().filter(conference=conference).values("pk"))
+        # Correlated on the talk's key: a lookup per record, not a list of the edition's talks.
+        .exclude(Exists(Talk.objects.published().filter(conference=conference, pk=OuterRef("id"))))
         .annotate(exists=Exists(Talk.objects.filter(pk=OuterRef("id"))))
         .order_by("id", "-history_date", "-history_id")
         .values_list("id", "slug", "title", "exists")
