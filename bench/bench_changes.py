@@ -5,7 +5,8 @@ An edition of N talks (generate_program) in which, once published, every talk mo
 every tenth was cancelled, every twentieth deleted and every fiftieth moved to another
 edition: about 1.2 N history records after the N of its starting state. Measures the changes
 page, its Atom feed, the API's changes (all, and since the last tenth), and an agenda naming
-20 talks that are gone.
+20 talks that are gone; on SQLite, also the instructions its changes query takes (a count
+that load does not disturb).
 """
 
 import sys
@@ -73,6 +74,34 @@ def main():
             measure(client, "agenda, 20 gone talks, built", f"/{edition}/agenda/?{slugs}", **built),
         ]
     report(f"History reads ({options.talks} talks)", measurements, baseline)
+    sqlite_steps(conference)
+
+
+def sqlite_steps(conference):
+    """Print the SQLite virtual machine instructions that counting the edition's changes and
+    reading their first page take: the work, counted, whatever else loads the machine."""
+    from django.db import connection
+
+    from program.changes import edition_changes
+
+    if connection.vendor != "sqlite":
+        return
+    connection.ensure_connection()
+    counter = [0]
+
+    def count():
+        counter[0] += 1
+        return 0  # go on
+
+    connection.connection.set_progress_handler(count, 100)
+    for name, read in [
+        ("count", lambda: edition_changes(conference).count()),
+        ("first page", lambda: list(edition_changes(conference)[:50])),
+    ]:
+        counter[0] = 0
+        read()
+        print(f"changes, {name}: {counter[0] * 100:,} SQLite instructions (to the hundred)")
+    connection.connection.set_progress_handler(None, 100)
 
 
 if __name__ == "__main__":

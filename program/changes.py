@@ -94,6 +94,21 @@ class Slot(NamedTuple):
     room: RoomRef
 
 
+# What the previous record says of the talk in the edition (``before_state``): its status
+# there, AWAY in another edition, NULL for none. One LAG() instead of two: the CASE below
+# repeats each LAG() it names, and SQLite and PostgreSQL compute every repetition.
+AWAY = "away"
+
+
+def place_here(conference):
+    """The talk's status if the record is of ``conference``, else AWAY."""
+    return Case(
+        When(conference=conference.pk, then=F("status")),
+        default=Value(AWAY),
+        output_field=CharField(),
+    )
+
+
 def change_kind(conference, since=None):
     """The kind of change a history record makes in ``conference`` (the previous record
     annotated as ``before_*`` by LAG), or NULL.
@@ -104,24 +119,22 @@ def change_kind(conference, since=None):
     """
     here = Q(conference=conference.pk)
     is_public = Q(status__in=PUBLIC) & ~Q(history_type="-") & here
-    was_public = Q(before_status__in=PUBLIC) & Q(before_conference=conference.pk)
+    was_public = Q(before_state__in=PUBLIC)
     # The first record of the edition's public history, unless it is the starting state
     # (NULL-safe: the reason is NULL or "" for every other path).
-    first_record = Q(before_status__isnull=True) & (
+    first_record = Q(before_state__isnull=True) & (
         Q(history_change_reason__isnull=True) | ~Q(history_change_reason__in=[LOADED, PUBLISHED])
     )
-    came_in = Q(before_status=Talk.Status.DRAFT) | (
-        Q(before_status__isnull=False) & ~Q(before_conference=conference.pk)
-    )
+    came_in = Q(before_state__in=[Talk.Status.DRAFT, AWAY])
     went_out = Q(status=Talk.Status.DRAFT) | ~here
     moved = ~Q(start=F("before_start")) | ~Q(end=F("before_end")) | ~Q(room_id=F("before_room"))
     rules = [
         When(Q(history_type="-") & Q(status__in=PUBLIC) & here, then=Value(Kind.DELETED)),
         When(is_public & (first_record | came_in), then=Value(Kind.ADDED)),
         When(was_public & went_out, then=Value(Kind.REMOVED)),
-        When(Q(before_status=Talk.Status.PUBLISHED) & Q(status=Talk.Status.CANCELLED) & here,
+        When(Q(before_state=Talk.Status.PUBLISHED) & Q(status=Talk.Status.CANCELLED) & here,
              then=Value(Kind.CANCELLED)),
-        When(Q(before_status=Talk.Status.CANCELLED) & Q(status=Talk.Status.PUBLISHED) & here,
+        When(Q(before_state=Talk.Status.CANCELLED) & Q(status=Talk.Status.PUBLISHED) & here,
              then=Value(Kind.REINSTATED)),
         When(was_public & is_public & moved, then=Value(Kind.MOVED)),
     ]  # fmt: skip
@@ -149,9 +162,8 @@ def edition_changes(conference, since=None):
     talks_here = history.objects.filter(conference=conference).values("id")
     return (
         public_history(history.objects.filter(id__in=talks_here), conference)
+        .alias(before_state=Window(Lag(place_here(conference)), **by_talk))
         .annotate(
-            before_status=Window(Lag("status"), **by_talk),
-            before_conference=Window(Lag("conference_id"), **by_talk),
             before_slug=Window(Lag("slug"), **by_talk),
             before_title=Window(Lag("title"), **by_talk),
             before_start=Window(Lag("start"), **by_talk),
