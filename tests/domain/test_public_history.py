@@ -260,6 +260,9 @@ def test_a_generated_edition_starts_with_its_talks_as_generated():
     assert len(ids_ever_public(edition)) == 3
 
 
+# Each command commits, as it does when run: within one open transaction, PostgreSQL's
+# commit-order stamps of history_date (machinery/stamps.py) would fire at the next loaddata.
+@pytest.mark.django_db(transaction=True)
 def test_reloading_the_seed_keeps_when_its_edition_was_published(client):
     load_seed()
     edition = Conference.objects.get(slug="2026")
@@ -276,6 +279,9 @@ def test_reloading_the_seed_keeps_when_its_edition_was_published(client):
     assert shown(client, edition) == []
 
 
+# Each command commits, as it does when run: within one open transaction, PostgreSQL's
+# commit-order stamps of history_date (machinery/stamps.py) would fire at the next loaddata.
+@pytest.mark.django_db(transaction=True)
 def test_a_fixture_that_publishes_an_edition_starts_its_history(client):
     load_seed()
     Conference.objects.filter(slug="2026").update(is_published=False)
