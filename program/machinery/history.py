@@ -77,6 +77,7 @@ def start_public_history(conference_pks, using=None):
     database stamps ``history_date`` at commit (machinery/stamps.py), so a time taken while
     publishing would not separate the records written before it in the same transaction,
     while ids grow in the order records are written. Call inside the publishing transaction.
+    Returns the id stored.
     """
     talk_model = apps.get_model("program", "Talk")
     conference_model = apps.get_model("program", "Conference")
@@ -87,6 +88,7 @@ def start_public_history(conference_pks, using=None):
     talks = talk_model._base_manager.using(using).filter(conference__in=conference_pks)
     pks = list(talks.values_list("pk", flat=True))
     record_history(talks, pks, history_type="~", reason=PUBLISHED)
+    return last
 
 
 class ProgramHistoricalRecords(HistoricalRecords):

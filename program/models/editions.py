@@ -167,8 +167,7 @@ class Conference(TimestampedModel):
                 self.public_history_after = last_history_id(using)
             super().save(*args, **kwargs)
             if publishing and not adding:
-                start_public_history([self.pk], using=using)
-                self.refresh_from_db(using=using, fields=["public_history_after"])
+                self.public_history_after = start_public_history([self.pk], using=using)
 
     def get_absolute_url(self):
         return reverse("program:program", kwargs={"edition": self.slug})
