@@ -3,28 +3,52 @@
 django-simple-history keeps a record of every version of every talk (``Talk.history``:
 saves, deletes, and the QuerySet updates and bulk creations that TalkQuerySet records
 itself). A change that attendees see is a record compared with the one before it for the
-same talk: a talk that became public was *added*; one that left the public program was
-*removed* (back to draft) or *deleted*; a public talk was *cancelled*, *reinstated* or
-*moved* (start, end or room). Other edits (a typo in an abstract) are not listed, nor is
-a talk's first record when a fixture created it (``loaddata``: the edition's starting
-state, machinery/history.py LOADED).
+same talk: a talk that became public in the edition was *added*; one that left its public
+program was *removed* (back to draft, or moved to another edition) or *deleted*; a public
+talk was *cancelled*, *reinstated* or *moved* (start, end or room). Other edits (a typo in
+an abstract, a new title) are not listed.
+
+Only the edition's public history counts: the records written after it was last published
+(``Conference.public_history_after``, machinery/history.py start_public_history). Its
+talks as they stood then (reason PUBLISHED), and a talk's first record when a fixture
+created it (``loaddata``, reason LOADED), are the starting state, not changes. A talk that
+left the program is shown as it last was while public: never a draft title, nor its title
+in another edition.
 
 The comparison is one SQL query: each record sees the previous one through LAG() over the
-talk's records, and only records that make a visible change are kept.
+talk's records (in every edition, so that a move to another one shows), and only records
+that make a visible change are kept.
 """
 
 import datetime as dt
 from typing import NamedTuple
 
-from django.db.models import Case, CharField, F, Q, Value, When, Window
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.functions import Lag
 
 from program.machinery.collation import reading_key
-from program.machinery.history import LOADED
+from program.machinery.history import LOADED, PUBLISHED
 from program.models import Talk
 from program.times import talk_when
 
 PUBLIC = [Talk.Status.PUBLISHED, Talk.Status.CANCELLED]
+
+# The values a change shows; for a removal, the ones the talk had while public (``before_*``).
+SHOWN = ("slug", "title", "start", "end", "room_id")
+
+
+def public_history(records, conference=None):
+    """The ``records`` (HistoricalTalk) of ``conference``'s public history, or with None of
+    each record's own edition: none while the edition is unpublished, else those written
+    after it was last published."""
+    if conference is None:
+        return records.filter(
+            conference__is_published=True,
+            history_id__gt=F("conference__public_history_after"),
+        )
+    if not conference.is_published:
+        return records.none()
+    return records.filter(history_id__gt=conference.public_history_after)
 
 
 class Kind:
@@ -70,29 +94,47 @@ class Slot(NamedTuple):
     room: RoomRef
 
 
-def change_kind(since=None):
-    """The kind of change a history record makes (annotated as ``before_*`` by LAG), or NULL.
+# What the previous record says of the talk in the edition (``before_state``): its status
+# there, AWAY in another edition, NULL for none. One LAG() instead of two: the CASE below
+# repeats each LAG() it names, and SQLite and PostgreSQL compute every repetition.
+AWAY = "away"
+
+
+def place_here(conference):
+    """The talk's status if the record is of ``conference``, else AWAY."""
+    return Case(
+        When(conference=conference.pk, then=F("status")),
+        default=Value(AWAY),
+        output_field=CharField(),
+    )
+
+
+def change_kind(conference, since=None):
+    """The kind of change a history record makes in ``conference`` (the previous record
+    annotated as ``before_*`` by LAG), or NULL.
 
     The first matching rule wins, so a talk cancelled and moved in one save reads as
     cancelled. With ``since``, older records are NULL too: the condition must sit in this
     expression, because a plain filter on the date would hide the earlier records from LAG.
     """
-    is_public = Q(status__in=PUBLIC) & ~Q(history_type="-")
-    was_public = Q(before_status__in=PUBLIC)
-    # A talk's first record; one a fixture wrote is the starting state (NULL-safe: the
-    # reason is NULL for every other path).
-    first_record = Q(before_status__isnull=True) & (
-        Q(history_change_reason__isnull=True) | ~Q(history_change_reason=LOADED)
+    here = Q(conference=conference.pk)
+    is_public = Q(status__in=PUBLIC) & ~Q(history_type="-") & here
+    was_public = Q(before_state__in=PUBLIC)
+    # The first record of the edition's public history, unless it is the starting state
+    # (NULL-safe: the reason is NULL or "" for every other path).
+    first_record = Q(before_state__isnull=True) & (
+        Q(history_change_reason__isnull=True) | ~Q(history_change_reason__in=[LOADED, PUBLISHED])
     )
+    came_in = Q(before_state__in=[Talk.Status.DRAFT, AWAY])
+    went_out = Q(status=Talk.Status.DRAFT) | ~here
     moved = ~Q(start=F("before_start")) | ~Q(end=F("before_end")) | ~Q(room_id=F("before_room"))
     rules = [
-        When(Q(history_type="-") & Q(status__in=PUBLIC), then=Value(Kind.DELETED)),
-        When(is_public & (first_record | Q(before_status=Talk.Status.DRAFT)),
-             then=Value(Kind.ADDED)),
-        When(was_public & Q(status=Talk.Status.DRAFT), then=Value(Kind.REMOVED)),
-        When(Q(before_status=Talk.Status.PUBLISHED) & Q(status=Talk.Status.CANCELLED),
+        When(Q(history_type="-") & Q(status__in=PUBLIC) & here, then=Value(Kind.DELETED)),
+        When(is_public & (first_record | came_in), then=Value(Kind.ADDED)),
+        When(was_public & went_out, then=Value(Kind.REMOVED)),
+        When(Q(before_state=Talk.Status.PUBLISHED) & Q(status=Talk.Status.CANCELLED) & here,
              then=Value(Kind.CANCELLED)),
-        When(Q(before_status=Talk.Status.CANCELLED) & Q(status=Talk.Status.PUBLISHED),
+        When(Q(before_state=Talk.Status.CANCELLED) & Q(status=Talk.Status.PUBLISHED) & here,
              then=Value(Kind.REINSTATED)),
         When(was_public & is_public & moved, then=Value(Kind.MOVED)),
     ]  # fmt: skip
@@ -105,28 +147,36 @@ def edition_changes(conference, since=None):
     """The visible changes to ``conference``'s talks, newest first, as dicts of values.
 
     Keys: ``history_id``, ``kind``, ``history_date`` (when, UTC), ``id`` (the talk's),
-    ``slug``, ``title``, ``start``, ``end``, ``room_id``, ``before_start``, ``before_end``,
-    ``before_room``. A lazy QuerySet: count it and slice it for pages.
+    ``conference_id`` (another edition's when the talk moved there), ``slug``, ``title``,
+    ``start``, ``end``, ``room_id`` (as the record has them), the same with ``before_``
+    (``before_room``: the room id) as the talk's previous record has them.
+    describe_changes shows a removal with the ``before_`` values. A lazy QuerySet: count it
+    and slice it for pages.
     """
     history = Talk.history.model
     by_talk = {
         "partition_by": [F("id")],
         "order_by": [F("history_date").asc(), F("history_id").asc()],
     }
+    # Every record of the talks that were ever in the edition, in whichever edition.
+    talks_here = history.objects.filter(conference=conference).values("id")
     return (
-        history.objects.filter(conference=conference)
+        public_history(history.objects.filter(id__in=talks_here), conference)
+        .alias(before_state=Window(Lag(place_here(conference)), **by_talk))
         .annotate(
-            before_status=Window(Lag("status"), **by_talk),
+            before_slug=Window(Lag("slug"), **by_talk),
+            before_title=Window(Lag("title"), **by_talk),
             before_start=Window(Lag("start"), **by_talk),
             before_end=Window(Lag("end"), **by_talk),
             before_room=Window(Lag("room_id"), **by_talk),
         )
-        .annotate(kind=change_kind(since))
+        .annotate(kind=change_kind(conference, since))
         .filter(kind__isnull=False)
         .order_by("-history_date", "-history_id")
         .values(
-            "history_id", "kind", "history_date", "id", "slug", "title", "start", "end",
-            "room_id", "before_start", "before_end", "before_room",
+            "history_id", "kind", "history_date", "id", "conference_id", "slug", "title",
+            "start", "end", "room_id", "before_slug", "before_title", "before_start", "before_end",
+            "before_room",
         )
     )  # fmt: skip
 
@@ -145,6 +195,8 @@ class Change(NamedTuple):
     room: RoomRef
     before: Slot | None
     url: str | None
+    # The record is of another edition: the talk moved there (and may be added there).
+    elsewhere: bool = False
 
     @property
     def label(self):
@@ -179,6 +231,9 @@ def describe_changes(rows, conference, *, talk_url):
             before = Slot(
                 row["before_start"], row["before_end"], rooms.get(row["before_room"], gone_room)
             )
+        # A removal shows the talk as it was while public: its record now may hold a draft
+        # title, or its place in another edition.
+        shown = dict(zip(SHOWN, shown_values(row), strict=True))
         slug = public.get(row["id"])
         changes.append(
             Change(
@@ -186,36 +241,51 @@ def describe_changes(rows, conference, *, talk_url):
                 kind=row["kind"],
                 changed_at=row["history_date"],
                 talk_id=row["id"],
-                slug=row["slug"],
-                title=row["title"],
-                start=row["start"],
-                end=row["end"],
-                room=rooms.get(row["room_id"], gone_room),
+                slug=shown["slug"],
+                title=shown["title"],
+                start=shown["start"],
+                end=shown["end"],
+                room=rooms.get(shown["room_id"], gone_room),
                 before=before,
                 url=talk_url(slug) if slug else None,
+                elsewhere=row["conference_id"] != conference.pk,
             )
         )
     return changes
+
+
+def shown_values(row):
+    """The slug, title, start, end and room id a row of edition_changes shows."""
+    if row["kind"] == Kind.REMOVED:
+        return [row["before_slug"], row["before_title"], row["before_start"],
+                row["before_end"], row["before_room"]]  # fmt: skip
+    return [row[name] for name in SHOWN]
+
+
+def ever_public(conference=None):
+    """The records of talks public in ``conference`` (in their own edition with None), in
+    its public history (the edition published)."""
+    records = Talk.history.model.objects.filter(status__in=PUBLIC)
+    if conference is not None:
+        records = records.filter(conference=conference)
+    return public_history(records, conference)
 
 
 def slugs_ever_public(slugs, conference=None):
     """{slug: talk id} for the ``slugs`` that named a public talk at some time.
 
     A personal agenda keeps slugs in its URL; a talk renamed since still answers to its
-    old slug, and a deleted one is known rather than an error.
+    old slug, and a deleted one is known rather than an error. Only slugs seen while the
+    edition was published count.
     """
-    records = Talk.history.model.objects.filter(slug__in=slugs, status__in=PUBLIC)
-    if conference is not None:
-        records = records.filter(conference=conference)
+    records = ever_public(conference).filter(slug__in=slugs)
     return dict(records.values_list("slug", "id").distinct())
 
 
 def ids_ever_public(conference):
-    """The ids of every talk that was public at some time (a set), of ``conference`` if given."""
-    records = Talk.history.model.objects.filter(status__in=PUBLIC)
-    if conference is not None:
-        records = records.filter(conference=conference)
-    return set(records.values_list("id", flat=True).distinct())
+    """The ids of every talk that was public at some time (a set), of ``conference`` if given,
+    while its edition was published."""
+    return set(ever_public(conference).values_list("id", flat=True).distinct())
 
 
 class GoneTalk(NamedTuple):
@@ -230,19 +300,25 @@ class GoneTalk(NamedTuple):
         return Kind.labels[self.kind]
 
 
-def gone_talks(talk_ids):
-    """The talks of ``talk_ids`` that are no longer public (deleted, or back to draft), each
-    with its title as it last was, by title: one query."""
+def gone_talks(talk_ids, conference):
+    """The talks of ``talk_ids`` that are no longer public in ``conference`` (deleted, back
+    to draft or moved to another edition), each with its slug and title as they last were
+    while public there (never a draft's, nor another edition's), by title: one query.
+
+    Talks never public in the edition's public history are left out.
+    """
     records = (
-        Talk.history.model.objects.filter(id__in=talk_ids)
-        .exclude(id__in=Talk.objects.published().values("pk"))
+        ever_public(conference)
+        .filter(id__in=talk_ids)
+        # Correlated on the talk's key: a lookup per record, not a list of the edition's talks.
+        .exclude(Exists(Talk.objects.published().filter(conference=conference, pk=OuterRef("id"))))
+        .annotate(exists=Exists(Talk.objects.filter(pk=OuterRef("id"))))
         .order_by("id", "-history_date", "-history_id")
-        .values_list("id", "slug", "title", "history_type")
+        .values_list("id", "slug", "title", "exists")
     )
     latest = {}
-    for pk, slug, title, history_type in records:
-        kind = Kind.DELETED if history_type == "-" else Kind.REMOVED
-        latest.setdefault(pk, GoneTalk(slug, title, kind))
+    for pk, slug, title, exists in records:
+        latest.setdefault(pk, GoneTalk(slug, title, Kind.REMOVED if exists else Kind.DELETED))
     return sorted(latest.values(), key=lambda talk: reading_key(talk.title))
 
 

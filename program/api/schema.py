@@ -324,8 +324,9 @@ now_action = extend_schema(
 )
 changes_action = extend_schema(
     description="Talks added, moved (time or room), cancelled, reinstated, removed (back "
-    "to draft) and deleted, newest first, as on the edition's /changes/ page, whatever "
-    "path the change took (admin, import, scripts). To sync, fetch "
+    "to draft, or moved to another edition) and deleted, newest first, as on the edition's "
+    "/changes/ page, whatever path the change took (admin, import, scripts); only what was "
+    "public since the edition was last published. To sync, fetch "
     "`/talks/?conference=...&updated_since=T` for what is new or changed and this list "
     "with `since=T` to drop the talks whose latest change is `removed` or `deleted`.",
     filters=True,

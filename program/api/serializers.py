@@ -382,8 +382,12 @@ class ChangeSlotSerializer(serializers.Serializer):
 
 class ChangeTalkSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True, help_text="The talk's id, as in /talks/.")
-    slug = serializers.SlugField(read_only=True, help_text="Its slug at the time.")
-    title = serializers.CharField(read_only=True, help_text="Its title at the time.")
+    slug = serializers.SlugField(
+        read_only=True, help_text="Its slug at the time (removed: as it last was while public)."
+    )
+    title = serializers.CharField(
+        read_only=True, help_text="Its title at the time (removed: as it last was while public)."
+    )
     url = serializers.URLField(
         read_only=True, allow_null=True, help_text="Its page while it is public, else null."
     )
@@ -396,8 +400,9 @@ class ChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[(kind, label) for kind, label in Kind.labels.items()],
         read_only=True,
-        help_text="removed (back to draft) and deleted: the talk left the public program; "
-        "apps that sync drop it.",
+        help_text="removed (back to draft, or moved to another edition) and deleted: the "
+        "talk left the edition's public program, and is shown as it last was there; apps "
+        "that sync drop it.",
     )
     changed_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
     talk = ChangeTalkSerializer(read_only=True)

@@ -2,7 +2,9 @@
 
 Each entry is one change of the changes page (program/changes.py: added, moved, cancelled,
 reinstated, removed, deleted), newest first. Entry ids are uuid5 URNs of the history
-record, so a feed reader sees each change once whatever else changes.
+record, so a feed reader sees each change once whatever else changes (a talk moved to another
+edition is one record and two entries, removed here and added there: the removal's id names
+this feed too).
 """
 
 import uuid
@@ -93,7 +95,11 @@ class ChangesFeed(Feed):
         return entry.change.url or f"{entry.changes_url}#change-{entry.change.id}"
 
     def item_guid(self, entry):
-        return uuid.uuid5(NAMESPACE, f"change/{entry.change.id}").urn
+        # A move to another edition is one record, removed here and added there: two entries.
+        key = f"change/{entry.change.id}"
+        if entry.change.elsewhere:
+            key += f" left {entry.changes_url}"
+        return uuid.uuid5(NAMESPACE, key).urn
 
     item_guid_is_permalink = False
 

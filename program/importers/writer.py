@@ -68,7 +68,11 @@ class ScheduleImport:
         """The writes of a checked import; call inside a transaction."""
         records = self.parsed.talks
         matches, room_names = self.matches, self.room_names
-        if self.result.conference_created:
+        created = self.result.conference_created
+        if created:
+            # Published once its talks are in: they are its starting state, not changes
+            # (program/changes.py).
+            self.conference.is_published = False
             self.conference.save()
         types = self._create_types(self.types, records)
         tracks = self._create_tracks(self.tracks, records)
@@ -82,6 +86,9 @@ class ScheduleImport:
             for record in records
         ]
         self._create_new_talks()
+        if created:
+            self.conference.is_published = True
+            self.conference.save()
         # Clashes this file takes part in; those among the edition's other talks are not news.
         clashes, count = first_clashes(
             self.conference, involving={talk.pk for talk in talks}, limit=LISTED_CLASHES

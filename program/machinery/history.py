@@ -3,11 +3,17 @@
 The changes page, its Atom feed and the API's changes read every version of every talk
 (django-simple-history's ``HistoricalTalk``). Saves and deletes are recorded by the library's
 signals; ``TalkQuerySet.update()``, ``delete()`` and ``bulk_create()`` call record_history
-themselves, since the ORM sends no signal for them.
+themselves, since the ORM sends no signal for them. Talk.save() and the QuerySet methods
+write a talk and its records in one transaction: a failing history insert undoes the write.
+
+An edition's public history starts when it is published (start_public_history): what was
+done while it was being prepared is not shown.
 """
 
 import contextvars
 
+from django.apps import apps
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -23,13 +29,19 @@ HISTORY_FROM_BACKUP = contextvars.ContextVar("history_from_backup", default=Fals
 LOADED = "loaded"
 
 
+# The change reason of the records written when an edition is published: each of its talks
+# as it stands then, the starting state its changes are compared with (program/changes.py).
+PUBLISHED = "published"
+
+
 # Talks whose deletion TalkQuerySet.delete() has recorded already.
 RECORDED_DELETES = contextvars.ContextVar("recorded_deletes", default=frozenset())
 
 
-def record_history(talks, pks, *, history_type):
+def record_history(talks, pks, *, history_type, reason=None):
     """One history record for each talk of ``talks`` whose key is in ``pks``, all at one
-    moment, written in bulk: "~" after an UPDATE, "-" before a DELETE.
+    moment, written in bulk: "~" after an UPDATE, "-" before a DELETE; ``reason`` is their
+    change reason (PUBLISHED, or None).
 
     django-simple-history records saves and deletes from model signals, one INSERT each;
     an UPDATE sends none, and thousands of single INSERTs take seconds.
@@ -40,8 +52,43 @@ def record_history(talks, pks, *, history_type):
     for first in range(0, len(pks), HISTORY_BATCH):
         rows = talks.filter(pk__in=pks[first : first + HISTORY_BATCH]).values(*fields)
         history.objects.bulk_create(
-            history(history_date=moment, history_type=history_type, **row) for row in rows
+            history(
+                history_date=moment,
+                history_type=history_type,
+                history_change_reason=reason,
+                **row,
+            )
+            for row in rows
         )
+
+
+def last_history_id(using=None):
+    """The ``history_id`` of the newest talk record (0 when there is none)."""
+    history = apps.get_model("program", "Talk").history.model
+    return history.objects.using(using).aggregate(last=Max("history_id"))["last"] or 0
+
+
+def start_public_history(conference_pks, using=None):
+    """Start the public history of the editions of ``conference_pks``, just published.
+
+    Each edition's ``public_history_after`` becomes the newest record's id, and each of its
+    talks gets a record as it stands (reason PUBLISHED): the changes page, feed and API
+    compare later records with these and ignore older ones. Ids rather than times: the
+    database stamps ``history_date`` at commit (machinery/stamps.py), so a time taken while
+    publishing would not separate the records written before it in the same transaction,
+    while ids grow in the order records are written. Call inside the publishing transaction.
+    Returns the id stored.
+    """
+    talk_model = apps.get_model("program", "Talk")
+    conference_model = apps.get_model("program", "Conference")
+    last = last_history_id(using)
+    conference_model._base_manager.using(using).filter(pk__in=conference_pks).update(
+        public_history_after=last
+    )
+    talks = talk_model._base_manager.using(using).filter(conference__in=conference_pks)
+    pks = list(talks.values_list("pk", flat=True))
+    record_history(talks, pks, history_type="~", reason=PUBLISHED)
+    return last
 
 
 class ProgramHistoricalRecords(HistoricalRecords):

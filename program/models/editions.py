@@ -8,11 +8,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Q
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import cached_property
 
 from program.colours import validate_colour
 from program.machinery.collation import READING
+from program.machinery.history import (
+    HISTORY_FROM_BACKUP,
+    last_history_id,
+    start_public_history,
+)
 from program.models.base import (
     EditionSlugManager,
     SlugManager,
@@ -57,6 +64,18 @@ class ConferenceQuerySet(TimestampedQuerySet):
         """The edition marked current, or None."""
         return self.filter(is_current=True).first()
 
+    def update(self, **kwargs):
+        """Update the editions; those it publishes start their public history
+        (machinery/history.py start_public_history), as Conference.save() does."""
+        if kwargs.get("is_published") is not True:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            publishing = list(self.filter(is_published=False).values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            if publishing:
+                start_public_history(publishing, using=self.db)
+        return count
+
 
 class Conference(TimestampedModel):
     """One yearly edition of the conference series."""
@@ -92,6 +111,15 @@ class Conference(TimestampedModel):
         default=False,
         help_text="Where / and /current/ lead. Marking one edition current unmarks the others.",
     )
+    # Set whenever the edition is published (save() and QuerySet.update()): its changes
+    # page, feed and API leave out the talk records up to this one, written while it was
+    # prepared (machinery/history.py start_public_history). 0: all of them count.
+    public_history_after = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="The last talk history record (history_id) written before the edition "
+        "was last published.",
+    )
 
     objects = SlugManager.from_queryset(ConferenceQuerySet)()
 
@@ -117,13 +145,29 @@ class Conference(TimestampedModel):
 
     def save(self, *args, **kwargs):
         """Saves the edition; marking it current unmarks the one that was, in one transaction
-        (the database refuses two current editions: conference_single_current)."""
-        if not self.is_current:
+        (the database refuses two current editions: conference_single_current). Publishing
+        it starts its public history (machinery/history.py start_public_history)."""
+        using = kwargs.get("using")
+        adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
+        publishing = (
+            self.is_published and (update_fields is None or "is_published" in update_fields)
+        ) and (
+            adding
+            or Conference._base_manager.using(using).filter(pk=self.pk, is_published=False).exists()
+        )
+        if not self.is_current and not publishing:
             return super().save(*args, **kwargs)
-        with transaction.atomic(using=kwargs.get("using")):
-            others = Conference.objects.filter(is_current=True).exclude(pk=self.pk)
-            others.update(is_current=False)
-            return super().save(*args, **kwargs)
+        with transaction.atomic(using=using):
+            if self.is_current:
+                others = Conference.objects.filter(is_current=True).exclude(pk=self.pk)
+                others.update(is_current=False)
+            if publishing and adding:
+                # No talks yet: its history starts after every record written so far.
+                self.public_history_after = last_history_id(using)
+            super().save(*args, **kwargs)
+            if publishing and not adding:
+                self.public_history_after = start_public_history([self.pk], using=using)
 
     def get_absolute_url(self):
         return reverse("program:program", kwargs={"edition": self.slug})
@@ -140,6 +184,33 @@ class Conference(TimestampedModel):
         start = datetime.combine(day, time.min, tzinfo=self.tzinfo)
         end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tzinfo)
         return start, end
+
+
+@receiver(pre_save, sender=Conference)
+def fixture_public_history(sender, instance, raw, using, **kwargs):
+    """loaddata saves raw, past save(): a fixture (the seed) lists no
+    ``public_history_after``, so keep the stored one, or start the history of an edition it
+    creates or publishes as save() does. A backup brings its own (HISTORY_FROM_BACKUP)."""
+    if not raw or HISTORY_FROM_BACKUP.get():
+        return
+    stored = (
+        Conference._base_manager.using(using)
+        .filter(pk=instance.pk)
+        .values_list("is_published", "public_history_after")
+        .first()
+    )
+    if stored is None:
+        instance.public_history_after = last_history_id(using) if instance.is_published else 0
+        return
+    was_published, instance.public_history_after = stored
+    instance._fixture_publishes = instance.is_published and not was_published
+
+
+@receiver(post_save, sender=Conference)
+def fixture_publishes(sender, instance, raw, using, **kwargs):
+    if raw and getattr(instance, "_fixture_publishes", False):
+        del instance._fixture_publishes
+        start_public_history([instance.pk], using=using)
 
 
 class Room(TimestampedModel):

@@ -235,10 +235,20 @@ class Talk(SearchableModel, TimestampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
+        """Save the talk and its history record together or not at all.
+
+        The record is written by django-simple-history's post_save signal, after the row:
+        outside a transaction the row would commit alone if the record failed, and the
+        change would never reach the changes page, feed or API. Within a caller's
+        transaction no savepoint is taken (no extra queries): a failure then undoes that
+        whole transaction. (Deletes need nothing: Django sends post_delete inside the
+        deletion's own transaction.)
+        """
         # Calendar clients replace an event only when its SEQUENCE grows.
         if not self._state.adding:
             self.sequence += 1
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(

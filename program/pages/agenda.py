@@ -38,7 +38,7 @@ class AgendaView(EditionMixin, TemplateView):
             chosen = filterset.form.cleaned_data
             entries = program_entries(filterset.qs, self.conference)
             requested_ids = sorted(set(chosen["talk"] or ()) | set(chosen["talks"] or ()))
-            gone = gone_talks(requested_ids)
+            gone = gone_talks(requested_ids, self.conference)
             known = filterset.form.fields["talk"].ids_by_slug
             # For the script: stars kept by slug before agenda codes, matched to their ids.
             aliases = [f"{slug}:{known[slug]}" for slug in slugs]

@@ -116,10 +116,13 @@ def generate_edition(*, slug, talks, rooms=6, days=5, seed=0):
             timezone=TIMEZONE,
             venue="Cascadia Convention Center",
             city="Seattle, Washington",
-            is_published=True,
+            is_published=False,
             is_current=False,
         )
         _write_talks(conference, planned, room_count=rooms)
+        # Published once its talks are in: they are its starting state, not changes.
+        conference.is_published = True
+        conference.save()
     analyse_program_tables()
     return conference, existing is not None
 
