@@ -41,8 +41,9 @@ ACCEPTED = "a JPEG, PNG or WebP image"
 # The longest side may be this many times the shortest: a speaker photo, not a banner, and
 # it bounds the largest size kept to 640 x 2,560 (JPEG cannot exceed 65,500 either way).
 MAX_ASPECT = 4
-# Pixels of a picture decoded at full size (PNG, WebP, progressive JPEG, whose decoder keeps
-# every coefficient): four times the largest width kept, each way. A 2,560 x 2,560 RGBA PNG
+# Pixels of a picture decoded at full size (PNG, WebP, and a JPEG stored in several scans,
+# progressive or not, whose decoder keeps every coefficient of the whole picture until the
+# last scan): four times the largest width kept, each way. A 2,560 x 2,560 RGBA PNG
 # is 25 MiB decoded; Pillow's own limit (89 million) let a 3 KB WebP take 1.7 GB.
 FULL_SIDE = 4 * PHOTO_WIDTHS[-1]
 MAX_FULL_PIXELS = FULL_SIDE * FULL_SIDE
@@ -122,7 +123,7 @@ def _decode(data, name, claimed):
                     code="mismatch",
                     params={**params, "claimed": FORMATS[claimed], "found": FORMATS[image.format]},
                 )
-            _check_size(image, name)
+            _check_size(image, data, name)
             if image.format == "JPEG":
                 # Decode at a reduced scale (1/2, 1/4 or 1/8) when the photo is much larger
                 # than we keep: with MAX_ASPECT, under 1,280 x 5,120 pixels whatever its size.
@@ -148,8 +149,9 @@ def _decode(data, name, claimed):
     return image
 
 
-def _check_size(image, name):
-    """Refuse, from the header alone, proportions and pixel counts we will not decode."""
+def _check_size(image, data, name):
+    """Refuse, from the header alone, proportions and pixel counts we will not decode
+    (``data``: the file's bytes, whose scans a JPEG's pixel count depends on)."""
     width, height = image.size
     params = {"name": name, "width": f"{width:,}", "height": f"{height:,}"}
     if max(width, height) > MAX_ASPECT * min(width, height):
@@ -160,7 +162,8 @@ def _check_size(image, name):
             params={**params, "aspect": MAX_ASPECT},
         )
     progressive = image.format == "JPEG" and image.info.get("progressive")
-    if (image.format != "JPEG" or progressive) and width * height > MAX_FULL_PIXELS:
+    several_scans = image.format == "JPEG" and jpeg_scans(data) > 1
+    if (image.format != "JPEG" or several_scans) and width * height > MAX_FULL_PIXELS:
         raise ValidationError(
             "“%(name)s” is %(width)s × %(height)s pixels; %(kind)s may have at most "
             "%(limit)s pixels (%(side)s × %(side)s). Save it smaller, or as an ordinary "
@@ -168,11 +171,52 @@ def _check_size(image, name):
             code="pixels",
             params={
                 **params,
-                "kind": "a progressive JPEG image" if progressive else FORMATS[image.format],
+                "kind": (
+                    "a progressive JPEG image"
+                    if progressive
+                    else "a JPEG image stored in several scans"
+                    if several_scans
+                    else FORMATS[image.format]
+                ),
                 "limit": f"{MAX_FULL_PIXELS:,}",
                 "side": f"{FULL_SIDE:,}",
             },
         )
+
+
+# After a scan's header, its entropy-coded data runs to the next marker: 0xFF followed by
+# anything but 0x00 (a stuffed 0xFF byte), a restart marker (0xD0-0xD7) or 0xFF (fill).
+NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+SOS, EOI = 0xDA, 0xD9
+
+
+def jpeg_scans(data):
+    """How many scans (SOS segments) the JPEG file ``data`` (bytes) holds, up to its end.
+
+    A baseline JPEG of one interleaved scan decodes a band at a time, at a reduced scale if
+    asked; one of several scans (progressive, or each colour on its own) keeps every
+    coefficient until the last scan, whatever scale is asked. Pillow tells progressive files
+    (``info["progressive"]``) but not the others, so the scans are counted. Segments are
+    skipped by their length, so a thumbnail inside EXIF (APP1) is not counted; a damaged
+    file counts what was read.
+    """
+    scans, position = 0, 2  # after SOI
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        if marker == EOI:
+            break
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        position += 2 + length
+        if marker == SOS:
+            scans += 1
+            found = NEXT_MARKER.search(data, position)
+            if found is None:
+                break
+            position = found.start()
+    return scans
 
 
 def _renditions(image):

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageCms
 
 from program.models import Speaker
-from program.photos import prepare_photo
+from program.photos import jpeg_scans, prepare_photo
 from tests.admin.conftest import organiser_client  # noqa: F401
 from tests.domain.test_photos import form_errors, speaker, stored_files, upload  # noqa: F401
 
@@ -22,6 +22,17 @@ def encoded(image, format_name, **options):
     buffer = io.BytesIO()
     image.save(buffer, format_name, **options)
     return buffer.getvalue()
+
+
+def several_scans(width, height):
+    """A baseline JPEG header of ``width`` x ``height`` whose picture comes in two scans (as a
+    file with each colour in a scan of its own does): a small JPEG's frame header given
+    those dimensions, and its scan repeated. Pillow opens it as an ordinary JPEG."""
+    data = bytearray(encoded(Image.new("RGB", (16, 16), "white"), "JPEG"))
+    frame = data.index(b"\xff\xc0")
+    data[frame + 5 : frame + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    scan = bytes(data[data.index(b"\xff\xda") : -2])
+    return bytes(data[:-2]) + scan + b"\xff\xd9"
 
 
 def srgb_profile(swap=(), padding=0):
@@ -87,6 +98,13 @@ def close(colour, expected, tolerance=3):
             "JPEG, which is read at a reduced size.",
         ),
         (
+            "scans.jpg",
+            lambda: several_scans(9000, 9000),
+            "“scans.jpg” is 9,000 × 9,000 pixels; a JPEG image stored in several scans may "
+            "have at most 6,553,600 pixels (2,560 × 2,560). Save it smaller, or as an ordinary "
+            "(baseline) JPEG, which is read at a reduced size.",
+        ),
+        (
             "tall.png",
             lambda: encoded(Image.new("L", (1, 70_000)), "PNG"),
             "“tall.png” is 1 × 70,000 pixels; a photo may be at most 4 times as tall as it "
@@ -99,7 +117,14 @@ def close(colour, expected, tolerance=3):
             "it is wide, or as wide as it is tall.",
         ),
     ],
-    ids=["webp-9400-square", "png-over-the-cap", "progressive-jpeg", "png-1-by-70000", "wide"],
+    ids=[
+        "webp-9400-square",
+        "png-over-the-cap",
+        "progressive-jpeg",
+        "baseline-jpeg-in-two-scans",
+        "png-1-by-70000",
+        "wide",
+    ],
 )
 def test_admin_refuses_a_picture_too_large_to_decode_or_too_narrow(
     organiser_client,  # noqa: F811
@@ -119,6 +144,18 @@ def test_admin_refuses_a_picture_too_large_to_decode_or_too_narrow(
     assert form_errors(response) == {"upload": [message]}
     assert list(Speaker.objects.values_list()) == before
     assert stored_files(media_root) == []
+
+
+def test_the_scans_of_a_jpeg_are_counted_past_its_exif_thumbnail():
+    baseline = encoded(Image.new("RGB", (64, 64), "white"), "JPEG")
+    # An APP1 (EXIF) segment holding a thumbnail's scan header: skipped by its length.
+    thumbnail = b"Exif\0\0" + b"\xff\xd8\xff\xda\x00\x08 thumbnail \xff\xd9"
+    app1 = b"\xff\xe1" + (len(thumbnail) + 2).to_bytes(2, "big") + thumbnail
+    with_exif = baseline[:2] + app1 + baseline[2:]
+    progressive = encoded(Image.new("RGB", (64, 64), "white"), "JPEG", progressive=True)
+
+    assert [jpeg_scans(data) for data in (baseline, with_exif, several_scans(64, 64))] == [1, 1, 2]
+    assert jpeg_scans(progressive) > 1
 
 
 @pytest.mark.parametrize(
