@@ -162,7 +162,9 @@ def _check_size(image, data, name):
             params={**params, "aspect": MAX_ASPECT},
         )
     progressive = image.format == "JPEG" and image.info.get("progressive")
-    several_scans = image.format == "JPEG" and jpeg_scans(data) > 1
+    # One interleaved scan is the only shape decoded a band at a time: a file whose scans
+    # cannot be counted (0) is taken as one that is not.
+    several_scans = image.format == "JPEG" and (progressive or jpeg_scans(data) != 1)
     if (image.format != "JPEG" or several_scans) and width * height > MAX_FULL_PIXELS:
         raise ValidationError(
             "“%(name)s” is %(width)s × %(height)s pixels; %(kind)s may have at most "
@@ -197,11 +199,17 @@ def jpeg_scans(data):
     asked; one of several scans (progressive, or each colour on its own) keeps every
     coefficient until the last scan, whatever scale is asked. Pillow tells progressive files
     (``info["progressive"]``) but not the others, so the scans are counted. Segments are
-    skipped by their length, so a thumbnail inside EXIF (APP1) is not counted; a damaged
-    file counts what was read.
+    skipped by their length, so a thumbnail inside EXIF (APP1) is not counted; bytes between
+    segments are skipped to the next marker, as decoders skip them; a damaged file counts
+    what was read.
     """
     scans, position = 0, 2  # after SOI
-    while position + 4 <= len(data) and data[position] == 0xFF:
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:  # junk between segments, which decoders skip
+            position = data.find(b"\xff", position)
+            if position < 0:
+                break
+            continue
         marker = data[position + 1]
         if marker == 0xFF:  # fill byte before a marker
             position += 1

@@ -15,6 +15,12 @@ showing an address of their own. HostMiddleware rewrites the Host before anythin
   request on (``X-Forwarded-Port``: deploy/nginx.conf sets it). Any other port is dropped,
   so an address names the scheme's default port (behind a proxy with DJANGO_HTTPS, always).
 
+Only the requests the public is answered from the shared cache are rewritten: GET and
+HEAD outside the admin (``ADMIN_PATH``). The admin is never cached, and it needs the Host
+as the browser sent it: Django's CSRF check compares a login's ``Origin`` with it, and
+"View on site" redirects on it, so an organiser reaching the site through a port of their
+own (an SSH tunnel, ``docker run -p 18000:8000``) still logs in.
+
 A malformed Host is left alone, for Django to answer 400. What ALLOWED_HOSTS accepts is
 unchanged: it already ignored what is rewritten.
 """
@@ -54,7 +60,10 @@ class HostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        host = canonical_host(request)
-        if host is not None:
-            request.META["HTTP_HOST"] = host
+        if request.method in ("GET", "HEAD") and not request.path_info.startswith(
+            f"/{settings.ADMIN_PATH}"
+        ):
+            host = canonical_host(request)
+            if host is not None:
+                request.META["HTTP_HOST"] = host
         return self.get_response(request)

@@ -35,6 +35,12 @@ def several_scans(width, height):
     return bytes(data[:-2]) + scan + b"\xff\xd9"
 
 
+def with_junk_after_app0(data):
+    """``data`` (a JFIF file) with a 0x00 byte after its APP0 segment."""
+    end = 4 + int.from_bytes(data[4:6], "big")
+    return data[:end] + b"\x00" + data[end:]
+
+
 def srgb_profile(swap=(), padding=0):
     """sRGB's ICC profile from littleCMS, with the tag entries named in ``swap`` (a pair
     such as (b"rXYZ", b"gXYZ")) pointing at each other's data, and a private tag of
@@ -105,6 +111,16 @@ def close(colour, expected, tolerance=3):
             "(baseline) JPEG, which is read at a reduced size.",
         ),
         (
+            "junk.jpg",
+            # A byte inserted after APP0, which libjpeg skips: the scans once counted 0.
+            lambda: with_junk_after_app0(
+                encoded(Image.new("RGB", (9000, 9000), "white"), "JPEG", progressive=True)
+            ),
+            "“junk.jpg” is 9,000 × 9,000 pixels; a progressive JPEG image may have at most "
+            "6,553,600 pixels (2,560 × 2,560). Save it smaller, or as an ordinary (baseline) "
+            "JPEG, which is read at a reduced size.",
+        ),
+        (
             "tall.png",
             lambda: encoded(Image.new("L", (1, 70_000)), "PNG"),
             "“tall.png” is 1 × 70,000 pixels; a photo may be at most 4 times as tall as it "
@@ -122,6 +138,7 @@ def close(colour, expected, tolerance=3):
         "png-over-the-cap",
         "progressive-jpeg",
         "baseline-jpeg-in-two-scans",
+        "progressive-jpeg-with-a-junk-byte",
         "png-1-by-70000",
         "wide",
     ],
@@ -156,6 +173,9 @@ def test_the_scans_of_a_jpeg_are_counted_past_its_exif_thumbnail():
 
     assert [jpeg_scans(data) for data in (baseline, with_exif, several_scans(64, 64))] == [1, 1, 2]
     assert jpeg_scans(progressive) > 1
+    # A stray byte between segments, which decoders skip, hides no scan.
+    junk = progressive.index(b"\xff", 2)
+    assert jpeg_scans(progressive[:junk] + b"\x00" + progressive[junk:]) == jpeg_scans(progressive)
 
 
 @pytest.mark.parametrize(

@@ -116,3 +116,25 @@ def test_a_trusted_proxy_names_the_port_clients_connected_to(
     )
 
     assert addresses(response)[0] == f"{address}{TALK}"
+
+
+def test_the_admin_keeps_the_host_as_sent_so_a_forwarded_port_still_logs_in(django_user_model):
+    """An organiser reaching the site through a port of their own (an SSH tunnel, docker's
+    -p 18000:8000): the login's Origin names that port, and Django's CSRF check compares it
+    with the Host, which the rewrite would have cut to "localhost" (403)."""
+    django_user_model.objects.create_superuser("ada", "ada@example.org", "a long passphrase")
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="localhost:18000", SERVER_PORT="8000")
+    client.get("/admin/login/")
+
+    response = client.post(
+        "/admin/login/",
+        {
+            "username": "ada",
+            "password": "a long passphrase",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+            "next": "/admin/",
+        },
+        HTTP_ORIGIN="http://localhost:18000",
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
