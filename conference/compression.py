@@ -79,7 +79,8 @@ def compressible(response):
 def holds_secret(request):
     """A CSRF token was put into the response, or its build read the session (what a
     logged-in reader sees). A session cookie alone, made-up or real, is no secret: a public
-    page built without reading the session shows nothing of it."""
+    page built without reading the session shows nothing of it. Such a response is neither
+    compressed (BREACH) nor kept in the shared cache (program/machinery/responses.py)."""
     session = getattr(request, "session", None)
     return "CSRF_COOKIE_NEEDS_UPDATE" in request.META or (session is not None and session.accessed)
 

@@ -168,7 +168,7 @@ def shown(text):
 QUOTED_MAX = 60
 
 
-def shortened(value):
-    """``value`` as text, cut to QUOTED_MAX characters (the last one "…") when longer."""
+def shortened(value, limit=QUOTED_MAX):
+    """``value`` as text, cut to ``limit`` characters (the last one "…") when longer."""
     text = str(value)
-    return text if len(text) <= QUOTED_MAX else f"{text[: QUOTED_MAX - 1]}…"
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"

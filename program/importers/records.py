@@ -22,7 +22,7 @@ class ImportFailed(Exception):
         # Each problem once (a frab person is checked with each of their events), shown
         # without the characters a page or a terminal cannot show, and cut at MESSAGE_MAX
         # characters: values are quoted shortened, but a library's reason may hold one.
-        self.problems = [_cut(shown(line)) for line in dict.fromkeys(problems)]
+        self.problems = [shortened(shown(line), MESSAGE_MAX) for line in dict.fromkeys(problems)]
         super().__init__("\n".join(self.problems))
 
     def report(self):
@@ -35,10 +35,6 @@ class ImportFailed(Exception):
 
 # A problem's length, at most: a line of the list, whatever a file holds.
 MESSAGE_MAX = 500
-
-
-def _cut(line):
-    return line if len(line) <= MESSAGE_MAX else f"{line[: MESSAGE_MAX - 1]}…"
 
 
 def quoted(value):

@@ -41,7 +41,7 @@ def canonical_host(request):
     if not domain:
         return None
     server_port = request.META.get("SERVER_PORT")
-    if from_trusted_proxy(request) and "HTTP_X_FORWARDED_PORT" in request.META:
+    if "HTTP_X_FORWARDED_PORT" in request.META and from_trusted_proxy(request):
         server_port = request.META["HTTP_X_FORWARDED_PORT"].strip()
     if (
         settings.SERVED_OVER_HTTPS

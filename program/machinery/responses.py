@@ -48,7 +48,13 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters import CharFilter, MultipleChoiceFilter
 
-from conference.compression import accepted_encoding, compress, compressible, encoded_etag
+from conference.compression import (
+    accepted_encoding,
+    compress,
+    compressible,
+    encoded_etag,
+    holds_secret,
+)
 from program.machinery import clock, data_version
 
 # How long readers of a response being built wait for it before building it themselves.
@@ -134,19 +140,7 @@ def shareable(response, request):
         directive.strip().split("=")[0].lower()
         for directive in response.get("Cache-Control", "").split(",")
     }
-    return not (
-        directives & {"private", "no-store"}
-        or response.cookies
-        or session_read(request)
-        or "CSRF_COOKIE_NEEDS_UPDATE" in request.META
-    )
-
-
-def session_read(request):
-    """Whether anything read ``request``'s session (its user) so far: a response built
-    without reading it is the same for every cookie, made-up or real."""
-    session = getattr(request, "session", None)
-    return session is not None and session.accessed
+    return not (directives & {"private", "no-store"} or response.cookies or holds_secret(request))
 
 
 def as_stored(response):
