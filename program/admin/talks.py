@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
@@ -40,6 +40,7 @@ from program.models import (
     Talk,
     TalkSpeaker,
 )
+from program.models.talks import SLOT_INCOMPLETE
 from program.times import day_and_time, day_heading, short_day
 
 # Clash warnings shown after a save; the others are counted (a 24-hour talk in a busy edition
@@ -295,6 +296,13 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
                     if name in self.errors:
                         setattr(self.instance, f"{name}_id", None)
                 super()._post_clean()
+                # A refused start, end or room is said at its field, not again as a slot
+                # left incomplete.
+                if {"start", "end", "room"} & set(self.errors) and NON_FIELD_ERRORS in self.errors:
+                    kept = [e for e in self.errors[NON_FIELD_ERRORS] if e != SLOT_INCOMPLETE]
+                    self.errors[NON_FIELD_ERRORS] = self.error_class(kept)
+                    if not kept:
+                        del self.errors[NON_FIELD_ERRORS]
 
         zone = timezone.get_current_timezone_name()
         help_texts = {

@@ -13,12 +13,12 @@ from program.models.base import (
     validate_timezone,
 )
 from program.models.editions import Conference, ConferenceQuerySet, Room, TalkType, Track
+from program.models.releases import Release
+from program.models.resources import HTTP_URL, Resource
 from program.models.speakers import Speaker
 from program.models.talks import (
-    HTTP_URL,
     MAX_DURATION,
     TOO_LONG,
-    Resource,
     Talk,
     TalkManager,
     TalkQuerySet,
@@ -34,6 +34,7 @@ __all__ = [
     "ConferenceQuerySet",
     "DataVersion",
     "EditionSlugManager",
+    "Release",
     "Resource",
     "Room",
     "SearchableModel",

@@ -67,6 +67,17 @@ class ConferenceQuerySet(TimestampedQuerySet):
     def update(self, **kwargs):
         """Update the editions; those it publishes start their public history
         (machinery/history.py start_public_history), as Conference.save() does."""
+        if "holds_changes" in kwargs:
+            # Each edition switched as save() switches it (its first release, or its held
+            # changes made public).
+            with transaction.atomic(using=self.db):
+                count = 0
+                for edition in self.exclude(holds_changes=kwargs["holds_changes"]):
+                    edition.holds_changes = kwargs["holds_changes"]
+                    edition.save(update_fields=["holds_changes"])
+                rest = {name: value for name, value in kwargs.items() if name != "holds_changes"}
+                count = super().update(**rest) if rest else self.count()
+            return count
         if kwargs.get("is_published") is not True:
             return super().update(**kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
@@ -111,6 +122,14 @@ class Conference(TimestampedModel):
         default=False,
         help_text="Where / and /current/ lead. Marking one edition current unmarks the others.",
     )
+    holds_changes = models.BooleanField(
+        "hold changes for release",
+        default=False,
+        help_text="Moves, new, cancelled and removed talks wait until you release them from "
+        "the edition's Release page; titles, abstracts, speakers and materials are public at "
+        "once. Switching it on makes the program as it stands release 1; switching it off "
+        "makes every waiting change public at once.",
+    )
     # Set whenever the edition is published (save() and QuerySet.update()): its changes
     # page, feed and API leave out the talk records up to this one, written while it was
     # prepared (machinery/history.py start_public_history). 0: all of them count.
@@ -146,7 +165,9 @@ class Conference(TimestampedModel):
     def save(self, *args, **kwargs):
         """Saves the edition; marking it current unmarks the one that was, in one transaction
         (the database refuses two current editions: conference_single_current). Publishing
-        it starts its public history (machinery/history.py start_public_history)."""
+        it starts its public history (machinery/history.py start_public_history). Holding
+        changes switched on makes the program as it stands a release, switched off makes
+        the held changes public (program/releases.py)."""
         using = kwargs.get("using")
         adding = self._state.adding
         update_fields = kwargs.get("update_fields")
@@ -156,7 +177,8 @@ class Conference(TimestampedModel):
             adding
             or Conference._base_manager.using(using).filter(pk=self.pk, is_published=False).exists()
         )
-        if not self.is_current and not publishing:
+        holding = self.holding_switched(adding, update_fields)
+        if not self.is_current and not publishing and holding is None:
             return super().save(*args, **kwargs)
         with transaction.atomic(using=using):
             if self.is_current:
@@ -168,6 +190,34 @@ class Conference(TimestampedModel):
             super().save(*args, **kwargs)
             if publishing and not adding:
                 self.public_history_after = start_public_history([self.pk], using=using)
+            if holding is not None:
+                # Imported here: releases work on talks, whose module imports this one.
+                from program import releases
+
+                (releases.start_holding if holding else releases.stop_holding)(self)
+                self._stored_holds = self.holds_changes
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        edition = super().from_db(db, field_names, values)
+        # What save() compares with to see holding switched on or off (holding_switched).
+        edition._stored_holds = edition.__dict__.get("holds_changes")
+        return edition
+
+    def holding_switched(self, adding, update_fields):
+        """True if this save switches holding changes on, False if off, else None."""
+        if update_fields is not None and "holds_changes" not in update_fields:
+            return None
+        if adding:
+            return True if self.holds_changes else None
+        stored = getattr(self, "_stored_holds", None)
+        if stored is None:
+            stored = (
+                Conference._base_manager.filter(pk=self.pk)
+                .values_list("holds_changes", flat=True)
+                .first()
+            )
+        return None if stored is None or stored == self.holds_changes else self.holds_changes
 
     def get_absolute_url(self):
         return reverse("program:program", kwargs={"edition": self.slug})

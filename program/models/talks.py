@@ -1,14 +1,21 @@
 """Talks, their speakers (TalkSpeaker, in order) and their resources (slides, video, paper).
 
 The rules the public pages rely on hold in the database (named constraints) as well as in
-``clean()``: a talk ends after it starts and lasts at most MAX_DURATION.
+``clean()``: a talk ends after it starts and lasts at most MAX_DURATION; it has a slot
+(start, end and room) or none (*unscheduled*), and only a draft may have none.
+
+A talk is stored twice over for its place in the program: ``status``, ``start``, ``end``
+and ``room`` are the organisers' working version, and ``public_*`` what the public sees.
+They are the same unless its edition holds changes for release (program/releases.py):
+every path that writes (save(), update(), bulk_create()) copies the working values to the
+public ones at once in an edition that does not hold them. Public readers take talks
+through published(), listed_in() or scheduled(), whose talks carry the public values in
+the working names (PublicTalkIterable), and filter and order on the ``public_*`` names.
 """
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -20,11 +27,10 @@ from program.models.base import (
     SearchableModel,
     SearchableQuerySet,
     TimestampedModel,
-    TimestampedQuerySet,
 )
 from program.models.editions import Conference, Room, TalkType, Track
+from program.models.releases import HELD_FIELDS, UPDATE_NAMES, PublicTalkIterable, public_at_once
 from program.models.speakers import Speaker
-from program.outputs import uri
 from program.times import elapsed
 
 # The longest session the frab schedule format can write: its duration is "HH:MM" with at
@@ -38,24 +44,41 @@ TOO_LONG = (
 )
 
 
+SLOT_INCOMPLETE = (
+    "Give the talk a day, start, end and room, or none of them to leave it unscheduled."
+)
+
+
 class TalkQuerySet(SearchableQuerySet):
     def published(self):
-        """What the public may see: published and cancelled talks of published editions.
+        """What the public may see: published and cancelled talks of published editions, as
+        the public sees them (the last release of an edition that holds changes).
 
-        Cancelled talks stay visible (marked as cancelled); drafts never leave admin.
+        Cancelled talks stay visible (marked as cancelled); drafts never leave admin. The
+        talks carry their public status, start, end and room in those names; filter and
+        order on ``public_status``, ``public_start``, ``public_end``, ``public_room``.
         """
         return self.filter(
-            status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED],
+            public_status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED],
             conference__is_published=True,
-        )
+        ).as_public()
 
     def listed_in(self, conference):
-        """The talks an edition's pages list: published and cancelled ones. For a published
-        edition the same as ``published().filter(conference=conference)``; for one not yet
-        published, what its pages will show once it is (only staff preview them)."""
+        """The talks an edition's pages list: published and cancelled ones, as published().
+        For a published edition the same as ``published().filter(conference=conference)``;
+        for one not yet published, what its pages will show once it is (only staff preview
+        them)."""
         return self.filter(
-            conference=conference, status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED]
-        )
+            conference=conference,
+            public_status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED],
+        ).as_public()
+
+    def as_public(self):
+        """These talks with their public status, start, end and room in the working names
+        (``talk.start`` is ``public_start``...), read-only: save() refuses them."""
+        clone = self._chain()
+        clone._iterable_class = PublicTalkIterable
+        return clone
 
     def rows_used(self, rows):
         """The rows of ``rows`` (a QuerySet of rooms, tracks, talk types or speakers) that
@@ -76,11 +99,13 @@ class TalkQuerySet(SearchableQuerySet):
 
     def scheduled(self):
         """Talks that take place: public and not cancelled (frab feeds, "now" views)."""
-        return self.published().exclude(status=Talk.Status.CANCELLED)
+        return self.published().exclude(public_status=Talk.Status.CANCELLED)
 
     def for_program(self):
-        """Everything a program listing shows, in a fixed number of queries."""
-        return self.select_related("conference", "type", "room", "track").prefetch_related(
+        """Everything a program listing shows, in a fixed number of queries (the public
+        room, for talks read as the public sees them)."""
+        room = "public_room" if self._iterable_class is PublicTalkIterable else "room"
+        return self.select_related("conference", "type", room, "track").prefetch_related(
             Prefetch(
                 "speaker_links",
                 queryset=TalkSpeaker.objects.select_related("speaker").order_by("position"),
@@ -122,9 +147,12 @@ class TalkQuerySet(SearchableQuerySet):
         Calendar clients replace an event only when its SEQUENCE grows, as Talk.save() does.
         django-simple-history records saves and deletes through model signals, which an
         UPDATE statement does not send, so the updated talks are recorded here (bulk
-        actions, set_status(), bulk_update() all come through this method).
+        actions, set_status(), bulk_update() all come through this method). A change to a
+        talk's status, start, end or room is public at once in an edition that does not
+        hold changes (public_at_once).
         """
         kwargs.setdefault("sequence", F("sequence") + 1)
+        kwargs = public_at_once(Talk, kwargs)
         with transaction.atomic(using=self.db):
             # Read first: the update may change what the filter matches (status=draft).
             pks = list(self.values_list("pk", flat=True))
@@ -150,6 +178,15 @@ class TalkQuerySet(SearchableQuerySet):
         Talks whose primary key the database does not return (``ignore_conflicts``) are not
         recorded.
         """
+        objs = list(objs)
+        holding = set(
+            Conference.objects.using(self.db)
+            .filter(pk__in={talk.conference_id for talk in objs}, holds_changes=True)
+            .values_list("pk", flat=True)
+        )
+        for talk in objs:
+            if talk.conference_id not in holding:
+                talk.show_at_once()
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             Talk.history.bulk_history_create(
@@ -164,6 +201,10 @@ class TalkQuerySet(SearchableQuerySet):
     def overlapping(self, start, end):
         """Talks that share some time with [start, end); touching ends do not overlap."""
         return self.filter(start__lt=end, end__gt=start)
+
+    def unscheduled(self):
+        """Talks waiting for a slot: no room, no start, no end."""
+        return self.filter(start__isnull=True)
 
 
 class TalkManager(models.Manager.from_queryset(TalkQuerySet)):
@@ -187,12 +228,21 @@ class Talk(SearchableModel, TimestampedModel):
     title = models.CharField(max_length=300, db_collation=READING)
     type = models.ForeignKey(TalkType, on_delete=models.PROTECT, related_name="talks")
     abstract = models.TextField(blank=True)
-    start = models.DateTimeField()
-    end = models.DateTimeField()
+    # No start, end and room: the talk is unscheduled, waiting for a slot (drafts only).
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
     # RESTRICT: a room or track in use cannot be deleted (its talks would go, or lose it,
     # unseen), yet deleting the whole edition deletes its talks, rooms and tracks together.
     # (PROTECT would refuse the edition too.) The database's foreign key refuses the rest.
-    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="talks")
+    room = models.ForeignKey(
+        Room, on_delete=models.RESTRICT, null=True, blank=True, related_name="talks"
+    )
+    duration = models.DurationField(
+        null=True,
+        blank=True,
+        help_text="How long an unscheduled talk lasts once placed (else 30 minutes); a "
+        "placed talk lasts from its start to its end.",
+    )
     track = models.ForeignKey(
         Track, on_delete=models.RESTRICT, null=True, blank=True, related_name="talks"
     )
@@ -202,6 +252,17 @@ class Talk(SearchableModel, TimestampedModel):
         default=0,
         editable=False,
         help_text="Revision for calendar clients (iCalendar SEQUENCE); grows on each change.",
+    )
+
+    # What the public sees: the same as the four above, or their last release while the
+    # edition holds changes (program/releases.py). Draft: not public.
+    public_status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    public_start = models.DateTimeField(null=True, editable=False)
+    public_end = models.DateTimeField(null=True, editable=False)
+    public_room = models.ForeignKey(
+        Room, on_delete=models.RESTRICT, null=True, editable=False, related_name="+"
     )
 
     objects = TalkManager()
@@ -224,11 +285,42 @@ class Talk(SearchableModel, TimestampedModel):
                 condition=Q(status__in=["draft", "published", "cancelled"]),
                 name="talk_status_valid",
             ),
+            # A slot is whole or absent: an unscheduled talk has no start, end nor room.
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True, room__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, room__isnull=False),
+                name="talk_slot_whole",
+            ),
+            # Only a draft waits for a slot: a public talk is somewhere at some time.
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(start__isnull=False), name="talk_public_has_slot"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gt=timedelta(0), duration__lte=MAX_DURATION)
+                | Q(duration__isnull=True),
+                name="talk_duration_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(public_status__in=["draft", "published", "cancelled"]),
+                name="talk_public_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(public_status="draft")
+                | Q(
+                    public_start__isnull=False,
+                    public_end__isnull=False,
+                    public_room__isnull=False,
+                ),
+                name="talk_released_has_slot",
+            ),
         ]
         indexes = [
             models.Index(fields=["conference", "status", "start"], name="talk_program_idx"),
             models.Index(fields=["room", "start"], name="talk_room_start_idx"),
             models.Index(fields=["updated_at"], name="talk_updated_at_idx"),
+            models.Index(
+                fields=["conference", "public_status", "public_start"], name="talk_public_idx"
+            ),
         ]
 
     def __str__(self):
@@ -244,11 +336,30 @@ class Talk(SearchableModel, TimestampedModel):
         whole transaction. (Deletes need nothing: Django sends post_delete inside the
         deletion's own transaction.)
         """
+        if getattr(self, "read_as_public", False):
+            raise TypeError(
+                "This talk was read as the public sees it (published(), listed_in(), "
+                "scheduled()); read it with Talk.objects.get() to change it."
+            )
         # Calendar clients replace an event only when its SEQUENCE grows.
         if not self._state.adding:
             self.sequence += 1
+        if not self.conference.holds_changes:
+            self.show_at_once()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and set(update_fields) & set(UPDATE_NAMES):
+                kwargs["update_fields"] = {*update_fields, *HELD_FIELDS.values()}
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
+
+    def show_at_once(self):
+        """Make the working status, start, end and room the public ones (not saved)."""
+        for working, public in HELD_FIELDS.items():
+            setattr(self, public, getattr(self, working))
+
+    @property
+    def is_scheduled(self):
+        return self.start is not None
 
     def get_absolute_url(self):
         return reverse(
@@ -272,6 +383,16 @@ class Talk(SearchableModel, TimestampedModel):
             errors["end"] = "The talk must end after it starts."
         elif length is not None and length > MAX_DURATION:
             errors["end"] = TOO_LONG
+        slot = [self.start, self.end, self.room_id]
+        if any(value is None for value in slot) and any(value is not None for value in slot):
+            errors["__all__"] = (
+                "Give the talk a day, start, end and room, or none of them to leave it unscheduled."
+            )
+        elif self.start is None and self.status != self.Status.DRAFT:
+            errors["status"] = (
+                "Only a draft can wait without a slot: give the talk a day, time and room "
+                "before it is public."
+            )
         if self.room_id and self.conference_id and self.room.conference_id != self.conference_id:
             errors["room"] = f"“{self.room}” is a room of another edition."
         if self.track_id and self.conference_id and self.track.conference_id != self.conference_id:
@@ -293,15 +414,17 @@ class Talk(SearchableModel, TimestampedModel):
 
     @property
     def local_start(self):
-        return self.start.astimezone(self.conference.tzinfo)
+        return self.start and self.start.astimezone(self.conference.tzinfo)
 
     @property
     def local_end(self):
-        return self.end.astimezone(self.conference.tzinfo)
+        return self.end and self.end.astimezone(self.conference.tzinfo)
 
     @property
     def duration_minutes(self):
-        return int((self.end - self.start).total_seconds() // 60)
+        """Its length in minutes; an unscheduled talk's planned one (duration, else 30)."""
+        length = self.end - self.start if self.start else self.duration or timedelta(minutes=30)
+        return int(length.total_seconds() // 60)
 
 
 class TalkSpeakerManager(models.Manager):
@@ -338,59 +461,3 @@ class TalkSpeaker(models.Model):
         return (*self.talk.natural_key(), self.speaker.slug)
 
     natural_key.dependencies = ["program.talk", "program.speaker"]
-
-
-# Its own code, so that a model form keeps this message instead of the form field's generic one.
-HTTP_URL = URLValidator(
-    schemes=["http", "https"],
-    message="Enter a web address that starts with http:// or https://.",
-    code="web_address",
-)
-
-
-class Resource(TimestampedModel):
-    """Material of a talk (slides, a recording, a paper...): a link, in the talk's order."""
-
-    class Kind(models.TextChoices):
-        SLIDES = "slides", "Slides"
-        VIDEO = "video", "Video"
-        PAPER = "paper", "Paper"
-        POSTER = "poster", "Poster"
-        CODE = "code", "Code"
-        OTHER = "other", "Other"
-
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="resources")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    url = models.URLField("URL", max_length=2000, validators=[HTTP_URL])
-    title = models.CharField(max_length=200, blank=True, help_text="Optional, e.g. “Preprint”.")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = TimestampedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["talk", "position", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["slides", "video", "paper", "poster", "code", "other"]),
-                name="resource_kind_valid",
-            ),
-            # Only web links: never javascript:, data: or file: in a page or a feed.
-            models.CheckConstraint(
-                condition=Q(url__istartswith="http://") | Q(url__istartswith="https://"),
-                name="resource_url_http",
-            ),
-        ]
-        indexes = [models.Index(fields=["talk", "kind"], name="resource_talk_kind_idx")]
-
-    def __str__(self):
-        return self.title or self.get_kind_display()
-
-    @property
-    def uri(self):
-        """The link as a valid URI, as every output writes it (outputs.uri)."""
-        return uri(self.url)
-
-    @property
-    def host(self):
-        """'speakerdeck.com': where the link leads, shown beside it."""
-        return (urlsplit(self.url).hostname or "").removeprefix("www.")

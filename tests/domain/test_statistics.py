@@ -19,6 +19,7 @@ PROGRAM_TABLES = [
     "program_conference",
     "program_dataversion",
     "program_historicaltalk",
+    "program_release",
     "program_resource",
     "program_room",
     "program_speaker",

@@ -1,0 +1,124 @@
+"""Releases: the versions of an edition's schedule that the public has seen.
+
+An edition that holds changes (``Conference.holds_changes``) shows the public its last
+release: which talks are public, and when and where they are. Organisers work on the
+talks' working ``status``, ``start``, ``end`` and ``room``; the public reads the
+``public_*`` copies, which a release sets to the working ones in one UPDATE
+(program/releases.py). An edition that does not hold changes copies them on every write:
+HELD_FIELDS and public_at_once say how, Talk.save() and TalkQuerySet do it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models.query import ModelIterable
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+
+from program.machinery.history import HISTORY_FROM_BACKUP
+from program.models.editions import Conference
+
+# A talk's working field (attname) -> the public one it is copied to.
+HELD_FIELDS = {
+    "status": "public_status",
+    "start": "public_start",
+    "end": "public_end",
+    "room_id": "public_room_id",
+}
+# The names update() may be given for them.
+UPDATE_NAMES = {**HELD_FIELDS, "room": "public_room"}
+
+
+def public_at_once(talk_model, kwargs):
+    """The keyword arguments of a talks' ``update(**kwargs)`` with the public copies of the
+    held fields it sets: the same values in an edition that does not hold changes, the
+    public ones unchanged in one that does (a CASE on the talk's edition)."""
+    at_once = ~Exists(Conference.objects.filter(pk=OuterRef("conference_id"), holds_changes=True))
+    kwargs = dict(kwargs)
+    for name, public in UPDATE_NAMES.items():
+        if name not in kwargs or public in kwargs:
+            continue
+        value = kwargs[name]
+        if isinstance(value, models.Model):
+            value = value.pk
+        field = talk_model._meta.get_field(public)
+        if not hasattr(value, "resolve_expression"):
+            value = Value(value, output_field=field)  # When() reads a string as a field
+        kwargs[public] = Case(When(at_once, then=value), default=F(public), output_field=field)
+    return kwargs
+
+
+@receiver(pre_save, sender="program.Talk")
+def fixture_public_values(sender, instance, raw, using, **kwargs):
+    """loaddata saves raw, past Talk.save(): a fixture (the seed) lists no public values, so
+    a talk it writes is public at once as save() makes it, or keeps the stored public values
+    in an edition that holds changes. A backup brings its own (HISTORY_FROM_BACKUP)."""
+    if not raw or HISTORY_FROM_BACKUP.get():
+        return
+    holding = Conference._base_manager.using(using).filter(
+        pk=instance.conference_id, holds_changes=True
+    )
+    if not holding.exists():
+        instance.show_at_once()
+        return
+    stored = sender._base_manager.using(using).filter(pk=instance.pk).values(*HELD_FIELDS.values())
+    for public, value in (stored.first() or {}).items():
+        setattr(instance, public, value)
+
+
+class PublicTalkIterable(ModelIterable):
+    """Talks as the public sees them: their ``status``, ``start``, ``end`` and ``room`` are
+    the public ones, and ``read_as_public`` is set (Talk.save() refuses them).
+
+    Pages, feeds and the API read ``talk.start``, ``talk.room``... and show the last
+    release without knowing of releases. The public room is the one select_related()
+    loaded as ``public_room`` when it differs from the working one (for_program() loads
+    it), else it is read when used.
+    """
+
+    def __iter__(self):
+        for talk in super().__iter__():
+            loaded = talk.__dict__
+            for working, public in HELD_FIELDS.items():
+                if public in loaded:  # not deferred by only() or defer()
+                    setattr(talk, working, loaded[public])
+            if talk.__class__.public_room.is_cached(talk):
+                talk.room = talk.public_room
+            talk.read_as_public = True
+            yield talk
+
+
+class Release(models.Model):
+    """One release of an edition's schedule: numbered 1, 2, ... within the edition."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, help_text="Shown to the public, e.g. “Final”.")
+    note = models.TextField(
+        blank=True, help_text="Optional: what changed and why, shown on the changes page."
+    )
+    released_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changes = models.PositiveIntegerField(
+        default=0, help_text="How many visible changes it made (talks added, moved...)."
+    )
+
+    class Meta:
+        ordering = ["conference", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "number"], name="release_unique_number_per_conference"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="release_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
