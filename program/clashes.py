@@ -58,7 +58,10 @@ def first_clashes(conference, *, talk=None, involving=None, limit):
     took seconds. The count is made without building the clashes (n log n), so that a file
     whose every talk overlaps every other is checked as fast as any other of its size.
     """
-    talks = Talk.objects.filter(conference=conference).exclude(status=Talk.Status.CANCELLED)
+    # Unscheduled talks are nowhere at no time: they clash with nothing.
+    talks = Talk.objects.filter(conference=conference, start__isnull=False).exclude(
+        status=Talk.Status.CANCELLED
+    )
     if talk is not None:
         talks = talks.overlapping(talk.start, talk.end)
         involving = {talk.pk}
