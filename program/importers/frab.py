@@ -25,7 +25,9 @@ from program.importers.frab_times import (
     event_end,
     event_start,
     is_number,
+    is_unscheduled,
     json_text,
+    planned_duration,
     read_date,
 )
 from program.importers.records import (
@@ -314,16 +316,24 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
     event_type = single_line(get("type")) or DEFAULT_TYPE
     check_length(problems, where, "type", event_type, TYPE_NAME_MAX)
 
-    room_name = single_line(get("room")) or single_line(room)
-    if not room_name:
+    # Without any time, the event waits unscheduled: its room is not its slot yet (the
+    # room is still created when the file lists it).
+    unscheduled = is_unscheduled(get)
+    room_name = "" if unscheduled else single_line(get("room")) or single_line(room)
+    if not room_name and not unscheduled:
         problems.append(problem(where, "room", "missing"))
     check_length(problems, where, "room", room_name, ROOM_NAME_MAX)
 
     track = single_line(track)
     check_length(problems, where, "track", track, TRACK_NAME_MAX)
 
-    start = event_start(problems, where, tz, get, day)
-    end = event_end(problems, where, tz, get, start)
+    if unscheduled:
+        start = end = None
+        duration = planned_duration(problems, where, get)
+    else:
+        start = event_start(problems, where, tz, get, day)
+        end = event_end(problems, where, tz, get, start)
+        duration = None
 
     speakers = []
     for person in persons:
@@ -351,6 +361,8 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
         resources=None
         if links is None
         else _resources(problems, where, links, base_url, notes=schedule.warnings),
+        unscheduled=unscheduled,
+        duration=duration,
     )
 
 
