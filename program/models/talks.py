@@ -385,9 +385,7 @@ class Talk(SearchableModel, TimestampedModel):
             errors["end"] = TOO_LONG
         slot = [self.start, self.end, self.room_id]
         if any(value is None for value in slot) and any(value is not None for value in slot):
-            errors["__all__"] = (
-                "Give the talk a day, start, end and room, or none of them to leave it unscheduled."
-            )
+            errors["__all__"] = SLOT_INCOMPLETE
         elif self.start is None and self.status != self.Status.DRAFT:
             errors["status"] = (
                 "Only a draft can wait without a slot: give the talk a day, time and room "
