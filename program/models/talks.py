@@ -398,6 +398,15 @@ class Talk(SearchableModel, TimestampedModel):
         if errors:
             raise ValidationError(errors)
 
+    def validate_constraints(self, exclude=None):
+        """As Django's, without the database's slot rule when clean() already told of a
+        partial slot in its words (SLOT_INCOMPLETE), which the rule would repeat as
+        "Constraint “talk_slot_whole” is violated."."""
+        slot = [self.start, self.end, self.room_id]
+        if None in slot and any(value is not None for value in slot):
+            exclude = {*(exclude or ()), "start", "end", "room"}
+        super().validate_constraints(exclude=exclude)
+
     @property
     def ordered_speakers(self):
         """Speakers in their listed order; uses the for_program() prefetch when present."""

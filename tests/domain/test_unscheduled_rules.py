@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from program.clashes import find_clashes, first_clashes
 from program.models import MAX_DURATION, Talk
 from program.models.talks import SLOT_INCOMPLETE
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, TalkTypeFactory, local
@@ -250,3 +251,23 @@ def test_clean_accepts_an_unscheduled_draft():
     )
 
     talk.clean()  # no error
+
+
+def test_an_unscheduled_talk_clashes_with_nothing():
+    talk = unscheduled(speakers=[])
+    TalkFactory(conference=talk.conference, status=Talk.Status.PUBLISHED)
+
+    assert find_clashes(talk.conference, talk=talk) == []
+    assert first_clashes(talk.conference, talk=talk, limit=10) == ([], 0)
+
+
+def test_full_clean_tells_of_a_partial_slot_once():
+    talk = TalkFactory.build(
+        conference=ConferenceFactory(), type=TalkTypeFactory(), status=Talk.Status.DRAFT,
+        start=local("2026-05-18", 9), end=None, room=None,
+    )  # fmt: skip
+
+    with pytest.raises(ValidationError) as raised:
+        talk.full_clean()
+
+    assert raised.value.message_dict == {"__all__": [SLOT_INCOMPLETE]}
