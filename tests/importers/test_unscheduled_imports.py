@@ -4,6 +4,7 @@ is an error naming the row; a public talk keeps its slot; a later file places th
 import datetime as dt
 import json
 
+import openpyxl
 import pytest
 from django.core.management import CommandError
 
@@ -441,3 +442,35 @@ def test_the_real_frab_files_have_no_event_without_a_time(shared_dir):
 
     assert Talk.objects.count() == 138 + 674
     assert Talk.objects.unscheduled().count() == 0
+
+
+def test_an_xlsx_row_with_empty_date_and_time_cells_waits_unscheduled(tmp_path, edition):
+    workbook = openpyxl.Workbook()
+    talks = workbook.active
+    talks.title = "Talks"
+    talks.append(["title", "type", "date", "start", "end", "room", "speakers", "abstract"])
+    talks.append(["LMCache", "Invited Talk", dt.date(2026, 5, 18), dt.time(9, 50),
+                  dt.time(10, 15), "Hall", "Yuhan Liu", None])  # fmt: skip
+    talks.append(["Opening", "keynote", None, None, None, None, "Ion Stoica", None])
+    talks.append(["Closing", "keynote", None, dt.time(17), None, None, "Ion Stoica", None])
+    path = tmp_path / "program.xlsx"
+    workbook.save(path)
+
+    with pytest.raises(CommandError) as raised:
+        run_import(path, "--conference", "2026")
+
+    assert str(raised.value).splitlines()[1:] == [
+        "  Row 4, room: empty",
+        "  Row 4: give a date, start and end, or none of them to leave the talk unscheduled "
+        "(missing: date, end)",
+    ]
+    talks.delete_rows(4)
+    workbook.save(path)
+
+    run_import(path, "--conference", "2026")
+
+    assert slots(edition) == [
+        ("lmcache", "published", local("2026-05-18", 9, 50), local("2026-05-18", 10, 15),
+         "Hall", None),
+        ("opening", "draft", None, None, None, None),
+    ]  # fmt: skip
