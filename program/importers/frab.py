@@ -6,7 +6,8 @@ durations as ``HH:MM`` or ``H:MM:SS``. We read only what we need and ignore the 
 An event's ``date`` carries the full start with its UTC offset, which is what we use:
 after midnight it is already the next calendar day, while the event still sits in the
 previous conference day. Without ``date``, the day's date and the ``start`` clock time are
-combined, moving to the next day when the clock time is before the day's start.
+combined, moving to the next day when the clock time is before the day's start. An event
+with no date, start nor end is a talk not scheduled yet (importers/unscheduled.py).
 """
 
 import json
