@@ -62,6 +62,8 @@ def first_clashes(conference, *, talk=None, involving=None, limit):
     talks = Talk.objects.filter(conference=conference, start__isnull=False).exclude(
         status=Talk.Status.CANCELLED
     )
+    if talk is not None and talk.start is None:
+        return [], 0
     if talk is not None:
         talks = talks.overlapping(talk.start, talk.end)
         involving = {talk.pk}

@@ -223,7 +223,9 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     @admin.display(description="when", ordering="start")
     def when(self, talk):
         """'Mon, May 18, 9:00–9:25 AM PDT', on two lines in a narrow column; a session
-        ending on a later day names both days."""
+        ending on a later day names both days; 'Unscheduled (45 min)' for a talk waiting."""
+        if talk.start is None:
+            return f"Unscheduled ({talk.duration_minutes} min)"
         day_label, time_label = day_and_time(talk.local_start, talk.local_end, day=short_day)
         if not day_label:
             return time_label
@@ -437,10 +439,20 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     def _set_status(self, request, queryset, status, done):
         # Talks already in that status keep their sequence: calendars need no update for them.
         changing = queryset.exclude(status=status)
+        # Only a draft waits without a slot (the database refuses the rest).
+        waiting = changing.unscheduled().count() if status != Talk.Status.DRAFT else 0
+        changing = changing.exclude(start__isnull=True) if waiting else changing
         _log_bulk_change(request, changing, f"Status set to {status.label} (bulk action).")
         changed = changing.set_status(status)
         message = ngettext("%(count)d talk %(done)s.", "%(count)d talks %(done)s.", changed)
         self.message_user(request, message % {"count": changed, "done": done}, messages.SUCCESS)
+        if waiting:
+            left = ngettext(
+                "%(count)d unscheduled talk left a draft: give it a day, time and room first.",
+                "%(count)d unscheduled talks left drafts: give them a day, time and room first.",
+                waiting,
+            )
+            self.message_user(request, left % {"count": waiting}, messages.WARNING)
 
 
 class SetTrackForm(forms.Form):

@@ -6,7 +6,8 @@ durations as ``HH:MM`` or ``H:MM:SS``. We read only what we need and ignore the 
 An event's ``date`` carries the full start with its UTC offset, which is what we use:
 after midnight it is already the next calendar day, while the event still sits in the
 previous conference day. Without ``date``, the day's date and the ``start`` clock time are
-combined, moving to the next day when the clock time is before the day's start.
+combined, moving to the next day when the clock time is before the day's start. An event
+with no date, start nor end is a talk not scheduled yet (importers/unscheduled.py).
 """
 
 import json
@@ -25,7 +26,9 @@ from program.importers.frab_times import (
     event_end,
     event_start,
     is_number,
+    is_unscheduled,
     json_text,
+    planned_duration,
     read_date,
 )
 from program.importers.records import (
@@ -314,16 +317,24 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
     event_type = single_line(get("type")) or DEFAULT_TYPE
     check_length(problems, where, "type", event_type, TYPE_NAME_MAX)
 
-    room_name = single_line(get("room")) or single_line(room)
-    if not room_name:
+    # Without any time, the event waits unscheduled: its room is not its slot yet (the
+    # room is still created when the file lists it).
+    unscheduled = is_unscheduled(get)
+    room_name = "" if unscheduled else single_line(get("room")) or single_line(room)
+    if not room_name and not unscheduled:
         problems.append(problem(where, "room", "missing"))
     check_length(problems, where, "room", room_name, ROOM_NAME_MAX)
 
     track = single_line(track)
     check_length(problems, where, "track", track, TRACK_NAME_MAX)
 
-    start = event_start(problems, where, tz, get, day)
-    end = event_end(problems, where, tz, get, start)
+    if unscheduled:
+        start = end = None
+        duration = planned_duration(problems, where, get)
+    else:
+        start = event_start(problems, where, tz, get, day)
+        end = event_end(problems, where, tz, get, start)
+        duration = None
 
     speakers = []
     for person in persons:
@@ -351,6 +362,8 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
         resources=None
         if links is None
         else _resources(problems, where, links, base_url, notes=schedule.warnings),
+        unscheduled=unscheduled,
+        duration=duration,
     )
 
 

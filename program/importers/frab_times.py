@@ -15,6 +15,31 @@ from program.models import MAX_DURATION, TOO_LONG
 from program.times import SkippedTime, conference_time, elapsed
 
 
+def is_unscheduled(get):
+    """Whether the event gives no time at all (no date, start nor end): pretalx and frab
+    write a talk not yet scheduled so. A start without a date is read from its day."""
+    return not any(get(key).strip() for key in ("date", "start", "end"))
+
+
+def planned_duration(problems, where, get):
+    """An unscheduled event's duration, the length it takes once placed; None when the
+    event gives none."""
+    text = get("duration").strip()
+    if not text:
+        return None
+    duration = parse_duration(text)
+    if duration is None:
+        message = f"{quoted(text)} is not a duration such as 00:30 or 0:30:00"
+    elif duration <= timedelta(0):
+        message = f"{quoted(text)}: the event must last some time"
+    elif duration > MAX_DURATION:
+        message = TOO_LONG
+    else:
+        return duration
+    problems.append(problem(where, "duration", message))
+    return None
+
+
 def event_start(problems, where, tz, get, day):
     text = get("date").strip()
     clock = get("start").strip()

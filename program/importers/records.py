@@ -65,7 +65,7 @@ class TalkRecord:
     where: str  # "Row 4" or "Event 25 “Title”": how problems name the record
     title: str | None
     type: str | None
-    start: datetime | None  # timezone-aware
+    start: datetime | None  # timezone-aware; None with end and room: unscheduled (below)
     end: datetime | None
     room: str | None
     speakers: list[str]
@@ -76,6 +76,10 @@ class TalkRecord:
     # None: the file says nothing about resources. An import adds and updates resources
     # (matched by URL), never removes one.
     resources: list[ResourceRecord] | None = None
+    # The file gives no time at all (no date, start nor end): the talk waits unscheduled, a
+    # draft, lasting ``duration`` (frab's duration; None: not given) once placed.
+    unscheduled: bool = False
+    duration: timedelta | None = None
 
 
 @dataclass

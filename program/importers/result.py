@@ -14,6 +14,8 @@ class ImportResult:
     created: list[str] = field(default_factory=list)  # talk labels
     updated: list[str] = field(default_factory=list)  # label and what changed
     unchanged: list[str] = field(default_factory=list)
+    # Talks the file leaves without a time (created, updated or unchanged): drafts waiting.
+    unscheduled: list[str] = field(default_factory=list)
     rooms_created: list[str] = field(default_factory=list)
     speakers_created: list[str] = field(default_factory=list)
     speakers_updated: list[str] = field(default_factory=list)
@@ -32,10 +34,15 @@ class ImportResult:
         )
 
     def counts_line(self):
-        return (
+        line = (
             f"Talks: {len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged."
+            f"{len(self.unchanged)} unchanged"
         )
+        if not self.unscheduled:
+            return f"{line}."
+        count = len(self.unscheduled)
+        waiting = "1 talk waits" if count == 1 else f"{count} talks wait"
+        return f"{line}; {waiting} unscheduled, as drafts until placed."
 
     def sections(self):
         """(heading, items) for each non-empty list, in reading order."""
@@ -43,6 +50,7 @@ class ImportResult:
             ("Created talks", self.created),
             ("Updated talks", self.updated),
             ("Unchanged talks", self.unchanged),
+            ("Unscheduled talks (drafts until placed)", self.unscheduled),
             ("Rooms created", self.rooms_created),
             ("Speakers created", self.speakers_created),
             ("Speakers updated", self.speakers_updated),

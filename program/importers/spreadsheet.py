@@ -43,6 +43,8 @@ from program.times import (
 
 TALK_COLUMNS = ("title", "type", "date", "start", "end", "room", "speakers", "abstract")
 OPTIONAL_TALK_COLUMNS = ("slug", "status", "end_date", "resources", "track")
+# A row with none of them filled is a talk waiting unscheduled; with some, an error.
+TIME_COLUMNS = ("date", "start", "end", "end_date")
 # Bounds on the work a file may ask for (docs/organisers/imports.md): rows read, header included
 # (empty ones too), columns read in an XLSX sheet, and an XLSX file's size unpacked.
 MAX_ROWS = 30_000
@@ -234,16 +236,23 @@ def _read_talks(schedule, rows, tz, *, sheet):
         title = single_line(_cell_text(cells["title"]))
         talk_type = single_line(_cell_text(cells["type"]))
         room = single_line(_cell_text(cells["room"]))
+        unscheduled = not any(_cell_text(cells.get(name)) for name in TIME_COLUMNS)
         for field_name, value in (("title", title), ("type", talk_type), ("room", room)):
-            if not value:
+            if not value and not (field_name == "room" and unscheduled):
                 problems.append(problem(where, field_name, "empty"))
+        if unscheduled and room:
+            message = (
+                f"{quoted(room)} without a date, start and end: give them, or leave the room "
+                "empty to import the talk unscheduled"
+            )
+            problems.append(problem(where, "room", message))
         check_length(problems, where, "title", title, TITLE_MAX)
         check_length(problems, where, "room", room, ROOM_NAME_MAX)
         # Without the column, talks keep their tracks; an empty cell means no track.
         track = single_line(_cell_text(cells["track"])) if "track" in cells else None
         check_length(problems, where, "track", track, TRACK_NAME_MAX)
 
-        start, end = _read_times(schedule, where, cells, tz)
+        start, end = (None, None) if unscheduled else _read_times(schedule, where, cells, tz)
 
         speakers = []
         for name in _cell_text(cells["speakers"]).split(";"):
@@ -268,6 +277,7 @@ def _read_talks(schedule, rows, tz, *, sheet):
                 resources=_cell_resources(problems, where, cells["resources"])
                 if "resources" in columns
                 else None,
+                unscheduled=unscheduled,
             )
         )
 
@@ -279,6 +289,14 @@ def _read_times(schedule, where, cells, tz):
     on the next day (a party from 22:00 to 01:00), which the import notes.
     """
     problems = schedule.problems
+    missing = [name for name in ("date", "start", "end") if not _cell_text(cells[name])]
+    if missing:
+        message = (
+            f"give a date, start and end, or none of them to leave the talk unscheduled "
+            f"(missing: {', '.join(missing)})"
+        )
+        problems.append(problem(where, None, message))
+        return None, None
     day = _cell_date(problems, where, "date", cells["date"])
     start_time = _cell_time(problems, where, "start", cells["start"])
     end_time = _cell_time(problems, where, "end", cells["end"])

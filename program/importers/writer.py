@@ -12,7 +12,14 @@ from django.utils.text import slugify
 from program.clashes import first_clashes
 from program.colours import PALETTE
 from program.importers.records import ImportFailed, problem, quoted
+from program.importers.resources import merge_resources
 from program.importers.result import ImportResult
+from program.importers.unscheduled import (
+    imported_status,
+    label,
+    placing_note,
+    unslotting_problems,
+)
 from program.models import (
     Resource,
     Room,
@@ -23,7 +30,6 @@ from program.models import (
     Track,
 )
 from program.text import name_key
-from program.times import moment_label
 
 # Rows per INSERT, well under SQLite's limit of bound variables.
 BATCH = 500
@@ -55,11 +61,13 @@ class ScheduleImport:
         self._refuse_unknown(records, "track", tracks, "a track of this edition (tracks")
         # The rooms the file lists (frab lists every room, even one without talks), then any
         # other room its talks name, in the file's order.
-        room_names = list(dict.fromkeys([*self.parsed.rooms, *(record.room for record in records)]))
+        room_names = [*self.parsed.rooms, *(record.room for record in records if record.room)]
+        room_names = list(dict.fromkeys(room_names))
         rooms = self._resolve(room_names, self._existing(Room))
         self.types, self.tracks, self.rooms = types, tracks, rooms
         self.room_names = room_names
         self.matches = self._match_talks(records)
+        self.problems += unslotting_problems(records, self.matches)
         self.known_speakers = self._known_speakers(records)
         if self.problems:
             raise ImportFailed(self.problems)
@@ -220,8 +228,9 @@ class ScheduleImport:
             talk = by_slug.get(record.slug) if record.slug else None
             if talk is not None:
                 claim(record, talk)
+        # An unscheduled record matches an unscheduled talk of its title (start None).
         for record in records:
-            if id(record) in matches or not record.start:
+            if id(record) in matches or not (record.start or record.unscheduled):
                 continue
             candidates = [
                 talk
@@ -229,7 +238,9 @@ class ScheduleImport:
                 if talk.pk not in claimed
             ]
             candidates.sort(
-                key=lambda talk: talk.room.name.casefold() != (record.room or "").casefold()
+                key=lambda talk: (
+                    talk.room is None or talk.room.name.casefold() != (record.room or "").casefold()
+                )
             )
             if candidates:
                 claim(record, candidates[0])
@@ -362,9 +373,11 @@ class ScheduleImport:
             "abstract": record.abstract,
             "start": record.start,
             "end": record.end,
-            "room": rooms[_key(record.room)],
-            "status": record.status or (talk.status if talk else Talk.Status.PUBLISHED),
+            "room": rooms[_key(record.room)] if record.room else None,
+            "status": imported_status(record, talk, self.result.warnings),
         }
+        if record.unscheduled:  # the length it takes once placed
+            wanted["duration"] = record.duration
         if record.track is not None:  # None: the file says nothing about tracks
             wanted["track"] = tracks[_key(record.track)] if record.track else None
         wanted_speakers = [speakers[name_key(name)] for name in record.speakers]
@@ -373,7 +386,8 @@ class ScheduleImport:
                 conference=self.conference, slug=record.slug or self._new_slug(record), **wanted
             )
             self.new_talks.append((talk, wanted_speakers, record.resources or []))
-            self.result.created.append(_label(talk))
+            self.result.created.append(label(talk))
+            self._note_unscheduled(record, talk)
             return talk
 
         if record.slug:  # the organiser's slug column renames a talk found by title and start
@@ -381,19 +395,28 @@ class ScheduleImport:
         changed = [name for name in wanted if getattr(talk, name) != wanted[name]]
         if [link.speaker_id for link in talk.speaker_ids_links] != [s.pk for s in wanted_speakers]:
             changed.append("speakers")
-        if _merge_resources(talk, record.resources or []):
+        if merge_resources(talk, record.resources or []):
             changed.append("resources")
         if not changed:
-            self.result.unchanged.append(_label(talk))
+            self.result.unchanged.append(label(talk))
+            self._note_unscheduled(record, talk)
             return talk
+        was_unscheduled = talk.start is None
         for name, value in wanted.items():
             setattr(talk, name, value)
         talk.save(force_update=True)  # never again a talk deleted since the check
         if "speakers" in changed:
             talk.speaker_links.all().delete()
             self._set_speakers(talk, wanted_speakers)
-        self.result.updated.append(f"{_label(talk)} (changed: {', '.join(changed)})")
+        self.result.updated.append(f"{label(talk)} (changed: {', '.join(changed)})")
+        self._note_unscheduled(record, talk)
+        if note := placing_note(talk, was_unscheduled):
+            self.result.warnings.append(note)
         return talk
+
+    def _note_unscheduled(self, record, talk):
+        if record.unscheduled:
+            self.result.unscheduled.append(label(talk))
 
     def _new_slug(self, record):
         # Slugs given in the file are kept free for their own rows (in talk_slugs).
@@ -425,7 +448,7 @@ class ScheduleImport:
                     position=position,
                 )
                 for talk, _, records in self.new_talks
-                # One URL once, with the last kind and title given, as _merge_resources does.
+                # One URL once, with the last kind and title given, as merge_resources does.
                 for position, record in enumerate({r.url: r for r in records}.values())
             ],
             batch_size=BATCH,
@@ -437,28 +460,6 @@ class ScheduleImport:
             TalkSpeaker(talk=talk, speaker=speaker, position=position)
             for position, speaker in enumerate(speakers)
         )
-
-
-def _merge_resources(talk, records):
-    """Add the file's resources to the talk, after its own; one with a URL the talk already
-    has updates that resource's kind and title. Nothing is removed: organisers add slides and
-    recordings in the admin after the program was imported. Returns whether anything changed."""
-    existing = {resource.url: resource for resource in talk.resources.all()}
-    position = max((resource.position for resource in existing.values()), default=-1) + 1
-    changed = False
-    for record in records:
-        resource = existing.get(record.url)
-        if resource is None:
-            existing[record.url] = Resource.objects.create(
-                talk=talk, kind=record.kind, url=record.url, title=record.title, position=position
-            )
-            position += 1
-            changed = True
-        elif (resource.kind, resource.title) != (record.kind, record.title):
-            resource.kind, resource.title = record.kind, record.title
-            resource.save(update_fields=["kind", "title", "updated_at"])
-            changed = True
-    return changed
 
 
 def _key(text):
@@ -491,8 +492,3 @@ def _free_slug(text, model, fallback, taken, tried=None):
 def _numbered(base, number, limit):
     suffix = f"-{number}"
     return f"{base[: limit - len(suffix)]}{suffix}"
-
-
-def _label(talk):
-    start = talk.start.astimezone(talk.conference.tzinfo)
-    return f"{talk.title} ({moment_label(start)}, {talk.room.name})"

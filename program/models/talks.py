@@ -385,9 +385,7 @@ class Talk(SearchableModel, TimestampedModel):
             errors["end"] = TOO_LONG
         slot = [self.start, self.end, self.room_id]
         if any(value is None for value in slot) and any(value is not None for value in slot):
-            errors["__all__"] = (
-                "Give the talk a day, start, end and room, or none of them to leave it unscheduled."
-            )
+            errors["__all__"] = SLOT_INCOMPLETE
         elif self.start is None and self.status != self.Status.DRAFT:
             errors["status"] = (
                 "Only a draft can wait without a slot: give the talk a day, time and room "
@@ -399,6 +397,15 @@ class Talk(SearchableModel, TimestampedModel):
             errors["track"] = f"“{self.track}” is a track of another edition."
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        """As Django's, without the database's slot rule when clean() already told of a
+        partial slot in its words (SLOT_INCOMPLETE), which the rule would repeat as
+        "Constraint “talk_slot_whole” is violated."."""
+        slot = [self.start, self.end, self.room_id]
+        if None in slot and any(value is not None for value in slot):
+            exclude = {*(exclude or ()), "start", "end", "room"}
+        super().validate_constraints(exclude=exclude)
 
     @property
     def ordered_speakers(self):

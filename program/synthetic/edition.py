@@ -29,6 +29,7 @@ SLOT = 5  # every start and length is a multiple of five minutes
 MAX_ROOMS = 100
 MAX_DAYS = 30
 CANCELLED_EVERY = 50  # one talk in fifty is cancelled
+MAX_UNSCHEDULED = 50_000  # drafts waiting for a slot, beside the scheduled talks
 
 
 @dataclass(frozen=True)
@@ -81,21 +82,25 @@ class PlannedTalk:
     slug: str
     type: str
     abstract: str
-    day: int  # 0 for the first day
-    room: int  # 0 for the first room
-    start_minute: int  # minutes after DAY_START
-    minutes: int
+    day: int | None  # 0 for the first day; None: unscheduled (a draft without a slot)
+    room: int | None  # 0 for the first room
+    start_minute: int | None  # minutes after DAY_START
+    minutes: int  # an unscheduled talk's planned length (Talk.duration)
     speakers: tuple  # names, in order
     cancelled: bool
 
 
-def generate_edition(*, slug, talks, rooms=6, days=5, seed=0):
+def generate_edition(*, slug, talks, rooms=6, days=5, seed=0, unscheduled=0):
     """Create, or replace, the synthetic edition ``slug``; returns (conference, replaced).
+
+    ``talks`` are scheduled; ``unscheduled`` more wait without a slot, as drafts with the
+    usual length of their type (drawn after the scheduled ones: those stay the same for a
+    seed whatever ``unscheduled`` is).
 
     The old edition, its rooms and its talks are deleted in the same transaction that
     creates the new ones, so a failure leaves the old edition as it was.
     """
-    check_arguments(slug=slug, talks=talks, rooms=rooms, days=days)
+    check_arguments(slug=slug, talks=talks, rooms=rooms, days=days, unscheduled=unscheduled)
     existing = Conference.objects.filter(slug=slug).first()
     if existing is not None and existing.is_current:
         raise InvalidEdition(
@@ -103,6 +108,7 @@ def generate_edition(*, slug, talks, rooms=6, days=5, seed=0):
         )
     rng = random.Random(seed)
     planned = plan_talks(rng, talks=talks, rooms=rooms, days=days)
+    planned += plan_unscheduled(rng, count=unscheduled, taken={talk.slug for talk in planned})
     start_date = first_day(slug)
     with transaction.atomic():
         if existing is not None:
@@ -127,7 +133,7 @@ def generate_edition(*, slug, talks, rooms=6, days=5, seed=0):
     return conference, existing is not None
 
 
-def check_arguments(*, slug, talks, rooms, days):
+def check_arguments(*, slug, talks, rooms, days, unscheduled=0):
     if len(slug) > 50 or not _is_slug(slug):
         raise InvalidEdition(
             f"--conference “{slug}” is not a valid slug: use letters, digits, hyphens "
@@ -135,6 +141,10 @@ def check_arguments(*, slug, talks, rooms, days):
         )
     if talks < 1:
         raise InvalidEdition(f"--talks must be at least 1, not {talks}.")
+    if not 0 <= unscheduled <= MAX_UNSCHEDULED:
+        raise InvalidEdition(
+            f"--unscheduled must be between 0 and {MAX_UNSCHEDULED:,}, not {unscheduled}."
+        )
     if not 1 <= rooms <= MAX_ROOMS:
         raise InvalidEdition(f"--rooms must be between 1 and {MAX_ROOMS}, not {rooms}.")
     if not 1 <= days <= MAX_DAYS:
@@ -195,6 +205,31 @@ def plan_talks(rng, *, talks, rooms, days):
                     cancelled=len(planned) in cancelled,
                 )
             )
+    return planned
+
+
+def plan_unscheduled(rng, *, count, taken):
+    """``count`` drafts waiting for a slot: a drawn type, its usual length, 1–4 speakers
+    (none is busy: a talk without a time clashes with nothing)."""
+    names = _speaker_pool(rng, size=max(count, 5))
+    planned = []
+    for _ in range(count):
+        kind = _pick_kind(rng, opens_day=False)
+        title, abstract = title_and_abstract(rng, kind)
+        planned.append(
+            PlannedTalk(
+                title=title,
+                slug=_unique_slug(title, taken),
+                type=kind.slug,
+                abstract=abstract,
+                day=None,
+                room=None,
+                start_minute=None,
+                minutes=rng.choice(kind.minutes),
+                speakers=_pick_speakers(rng, kind, names, {}, (0, 0)),
+                cancelled=False,
+            )
+        )
     return planned
 
 
@@ -306,27 +341,39 @@ def _write_talks(conference, planned, *, room_count):
             DAY_START,
             tzinfo=zoneinfo.ZoneInfo(TIMEZONE),
         )
-        for day in range(max(talk.day for talk in planned) + 1)
+        for day in range(max(talk.day for talk in planned if talk.day is not None) + 1)
     ]
     talks = Talk.objects.bulk_create(
-        Talk(
-            conference=conference,
-            slug=talk.slug,
-            title=talk.title,
-            type=types[talk.type],
-            abstract=talk.abstract,
-            start=day_starts[talk.day] + dt.timedelta(minutes=talk.start_minute),
-            end=day_starts[talk.day] + dt.timedelta(minutes=talk.start_minute + talk.minutes),
-            room=rooms[talk.room],
-            track=None if talk.type in UNTRACKED_KINDS else tracks[talk.room % len(tracks)],
-            status=Talk.Status.CANCELLED if talk.cancelled else Talk.Status.PUBLISHED,
-        )
-        for talk in planned
+        _talk(conference, talk, types, rooms, tracks, day_starts) for talk in planned
     )
     TalkSpeaker.objects.bulk_create(
         TalkSpeaker(talk=talk, speaker=speakers[name], position=position)
         for talk, plan in zip(talks, planned, strict=True)
         for position, name in enumerate(plan.speakers)
+    )
+
+
+def _talk(conference, talk, types, rooms, tracks, day_starts):
+    """The planned talk as a Talk: placed and published (or cancelled), or an unscheduled
+    draft with its planned length and no track (tracks follow rooms)."""
+    common = {
+        "conference": conference,
+        "slug": talk.slug,
+        "title": talk.title,
+        "type": types[talk.type],
+        "abstract": talk.abstract,
+    }
+    if talk.day is None:
+        duration = dt.timedelta(minutes=talk.minutes)
+        return Talk(**common, status=Talk.Status.DRAFT, duration=duration)
+    start = day_starts[talk.day] + dt.timedelta(minutes=talk.start_minute)
+    return Talk(
+        **common,
+        start=start,
+        end=start + dt.timedelta(minutes=talk.minutes),
+        room=rooms[talk.room],
+        track=None if talk.type in UNTRACKED_KINDS else tracks[talk.room % len(tracks)],
+        status=Talk.Status.CANCELLED if talk.cancelled else Talk.Status.PUBLISHED,
     )
 
 

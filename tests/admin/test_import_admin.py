@@ -98,6 +98,38 @@ def test_upload_previews_without_changing_then_confirm_imports(admin_client, edi
     assert admin_import.SESSION_KEY not in admin_client.session
 
 
+def test_preview_and_result_list_the_talks_that_wait_unscheduled(admin_client, edition):
+    file = upload(
+        "program.csv",
+        "title,type,date,start,end,room,speakers,abstract,status\n"
+        "Opening,Keynote,2026-05-18,09:00,09:45,Hall,Ion Stoica,,\n"
+        "LMCache,Invited Talk,,,,,Yuhan Liu,KV caches.,published\n",
+    )
+
+    preview = admin_client.post(URL, {"file": file, "conference": "2026"})
+
+    page = preview.content.decode()
+    counts = (
+        "Talks: 2 created, 0 updated, 0 unchanged; 1 talk waits unscheduled, as drafts until "
+        "placed."
+    )
+    assert f'<p class="import-counts">{counts}</p>' in page
+    assert "<h2>Unscheduled talks (drafts until placed) (1)</h2>" in page
+    assert items(preview, "Unscheduled talks (drafts until placed)") == ["LMCache (unscheduled)"]
+    assert items(preview, "Warnings") == [
+        "Row 3: no date and time, so imported as a draft, not published: a talk is public "
+        "once it has a slot."
+    ]
+
+    done = admin_client.post(URL, {"confirm": "Import", "token": preview.context["token"]})
+
+    assert f'<p class="import-counts">{counts}</p>' in done.content.decode()
+    assert list(Talk.objects.order_by("pk").values_list("slug", "status", "start")) == [
+        ("opening", "published", Talk.objects.get(slug="opening").start),
+        ("lmcache", "draft", None),
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_confirm_checks_the_file_outside_any_transaction(admin_client, monkeypatch):
     """On SQLite a transaction keeps every other writer (an admin logging in) waiting:

@@ -800,6 +800,37 @@ def test_bulk_action_changes_exactly_the_chosen_talks(
     assert messages_of(response) == [(25, message)]
 
 
+@pytest.mark.parametrize(
+    ("action", "status", "message"),
+    [("publish", "published", "1 talk published."), ("cancel", "cancelled", "1 talk cancelled.")],
+)
+def test_bulk_publish_or_cancel_leaves_unscheduled_talks_drafts_and_says_so(
+    organiser_client, edition, ballroom, action, status, message
+):
+    placed = TalkFactory(conference=edition, room=ballroom, status="draft")
+    waiting = [
+        TalkFactory(conference=edition, room=None, start=None, end=None, status="draft")
+        for _ in range(2)
+    ]
+
+    response = organiser_client.post(
+        admin_url("talk"),
+        {"action": action, "_selected_action": [placed.pk, *(talk.pk for talk in waiting)]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert dict(Talk.objects.values_list("pk", "status")) == {
+        placed.pk: status,
+        waiting[0].pk: "draft",
+        waiting[1].pk: "draft",
+    }
+    assert messages_of(response) == [
+        (25, message),
+        (WARNING, "2 unscheduled talks left drafts: give them a day, time and room first."),
+    ]
+
+
 # One speaker once, sessions over days, clock changes (issue 9); text as typed is in
 # test_speakers.py.
 
@@ -836,6 +867,67 @@ def test_talk_list_names_both_days_of_a_session_past_midnight(organiser_client, 
         '<td class="field-when">Mon, May 18, 10:00 PM – Tue, May 19, 1:00 AM PDT</td>'
         in response.content.decode()
     )
+
+
+def test_talk_list_and_page_show_an_unscheduled_talk(organiser_client, edition):
+    talk = TalkFactory(
+        conference=edition, room=None, start=None, end=None, status="draft",
+        duration=dt.timedelta(minutes=45),
+    )  # fmt: skip
+
+    listing = organiser_client.get(admin_url("talk"))
+    page = organiser_client.get(admin_url("talk", "change", talk.pk))
+
+    assert '<td class="field-when">Unscheduled (45 min)</td>' in listing.content.decode()
+    assert page.status_code == 200
+    assert page.context["adminform"].form.initial["start"] is None
+
+
+@pytest.mark.parametrize(
+    ("status", "slot", "errors"),
+    [
+        ("draft", {}, None),
+        (
+            "published",
+            {},
+            {
+                "status": [
+                    "Only a draft can wait without a slot: give the talk a day, time and room "
+                    "before it is public."
+                ]
+            },
+        ),
+        (
+            "draft",
+            {"start_0": "2026-05-18", "start_1": "9:00"},
+            {
+                "__all__": [
+                    "Give the talk a day, start, end and room, or none of them to leave it "
+                    "unscheduled."
+                ]
+            },
+        ),
+    ],
+    ids=["draft", "published", "start-only"],
+)
+def test_the_talk_form_takes_an_unscheduled_draft_only(
+    organiser_client, edition, ballroom, status, slot, errors
+):
+    page = organiser_client.get(admin_url("talk", "add"))
+    empty = {"start_0": "", "start_1": "", "end_0": "", "end_1": ""}
+    data = new_talk_data(page, edition, ballroom, [SpeakerFactory()], status=status,
+                         **{**empty, **slot})  # fmt: skip
+    data["room"] = ""
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    if errors is None:
+        assert response.status_code == 302
+        assert list(Talk.objects.values_list("status", "start", "room")) == [("draft", None, None)]
+    else:
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors == errors
+        assert not Talk.objects.exists()
 
 
 @pytest.fixture

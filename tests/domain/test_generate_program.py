@@ -370,3 +370,65 @@ def test_generate_program_fills_a_day_to_capacity():
 )
 def test_title_case_keeps_acronyms_and_small_words(phrase, title):
     assert title_case(phrase) == title
+
+
+def test_generate_program_adds_unscheduled_drafts_and_says_so():
+    output = generate(talks=60, rooms=3, days=2, unscheduled=5)
+
+    assert output == (
+        "Created edition 2030 with 60 talks in 3 rooms over 2 days (1 cancelled; 5 more wait "
+        "unscheduled, as drafts).\n"
+    )
+    conference = Conference.objects.get(slug="2030")
+    talks = Talk.objects.filter(conference=conference)
+    assert Counter(talks.values_list("status", flat=True)) == {
+        "published": 59,
+        "cancelled": 1,
+        "draft": 5,
+    }
+    waiting = list(talks.unscheduled().for_program().order_by("pk"))
+    assert len(waiting) == 5
+    assert all(talk.status == "draft" and talk.track is None for talk in waiting)
+    assert all((talk.start, talk.end, talk.room) == (None, None, None) for talk in waiting)
+    # Each lasts its type's usual length once placed, and has its speakers.
+    usual = {"invited-talk": {25}, "oral": {15, 20}, "spotlight": {10}, "poster": {30},
+             "tutorial": {90}, "workshop": {120}, "panel": {45}, "social": {60}}  # fmt: skip
+    assert all(talk.duration_minutes in usual[talk.type.slug] for talk in waiting)
+    assert all(1 <= len(talk.ordered_speakers) <= 4 for talk in waiting)
+    assert Talk.objects.listed_in(conference).count() == 60
+    assert find_clashes(conference) == []
+
+
+def test_generate_program_keeps_the_scheduled_talks_of_a_seed_whatever_the_unscheduled():
+    generate(talks=60, rooms=3, days=2)
+    without = snapshot()
+
+    generate(talks=60, rooms=3, days=2, unscheduled=7)
+
+    slugs = list(Talk.objects.filter(conference__slug="2030").values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs)) == 67
+    Talk.objects.unscheduled().delete()
+    assert snapshot() == without
+
+
+def test_generate_program_with_unscheduled_talks_is_deterministic():
+    generate(talks=30, rooms=2, days=1, unscheduled=4)
+    first = sorted(
+        Talk.objects.unscheduled().values_list("slug", "title", "type__slug", "duration")
+    )
+
+    generate(talks=30, rooms=2, days=1, unscheduled=4)
+
+    assert (
+        sorted(Talk.objects.unscheduled().values_list("slug", "title", "type__slug", "duration"))
+        == first
+    )
+
+
+@pytest.mark.parametrize("count", [-1, 50_001])
+def test_generate_program_refuses_an_unscheduled_count_out_of_range(count):
+    with pytest.raises(CommandError) as error:
+        generate(talks=10, unscheduled=count)
+
+    assert str(error.value) == f"--unscheduled must be between 0 and 50,000, not {count}."
+    assert not Conference.objects.exists()
