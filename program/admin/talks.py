@@ -253,9 +253,17 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
                         setattr(self.instance, f"{name}_id", None)
                 super()._post_clean()
                 # A refused start, end or room is said at its field, not again as a slot
-                # left incomplete.
-                if {"start", "end", "room"} & set(self.errors) and NON_FIELD_ERRORS in self.errors:
-                    kept = [e for e in self.errors[NON_FIELD_ERRORS] if e != SLOT_INCOMPLETE]
+                # left incomplete; a constraint's name ("Constraint “talk_slot_whole” is
+                # violated.") is not repeated beside Talk.clean's words for the same rule.
+                if NON_FIELD_ERRORS in self.errors:
+                    said = {"start", "end", "room"} & set(self.errors)
+                    errors = self.errors[NON_FIELD_ERRORS]
+                    worded = [e for e in errors if not e.startswith("Constraint “talk_")]
+                    kept = [
+                        e
+                        for e in (worded if worded or len(self.errors) > 1 else errors)
+                        if not (said and e == SLOT_INCOMPLETE)
+                    ]
                     self.errors[NON_FIELD_ERRORS] = self.error_class(kept)
                     if not kept:
                         del self.errors[NON_FIELD_ERRORS]
