@@ -1,20 +1,46 @@
-"""The talk admin's move page, ``<admin>/program/talk/<id>/move/``: a talk's new day, start
-time and room (its end too, else its length is kept), the move the schedule editor makes by
-dragging, for its keyboard path and for "Move to…" on the talk's page.
+"""The talk admin's move page, ``<admin>/program/talk/<id>/move/`` (URL name
+``admin:program_talk_move``): a talk's new day, start time and room, its end too or else its
+length kept, the move the schedule editor makes by dragging, for the editor's keyboard path
+and for "Move to…" on the talk's page. It needs "Can change talk" (403 otherwise, whether
+the talk exists or not; then 404 for an unknown talk).
+
+A POST sends the form fields ``day`` (``YYYY-MM-DD``, a day in the edition's timezone),
+``start`` (``HH:MM``, 24-hour, the edition's wall clock), ``room`` (a room id of the talk's
+edition) and optionally ``end`` (``HH:MM``, the same day), with the CSRF token as any admin
+POST (the ``X-CSRFToken`` header works). Without ``end`` the talk keeps its length (end
+minus start, else its ``duration``, else 30 minutes: program.moves.placed_at). A time that
+happens twice when the clocks go back is its first occurrence; one the clocks skip is
+refused. A clash never refuses a move, as the talk form saves one; what the talk form
+refuses is refused (an end before the start, a room of another edition).
 
 HTML: GET shows the form with the talk's working slot; a valid POST saves the move
-(program.moves.place: the admin log, the history with who moved it) and redirects to the
-editor's day (``<admin>/program/conference/<id>/schedule/?day=YYYY-MM-DD#talk-<id>``) with a
-message naming each clash; an invalid one shows the form again with its errors and what was
-typed.
+(program.moves.place: one transaction, the admin log "Moved from ... to ...", the history
+with who moved it) and redirects to the editor's day
+(``<admin>/program/conference/<id>/schedule/?day=YYYY-MM-DD#talk-<id>``) with a message
+naming each clash; an invalid one shows the form again with its errors and what was typed.
 
-JSON, for ``Accept: application/json`` (docs/developers/reference.md): 200 ``{"talk": BLOCK,
-"clashes": [CLASH, ...]}`` (admin/schedule_json.py), the talk as it stands after a POST and
-as it is for a GET; 400 ``{"errors": {"<field or __all__>": ["message", ...]}}``; 403 and
-404 ``{"errors": {"__all__": ["message"]}}``.
+JSON, for ``Accept: application/json``:
 
-A clash never refuses a move, as the talk form saves one; what the talk form refuses is
-refused (a time the clocks skip, an end before the start, a room of another edition).
+- 200 ``{"talk": BLOCK, "clashes": [CLASH, ...]}``: after a POST, the talk as moved and the
+  clashes it takes part in; for a GET, as it is now.
+- 400 ``{"errors": {"<field or __all__>": ["message", ...]}}``; nothing is saved.
+- 403 and 404 ``{"errors": {"__all__": ["message"]}}``.
+
+BLOCK (admin/schedule_json.py ``talk_block``)::
+
+    {"id": 7, "title": "LMCache", "status": "published", "day": "2026-05-19",
+     "start": "10:00", "end": "10:25", "room": 3,
+     "start_iso": "2026-05-19T10:00:00-07:00", "end_iso": "2026-05-19T10:25:00-07:00"}
+
+``day``, ``start`` and ``end`` in the edition's timezone; an unscheduled talk has ``null``
+for them, the room and both ISO times.
+
+CLASH (``clash_json``), one per other talk in the same room, or per speaker the two share,
+at an overlapping time::
+
+    {"talk": 7, "other": 9, "other_title": "Opening", "kind": "room" or "speaker",
+     "speaker": null or "Ion Stoica",
+     "message": "Room clash: “Opening” is also in Hall B at Tuesday, May 19, 10:15 AM PDT."}
 """
 
 import datetime as dt
