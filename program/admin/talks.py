@@ -33,7 +33,7 @@ from program.admin.imports import import_schedule_view
 from program.admin.talk_filters import DayListFilter, EditionRowListFilter, ScheduledListFilter
 from program.admin.talk_moves import move_talk_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
-from program.admin.times import ConferenceDateTimeField, ConferenceDateTimeWidget
+from program.admin.times import ConferenceDateTimeField, ConferenceDateTimeWidget, MinutesField
 from program.clashes import first_clashes
 from program.models import (
     Conference,
@@ -119,7 +119,10 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["conference", "title", "slug", "type", "track", "status"]}),
-        ("When and where", {"fields": ["start", "end", "room"], "description": WHEN_AND_WHERE}),
+        (
+            "When and where",
+            {"fields": ["start", "end", "room", "duration"], "description": WHEN_AND_WHERE},
+        ),
         (None, {"fields": ["abstract"]}),
         ("Record", {"fields": ["sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -128,7 +131,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         models.DateTimeField: {
             "form_class": ConferenceDateTimeField,
             "widget": ConferenceDateTimeWidget,
-        }
+        },
+        models.DurationField: {"form_class": MinutesField},
     }
     inlines = [TalkSpeakerInline, ResourceInline]
     actions = ["publish", "unpublish", "cancel", "set_track"]
@@ -272,6 +276,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         help_texts = {
             "start": f"Conference time ({zone}): the timezone of the edition chosen above.",
             "end": f"Conference time ({zone}); after the start.",
+            "duration": "In minutes, for an unscheduled talk: how long it lasts once placed "
+            "(else 30). A placed talk lasts from its start to its end.",
         }
         # A view-only form has no fields: its times are shown read-only, without the help.
         for name, help_text in help_texts.items():
@@ -319,9 +325,10 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         return None
 
     def save_model(self, request, obj, form, change):
-        # A talk whose slot is emptied keeps its length for when it is placed again.
+        # A talk whose slot is emptied keeps its length for when it is placed again (unless
+        # a length is typed in the same save), as program.moves.place keeps it.
         was = form.initial
-        if obj.start is None and obj.duration is None and was.get("start") and was.get("end"):
+        if obj.start is None and was.get("start") and "duration" not in form.changed_data:
             obj.duration = was["end"] - was["start"]
         super().save_model(request, obj, form, change)
 

@@ -44,6 +44,42 @@ def test_add_form_saves_a_draft_without_a_slot_and_warns_of_no_clash(
     assert [level for level, _ in messages_of(response)] == [SUCCESS]
 
 
+@pytest.mark.parametrize(
+    ("typed", "duration", "errors"),
+    [
+        ("45", dt.timedelta(minutes=45), {}),
+        ("", None, {}),
+        (
+            "0",
+            None,
+            {"duration": ["Give the length in minutes, from 1 to 5999 (99 hours 59 minutes)."]},
+        ),
+        (
+            "6000",
+            None,
+            {"duration": ["Give the length in minutes, from 1 to 5999 (99 hours 59 minutes)."]},
+        ),
+    ],
+)
+def test_add_form_takes_an_unscheduled_talks_length_in_minutes(
+    organiser_client, edition, ballroom, typed, duration, errors
+):
+    page = organiser_client.get(admin_url("talk", "add"))
+    data = {**new_talk_data(page, edition, ballroom, [SpeakerFactory()]), **NO_SLOT}
+    data.update(status="draft", duration=typed)
+
+    response = organiser_client.post(admin_url("talk", "add"), data)
+
+    if errors:
+        assert response.context["adminform"].form.errors == errors
+        assert not Talk.objects.exists()
+    else:
+        assert Talk.objects.get().duration == duration
+        shown = organiser_client.get(admin_url("talk", "change", Talk.objects.get().pk))
+        page = lxml.html.fromstring(shown.content.decode())
+        assert page.xpath("//input[@name='duration']/@value") == ([typed] if typed else [])
+
+
 def test_add_form_refuses_a_published_talk_without_a_slot_at_its_status(
     organiser_client, edition, ballroom
 ):
