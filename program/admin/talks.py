@@ -263,11 +263,7 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
                     said = {"start", "end", "room"} & set(self.errors)
                     errors = self.errors[NON_FIELD_ERRORS]
                     worded = [e for e in errors if not e.startswith("Constraint “talk_")]
-                    kept = [
-                        e
-                        for e in (worded if worded or len(self.errors) > 1 else errors)
-                        if not (said and e == SLOT_INCOMPLETE)
-                    ]
+                    kept = [e for e in worded or errors if not (said and e == SLOT_INCOMPLETE)]
                     self.errors[NON_FIELD_ERRORS] = self.error_class(kept)
                     if not kept:
                         del self.errors[NON_FIELD_ERRORS]
@@ -415,7 +411,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     def _set_status(self, request, queryset, status, done):
         # Talks already in that status keep their sequence: calendars need no update for them.
         changing = queryset.exclude(status=status)
-        if status != Talk.Status.DRAFT and (waiting := list(changing.unscheduled())):
+        waiting = changing.unscheduled().order_by("title").values_list("title", flat=True)
+        if status != Talk.Status.DRAFT and (waiting := list(waiting)):
             # The database refuses a public talk without a slot (talk_public_has_slot).
             self.message_user(request, _unscheduled_refusal(waiting, done), messages.ERROR)
             return
@@ -447,13 +444,14 @@ class SetTrackForm(forms.Form):
         return None if value == self.NONE else self.tracks[value]
 
 
-def _unscheduled_refusal(talks, done):
-    """'Nothing was published: “A” and “B” have no slot yet...' for a bulk action."""
-    titles = [f"“{talk.title}”" for talk in sorted(talks, key=lambda talk: talk.title)]
+def _unscheduled_refusal(waiting, done):
+    """'Nothing was published: “A” and “B” have no slot yet...' for a bulk action;
+    ``waiting``: the titles of the unscheduled talks in order."""
+    titles = [f"“{title}”" for title in waiting]
     if len(titles) > LISTED_CLASHES:  # as many names as clashes listed after a save
         titles = [*titles[:LISTED_CLASHES], f"{len(titles) - LISTED_CLASHES:,} more"]
     named = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
-    have = "has" if len(talks) == 1 else "have"
+    have = "has" if len(waiting) == 1 else "have"
     return (
         f"Nothing was {done}: {named} {have} no slot yet, and only a draft may wait without "
         "one. Give them a day, time and room first (“Move to…” on the talk's page), or leave "
