@@ -125,3 +125,12 @@ def test_writes_outside_a_request_name_nobody(edition, ballroom):
     Talk.objects.filter(pk=talk.pk).set_status(Talk.Status.PUBLISHED)
 
     assert records(talk.pk) == [("+", None), ("~", None)]
+
+
+def test_deleting_an_edition_records_who_deleted_its_talks(organiser_client, edition, ballroom):
+    talk = TalkFactory(conference=edition, room=ballroom)
+
+    organiser_client.post(admin_url("conference", "delete", edition.pk), {"post": "yes"})
+
+    assert not Talk.objects.exists()
+    assert records(talk.pk) == [("+", None), ("-", "organiser")]
