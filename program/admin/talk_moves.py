@@ -101,10 +101,9 @@ class MoveForm(forms.Form):
         ]
         if talk.is_scheduled and talk.local_start.date() not in days:  # kept where it is
             days = sorted({*days, talk.local_start.date()})
-        self.fields["day"].widget.choices = [(day.isoformat(), day_heading(day)) for day in days]
-        self.fields[
-            "day"
-        ].help_text = f"A day of {conference}, in its timezone ({conference.timezone})."
+        day = self.fields["day"]
+        day.widget.choices = [(each.isoformat(), day_heading(each)) for each in days]
+        day.help_text = f"A day of {conference}, in its timezone ({conference.timezone})."
         room = self.fields["room"]
         room.queryset = conference.rooms.all()
         room.error_messages["invalid_choice"] = f"Choose a room of {conference}."
