@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "program.machinery.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The talk history names who made each change (program/machinery/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view's PermissionDenied: the 403 page and one warning line, no traceback.

@@ -1,8 +1,10 @@
-"""Take the documentation's screenshots of the phone filter, the admin talk list, a talk page
-with its materials and a speaker page with a photo, beside the pages that show them.
+"""Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
+move page, a talk page with its materials and a speaker page with a photo, beside the pages
+that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
+                                            # docs/organisers/img/admin-move.png,
                                             # docs/attendees/img/talk-resources.png,
                                             # docs/attendees/img/speaker-photo.png
     .venv/bin/python docs/screenshots.py --suffix before
@@ -97,6 +99,21 @@ def admin_talks(browser, base, path):
     context.close()
 
 
+def admin_move(browser, base, path):
+    """The move page of the LMCache talk ("Move to…" on its admin page), 1280 px wide."""
+    context = browser.new_context(viewport={"width": 1280, "height": 640})
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/?next=/admin/program/talk/%3Fq%3DLMCache")
+    page.fill("#id_username", ADMIN[0])
+    page.fill("#id_password", ADMIN[1])
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="LMCache", exact=False).first.click()
+    page.get_by_role("link", name="Move to…").click()
+    page.wait_for_url("**/move/")
+    page.screenshot(path=path)
+    context.close()
+
+
 def talk_and_speaker(browser, base, talk_path, speaker_path):
     """The LMCache talk page (its speaker's photo and its materials) and Yuhan Liu's page."""
     context = browser.new_context(
@@ -149,6 +166,7 @@ def main():
                 )
                 phone_filter(browser, base, ATTENDEES / f"phone-filter{suffix}.png")
                 admin_talks(browser, base, ORGANISERS / f"admin-talks{suffix}.png")
+                admin_move(browser, base, ORGANISERS / f"admin-move{suffix}.png")
                 talk_and_speaker(
                     browser,
                     base,

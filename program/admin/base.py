@@ -72,8 +72,30 @@ def edition_labeller(rows):
     return lambda row: f"{row.name} ({row.conference})" if row.name in repeated else row.name
 
 
+# Clash warnings shown after a save or a move; the others are counted (a 24-hour talk in a
+# busy edition clashes with hundreds, and each message waits in the session until the next
+# page).
+LISTED_CLASHES = 10
+
+
+def clash_warnings(clashes, count):
+    """The warnings an organiser reads about ``clashes`` (the first of ``count``): each
+    clash's message, and how many more were not listed."""
+    listed = [clash.message() for clash in clashes[:LISTED_CLASHES]]
+    if count > len(listed):
+        listed.append(f"{count - len(listed):,} more clashes, not listed ({count:,} in all).")
+    return listed
+
+
+# What the admin's lists say of a talk without a slot (no day, time nor room).
+UNSCHEDULED = "Unscheduled"
+
+
 def local_when(talk):
-    """'Monday, May 18, 9:00–9:25 AM PDT' in the talk's conference timezone."""
+    """'Monday, May 18, 9:00–9:25 AM PDT' in the talk's conference timezone, or
+    'Unscheduled'."""
+    if not talk.is_scheduled:
+        return UNSCHEDULED
     return when_label(talk.local_start, talk.local_end)
 
 

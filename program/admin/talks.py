@@ -5,16 +5,12 @@ Times are typed and shown in the edition's own timezone (admin/times.py); clashe
 reported as warnings after a save, never refused.
 """
 
-import datetime as dt
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -23,16 +19,21 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from program.admin.base import (
+    LISTED_CLASHES,
+    UNSCHEDULED,
     EditionInitialMixin,
     chosen_edition_id,
+    clash_warnings,
     edition_labeller,
     folded_search,
     rendered_in,
     row_id,
 )
 from program.admin.imports import import_schedule_view
+from program.admin.talk_filters import DayListFilter, EditionRowListFilter, ScheduledListFilter
+from program.admin.talk_moves import move_talk_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
-from program.admin.times import ConferenceDateTimeField, ConferenceDateTimeWidget
+from program.admin.times import ConferenceDateTimeField, ConferenceDateTimeWidget, MinutesField
 from program.clashes import first_clashes
 from program.models import (
     Conference,
@@ -41,69 +42,12 @@ from program.models import (
     TalkSpeaker,
 )
 from program.models.talks import SLOT_INCOMPLETE
-from program.times import day_and_time, day_heading, short_day
+from program.times import day_and_time, short_day
 
-# Clash warnings shown after a save; the others are counted (a 24-hour talk in a busy edition
-# clashes with hundreds, and each message waits in the session until the next page).
-LISTED_CLASHES = 10
-
-
-class DayListFilter(admin.SimpleListFilter):
-    """The days of the edition filtered on (of every edition otherwise), in conference time.
-
-    A day is a window of aware datetimes per edition (Conference.day_bounds), so the database
-    compares plain timestamps: no timezone functions, the same on SQLite and PostgreSQL.
-    """
-
-    title = "day"
-    parameter_name = "day"
-
-    def lookups(self, request, model_admin):
-        editions = Conference.objects.order_by("start_date")
-        if (edition_id := chosen_edition_id(request)) is not None:
-            editions = editions.filter(pk=edition_id)
-        days = sorted(
-            {
-                edition.start_date + dt.timedelta(days=offset)
-                for edition in editions
-                for offset in range((edition.end_date - edition.start_date).days + 1)
-            }
-        )
-        with_year = len({day.year for day in days}) > 1
-        return [
-            (day.isoformat(), f"{day_heading(day)}, {day.year}" if with_year else day_heading(day))
-            for day in days
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        window = Q()
-        try:
-            day = dt.date.fromisoformat(self.value())
-            # Only editions held that day: a day far from all (9999-12-31) matches nothing.
-            editions = Conference.objects.filter(start_date__lte=day, end_date__gte=day)
-            for edition in editions.only("pk", "timezone"):
-                start, end = edition.day_bounds(day)
-                window |= Q(conference=edition, start__gte=start, start__lt=end)
-        except (ValueError, OverflowError) as error:  # not a date; the last day there is
-            raise IncorrectLookupParameters(error) from error
-        return queryset.filter(window) if window else queryset.none()
-
-
-class EditionRowListFilter(admin.RelatedFieldListFilter):
-    """The rooms (or tracks) of the edition filtered on; otherwise all, with the edition
-    named where another edition has a room (or track) of the same name."""
-
-    def field_choices(self, field, request, model_admin):
-        model = field.related_model
-        rows = model.objects.select_related("conference").order_by(
-            "-conference__start_date", *model._meta.ordering[1:]
-        )
-        if (edition_id := chosen_edition_id(request)) is not None:
-            return [(row.pk, row.name) for row in rows.filter(conference_id=edition_id)]
-        label = edition_labeller(rows)
-        return [(row.pk, label(row)) for row in rows]
+WHEN_AND_WHERE = (
+    "Leave the day, times and room all empty to keep a draft unscheduled, to be placed later "
+    "(“Move to…” above, or the schedule editor). Only a draft may wait without a slot."
+)
 
 
 class SpeakerLinkFormSet(BaseInlineFormSet):
@@ -160,6 +104,7 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         "conference",
         "type",
         DayListFilter,
+        ScheduledListFilter,
         ("room", EditionRowListFilter),
         ("track", EditionRowListFilter),
         "status",
@@ -174,7 +119,10 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["conference", "title", "slug", "type", "track", "status"]}),
-        ("When and where", {"fields": ["start", "end", "room"]}),
+        (
+            "When and where",
+            {"fields": ["start", "end", "room", "duration"], "description": WHEN_AND_WHERE},
+        ),
         (None, {"fields": ["abstract"]}),
         ("Record", {"fields": ["sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -183,7 +131,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         models.DateTimeField: {
             "form_class": ConferenceDateTimeField,
             "widget": ConferenceDateTimeWidget,
-        }
+        },
+        models.DurationField: {"form_class": MinutesField},
     }
     inlines = [TalkSpeakerInline, ResourceInline]
     actions = ["publish", "unpublish", "cancel", "set_track"]
@@ -193,15 +142,24 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         js = ["js/admin-talk-edition.js"]
 
     def get_urls(self):
-        # The import page writes talks: imports.py checks the permissions each write needs.
+        # The import page writes talks: imports.py checks the permissions each write needs;
+        # the move page asks for "Can change talk" (talk_moves.py).
         return [
             path(
                 "import/",
                 self.admin_site.admin_view(import_schedule_view),
                 name="program_talk_import",
             ),
+            path(
+                "<path:object_id>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="program_talk_move",
+            ),
             *super().get_urls(),
         ]
+
+    def move_view(self, request, object_id):
+        return move_talk_view(self, request, object_id)
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_program()
@@ -224,8 +182,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     def when(self, talk):
         """'Mon, May 18, 9:00–9:25 AM PDT', on two lines in a narrow column; a session
         ending on a later day names both days; 'Unscheduled (45 min)' for a talk waiting."""
-        if talk.start is None:
-            return f"Unscheduled ({talk.duration_minutes} min)"
+        if not talk.is_scheduled:
+            return f"{UNSCHEDULED} ({talk.duration_minutes} min)"
         day_label, time_label = day_and_time(talk.local_start, talk.local_end, day=short_day)
         if not day_label:
             return time_label
@@ -299,9 +257,13 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
                         setattr(self.instance, f"{name}_id", None)
                 super()._post_clean()
                 # A refused start, end or room is said at its field, not again as a slot
-                # left incomplete.
-                if {"start", "end", "room"} & set(self.errors) and NON_FIELD_ERRORS in self.errors:
-                    kept = [e for e in self.errors[NON_FIELD_ERRORS] if e != SLOT_INCOMPLETE]
+                # left incomplete; a constraint's name ("Constraint “talk_slot_whole” is
+                # violated.") is not repeated beside Talk.clean's words for the same rule.
+                if NON_FIELD_ERRORS in self.errors:
+                    said = {"start", "end", "room"} & set(self.errors)
+                    errors = self.errors[NON_FIELD_ERRORS]
+                    worded = [e for e in errors if not e.startswith("Constraint “talk_")]
+                    kept = [e for e in worded or errors if not (said and e == SLOT_INCOMPLETE)]
                     self.errors[NON_FIELD_ERRORS] = self.error_class(kept)
                     if not kept:
                         del self.errors[NON_FIELD_ERRORS]
@@ -310,6 +272,8 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
         help_texts = {
             "start": f"Conference time ({zone}): the timezone of the edition chosen above.",
             "end": f"Conference time ({zone}); after the start.",
+            "duration": "In minutes, for an unscheduled talk: how long it lasts once placed "
+            "(else 30). A placed talk lasts from its start to its end.",
         }
         # A view-only form has no fields: its times are shown read-only, without the help.
         for name, help_text in help_texts.items():
@@ -356,17 +320,25 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
             link.save()
         return None
 
+    def save_model(self, request, obj, form, change):
+        # A talk whose slot is emptied keeps its length for when it is placed again (unless
+        # a length is typed in the same save), as program.moves.place keeps it.
+        was = form.initial
+        if obj.start is None and was.get("start") and "duration" not in form.changed_data:
+            obj.duration = was["end"] - was["start"]
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
-        """After the talk and its speakers are saved: number the speakers, warn of clashes."""
+        """After the talk and its speakers are saved: number the speakers, warn of clashes
+        (an unscheduled talk has none)."""
         super().save_related(request, form, formsets, change)
         talk = form.instance
         _number_speakers(talk)
+        if not talk.is_scheduled:
+            return
         clashes, count = first_clashes(talk.conference, talk=talk, limit=LISTED_CLASHES)
-        for clash in clashes:
-            self.message_user(request, clash.message(), messages.WARNING)
-        if count > len(clashes):
-            more = f"{count - len(clashes):,} more clashes, not listed ({count:,} in all)."
-            self.message_user(request, more, messages.WARNING)
+        for warning in clash_warnings(clashes, count):
+            self.message_user(request, warning, messages.WARNING)
 
     # Bulk actions -----------------------------------------------------------------------
 
@@ -439,20 +411,15 @@ class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
     def _set_status(self, request, queryset, status, done):
         # Talks already in that status keep their sequence: calendars need no update for them.
         changing = queryset.exclude(status=status)
-        # Only a draft waits without a slot (the database refuses the rest).
-        waiting = changing.unscheduled().count() if status != Talk.Status.DRAFT else 0
-        changing = changing.exclude(start__isnull=True) if waiting else changing
+        waiting = changing.unscheduled().order_by("title").values_list("title", flat=True)
+        if status != Talk.Status.DRAFT and (waiting := list(waiting)):
+            # The database refuses a public talk without a slot (talk_public_has_slot).
+            self.message_user(request, _unscheduled_refusal(waiting, done), messages.ERROR)
+            return
         _log_bulk_change(request, changing, f"Status set to {status.label} (bulk action).")
         changed = changing.set_status(status)
         message = ngettext("%(count)d talk %(done)s.", "%(count)d talks %(done)s.", changed)
         self.message_user(request, message % {"count": changed, "done": done}, messages.SUCCESS)
-        if waiting:
-            left = ngettext(
-                "%(count)d unscheduled talk left a draft: give it a day, time and room first.",
-                "%(count)d unscheduled talks left drafts: give them a day, time and room first.",
-                waiting,
-            )
-            self.message_user(request, left % {"count": waiting}, messages.WARNING)
 
 
 class SetTrackForm(forms.Form):
@@ -475,6 +442,21 @@ class SetTrackForm(forms.Form):
     def clean_track(self):
         value = self.cleaned_data["track"]
         return None if value == self.NONE else self.tracks[value]
+
+
+def _unscheduled_refusal(waiting, done):
+    """'Nothing was published: “A” and “B” have no slot yet...' for a bulk action;
+    ``waiting``: the titles of the unscheduled talks in order."""
+    titles = [f"“{title}”" for title in waiting]
+    if len(titles) > LISTED_CLASHES:  # as many names as clashes listed after a save
+        titles = [*titles[:LISTED_CLASHES], f"{len(titles) - LISTED_CLASHES:,} more"]
+    named = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+    have = "has" if len(waiting) == 1 else "have"
+    return (
+        f"Nothing was {done}: {named} {have} no slot yet, and only a draft may wait without "
+        "one. Give them a day, time and room first (“Move to…” on the talk's page), or leave "
+        "them out of the selection."
+    )
 
 
 def _log_bulk_change(request, talks, message):

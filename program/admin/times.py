@@ -97,3 +97,24 @@ class ConferenceDateTimeField(forms.SplitDateTimeField):
 def moment_with_offset(moment):
     """'1:30 AM EDT (UTC-04:00)'."""
     return f"{clock(moment)} {moment:%p %Z} ({offset_label(moment)})"
+
+
+class MinutesField(forms.IntegerField):
+    """A length typed in whole minutes (``45``), stored as a timedelta (Talk.duration): more
+    than 0, at most 99 hours 59 minutes (5,999), as the database checks."""
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.timedelta):
+            return int(value / dt.timedelta(minutes=1))
+        return value
+
+    def to_python(self, value):
+        minutes = super().to_python(value)
+        if minutes is None:
+            return None
+        if not 0 < minutes <= 5999:
+            raise ValidationError(
+                "Give the length in minutes, from 1 to 5999 (99 hours 59 minutes).",
+                code="minutes",
+            )
+        return dt.timedelta(minutes=minutes)

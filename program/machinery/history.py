@@ -6,6 +6,11 @@ signals; ``TalkQuerySet.update()``, ``delete()`` and ``bulk_create()`` call reco
 themselves, since the ORM sends no signal for them. Talk.save() and the QuerySet methods
 write a talk and its records in one transaction: a failing history insert undoes the write.
 
+Every record names who made the change (``history_user``): the user the write says
+(``talk._history_user``, as program/moves.py sets it), else the logged-in user of the request
+being served (django-simple-history's HistoryRequestMiddleware, conference/settings.py), else
+nobody (a management command, a fixture).
+
 An edition's public history starts when it is published (start_public_history): what was
 done while it was being prepared is not shown.
 """
@@ -38,16 +43,24 @@ PUBLISHED = "published"
 RECORDED_DELETES = contextvars.ContextVar("recorded_deletes", default=frozenset())
 
 
+def acting_user():
+    """The logged-in user of the request being served, or None (no request, anonymous)."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def record_history(talks, pks, *, history_type, reason=None):
     """One history record for each talk of ``talks`` whose key is in ``pks``, all at one
     moment, written in bulk: "~" after an UPDATE, "-" before a DELETE; ``reason`` is their
-    change reason (PUBLISHED, or None).
+    change reason (PUBLISHED, or None); the user is acting_user().
 
     django-simple-history records saves and deletes from model signals, one INSERT each;
     an UPDATE sends none, and thousands of single INSERTs take seconds.
     """
     history = talks.model.history.model
     moment = timezone.now()
+    user = acting_user()
     fields = [field.attname for field in history.tracked_fields]
     for first in range(0, len(pks), HISTORY_BATCH):
         rows = talks.filter(pk__in=pks[first : first + HISTORY_BATCH]).values(*fields)
@@ -56,6 +69,7 @@ def record_history(talks, pks, *, history_type, reason=None):
                 history_date=moment,
                 history_type=history_type,
                 history_change_reason=reason,
+                history_user=user,
                 **row,
             )
             for row in rows

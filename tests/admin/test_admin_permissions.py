@@ -74,6 +74,9 @@ def test_each_page_answers_one_permission_as_django_rules_say(rows, held_model, 
     # The import page needs both "Can add talk" and "Can change talk".
     answers["talk", "import"] = client.get("/admin/program/talk/import/").status_code
     expected["talk", "import"] = 403
+    # The move page needs "Can change talk".
+    answers["talk", "move"] = client.get(admin_url("talk", "move", rows["talk"])).status_code
+    expected["talk", "move"] = 200 if (held_model, action) == ("talk", "change") else 403
 
     assert answers == expected
 

@@ -800,37 +800,6 @@ def test_bulk_action_changes_exactly_the_chosen_talks(
     assert messages_of(response) == [(25, message)]
 
 
-@pytest.mark.parametrize(
-    ("action", "status", "message"),
-    [("publish", "published", "1 talk published."), ("cancel", "cancelled", "1 talk cancelled.")],
-)
-def test_bulk_publish_or_cancel_leaves_unscheduled_talks_drafts_and_says_so(
-    organiser_client, edition, ballroom, action, status, message
-):
-    placed = TalkFactory(conference=edition, room=ballroom, status="draft")
-    waiting = [
-        TalkFactory(conference=edition, room=None, start=None, end=None, status="draft")
-        for _ in range(2)
-    ]
-
-    response = organiser_client.post(
-        admin_url("talk"),
-        {"action": action, "_selected_action": [placed.pk, *(talk.pk for talk in waiting)]},
-        follow=True,
-    )
-
-    assert response.status_code == 200
-    assert dict(Talk.objects.values_list("pk", "status")) == {
-        placed.pk: status,
-        waiting[0].pk: "draft",
-        waiting[1].pk: "draft",
-    }
-    assert messages_of(response) == [
-        (25, message),
-        (WARNING, "2 unscheduled talks left drafts: give them a day, time and room first."),
-    ]
-
-
 # One speaker once, sessions over days, clock changes (issue 9); text as typed is in
 # test_speakers.py.
 

@@ -433,6 +433,7 @@ def test_admin_works_under_the_sites_content_security_policy(organiser_page, liv
         "/admin/program/speaker/add/",
         "/admin/program/track/add/",
         "/admin/program/talk/import/",
+        f"/admin/program/talk/{talk.pk}/move/",
     ]:
         response = page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")
@@ -461,6 +462,35 @@ def test_add_talk_offers_the_rooms_of_the_edition_chosen_in_it(organiser_page, l
 
     assert page.locator(rooms).all_inner_texts() == ["Old Hall"]
     assert page.locator("#id_conference option:checked").inner_text() == "MLSys 2025"
+    assert refused == []
+
+
+def test_move_to_places_a_talk_from_its_page(organiser_page, live_server, seed):
+    talk = Talk.objects.select_related("conference", "room").get(slug__startswith="lmcache-")
+    room = RoomFactory(conference=talk.conference, name="Hall B")
+    length = talk.end - talk.start
+    page = organiser_page(viewport={"width": 1280, "height": 900})
+    refused = refusals(page)
+    page.goto(f"{live_server.url}/admin/program/talk/{talk.pk}/change/")
+
+    page.get_by_role("link", name="Move to…").click()
+    page.wait_for_url(f"**/admin/program/talk/{talk.pk}/move/")
+    page.get_by_label("Day").select_option("2026-05-20")
+    page.get_by_label("Start").fill("16:30")
+    page.get_by_label("Room").select_option(str(room.pk))
+    with page.expect_response(lambda answer: answer.request.method == "POST") as posted:
+        page.get_by_role("button", name="Move").click()
+
+    assert posted.value.status == 302
+    assert posted.value.headers["location"] == (
+        f"/admin/program/conference/{talk.conference_id}/schedule/?day=2026-05-20#talk-{talk.pk}"
+    )
+    talk.refresh_from_db()
+    assert (talk.local_start.strftime("%Y-%m-%d %H:%M"), talk.room, talk.end - talk.start) == (
+        "2026-05-20 16:30",
+        room,
+        length,
+    )
     assert refused == []
 
 
