@@ -32,7 +32,8 @@ def site_url(obj, *, preview):
         public = talks.filter(pk=obj.pk).exists()
         return obj.get_absolute_url() if public or preview else None
     if isinstance(obj, Room):
-        return obj.get_absolute_url() if talks.filter(room=obj).exists() else None
+        room = "room" if preview else "public_room"  # public talks: their public room
+        return obj.get_absolute_url() if talks.filter(**{room: obj}).exists() else None
     if isinstance(obj, Speaker):
         edition = (
             Conference.objects.filter(talks__in=talks.filter(speakers=obj))

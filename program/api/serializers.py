@@ -151,11 +151,13 @@ class TalkSerializer(serializers.ModelSerializer):
             "title": row["title"],
             "type": {"slug": row["type__slug"], "name": row["type__name"]},
             "abstract": row["abstract"],
-            "start": local_iso(row["start"], timezone),
-            "end": local_iso(row["end"], timezone),
+            "start": local_iso(row["public_start"], timezone),
+            "end": local_iso(row["public_end"], timezone),
             # As Talk.duration_minutes.
-            "duration_minutes": int((row["end"] - row["start"]).total_seconds() // 60),
-            "room": {"slug": row["room__slug"], "name": row["room__name"]},
+            "duration_minutes": int(
+                (row["public_end"] - row["public_start"]).total_seconds() // 60
+            ),
+            "room": {"slug": row["public_room__slug"], "name": row["public_room__name"]},
             "track": (
                 {
                     "slug": row["track__slug"],
@@ -174,7 +176,7 @@ class TalkSerializer(serializers.ModelSerializer):
                 }
                 for speaker in row["speakers"]
             ],
-            "status": row["status"],
+            "status": row["public_status"],
             "resources": row["resources"],
             "url": page_url(
                 self.context, "program:talk-detail", row["conference__slug"], row["slug"]
@@ -183,15 +185,16 @@ class TalkSerializer(serializers.ModelSerializer):
         }
 
 
+# Public talks' columns: their public start, end, status and room (the last release).
 TALK_COLUMNS = [
-    *("id", "slug", "title", "abstract", "start", "end", "status", "updated_at"),
-    *("conference__slug", "conference__timezone", "type__slug", "type__name"),
-    *("room__slug", "room__name", "track__slug", "track__name", "track__colour"),
+    *("id", "slug", "title", "abstract", "public_start", "public_end", "public_status"),
+    *("updated_at", "conference__slug", "conference__timezone", "type__slug", "type__name"),
+    *("public_room__slug", "public_room__name", "track__slug", "track__name", "track__colour"),
 ]
 
 
 def talk_rows(talks):
-    """``talks`` as the rows TalkSerializer reads: dicts of TALK_COLUMNS."""
+    """``talks`` (public ones) as the rows TalkSerializer reads: dicts of TALK_COLUMNS."""
     return talks.values(*TALK_COLUMNS)
 
 

@@ -229,8 +229,8 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
             rooms = by_room(
                 conference.rooms.all(),
                 with_related(list(talk_rows(talks))),
-                room_slug=lambda row: row["room__slug"],
-                is_now=lambda row: row["start"] <= at,
+                room_slug=lambda row: row["public_room__slug"],
+                is_now=lambda row: row["public_start"] <= at,
             )
         board = {
             "conference": conference,
@@ -287,7 +287,7 @@ class SpeakerViewSet(PublicReadOnlyViewSet):
                 queryset=Talk.objects.published()
                 .select_related("conference")
                 .only("conference__slug", "conference__start_date")
-                .order_by("start", "id"),
+                .order_by("public_start", "id"),
                 to_attr="public_talks",
             )
         )

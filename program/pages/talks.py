@@ -45,18 +45,19 @@ class TalkDetailView(EditionMixin, TemplateView):
         start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
         day_start, day_end = self.conference.day_bounds(start.date())
         # The talks before and after in its room, that day: the next morning is not "after".
-        same_room = public.filter(room=talk.room, start__gte=day_start, start__lt=day_end).only(
-            "slug", "title", "status", "start", "end"
-        )
-        neighbours = [
-            ("Before", same_room.filter(start__lt=talk.start).order_by("-start").first()),
-            ("After", same_room.filter(start__gt=talk.start).order_by("start").first()),
-        ]
+        # Public talks: by their public room and times (the last release).
+        same_room = public.filter(
+            public_room=talk.room, public_start__gte=day_start, public_start__lt=day_end
+        ).only("slug", "title", "public_status", "public_start", "public_end")
+        before = same_room.filter(public_start__lt=talk.start).order_by("-public_start")
+        after = same_room.filter(public_start__gt=talk.start).order_by("public_start")
+        neighbours = [("Before", before.first()), ("After", after.first())]
         concurrent = (
             public.overlapping(talk.start, talk.end)
             .exclude(pk=talk.pk)
-            .select_related("room")
-            .only("slug", "title", "status", "start", "end", "room__name")
+            .select_related("public_room")
+            .only(*("slug", "title", "public_status", "public_start", "public_end"))
+            .only("public_room__name")
         )
         day_label, time_label = day_heading(start), time_range(start, end)
         return super().get_context_data(
