@@ -10,6 +10,9 @@ from program.pages.base import EditionMixin
 from program.times import day_heading, local_iso, talk_when, time_range
 from program.visibility import may_preview
 
+# What the talks beside a talk show of themselves (public ones: their public values).
+SHOWN = ("slug", "title", "public_status", "public_start", "public_end")
+
 
 class TalkDetailView(EditionMixin, TemplateView):
     """A talk's page. Staff also see talks that are not public yet (a draft, or a talk of an
@@ -48,7 +51,7 @@ class TalkDetailView(EditionMixin, TemplateView):
         # Public talks: by their public room and times (the last release).
         same_room = public.filter(
             public_room=talk.room, public_start__gte=day_start, public_start__lt=day_end
-        ).only("slug", "title", "public_status", "public_start", "public_end")
+        ).only(*SHOWN)
         before = same_room.filter(public_start__lt=talk.start).order_by("-public_start")
         after = same_room.filter(public_start__gt=talk.start).order_by("public_start")
         neighbours = [("Before", before.first()), ("After", after.first())]
@@ -56,8 +59,7 @@ class TalkDetailView(EditionMixin, TemplateView):
             public.overlapping(talk.start, talk.end)
             .exclude(pk=talk.pk)
             .select_related("public_room")
-            .only(*("slug", "title", "public_status", "public_start", "public_end"))
-            .only("public_room__name")
+            .only(*SHOWN, "public_room__name")
         )
         day_label, time_label = day_heading(start), time_range(start, end)
         return super().get_context_data(
