@@ -12,6 +12,7 @@ from program.changes import Kind
 from program.links import slug_url
 from program.models import (
     Conference,
+    Release,
     Resource,
     Room,
     Speaker,
@@ -440,4 +441,31 @@ class ChangeSerializer(serializers.Serializer):
             },
             **slot(change),
             "previous": slot(change.before) if change.before else None,
+        }
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    """A release of an edition's schedule (an edition that holds changes for release)."""
+
+    number = serializers.IntegerField(read_only=True, help_text="1, 2, ... within the edition.")
+    name = serializers.CharField(read_only=True, help_text="As the organisers named it.")
+    note = serializers.CharField(read_only=True, help_text="What changed and why; may be empty.")
+    released_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
+    changes = serializers.IntegerField(
+        read_only=True,
+        help_text="How many changes attendees saw with it (talks added, moved, cancelled...).",
+    )
+
+    class Meta:
+        model = Release
+        fields = ["number", "name", "note", "released_at", "changes"]
+        read_only_fields = fields
+
+    def to_representation(self, release):
+        return {
+            "number": release.number,
+            "name": release.name,
+            "note": release.note,
+            "released_at": utc_iso(release.released_at),
+            "changes": release.changes,
         }

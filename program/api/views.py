@@ -29,6 +29,7 @@ from program.api.serializers import (
     ChangeSerializer,
     ConferenceSerializer,
     NowSerializer,
+    ReleaseSerializer,
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
@@ -257,6 +258,14 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
         return self.get_paginated_response(
             ChangeSerializer(changes, many=True, context=context).data
         )
+
+    @schema.releases_action
+    @action(detail=True, pagination_class=None)
+    def releases(self, request, edition=None):
+        """The edition's releases, newest first (none unless it holds changes)."""
+        conference = self.get_object()
+        releases = conference.releases.order_by("-number")
+        return Response(ReleaseSerializer(releases, many=True).data)
 
 
 @schema.talk_views
