@@ -6,7 +6,8 @@ from program.models import Conference, Room, Speaker, Talk
 
 
 def may_preview(user):
-    """Whether a user sees drafts and unpublished editions: staff whom the admin lets see
+    """Whether a user sees drafts, talks waiting for the next release and unpublished
+    editions: staff whom the admin lets see
     talks (the view or change permission), as on the admin's own pages."""
     return user.is_staff and (
         user.has_perm("program.view_talk") or user.has_perm("program.change_talk")

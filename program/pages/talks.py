@@ -5,7 +5,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
-from program.models import Resource
+from program.models import Resource, Talk
 from program.pages.base import EditionMixin
 from program.times import day_heading, local_iso, talk_when, time_range
 from program.visibility import may_preview
@@ -15,7 +15,8 @@ SHOWN = ("slug", "title", "public_status", "public_start", "public_end")
 
 
 class TalkDetailView(EditionMixin, TemplateView):
-    """A talk's page. Staff also see talks that are not public yet (a draft, or a talk of an
+    """A talk's page. Staff also see talks that are not public yet (a draft, a talk added
+    and waiting for the next release of an edition that holds changes, or a talk of an
     unpublished edition: the admin's "View on site"), marked as such and never cached."""
 
     template_name = "program/talk_detail.html"
@@ -66,6 +67,9 @@ class TalkDetailView(EditionMixin, TemplateView):
             talk=talk,
             # Not public: the talk (a draft) or its edition; no calendar link, no JSON-LD.
             draft=draft,
+            # Not public yet, though not a draft: published (or cancelled) in the working
+            # program of an edition that holds changes, waiting for the next release.
+            waiting=draft and talk.status != Talk.Status.DRAFT,
             preview=draft or self.edition_preview,
             speakers=talk.ordered_speakers,
             resources=talk.resources.all(),
