@@ -416,6 +416,12 @@ class ChangeSerializer(serializers.Serializer):
     previous = ChangeSlotSerializer(
         read_only=True, allow_null=True, help_text="Where and when a moved talk was; else null."
     )
+    release = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The number of the release that made it public (/releases/); null for a "
+        "change made public at once.",
+    )
 
     def to_representation(self, change):
         """``change``: a program.changes.Change; ``context["timezone"]``: the edition's."""
@@ -441,6 +447,7 @@ class ChangeSerializer(serializers.Serializer):
             },
             **slot(change),
             "previous": slot(change.before) if change.before else None,
+            "release": change.release.number if change.release else None,
         }
 
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from lxml import etree, html
 
 from program.models import Conference, Release, Talk
-from program.releases import FIRST_NAME
+from program.releases import FIRST_NAME, release
 from tests.domain.test_changes import A, check_atom
-from tests.factories import ConferenceFactory, TalkFactory
+from tests.factories import ConferenceFactory, TalkFactory, local
 from tests.releases.held import RELEASE_1, held_edition, release_2
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,36 @@ def test_staff_preview_a_talk_waiting_for_the_next_release(client, staff_client,
 
 def test_the_public_does_not_see_a_talk_waiting_for_release(client, edition):
     assert client.get("/2026/talks/added/").status_code == 404
+
+
+@pytest.mark.parametrize("release_count", [1, 3])
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [("/2026/changes/", 7), ("/2026/changes.atom", 6), ("/api/v1/conferences/2026/changes/", 7)],
+)
+def test_changes_of_releases_take_one_query_more(
+    client, django_assert_num_queries, release_count, path, queries
+):
+    edition = ConferenceFactory(slug="2026", name="MLSys 2026")
+    talk = TalkFactory(conference=edition, start=local("2026-05-18", 9))
+    edition.holds_changes = True
+    edition.save()
+    for hour in range(10, 10 + release_count):
+        Talk.objects.filter(pk=talk.pk).update(
+            start=local("2026-05-18", hour), end=local("2026-05-18", hour, 25)
+        )
+        release(edition, name=f"At {hour}")
+    cache.clear()
+
+    # As without releases (tests/domain/test_changes.py), and the releases they name.
+    with django_assert_num_queries(queries):
+        response = client.get(path)
+
+    numbers = list(range(release_count + 1, 1, -1))  # release 1: holding switched on
+    if path.startswith("/api/"):
+        assert [change["release"] for change in response.json()["results"]] == [*numbers, None]
+    elif path.endswith(".atom"):
+        assert response.content.decode().count('term="release-') == release_count
+    else:
+        tree = html.fromstring(response.content)
+        assert tree.xpath("//section[@class='release']/@id") == [f"release-{n}" for n in numbers]
