@@ -4,6 +4,7 @@ releases; ``updated_since`` sees what a release changed; staff preview a talk wa
 the next release."""
 
 import datetime as dt
+import shutil
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -13,8 +14,10 @@ from lxml import etree, html
 
 from program.models import Conference, Release, Talk
 from program.releases import FIRST_NAME, release
+from tests.conftest import require
 from tests.domain.test_changes import A, check_atom
 from tests.factories import ConferenceFactory, TalkFactory, local
+from tests.pages.test_html_checker import VNU, nu_errors
 from tests.releases.held import RELEASE_1, held_edition, release_2
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +279,18 @@ def test_changes_of_releases_take_one_query_more(
     else:
         tree = html.fromstring(response.content)
         assert tree.xpath("//section[@class='release']/@id") == [f"release-{n}" for n in numbers]
+
+
+@pytest.mark.html_checker
+def test_the_changes_of_releases_and_a_waiting_talk_have_no_nu_checker_error(
+    client, staff_client, edition, tmp_path
+):
+    require(shutil.which("java"), "java is absent: apt-get install default-jre-headless")
+    require(VNU.exists(), f"{VNU} is absent: run `npm ci` (make test does)")
+    waiting = tmp_path / "waiting.html"
+    waiting.write_bytes(staff_client.get("/2026/talks/added/").content)
+    release_2(edition)
+    changes = tmp_path / "changes.html"
+    changes.write_bytes(client.get("/2026/changes/").content)
+
+    assert nu_errors([waiting, changes]) == []
