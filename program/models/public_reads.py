@@ -11,6 +11,10 @@ working field: in a filter, an ordering, values(), an annotation, a join, select
 or only()/defer() loading a working field without its public one. Talks they return carry
 the public values in the working names (PublicTalkIterable), and a deferred field read later
 loads the public value (Talk.refresh_from_db()).
+
+Public talks are ordered as ``Talk.Meta.ordering`` says, in public names (PUBLIC_ORDERING),
+by an explicit ORDER BY: unlike Meta's, it takes part in a ``values().annotate()``
+grouping, so such a query starts with ``order_by()``.
 """
 
 from django.core.exceptions import FieldError

@@ -29,7 +29,13 @@ from program.models.base import (
     TimestampedModel,
 )
 from program.models.editions import Conference, Room, TalkType, Track
-from program.models.public_reads import HELD_FIELDS, PublicQuery, as_public, show_public
+from program.models.public_reads import (
+    HELD_FIELDS,
+    PUBLIC_NAMES,
+    PublicQuery,
+    as_public,
+    show_public,
+)
 from program.models.releases import UPDATE_NAMES, public_at_once
 from program.models.speakers import Speaker
 from program.times import elapsed
@@ -368,7 +374,7 @@ class Talk(SearchableModel, TimestampedModel):
         if not getattr(self, "read_as_public", False):
             return super().refresh_from_db(using, fields, from_queryset)
         if fields is not None:
-            fields = {*fields, *(HELD_FIELDS[name] for name in fields if name in HELD_FIELDS)}
+            fields = {*fields, *(PUBLIC_NAMES[name] for name in fields if name in PUBLIC_NAMES)}
         super().refresh_from_db(using, fields, from_queryset)
         show_public(self)
 
