@@ -15,7 +15,7 @@ from django.core.cache import cache
 from lxml import etree, html
 
 from program.feeds.ids import talk_guid
-from program.models import Talk
+from program.models import Speaker, Talk
 from program.releases import FIRST_NAME
 from tests.releases.held import (
     AT,
@@ -66,8 +66,9 @@ def program_page(client):
     tree = page(client, "/2026/program/")
     choices = {
         name: tree.xpath(f"//select[@name='{name}']/option[@value!='']/@value")
-        for name in ("room", "track", "speaker", "day")
+        for name in ("room", "speaker", "day")
     }
+    choices["track"] = tree.xpath("//input[@type='checkbox'][@name='track']/@value")
     return row_talks(tree), choices
 
 
@@ -306,11 +307,25 @@ def check_everything_shows(client, program, now, *, version):
     xml_version, xml_events = frab_xml(client)
     assert json_events == xml_events == frab_view(program)
     assert json_version == xml_version == version
-    return calendar
+    return calendar, choices
+
+
+def details(edition):
+    """The API's addresses of the rooms, tracks and speakers that only release 1 or only
+    release 2 uses (named by slug in a fragment, which the test client drops)."""
+    rooms, tracks = edition.rooms, edition.tracks
+    return [
+        f"rooms/{rooms.get(slug='studio').pk}/#studio-removed",
+        f"tracks/{tracks.get(slug='legacy').pk}/#legacy",
+        f"speakers/{Speaker.objects.get(slug='rex-removed').pk}/#removed",
+        f"rooms/{rooms.get(slug='ballroom').pk}/#ballroom",
+        f"tracks/{tracks.get(slug='systems').pk}/#systems",
+        f"speakers/{Speaker.objects.get(slug='sam-stay').pk}/#sam",
+    ]
 
 
 def test_every_public_output_shows_the_last_release_until_the_next(client, edition):
-    calendar = check_everything_shows(client, RELEASE_1, NOW_1, version=FIRST_NAME)
+    calendar, choices = check_everything_shows(client, RELEASE_1, NOW_1, version=FIRST_NAME)
     # Tracks, speakers and the agenda of release 1.
     assert [track["slug"] for track in api(client, "tracks/?conference=2026")["results"]] == [
         "legacy",
@@ -337,6 +352,11 @@ def test_every_public_output_shows_the_last_release_until_the_next(client, editi
         ("Sam Stay", [ids()[slug] for slug in in_order(RELEASE_1) if slug != "removed"]),
     ]
     page(client, "/2026/speakers/nia-new/", 404)
+    assert {name: choices[name] for name in ("track", "speaker")} == {
+        "track": ["legacy", "systems"],
+        "speaker": ["rex-removed", "sam-stay"],
+    }
+    details_before = {path: api(client, path) for path in details(edition)}
     assert talk_page(client, "stays")[1:] == ({"After:": "Moved"}, [])
     assert talk_page(client, "retimed")[1:] == ({"After:": "Cancelled"}, [])
     page(client, "/2026/agenda/?talk=added", 400)
@@ -348,7 +368,7 @@ def test_every_public_output_shows_the_last_release_until_the_next(client, editi
     done = release_2(edition)
 
     assert (done.number, done.name, done.changes) == (2, "Final", 7)
-    calendar = check_everything_shows(client, RELEASE_2, NOW_2, version="Final")
+    calendar, _ = check_everything_shows(client, RELEASE_2, NOW_2, version="Final")
     assert [track["slug"] for track in api(client, "tracks/?conference=2026")["results"]] == [
         "fresh",
         "systems",
@@ -368,6 +388,19 @@ def test_every_public_output_shows_the_last_release_until_the_next(client, editi
     }
     page(client, "/2026/speakers/rex-removed/", 404)
     page(client, "/2026/speakers/nia-new/")
+    assert {name: program_page(client)[1][name] for name in ("track", "speaker")} == {
+        "track": ["fresh", "systems"],
+        "speaker": ["nia-new", "sam-stay"],
+    }
+    # What only release 1 used is found no more; what release 2 brings is.
+    sam_talks = [ids()[slug] for slug in in_order(RELEASE_2) if slug != "added"]
+    for path, before in details_before.items():
+        if "legacy" in path or "removed" in path:
+            api(client, path, 404)
+        elif path.startswith("speakers/"):
+            assert api(client, path) == {**before, "talks": sam_talks}
+        else:
+            assert api(client, path) == before
     assert talk_page(client, "stays")[1:] == ({}, ["Added"])
     assert talk_page(client, "retimed")[1:] == ({"Before:": "Roomed", "After:": "Cancelled"}, [])
     assert row_talks(page(client, "/2026/agenda/?talk=added&talk=moved")) == {
