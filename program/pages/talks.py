@@ -45,6 +45,22 @@ class TalkDetailView(EditionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         public = self.public_talks()
         talk, draft = self.get_talk(public, kwargs["slug"])
+        return super().get_context_data(
+            talk=talk,
+            # Not public: the talk (a draft) or its edition; no calendar link, no JSON-LD.
+            draft=draft,
+            # Not public yet, though not a draft: published (or cancelled) in the working
+            # program of an edition that holds changes, waiting for the next release.
+            waiting=draft and talk.status != Talk.Status.DRAFT,
+            preview=draft or self.edition_preview,
+            speakers=talk.ordered_speakers,
+            resources=talk.resources.all(),
+            **(self.slot_context(public, talk) if talk.is_scheduled else unscheduled(talk)),
+            **kwargs,
+        )
+
+    def slot_context(self, public, talk):
+        """When and where the talk is, the talks beside it, and what tells of it."""
         tz = self.conference.tzinfo
         start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
         day_start, day_end = self.conference.day_bounds(start.date())
@@ -63,16 +79,7 @@ class TalkDetailView(EditionMixin, TemplateView):
             .only(*SHOWN, "public_room__name")
         )
         day_label, time_label = day_heading(start), time_range(start, end)
-        return super().get_context_data(
-            talk=talk,
-            # Not public: the talk (a draft) or its edition; no calendar link, no JSON-LD.
-            draft=draft,
-            # Not public yet, though not a draft: published (or cancelled) in the working
-            # program of an edition that holds changes, waiting for the next release.
-            waiting=draft and talk.status != Talk.Status.DRAFT,
-            preview=draft or self.edition_preview,
-            speakers=talk.ordered_speakers,
-            resources=talk.resources.all(),
+        return dict(
             day_label=day_label,
             time_label=time_label,
             start=start,
@@ -85,8 +92,16 @@ class TalkDetailView(EditionMixin, TemplateView):
             concurrent_talks=[(other, talk_when(other, tz)) for other in concurrent],
             json_ld=talk_json_ld(talk, self.request),
             description=talk_description(talk, day_label, time_label),
-            **kwargs,
         )
+
+
+def unscheduled(talk):
+    """An unscheduled draft's page (staff only): no time, no room, nothing beside it."""
+    return {
+        "neighbours": [],
+        "concurrent_talks": [],
+        "description": meta_description(talk.title, talk.abstract),
+    }
 
 
 def meta_description(*parts):

@@ -246,6 +246,20 @@ def test_staff_preview_a_talk_waiting_for_the_next_release(client, staff_client,
 
 def test_the_public_does_not_see_a_talk_waiting_for_release(client, edition):
     assert client.get("/2026/talks/added/").status_code == 404
+    assert client.get("/2026/talks/waiting/").status_code == 404
+
+
+def test_staff_preview_an_unscheduled_draft_without_time_or_room(staff_client, edition):
+    response = staff_client.get("/2026/talks/waiting/")
+
+    tree = html.fromstring(response.content)
+    assert response.status_code == 200
+    assert notice(response)[0].startswith("Draft: not public.")
+    assert [
+        (div.findtext("dt"), div.xpath("string(dd)"))
+        for div in tree.xpath("//dl[@class='facts']/div")
+    ] == [("When", "Not scheduled yet: no day, time or room"), ("Type", "Invited Talk")]
+    assert tree.xpath("//div[@class='related']") == []
 
 
 @pytest.mark.parametrize("release_count", [1, 3])
@@ -289,8 +303,10 @@ def test_the_changes_of_releases_and_a_waiting_talk_have_no_nu_checker_error(
     require(VNU.exists(), f"{VNU} is absent: run `npm ci` (make test does)")
     waiting = tmp_path / "waiting.html"
     waiting.write_bytes(staff_client.get("/2026/talks/added/").content)
+    unscheduled = tmp_path / "unscheduled.html"
+    unscheduled.write_bytes(staff_client.get("/2026/talks/waiting/").content)
     release_2(edition)
     changes = tmp_path / "changes.html"
     changes.write_bytes(client.get("/2026/changes/").content)
 
-    assert nu_errors([waiting, changes]) == []
+    assert nu_errors([waiting, unscheduled, changes]) == []
