@@ -671,7 +671,7 @@ def test_stars_of_the_agenda_show_on_the_timetable(browser, live_server, timetab
     first, second = (
         Talk.objects.published()
         .filter(conference=timetable_edition)
-        .order_by("start", "room__position")
+        .order_by("public_start", "public_room__position")
         .values_list("slug", flat=True)[:2]
     )
     page.goto(f"{live_server.url}/2030/program/")
