@@ -29,7 +29,7 @@ def main():
     from program.models import Talk
 
     edition = generated_edition("bench", options.talks).slug
-    talks = Talk.objects.published().filter(conference__slug=edition).order_by("start")
+    talks = Talk.objects.published().filter(conference__slug=edition).order_by("public_start")
     talk = talks[talks.count() // 2]
     common_type = talk.type.slug
 

@@ -184,7 +184,7 @@ def endpoints(conference):
     """(name, URL) of every endpoint measured, on the generated edition."""
     from program.models import Talk
 
-    talks = Talk.objects.published().filter(conference=conference).order_by("start", "pk")
+    talks = Talk.objects.published().filter(conference=conference).order_by("public_start", "pk")
     talk = talks[talks.count() // 2]
     speaker = talk.ordered_speakers[0]
     edition = conference.slug

@@ -40,7 +40,7 @@ def main():
     common_type = (
         talks.values_list("type__slug", flat=True).order_by("type__slug").distinct().first()
     )
-    word = talks.order_by("start").first().title.split()[0]
+    word = talks.order_by("public_start").first().title.split()[0]
     talk = talks.order_by("start")[talks.count() // 2]
     speaker = talk.ordered_speakers[0]
     # Now and next in the middle of the edition's first day; an agenda of 20 talks.
@@ -110,7 +110,9 @@ def timetable_measurements(client, conference, built):
     from program.models import Talk
 
     first, last = conference.day_bounds(conference.start_date)
-    talks = Talk.objects.published().filter(conference=conference, start__gte=first, start__lt=last)
+    talks = Talk.objects.published().filter(
+        conference=conference, public_start__gte=first, public_start__lt=last
+    )
     track = conference.tracks.order_by("name").first()
     label = f"timetable, {conference.rooms.count()} rooms"
     url = f"/{conference.slug}/timetable/?day={conference.start_date}"

@@ -8,6 +8,12 @@ program was *removed* (back to draft, or moved to another edition) or *deleted*;
 talk was *cancelled*, *reinstated* or *moved* (start, end or room). Other edits (a typo in
 an abstract, a new title) are not listed.
 
+Changes are read from the talks' public status, start, end and room (``public_*``, what
+attendees saw), never from the working ones: in an edition that holds changes, a change
+shows when it is released, with that release's records (program/releases.py), and is
+grouped under the release (``Change.release``); changes made while the edition did not hold
+them belong to no release.
+
 Only the edition's public history counts: the records written after it was last published
 (``Conference.public_history_after``, machinery/history.py start_public_history). Its
 talks as they stood then (reason PUBLISHED), and a talk's first record when a fixture
@@ -29,12 +35,13 @@ from django.db.models.functions import Lag
 from program.machinery.collation import reading_key
 from program.machinery.history import LOADED, PUBLISHED
 from program.models import Talk
+from program.releases import released_number
 from program.times import talk_when
 
 PUBLIC = [Talk.Status.PUBLISHED, Talk.Status.CANCELLED]
 
 # The values a change shows; for a removal, the ones the talk had while public (``before_*``).
-SHOWN = ("slug", "title", "start", "end", "room_id")
+SHOWN = ("slug", "title", "public_start", "public_end", "public_room_id")
 
 
 def public_history(records, conference=None):
@@ -101,9 +108,9 @@ AWAY = "away"
 
 
 def place_here(conference):
-    """The talk's status if the record is of ``conference``, else AWAY."""
+    """The talk's public status if the record is of ``conference``, else AWAY."""
     return Case(
-        When(conference=conference.pk, then=F("status")),
+        When(conference=conference.pk, then=F("public_status")),
         default=Value(AWAY),
         output_field=CharField(),
     )
@@ -118,7 +125,7 @@ def change_kind(conference, since=None):
     expression, because a plain filter on the date would hide the earlier records from LAG.
     """
     here = Q(conference=conference.pk)
-    is_public = Q(status__in=PUBLIC) & ~Q(history_type="-") & here
+    is_public = Q(public_status__in=PUBLIC) & ~Q(history_type="-") & here
     was_public = Q(before_state__in=PUBLIC)
     # The first record of the edition's public history, unless it is the starting state
     # (NULL-safe: the reason is NULL or "" for every other path).
@@ -126,16 +133,20 @@ def change_kind(conference, since=None):
         Q(history_change_reason__isnull=True) | ~Q(history_change_reason__in=[LOADED, PUBLISHED])
     )
     came_in = Q(before_state__in=[Talk.Status.DRAFT, AWAY])
-    went_out = Q(status=Talk.Status.DRAFT) | ~here
-    moved = ~Q(start=F("before_start")) | ~Q(end=F("before_end")) | ~Q(room_id=F("before_room"))
+    went_out = Q(public_status=Talk.Status.DRAFT) | ~here
+    moved = (
+        ~Q(public_start=F("before_start"))
+        | ~Q(public_end=F("before_end"))
+        | ~Q(public_room_id=F("before_room"))
+    )
+    published = Q(public_status=Talk.Status.PUBLISHED)
+    cancelled = Q(public_status=Talk.Status.CANCELLED)
     rules = [
-        When(Q(history_type="-") & Q(status__in=PUBLIC) & here, then=Value(Kind.DELETED)),
+        When(Q(history_type="-") & Q(public_status__in=PUBLIC) & here, then=Value(Kind.DELETED)),
         When(is_public & (first_record | came_in), then=Value(Kind.ADDED)),
         When(was_public & went_out, then=Value(Kind.REMOVED)),
-        When(Q(before_state=Talk.Status.PUBLISHED) & Q(status=Talk.Status.CANCELLED) & here,
-             then=Value(Kind.CANCELLED)),
-        When(Q(before_state=Talk.Status.CANCELLED) & Q(status=Talk.Status.PUBLISHED) & here,
-             then=Value(Kind.REINSTATED)),
+        When(Q(before_state=Talk.Status.PUBLISHED) & cancelled & here, then=Value(Kind.CANCELLED)),
+        When(Q(before_state=Talk.Status.CANCELLED) & published & here, then=Value(Kind.REINSTATED)),
         When(was_public & is_public & moved, then=Value(Kind.MOVED)),
     ]  # fmt: skip
     if since is not None:
@@ -148,8 +159,10 @@ def edition_changes(conference, since=None):
 
     Keys: ``history_id``, ``kind``, ``history_date`` (when, UTC), ``id`` (the talk's),
     ``conference_id`` (another edition's when the talk moved there), ``slug``, ``title``,
-    ``start``, ``end``, ``room_id`` (as the record has them), the same with ``before_``
-    (``before_room``: the room id) as the talk's previous record has them.
+    ``public_start``, ``public_end``, ``public_room_id`` (as the record has them),
+    ``before_slug``, ``before_title``, ``before_start``, ``before_end``, ``before_room`` (the
+    room id) as the talk's previous record has them, and ``history_change_reason`` (a
+    release's records name it: program.releases.released_number).
     describe_changes shows a removal with the ``before_`` values. A lazy QuerySet: count it
     and slice it for pages.
     """
@@ -166,17 +179,17 @@ def edition_changes(conference, since=None):
         .annotate(
             before_slug=Window(Lag("slug"), **by_talk),
             before_title=Window(Lag("title"), **by_talk),
-            before_start=Window(Lag("start"), **by_talk),
-            before_end=Window(Lag("end"), **by_talk),
-            before_room=Window(Lag("room_id"), **by_talk),
+            before_start=Window(Lag("public_start"), **by_talk),
+            before_end=Window(Lag("public_end"), **by_talk),
+            before_room=Window(Lag("public_room_id"), **by_talk),
         )
         .annotate(kind=change_kind(conference, since))
         .filter(kind__isnull=False)
         .order_by("-history_date", "-history_id")
         .values(
             "history_id", "kind", "history_date", "id", "conference_id", "slug", "title",
-            "start", "end", "room_id", "before_slug", "before_title", "before_start", "before_end",
-            "before_room",
+            "public_start", "public_end", "public_room_id", "before_slug", "before_title",
+            "before_start", "before_end", "before_room", "history_change_reason",
         )
     )  # fmt: skip
 
@@ -197,6 +210,8 @@ class Change(NamedTuple):
     url: str | None
     # The record is of another edition: the talk moved there (and may be added there).
     elsewhere: bool = False
+    # The release that made it public (program.models.Release), None outside releases.
+    release: object = None
 
     @property
     def label(self):
@@ -208,12 +223,19 @@ class Change(NamedTuple):
 
 
 def describe_changes(rows, conference, *, talk_url):
-    """The rows of ``edition_changes`` as Change tuples: two queries for any number.
+    """The rows of ``edition_changes`` as Change tuples: two queries for any number, and one
+    more for their releases when some were released.
 
     ``talk_url`` maps a slug to its page; a change links to the talk's page only while the
     talk is public, by its current slug.
     """
     rows = list(rows)
+    numbers = {released_number(row["history_change_reason"]) for row in rows} - {None}
+    releases = {}
+    if numbers:
+        releases = {
+            release.number: release for release in conference.releases.filter(number__in=numbers)
+        }
     rooms = {
         pk: RoomRef(slug, name)
         for pk, slug, name in conference.rooms.values_list("id", "slug", "name")
@@ -233,7 +255,9 @@ def describe_changes(rows, conference, *, talk_url):
             )
         # A removal shows the talk as it was while public: its record now may hold a draft
         # title, or its place in another edition.
-        shown = dict(zip(SHOWN, shown_values(row), strict=True))
+        shown = dict(
+            zip(("slug", "title", "start", "end", "room_id"), shown_values(row), strict=True)
+        )
         slug = public.get(row["id"])
         changes.append(
             Change(
@@ -249,6 +273,9 @@ def describe_changes(rows, conference, *, talk_url):
                 before=before,
                 url=talk_url(slug) if slug else None,
                 elsewhere=row["conference_id"] != conference.pk,
+                release=releases.get(released_number(row["history_change_reason"]))
+                if row["conference_id"] == conference.pk
+                else None,
             )
         )
     return changes
@@ -265,7 +292,7 @@ def shown_values(row):
 def ever_public(conference=None):
     """The records of talks public in ``conference`` (in their own edition with None), in
     its public history (the edition published)."""
-    records = Talk.history.model.objects.filter(status__in=PUBLIC)
+    records = Talk.history.model.objects.filter(public_status__in=PUBLIC)
     if conference is not None:
         records = records.filter(conference=conference)
     return public_history(records, conference)

@@ -261,7 +261,7 @@ class TalkFilter(FilterSet):
         help_text="A day (YYYY-MM-DD) in the conference's timezone.",
     )
     room = SlugChoiceFilter(
-        field_name="room__slug",
+        field_name="public_room__slug",
         to_field_name="slug",
         queryset=Talk.objects.published().rows_used(Room.objects.all()),
         label="Room",
@@ -339,7 +339,7 @@ class TalkFilter(FilterSet):
             # Every talk that runs on the day: one from the evening before, or a hackathon
             # of several days, is on each day it covers.
             day_start, day_end = conference.day_bounds(value)
-            in_day |= Q(conference=conference, start__lt=day_end, end__gt=day_start)
+            in_day |= Q(conference=conference, public_start__lt=day_end, public_end__gt=day_start)
         return queryset.filter(in_day) if in_day else queryset.none()
 
 

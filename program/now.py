@@ -65,7 +65,7 @@ def edition_schedule(conference):
     bounds = (
         Talk.objects.scheduled()
         .filter(conference=conference)
-        .aggregate(first_start=Min("start"), last_end=Max("end"))
+        .aggregate(first_start=Min("public_start"), last_end=Max("public_end"))
     )
     return Schedule(**bounds)
 
@@ -76,12 +76,18 @@ def now_and_next(talks, at):
     ``talks`` are one edition's scheduled talks, filtered as the caller likes (the filters
     apply to "next" too: the next keynote in a room). A talk is in progress from its start
     (included) to its end (excluded); the next talk of a room starts after ``at``, and
-    talks starting together in one room are all next. A lazy QuerySet.
+    talks starting together in one room are all next. A lazy QuerySet (of public talks, by
+    their public start and room).
     """
     next_start = (
-        talks.filter(room=OuterRef("room"), start__gt=at).order_by("start").values("start")[:1]
+        talks.filter(public_room=OuterRef("public_room"), public_start__gt=at)
+        .order_by("public_start")
+        .values("public_start")[:1]
     )
-    return talks.filter(Q(start__lte=at, end__gt=at) | Q(start__gt=at, start=Subquery(next_start)))
+    return talks.filter(
+        Q(public_start__lte=at, public_end__gt=at)
+        | Q(public_start__gt=at, public_start=Subquery(next_start))
+    )
 
 
 @dataclass

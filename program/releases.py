@@ -6,14 +6,18 @@ actions, imports, a shell) may differ from the public ones (``public_*``), which
 feeds and the API show. release() copies the working values to the public ones in one
 UPDATE, with a numbered Release, in one transaction: a reader sees the old release or the
 new one, never a mix (PostgreSQL reads a snapshot; SQLite has one writer, and readers see
-committed data). The talks' history gets the release's records, so the changes page and
-``updated_since`` see a held change when it is released.
+committed data). The talks' history gets the release's records (change reason "release
+<number>"), so the changes page groups a held change under its release, and the API's
+``updated_since`` sees it when it is released (the UPDATE moves ``updated_at``).
 """
+
+import re
 
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from program.machinery.history import UPDATE_REASON
 from program.models import Conference, Release, Talk
 from program.models.releases import HELD_FIELDS
 
@@ -46,10 +50,27 @@ def visible_changes(conference):
     return held_talks(conference).filter(Q(status__in=PUBLIC) | Q(public_status__in=PUBLIC))
 
 
-def make_public(talks):
+def make_public(talks, *, reason=None):
     """Copy the working status, start, end and room of ``talks`` to the public ones: one
-    UPDATE, which grows their SEQUENCE and records their history (TalkQuerySet.update)."""
-    return talks.update(**{public: F(working) for working, public in HELD_FIELDS.items()})
+    UPDATE, which grows their SEQUENCE, moves their ``updated_at`` (the API's
+    ``updated_since`` sees them) and records their history (TalkQuerySet.update) with the
+    change reason ``reason``."""
+    recorded = UPDATE_REASON.set(reason)
+    try:
+        return talks.update(**{public: F(working) for working, public in HELD_FIELDS.items()})
+    finally:
+        UPDATE_REASON.reset(recorded)
+
+
+# The change reason of a release's history records: the changes page groups them under it.
+RELEASE_REASON = "release {number}"
+RELEASE_PATTERN = re.compile(r"release (\d+)")
+
+
+def released_number(reason):
+    """The number of the release a history record's change reason names, else None."""
+    matched = RELEASE_PATTERN.fullmatch(reason or "")
+    return int(matched[1]) if matched else None
 
 
 def release(conference, *, name, note="", by=None):
@@ -62,10 +83,11 @@ def release(conference, *, name, note="", by=None):
     with transaction.atomic():
         conference = Conference.objects.select_for_update().get(pk=conference.pk)
         count = visible_changes(conference).count()
-        make_public(held_talks(conference))
+        number = next_number(conference)
+        make_public(held_talks(conference), reason=RELEASE_REASON.format(number=number))
         return Release.objects.create(
             conference=conference,
-            number=next_number(conference),
+            number=number,
             name=name,
             note=note,
             released_at=timezone.now(),

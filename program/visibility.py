@@ -6,7 +6,8 @@ from program.models import Conference, Room, Speaker, Talk
 
 
 def may_preview(user):
-    """Whether a user sees drafts and unpublished editions: staff whom the admin lets see
+    """Whether a user sees drafts, talks waiting for the next release and unpublished
+    editions: staff whom the admin lets see
     talks (the view or change permission), as on the admin's own pages."""
     return user.is_staff and (
         user.has_perm("program.view_talk") or user.has_perm("program.change_talk")
@@ -32,7 +33,8 @@ def site_url(obj, *, preview):
         public = talks.filter(pk=obj.pk).exists()
         return obj.get_absolute_url() if public or preview else None
     if isinstance(obj, Room):
-        return obj.get_absolute_url() if talks.filter(room=obj).exists() else None
+        room = "room" if preview else "public_room"  # public talks: their public room
+        return obj.get_absolute_url() if talks.filter(**{room: obj}).exists() else None
     if isinstance(obj, Speaker):
         edition = (
             Conference.objects.filter(talks__in=talks.filter(speakers=obj))

@@ -8,10 +8,11 @@ from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, Track
 
 # Ordering parameter value -> ORDER BY; each ends in unique keys so pages never overlap.
 # Titles sort as people read them, ignoring case and accents (program/machinery/collation.py).
+# Public talks: their public start and room (program/models/public_reads.py).
 TALK_ORDERINGS = {
-    "start": ("start", "room__position", "title", "id"),
-    "-start": ("-start", "room__position", "title", "id"),
-    "title": ("title", "start", "id"),
+    "start": ("public_start", "public_room__position", "title", "id"),
+    "-start": ("-public_start", "public_room__position", "title", "id"),
+    "title": ("title", "public_start", "id"),
 }
 DEFAULT_TALK_ORDERING = TALK_ORDERINGS["start"]
 

@@ -20,6 +20,7 @@ from program.api.serializers import (
     ChangeSerializer,
     ConferenceSerializer,
     NowSerializer,
+    ReleaseSerializer,
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
@@ -331,5 +332,19 @@ changes_action = extend_schema(
     "with `since=T` to drop the talks whose latest change is `removed` or `deleted`.",
     filters=True,
     responses={200: ChangeSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED},
+    parameters=[RETRY_AFTER],
+)
+releases_action = extend_schema(
+    description="The edition's releases, newest first: an edition whose organisers hold "
+    "changes for release shows the public its last release (the pages, feeds, `/talks/`, "
+    "`/now/` and `/changes/` alike); each release makes the changes held since the one "
+    "before public together. Empty for an edition whose changes are public at once. "
+    "`schedule.xml` and `schedule.json` carry the last release's name as `version`.",
+    responses={
+        200: ReleaseSerializer(many=True),
+        400: BAD_REQUEST,
+        404: NOT_FOUND,
+        429: THROTTLED,
+    },
     parameters=[RETRY_AFTER],
 )

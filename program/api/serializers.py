@@ -12,6 +12,7 @@ from program.changes import Kind
 from program.links import slug_url
 from program.models import (
     Conference,
+    Release,
     Resource,
     Room,
     Speaker,
@@ -151,11 +152,13 @@ class TalkSerializer(serializers.ModelSerializer):
             "title": row["title"],
             "type": {"slug": row["type__slug"], "name": row["type__name"]},
             "abstract": row["abstract"],
-            "start": local_iso(row["start"], timezone),
-            "end": local_iso(row["end"], timezone),
+            "start": local_iso(row["public_start"], timezone),
+            "end": local_iso(row["public_end"], timezone),
             # As Talk.duration_minutes.
-            "duration_minutes": int((row["end"] - row["start"]).total_seconds() // 60),
-            "room": {"slug": row["room__slug"], "name": row["room__name"]},
+            "duration_minutes": int(
+                (row["public_end"] - row["public_start"]).total_seconds() // 60
+            ),
+            "room": {"slug": row["public_room__slug"], "name": row["public_room__name"]},
             "track": (
                 {
                     "slug": row["track__slug"],
@@ -174,7 +177,7 @@ class TalkSerializer(serializers.ModelSerializer):
                 }
                 for speaker in row["speakers"]
             ],
-            "status": row["status"],
+            "status": row["public_status"],
             "resources": row["resources"],
             "url": page_url(
                 self.context, "program:talk-detail", row["conference__slug"], row["slug"]
@@ -183,15 +186,16 @@ class TalkSerializer(serializers.ModelSerializer):
         }
 
 
+# Public talks' columns: their public start, end, status and room (the last release).
 TALK_COLUMNS = [
-    *("id", "slug", "title", "abstract", "start", "end", "status", "updated_at"),
-    *("conference__slug", "conference__timezone", "type__slug", "type__name"),
-    *("room__slug", "room__name", "track__slug", "track__name", "track__colour"),
+    *("id", "slug", "title", "abstract", "public_start", "public_end", "public_status"),
+    *("updated_at", "conference__slug", "conference__timezone", "type__slug", "type__name"),
+    *("public_room__slug", "public_room__name", "track__slug", "track__name", "track__colour"),
 ]
 
 
 def talk_rows(talks):
-    """``talks`` as the rows TalkSerializer reads: dicts of TALK_COLUMNS."""
+    """``talks`` (public ones) as the rows TalkSerializer reads: dicts of TALK_COLUMNS."""
     return talks.values(*TALK_COLUMNS)
 
 
@@ -412,6 +416,12 @@ class ChangeSerializer(serializers.Serializer):
     previous = ChangeSlotSerializer(
         read_only=True, allow_null=True, help_text="Where and when a moved talk was; else null."
     )
+    release = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The number of the release that made it public (/releases/); null for a "
+        "change made public at once.",
+    )
 
     def to_representation(self, change):
         """``change``: a program.changes.Change; ``context["timezone"]``: the edition's."""
@@ -437,4 +447,32 @@ class ChangeSerializer(serializers.Serializer):
             },
             **slot(change),
             "previous": slot(change.before) if change.before else None,
+            "release": change.release.number if change.release else None,
+        }
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    """A release of an edition's schedule (an edition that holds changes for release)."""
+
+    number = serializers.IntegerField(read_only=True, help_text="1, 2, ... within the edition.")
+    name = serializers.CharField(read_only=True, help_text="As the organisers named it.")
+    note = serializers.CharField(read_only=True, help_text="What changed and why; may be empty.")
+    released_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
+    changes = serializers.IntegerField(
+        read_only=True,
+        help_text="How many changes attendees saw with it (talks added, moved, cancelled...).",
+    )
+
+    class Meta:
+        model = Release
+        fields = ["number", "name", "note", "released_at", "changes"]
+        read_only_fields = fields
+
+    def to_representation(self, release):
+        return {
+            "number": release.number,
+            "name": release.name,
+            "note": release.note,
+            "released_at": utc_iso(release.released_at),
+            "changes": release.changes,
         }

@@ -29,6 +29,7 @@ from program.api.serializers import (
     ChangeSerializer,
     ConferenceSerializer,
     NowSerializer,
+    ReleaseSerializer,
     RoomSerializer,
     SpeakerSerializer,
     TalkSerializer,
@@ -229,8 +230,8 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
             rooms = by_room(
                 conference.rooms.all(),
                 with_related(list(talk_rows(talks))),
-                room_slug=lambda row: row["room__slug"],
-                is_now=lambda row: row["start"] <= at,
+                room_slug=lambda row: row["public_room__slug"],
+                is_now=lambda row: row["public_start"] <= at,
             )
         board = {
             "conference": conference,
@@ -257,6 +258,14 @@ class ConferenceViewSet(PublicReadOnlyViewSet):
         return self.get_paginated_response(
             ChangeSerializer(changes, many=True, context=context).data
         )
+
+    @schema.releases_action
+    @action(detail=True, pagination_class=None)
+    def releases(self, request, edition=None):
+        """The edition's releases, newest first (none unless it holds changes)."""
+        conference = self.get_object()
+        releases = conference.releases.order_by("-number")
+        return Response(ReleaseSerializer(releases, many=True).data)
 
 
 @schema.talk_views
@@ -287,7 +296,7 @@ class SpeakerViewSet(PublicReadOnlyViewSet):
                 queryset=Talk.objects.published()
                 .select_related("conference")
                 .only("conference__slug", "conference__start_date")
-                .order_by("start", "id"),
+                .order_by("public_start", "id"),
                 to_attr="public_talks",
             )
         )

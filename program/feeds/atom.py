@@ -4,7 +4,8 @@ Each entry is one change of the changes page (program/changes.py: added, moved, 
 reinstated, removed, deleted), newest first. Entry ids are uuid5 URNs of the history
 record, so a feed reader sees each change once whatever else changes (a talk moved to another
 edition is one record and two entries, removed here and added there: the removal's id names
-this feed too).
+this feed too). In an edition that holds changes, a change comes with the release that made
+it public: named in its summary, and as a category ``release-<number>``.
 """
 
 import uuid
@@ -89,7 +90,12 @@ class ChangesFeed(Feed):
         return f"{entry.change.label}: {entry.change.title}"
 
     def item_description(self, entry):
-        return entry.summary
+        """The change's summary; a released change names its release (and its note)."""
+        release = entry.change.release
+        if release is None:
+            return entry.summary
+        note = f" {release.note}" if release.note else ""
+        return f"Release {release.number}, “{release.name}”:{note} {entry.summary}"
 
     def item_link(self, entry):
         return entry.change.url or f"{entry.changes_url}#change-{entry.change.id}"
@@ -110,4 +116,5 @@ class ChangesFeed(Feed):
         return entry.change.changed_at
 
     def item_categories(self, entry):
-        return [entry.change.kind]
+        release = entry.change.release
+        return [entry.change.kind, *([f"release-{release.number}"] if release else [])]

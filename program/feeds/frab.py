@@ -57,8 +57,13 @@ def schedule_day(talk):
 
 
 def schedule_version(conference, rooms, talks):
-    """Changes whenever the schedule does, so apps notice: the latest change, and the number
-    of talks (a deleted or cancelled talk leaves no newer timestamp behind)."""
+    """The last release's name in an edition that holds changes (one query more); else one
+    that changes whenever the schedule does, so apps notice: the latest change, and the
+    number of talks (a deleted or cancelled talk leaves no newer timestamp behind)."""
+    if conference.holds_changes:
+        last = conference.releases.order_by("-number").values_list("name", flat=True).first()
+        if last is not None:
+            return last
     stamps = [conference.updated_at] + [room.updated_at for room in rooms]
     for talk in talks:
         stamps.append(talk.updated_at)

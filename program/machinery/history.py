@@ -39,6 +39,11 @@ LOADED = "loaded"
 PUBLISHED = "published"
 
 
+# The change reason of the records written meanwhile by TalkQuerySet.update(): a release's
+# (program/releases.py) names the release, so its changes are grouped under it.
+UPDATE_REASON = contextvars.ContextVar("update_reason", default=None)
+
+
 # Talks whose deletion TalkQuerySet.delete() has recorded already.
 RECORDED_DELETES = contextvars.ContextVar("recorded_deletes", default=frozenset())
 
@@ -53,7 +58,7 @@ def acting_user():
 def record_history(talks, pks, *, history_type, reason=None):
     """One history record for each talk of ``talks`` whose key is in ``pks``, all at one
     moment, written in bulk: "~" after an UPDATE, "-" before a DELETE; ``reason`` is their
-    change reason (PUBLISHED, or None); the user is acting_user().
+    change reason (PUBLISHED, else UPDATE_REASON's, or None); the user is acting_user().
 
     django-simple-history records saves and deletes from model signals, one INSERT each;
     an UPDATE sends none, and thousands of single INSERTs take seconds.
@@ -61,6 +66,7 @@ def record_history(talks, pks, *, history_type, reason=None):
     history = talks.model.history.model
     moment = timezone.now()
     user = acting_user()
+    reason = reason if reason is not None else UPDATE_REASON.get()
     fields = [field.attname for field in history.tracked_fields]
     for first in range(0, len(pks), HISTORY_BATCH):
         rows = talks.filter(pk__in=pks[first : first + HISTORY_BATCH]).values(*fields)

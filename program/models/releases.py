@@ -11,20 +11,13 @@ HELD_FIELDS and public_at_once say how, Talk.save() and TalkQuerySet do it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Value, When
-from django.db.models.query import ModelIterable
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from program.machinery.history import HISTORY_FROM_BACKUP
 from program.models.editions import Conference
+from program.models.public_reads import HELD_FIELDS
 
-# A talk's working field (attname) -> the public one it is copied to.
-HELD_FIELDS = {
-    "status": "public_status",
-    "start": "public_start",
-    "end": "public_end",
-    "room_id": "public_room_id",
-}
 # The names update() may be given for them.
 UPDATE_NAMES = {**HELD_FIELDS, "room": "public_room"}
 
@@ -79,28 +72,6 @@ def fixture_keeps_holding(sender, instance, raw, using, **kwargs):
     holding = stored.values_list("holds_changes", flat=True).first()
     if holding is not None:
         instance.holds_changes = holding
-
-
-class PublicTalkIterable(ModelIterable):
-    """Talks as the public sees them: their ``status``, ``start``, ``end`` and ``room`` are
-    the public ones, and ``read_as_public`` is set (Talk.save() refuses them).
-
-    Pages, feeds and the API read ``talk.start``, ``talk.room``... and show the last
-    release without knowing of releases. The public room is the one select_related()
-    loaded as ``public_room`` when it differs from the working one (for_program() loads
-    it), else it is read when used.
-    """
-
-    def __iter__(self):
-        for talk in super().__iter__():
-            loaded = talk.__dict__
-            for working, public in HELD_FIELDS.items():
-                if public in loaded:  # not deferred by only() or defer()
-                    setattr(talk, working, loaded[public])
-            if talk.__class__.public_room.is_cached(talk):
-                talk.room = talk.public_room
-            talk.read_as_public = True
-            yield talk
 
 
 class Release(models.Model):

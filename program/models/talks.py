@@ -29,7 +29,14 @@ from program.models.base import (
     TimestampedModel,
 )
 from program.models.editions import Conference, Room, TalkType, Track
-from program.models.releases import HELD_FIELDS, UPDATE_NAMES, PublicTalkIterable, public_at_once
+from program.models.public_reads import (
+    HELD_FIELDS,
+    PUBLIC_NAMES,
+    PublicQuery,
+    as_public,
+    show_public,
+)
+from program.models.releases import UPDATE_NAMES, public_at_once
 from program.models.speakers import Speaker
 from program.times import elapsed
 
@@ -75,10 +82,15 @@ class TalkQuerySet(SearchableQuerySet):
 
     def as_public(self):
         """These talks with their public status, start, end and room in the working names
-        (``talk.start`` is ``public_start``...), read-only: save() refuses them."""
-        clone = self._chain()
-        clone._iterable_class = PublicTalkIterable
-        return clone
+        (``talk.start`` is ``public_start``...), read-only: save() refuses them. Filter and
+        order them on the public names: naming a working one raises WorkingFieldRead
+        (program/models/public_reads.py)."""
+        return as_public(self)
+
+    @property
+    def read_as_public(self):
+        """Whether these talks are read as the public sees them (as_public())."""
+        return isinstance(self.query, PublicQuery)
 
     def rows_used(self, rows):
         """The rows of ``rows`` (a QuerySet of rooms, tracks, talk types or speakers) that
@@ -94,7 +106,8 @@ class TalkQuerySet(SearchableQuerySet):
             return rows.filter(
                 pk__in=TalkSpeaker.objects.filter(talk__in=self).values("speaker_id")
             )
-        link = {Room: "room", Track: "track", TalkType: "type"}[rows.model]
+        room = "public_room" if self.read_as_public else "room"
+        link = {Room: room, Track: "track", TalkType: "type"}[rows.model]
         return rows.filter(Exists(self.filter(**{link: OuterRef("pk")})))
 
     def scheduled(self):
@@ -104,7 +117,7 @@ class TalkQuerySet(SearchableQuerySet):
     def for_program(self):
         """Everything a program listing shows, in a fixed number of queries (the public
         room, for talks read as the public sees them)."""
-        room = "public_room" if self._iterable_class is PublicTalkIterable else "room"
+        room = "public_room" if self.read_as_public else "room"
         return self.select_related("conference", "type", room, "track").prefetch_related(
             Prefetch(
                 "speaker_links",
@@ -199,7 +212,10 @@ class TalkQuerySet(SearchableQuerySet):
         return self.update(status=status)
 
     def overlapping(self, start, end):
-        """Talks that share some time with [start, end); touching ends do not overlap."""
+        """Talks that share some time with [start, end); touching ends do not overlap
+        (public talks by their public times)."""
+        if self.read_as_public:
+            return self.filter(public_start__lt=end, public_end__gt=start)
         return self.filter(start__lt=end, end__gt=start)
 
     def unscheduled(self):
@@ -351,6 +367,16 @@ class Talk(SearchableModel, TimestampedModel):
                 kwargs["update_fields"] = {*update_fields, *HELD_FIELDS.values()}
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """Reload the talk; one read as the public sees it reloads the public status, start,
+        end and room into the working names (a deferred ``talk.start`` comes here too)."""
+        if not getattr(self, "read_as_public", False):
+            return super().refresh_from_db(using, fields, from_queryset)
+        if fields is not None:
+            fields = {*fields, *(PUBLIC_NAMES[name] for name in fields if name in PUBLIC_NAMES)}
+        super().refresh_from_db(using, fields, from_queryset)
+        show_public(self)
 
     def show_at_once(self):
         """Make the working status, start, end and room the public ones (not saved)."""

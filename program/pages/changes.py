@@ -1,5 +1,7 @@
 """What changed in the public program since it was published, newest first."""
 
+import itertools
+
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
@@ -14,7 +16,8 @@ from program.pages.listing import (
 
 class ChangesView(EditionMixin, TemplateView):
     """Talks added, moved, cancelled, reinstated, removed and deleted, newest first, from
-    the talks' history (program/changes.py)."""
+    the talks' history (program/changes.py), grouped under the release that made them
+    public in an edition that holds changes."""
 
     template_name = "program/change_list.html"
     section = "changes"
@@ -32,12 +35,21 @@ class ChangesView(EditionMixin, TemplateView):
             self.conference,
             talk_url=slug_url("program:talk-detail", self.conference.slug),
         )
+        entries = [
+            (change, change_summary(change, tz), change.changed_at.astimezone(tz))
+            for change in changes
+        ]
+        # Newest first, a release's changes together (one moment): each release once, with
+        # its changes under it; changes made outside releases stand alone.
+        groups = [
+            (release, release and release.released_at.astimezone(tz), list(group))
+            for release, group in itertools.groupby(entries, key=lambda entry: entry[0].release)
+        ]
         return super().get_context_data(
             page=page,
-            changes=[
-                (change, change_summary(change, tz), change.changed_at.astimezone(tz))
-                for change in changes
-            ],
+            changes=entries,
+            groups=groups,
+            released=any(release is not None for release, _at, _group in groups),
             zone=zone_label(self.conference),
             **kwargs,
         )

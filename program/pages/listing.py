@@ -119,9 +119,9 @@ def program_entries(talks, conference):
             has_slides=has_resource(Resource.Kind.SLIDES),
             has_video=has_resource(Resource.Kind.VIDEO),
         ).values_list(
-            "pk", "slug", "title", "abstract", "start", "end", "status", "type__slug",
-            "type__name", "track__slug", "track__name", "room__name", "room__slug",
-            "has_slides", "has_video",
+            "pk", "slug", "title", "abstract", "public_start", "public_end", "public_status",
+            "type__slug", "type__name", "track__slug", "track__name", "public_room__name",
+            "public_room__slug", "has_slides", "has_video",
         )
     )  # fmt: skip
     speakers = speaker_lines([row[0] for row in rows], conference)
@@ -240,7 +240,7 @@ def edition_days(conference):
     bounds = (
         Talk.objects.published()
         .filter(conference=conference)
-        .aggregate(first=Min("start"), last=Max("end"))
+        .aggregate(first=Min("public_start"), last=Max("public_end"))
     )
     day, last_day = conference.start_date, conference.end_date
     if bounds["first"] is not None:
@@ -342,11 +342,11 @@ def speaker_entries(conference):
     speaker_url = slug_url("program:speaker-detail", conference.slug)
     links = (
         TalkSpeaker.objects.filter(talk__in=Talk.objects.listed_in(conference))
-        .order_by("speaker__name", "speaker__slug", "talk__start", "talk__title")
+        .order_by("speaker__name", "speaker__slug", "talk__public_start", "talk__title")
         .values_list(
             "speaker__slug", "speaker__name", "speaker__affiliation", "speaker__photo",
             "speaker__photo_width", "speaker__photo_height", "talk__slug", "talk__title",
-            "talk__status",
+            "talk__public_status",
         )
     )  # fmt: skip
     photo_url = photo_url_function()

@@ -49,7 +49,7 @@ class NowView(EditionMixin, TemplateView):
         if valid and state != State.OVER:
             talks = now_and_next(filterset.qs, at)
             entries = program_entries(talks, self.conference)
-            room_of = dict(talks.values_list("slug", "room__slug"))
+            room_of = dict(talks.values_list("slug", "public_room__slug"))
             rooms = by_room(
                 self.conference.rooms.all(),
                 entries,

@@ -45,8 +45,8 @@ class SpeakerDetailView(EditionMixin, TemplateView):
         talks = (
             (Talk.objects.published() | Talk.objects.listed_in(self.conference))
             .filter(speakers=speaker)
-            .select_related("conference", "room", "type")
-            .order_by("-conference__start_date", "start")
+            .select_related("conference", "public_room", "type")
+            .order_by("-conference__start_date", "public_start")
         )
         editions = [
             EditionTalks(conference, [(talk, talk_when(talk, conference.tzinfo)) for talk in group])

@@ -5,14 +5,18 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
-from program.models import Resource
+from program.models import Resource, Talk
 from program.pages.base import EditionMixin
 from program.times import day_heading, local_iso, talk_when, time_range
 from program.visibility import may_preview
 
+# What the talks beside a talk show of themselves (public ones: their public values).
+SHOWN = ("slug", "title", "public_status", "public_start", "public_end")
+
 
 class TalkDetailView(EditionMixin, TemplateView):
-    """A talk's page. Staff also see talks that are not public yet (a draft, or a talk of an
+    """A talk's page. Staff also see talks that are not public yet (a draft, a talk added
+    and waiting for the next release of an edition that holds changes, or a talk of an
     unpublished edition: the admin's "View on site"), marked as such and never cached."""
 
     template_name = "program/talk_detail.html"
@@ -41,31 +45,41 @@ class TalkDetailView(EditionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         public = self.public_talks()
         talk, draft = self.get_talk(public, kwargs["slug"])
-        tz = self.conference.tzinfo
-        start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
-        day_start, day_end = self.conference.day_bounds(start.date())
-        # The talks before and after in its room, that day: the next morning is not "after".
-        same_room = public.filter(room=talk.room, start__gte=day_start, start__lt=day_end).only(
-            "slug", "title", "status", "start", "end"
-        )
-        neighbours = [
-            ("Before", same_room.filter(start__lt=talk.start).order_by("-start").first()),
-            ("After", same_room.filter(start__gt=talk.start).order_by("start").first()),
-        ]
-        concurrent = (
-            public.overlapping(talk.start, talk.end)
-            .exclude(pk=talk.pk)
-            .select_related("room")
-            .only("slug", "title", "status", "start", "end", "room__name")
-        )
-        day_label, time_label = day_heading(start), time_range(start, end)
         return super().get_context_data(
             talk=talk,
             # Not public: the talk (a draft) or its edition; no calendar link, no JSON-LD.
             draft=draft,
+            # Not public yet, though not a draft: published (or cancelled) in the working
+            # program of an edition that holds changes, waiting for the next release.
+            waiting=draft and talk.status != Talk.Status.DRAFT,
             preview=draft or self.edition_preview,
             speakers=talk.ordered_speakers,
             resources=talk.resources.all(),
+            **(self.slot_context(public, talk) if talk.is_scheduled else unscheduled(talk)),
+            **kwargs,
+        )
+
+    def slot_context(self, public, talk):
+        """When and where the talk is, the talks beside it, and what tells of it."""
+        tz = self.conference.tzinfo
+        start, end = talk.start.astimezone(tz), talk.end.astimezone(tz)
+        day_start, day_end = self.conference.day_bounds(start.date())
+        # The talks before and after in its room, that day: the next morning is not "after".
+        # Public talks: by their public room and times (the last release).
+        same_room = public.filter(
+            public_room=talk.room, public_start__gte=day_start, public_start__lt=day_end
+        ).only(*SHOWN)
+        before = same_room.filter(public_start__lt=talk.start).order_by("-public_start")
+        after = same_room.filter(public_start__gt=talk.start).order_by("public_start")
+        neighbours = [("Before", before.first()), ("After", after.first())]
+        concurrent = (
+            public.overlapping(talk.start, talk.end)
+            .exclude(pk=talk.pk)
+            .select_related("public_room")
+            .only(*SHOWN, "public_room__name")
+        )
+        day_label, time_label = day_heading(start), time_range(start, end)
+        return dict(
             day_label=day_label,
             time_label=time_label,
             start=start,
@@ -78,8 +92,16 @@ class TalkDetailView(EditionMixin, TemplateView):
             concurrent_talks=[(other, talk_when(other, tz)) for other in concurrent],
             json_ld=talk_json_ld(talk, self.request),
             description=talk_description(talk, day_label, time_label),
-            **kwargs,
         )
+
+
+def unscheduled(talk):
+    """An unscheduled draft's page (staff only): no time, no room, nothing beside it."""
+    return {
+        "neighbours": [],
+        "concurrent_talks": [],
+        "description": meta_description(talk.title, talk.abstract),
+    }
 
 
 def meta_description(*parts):

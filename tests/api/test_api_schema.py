@@ -15,7 +15,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation import GenerationMode
 
 from program.agenda import AGENDA_CODE_PATTERN, encode_talks
-from program.models import Talk, TalkType
+from program.models import Release, Talk, TalkType
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -37,6 +37,7 @@ OPERATIONS = [
     "/api/v1/conferences/{edition}/",
     "/api/v1/conferences/{edition}/now/",
     "/api/v1/conferences/{edition}/changes/",
+    "/api/v1/conferences/{edition}/releases/",
     "/api/v1/talks/",
     "/api/v1/talks/{id}/",
     "/api/v1/speakers/",
@@ -87,11 +88,19 @@ def program():
         track=TrackFactory(conference=boston, name="LLM Serving"),
         speakers=[yuhan],
     )
+    Release.objects.create(
+        conference=bellevue,
+        number=1,
+        name="Final",
+        note="Rooms set.",
+        released_at=local("2026-05-01", 9),
+    )
     # A public resource of each kind, so generated requests also reach real ones.
     return {
         "/api/v1/conferences/{edition}/": {"edition": "2026"},
         "/api/v1/conferences/{edition}/now/": {"edition": "2026"},
         "/api/v1/conferences/{edition}/changes/": {"edition": "2026"},
+        "/api/v1/conferences/{edition}/releases/": {"edition": "2026"},
         "/api/v1/talks/{id}/": {"id": opening.pk},
         "/api/v1/speakers/{id}/": {"id": yuhan.pk},
         "/api/v1/rooms/{id}/": {"id": ballroom.pk},
@@ -145,6 +154,7 @@ def test_schema_lists_every_query_parameter_of_each_list(document):
             "type",
         ],
         "/api/v1/conferences/{edition}/changes/": ["edition", "page", "page_size", "since"],
+        "/api/v1/conferences/{edition}/releases/": ["edition"],
         "/api/v1/rooms/": ["conference", "page", "page_size"],
         "/api/v1/speakers/": ["conference", "page", "page_size", "q"],
         "/api/v1/talks/": [

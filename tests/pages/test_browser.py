@@ -614,7 +614,7 @@ def test_photos_load_and_placeholders_hold_initials(browser, live_server, materi
 
 def timetable_cells(conference):
     """(slug, time label, room) of the day's public talks, as the cells should announce them."""
-    talks = Talk.objects.published().filter(conference=conference).select_related("room")
+    talks = Talk.objects.published().filter(conference=conference).select_related("public_room")
     return {
         talk.slug: (time_range(talk.local_start, talk.local_end), talk.room.name) for talk in talks
     }
@@ -673,7 +673,9 @@ def test_keyboard_reaches_every_talk_in_time_order(browser, live_server, timetab
     page = context.new_page()
     page.goto(f"{live_server.url}{TIMETABLE_2030}")
     starts = dict(
-        Talk.objects.published().filter(conference=timetable_edition).values_list("slug", "start")
+        Talk.objects.published()
+        .filter(conference=timetable_edition)
+        .values_list("slug", "public_start")
     )
 
     page.locator(".timetable-scroller").focus()
@@ -699,7 +701,7 @@ def test_stars_of_the_agenda_show_on_the_timetable(browser, live_server, timetab
     first, second = (
         Talk.objects.published()
         .filter(conference=timetable_edition)
-        .order_by("start", "room__position")
+        .order_by("public_start", "public_room__position")
         .values_list("slug", flat=True)[:2]
     )
     page.goto(f"{live_server.url}/2030/program/")
