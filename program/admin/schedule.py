@@ -147,26 +147,29 @@ def schedule_view(request, model_admin, object_id):
 
 
 def unscheduled_talks(conference, params):
-    """The edition's unscheduled talks (title order) matching ``q``, ``type`` and ``track``
-    of ``params``, with the values those were read as."""
-    talks = Talk.objects.filter(conference=conference).unscheduled().for_program()
+    """The edition's unscheduled talks (title order), each with ``matches``: whether it
+    matches ``q``, ``type`` and ``track`` of ``params`` (the others are listed hidden, for
+    the script to show again as the filter changes), and the values those were read as."""
+    talks = Talk.objects.filter(conference=conference).unscheduled()
     query = params.get("q", "").strip()[:200]
     type_slug = params.get("type", "")
     track_slug = params.get("utrack", "")
+    matching = talks
     if query:
-        talks = talks.search(query)
+        matching = matching.search(query)
     if type_slug:
-        talks = talks.filter(type__slug=type_slug)
+        matching = matching.filter(type__slug=type_slug)
     if track_slug == NO_TRACK:
-        talks = talks.filter(track__isnull=True)
+        matching = matching.filter(track__isnull=True)
     elif track_slug:
-        talks = talks.filter(track__slug=track_slug)
-    return {
-        "talks": list(talks.order_by("title", "pk")),
-        "q": query,
-        "type": type_slug,
-        "track": track_slug,
-    }
+        matching = matching.filter(track__slug=track_slug)
+    listed = list(talks.for_program().order_by("title", "pk"))
+    chosen = (
+        {t.pk for t in listed} if matching is talks else set(matching.values_list("pk", flat=True))
+    )
+    for talk in listed:
+        talk.matches = talk.pk in chosen
+    return {"talks": listed, "q": query, "type": type_slug, "track": track_slug}
 
 
 def track_styles_view(request, model_admin, object_id):
