@@ -455,3 +455,17 @@ def test_place_refuses_a_body_that_is_not_json(organiser_client, edition):
 
 def test_place_needs_post(organiser_client, edition):
     assert organiser_client.get(editor_url(edition, suffix="place/")).status_code == 405
+
+
+def test_edition_change_form_links_its_schedule_editor(organiser_client, edition):
+    response = organiser_client.get(f"/admin/program/conference/{edition.pk}/change/")
+
+    assert page(response).xpath(
+        "//ul[@class='object-tools']//a[text()='Schedule editor']/@href"
+    ) == [f"/admin/program/conference/{edition.pk}/schedule/"]
+
+
+def test_edition_change_form_offers_no_editor_to_who_may_not_move_talks(viewer_client, edition):
+    response = viewer_client.get(f"/admin/program/conference/{edition.pk}/change/")
+
+    assert page(response).xpath("//a[text()='Schedule editor']") == []
