@@ -25,8 +25,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import engines
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from program.admin.base import row_id
 from program.admin.imports import refused
@@ -54,13 +54,13 @@ def may_move(request):
     return request.user.has_perm("program.change_talk")
 
 
-def move_url_of(talk_id):
-    """The move form of a talk (admin:program_talk_move), or its change form where the
-    move form is not installed: both let a talk be moved without JavaScript."""
+def move_url_pattern():
+    """The move form of talk 0 (admin:program_talk_move), or its change form where the move
+    form is not installed: both let a talk be moved without JavaScript."""
     try:
-        return reverse("admin:program_talk_move", args=[talk_id])
+        return reverse("admin:program_talk_move", args=[0])
     except NoReverseMatch:
-        return reverse("admin:program_talk_change", args=[talk_id])
+        return reverse("admin:program_talk_change", args=[0])
 
 
 def release_url(conference):
@@ -111,17 +111,25 @@ def schedule_view(request, model_admin, object_id):
         set(request.GET.getlist("track")) if picked else {t.slug for t in tracks} | {NO_TRACK}
     )
     waiting = unscheduled_talks(conference, request.GET)
-    for talk in [block.talk for block in blocks] + list(waiting["talks"]):
-        talk.move_url = move_url_of(talk.pk)
-        talk.track_key = talk.track.slug if talk.track_id else NO_TRACK
+    pattern = move_url_pattern()
+    macros = engines["jinja2"].env.get_template("admin/_schedule_blocks.html").module
+    by_room = {room.pk: [] for room in rooms}
+    for block in blocks:
+        by_room[block.talk.room_id].append(
+            editor_block(block.talk, block, pattern, tracks_shown, tz)
+        )
     columns = [
         {
             "room": room,
             "hidden": str(room.pk) not in rooms_shown,
-            "blocks": [block for block in blocks if block.talk.room_id == room.pk],
+            "html": macros.blocks(by_room[room.pk], "No talks this day."),
         }
         for room in rooms
     ]
+    waiting["html"] = macros.blocks(
+        [editor_block(talk, None, pattern, tracks_shown, tz) for talk in waiting["talks"]],
+        "No unscheduled talks.",
+    )
     context.update(
         {
             "day": day,
@@ -142,8 +150,38 @@ def schedule_view(request, model_admin, object_id):
             "title": f"Schedule of {conference}: {day_heading(day)}",
         }
     )
-    with timezone.override(tz):  # the blocks' times in the edition's zone
-        return render(request, "admin/program/conference/schedule.html", context)
+    return render(request, "admin/program/conference/schedule.html", context)
+
+
+def editor_block(talk, slot, move_pattern, tracks_shown, tz):
+    """The plain values templates/jinja2/admin/_schedule_blocks.html writes a talk with:
+    on the grid with ``slot`` (a schedule_day.EditorBlock), else in the unscheduled list.
+    ``move_pattern``: move_url_pattern()."""
+    track_key = talk.track.slug if talk.track_id else NO_TRACK
+    placed = slot is not None
+    if placed:
+        time = f"{talk.start.astimezone(tz):%H:%M}–{talk.end.astimezone(tz):%H:%M}"
+    else:
+        time = f"{talk.duration_minutes} min"
+    return {
+        "id": talk.pk,
+        "status": talk.status,
+        "status_label": talk.get_status_display(),
+        "type": talk.type.slug,
+        "type_name": talk.type.name,
+        "track_key": track_key,
+        "track_name": talk.track.name if talk.track_id else "",
+        "length": talk.duration_minutes,
+        "speaker_ids": " ".join(str(link.speaker_id) for link in talk.ordered_speaker_links),
+        "speakers": ", ".join(speaker.name for speaker in talk.ordered_speakers),
+        "room": talk.room_id if placed else None,
+        "start_minute": slot.start_minute if placed else None,
+        "end_minute": slot.end_minute if placed else None,
+        "time": time,
+        "title": talk.title,
+        "move_url": move_pattern.replace("/0/", f"/{talk.pk}/", 1),
+        "hidden": track_key not in tracks_shown or getattr(talk, "matches", True) is False,
+    }
 
 
 def unscheduled_talks(conference, params):

@@ -22,7 +22,6 @@ class EditorBlock(NamedTuple):
     talk: object  # a Talk with for_program()'s relations
     start_minute: int  # local wall-clock minutes after the day's midnight, at least 0
     end_minute: int  # at most 1440
-    speaker_ids: str  # "4 17": the ids the client-side clash check compares
 
 
 class HourMark(NamedTuple):
@@ -42,14 +41,7 @@ def day_minutes(talk, day, tz):
 
 def day_blocks(talks, day, tz):
     """The EditorBlocks of ``talks`` (the talks that overlap ``day``), in their order."""
-    return [
-        EditorBlock(
-            talk,
-            *day_minutes(talk, day, tz),
-            " ".join(str(link.speaker_id) for link in talk.ordered_speaker_links),
-        )
-        for talk in talks
-    ]
+    return [EditorBlock(talk, *day_minutes(talk, day, tz)) for talk in talks]
 
 
 def day_span(blocks):
