@@ -23,6 +23,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import engines
@@ -40,7 +41,7 @@ from program.admin.schedule_day import (
 )
 from program.admin.schedule_json import clash_json, talk_block
 from program.colours import COLOUR, label_ink
-from program.models import Conference, Talk, TalkType
+from program.models import Conference, Talk, TalkSpeaker, TalkType
 from program.moves import place, placed_at, unplaced
 from program.times import SkippedTime, conference_time, day_heading
 
@@ -79,6 +80,26 @@ def move_endpoint():
         return ""
 
 
+def for_editor(talks):
+    """``talks`` with what the editor writes of them and nothing more (a day of a 20-room
+    edition is hundreds of talks: their abstracts and speakers' bios took half its time),
+    in time and room order."""
+    speaker_links = (
+        TalkSpeaker.objects.select_related("speaker")
+        .only("talk_id", "position", "speaker_id", "speaker__name")
+        .order_by("position")
+    )
+    return (
+        talks.select_related("type", "track")
+        .only(
+            *("conference", "title", "status", "start", "end", "room", "duration"),
+            *("type__slug", "type__name", "track__slug", "track__name"),
+        )
+        .prefetch_related(Prefetch("speaker_links", speaker_links, to_attr="ordered_speaker_links"))
+        .order_by("start", "room__position", "title")
+    )
+
+
 def schedule_view(request, model_admin, object_id):
     conference = get_object_or_404(Conference, pk=row_id(object_id))
     context = {
@@ -94,11 +115,8 @@ def schedule_view(request, model_admin, object_id):
         raise Http404(f"{conference} has no day “{request.GET['day'][:20]}”.")
     tz = conference.tzinfo
     first_moment, last_moment = conference.day_bounds(day)
-    talks = (
-        Talk.objects.filter(conference=conference)
-        .overlapping(first_moment, last_moment)
-        .for_program()
-        .order_by("start", "room__position", "title")
+    talks = for_editor(
+        Talk.objects.filter(conference=conference).overlapping(first_moment, last_moment)
     )
     blocks = day_blocks(talks, day, tz)
     first, last = day_span(blocks)
@@ -201,7 +219,7 @@ def unscheduled_talks(conference, params):
         matching = matching.filter(track__isnull=True)
     elif track_slug:
         matching = matching.filter(track__slug=track_slug)
-    listed = list(talks.for_program().order_by("title", "pk"))
+    listed = list(for_editor(talks).order_by("title", "pk"))
     chosen = (
         {t.pk for t in listed} if matching is talks else set(matching.values_list("pk", flat=True))
     )
