@@ -20,11 +20,12 @@ from tests.factories import (
     TrackFactory,
     local,
 )
-from tests.pages.test_browser import (  # noqa: F401
-    axe_violations,
-    browser,
-    organiser_page,
-)
+from tests.pages import test_browser
+from tests.pages.test_browser import axe_violations
+
+# The browser and a page logged in to the admin, as the public pages' browser tests have them.
+browser = test_browser.browser
+organiser_page = test_browser.organiser_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -269,7 +270,11 @@ def test_a_published_talk_dropped_on_the_unscheduled_list_stays_with_a_plain_err
 
 @pytest.mark.parametrize(
     "viewport",
-    [{"width": 1280, "height": 800}, {"width": 1024, "height": 768}, {"width": 768, "height": 1024}],
+    [
+        {"width": 1280, "height": 800},
+        {"width": 1024, "height": 768},
+        {"width": 768, "height": 1024},
+    ],
     ids=["laptop", "tablet-landscape", "tablet-portrait"],
 )
 def test_axe_finds_no_violations_in_the_editor(organiser_page, live_server, edition, viewport):
@@ -282,3 +287,49 @@ def test_axe_finds_no_violations_in_the_editor(organiser_page, live_server, edit
     assert axe_violations(page) == []
     # Nothing but the grid scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_selected_talks_move_together_in_one_request(organiser_page, live_server, edition):
+    page = open_editor(organiser_page, live_server, edition)
+    block(page, "Opening keynote").click(modifiers=["Control"], position={"x": 12, "y": 30})
+    caching = block(page, "Caching at scale")
+    caching.focus()
+    page.keyboard.press("Space")
+    expect(page.locator(".editor-status")).to_have_text("2 talks selected.")
+
+    with page.expect_request("**/schedule/place/") as request:
+        for _ in range(6):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+
+    saved(page)
+    assert [p["talk"] for p in request.value.post_data_json["placements"]] == sorted(
+        [talk("Opening keynote").pk, talk("Caching at scale").pk]
+    )
+    assert talk("Opening keynote").start == local("2026-05-18", 9, 30)
+    assert talk("Caching at scale").start == local("2026-05-18", 10)
+
+
+def test_a_finger_drags_a_talk_on_a_tablet(organiser_page, live_server, edition):
+    page = organiser_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    page.goto(f"{live_server.url}/admin/program/conference/{edition.pk}/schedule/?day=2026-05-18")
+    expect(page.locator(".schedule-editor.editor-live")).to_be_visible()
+    hall = edition.rooms.get(name="Hall B")
+    source = block(page, "Opening keynote").bounding_box()
+    touch = page.context.new_cdp_session(page)
+
+    def finger(kind, x, y):
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    finger("touchStart", source["x"] + 12, source["y"] + 4)
+    for step in range(1, 4):
+        finger("touchMove", source["x"] + 12, source["y"] + 4 + 4 * step)
+    x, y = room_y(page, hall, 12 * 60)
+    for step in range(1, 6):
+        finger("touchMove", x, source["y"] + (y - source["y"]) * step / 5 + 4)
+    finger("touchEnd", x, y + 4)
+
+    saved(page)
+    moved = talk("Opening keynote")
+    assert (moved.room, moved.start) == (hall, local("2026-05-18", 12))
