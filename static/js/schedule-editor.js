@@ -3,8 +3,8 @@
 // talks are placed on a grid of 5-minute rows and moved with a mouse, a finger or a pen
 // (pointer events), or the keyboard; saved through the move endpoint (one talk) or the
 // editor's place endpoint (several at once: a swap, a group, back to the unscheduled list).
-// Positions are set through the CSSOM (element.style), which the Content-Security-Policy
-// allows; the markup has no inline style. Why no drag-and-drop library: docs/developers.
+// The grid itself: static/js/schedule-grid.js; showing, hiding and filtering:
+// static/js/schedule-filters.js. Why no drag-and-drop library: docs/developers.
 (function () {
   "use strict";
 
@@ -12,11 +12,7 @@
   if (!root) {
     return;
   }
-  const FIRST = Number(root.dataset.firstMinute);
-  const LAST = Number(root.dataset.lastMinute);
-  const STEP = Number(root.dataset.rowMinutes);
   const DAY = root.dataset.day;
-  const ROW_PX = 12; // one 5-minute row
   const DRAG_THRESHOLD = 4; // px a pointer moves before a press becomes a drag
   const grid = root.querySelector(".editor-grid");
   const waitingList = root.querySelector(".editor-waiting-list");
@@ -27,222 +23,12 @@
   const history = []; // each entry: the placements that undo one saved move
   const selected = new Set(); // talk ids
   let pending = null; // a keyboard move not yet saved: Map id -> {room, start, end}
+  const on = window.ScheduleGrid(root, (id) => pending && pending.get(id));
+  const { FIRST, STEP, ROW_PX, clock, minuteOf, shownColumns, slotsOf, roomName, blockOf } = on;
+  const { isPlaced, where, length, title, drawAt, layOut, sideBySide, placedSpots } = on;
+  const markClashes = on.markClashes;
 
   root.classList.add("editor-live");
-
-  // Time and places -----------------------------------------------------------------------
-
-  function clock(minute) {
-    const hours = Math.floor(minute / 60);
-    const minutes = minute % 60;
-    return String(hours).padStart(2, "0") + ":" + String(minutes).padStart(2, "0");
-  }
-
-  function minuteOf(text, isEnd) {
-    const parts = text.split(":");
-    const minute = Number(parts[0]) * 60 + Number(parts[1]);
-    return isEnd && minute === 0 ? 1440 : minute;
-  }
-
-  function columns() {
-    return Array.from(grid.querySelectorAll(".editor-room"));
-  }
-
-  function shownColumns() {
-    return columns().filter((column) => !column.hidden);
-  }
-
-  function slotsOf(room) {
-    return grid.querySelector('.editor-room[data-room="' + room + '"] .editor-slots');
-  }
-
-  function roomName(room) {
-    const column = grid.querySelector('.editor-room[data-room="' + room + '"] h3');
-    return column ? column.textContent.trim() : "";
-  }
-
-  function blockOf(id) {
-    return document.getElementById("talk-" + id);
-  }
-
-  function gridBlocks() {
-    return Array.from(grid.querySelectorAll(".editor-block"));
-  }
-
-  function isPlaced(block) {
-    return block.dataset.room !== undefined && block.dataset.room !== "";
-  }
-
-  function where(block) {
-    return {
-      room: Number(block.dataset.room),
-      start: Number(block.dataset.start),
-      end: Number(block.dataset.end),
-    };
-  }
-
-  function length(block) {
-    return isPlaced(block)
-      ? Number(block.dataset.end) - Number(block.dataset.start)
-      : Number(block.dataset.length);
-  }
-
-  function title(block) {
-    return block.dataset.title;
-  }
-
-  // Drawing -------------------------------------------------------------------------------
-
-  function drawAt(block, spot) {
-    const slots = slotsOf(spot.room);
-    if (block.parentNode !== slots) {
-      slots.appendChild(block);
-    }
-    block.style.top = ((spot.start - FIRST) / STEP) * ROW_PX + "px";
-    block.style.height = Math.max(1, (spot.end - spot.start) / STEP) * ROW_PX - 2 + "px";
-    block.querySelector(".block-time").textContent = clock(spot.start) + "–" + clock(spot.end);
-  }
-
-  function layOut() {
-    const rows = (LAST - FIRST) / STEP;
-    columns().forEach((column) => {
-      column.querySelector(".editor-slots").style.height = rows * ROW_PX + "px";
-    });
-    root.querySelectorAll(".editor-hours li").forEach((hour) => {
-      hour.style.top = ((Number(hour.dataset.minute) - FIRST) / STEP) * ROW_PX + "px";
-    });
-    root.querySelector(".editor-hours").style.height = rows * ROW_PX + "px";
-    gridBlocks().forEach((block) => {
-      if (!block.querySelector(".block-resize")) {
-        addResizeHandle(block);
-      }
-      drawAt(block, pending && pending.has(block.dataset.talk) ? pending.get(block.dataset.talk) : where(block));
-    });
-    sideBySide();
-    markClashes(placedSpots());
-  }
-
-  // Talks that overlap in one room are drawn side by side, never hidden under each other.
-  function sideBySide() {
-    columns().forEach((column) => {
-      const blocks = Array.from(column.querySelectorAll(".editor-block")).sort(
-        (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)
-      );
-      let group = [];
-      let groupEnd = -1;
-      const flush = () => {
-        const lanes = [];
-        group.forEach((block) => {
-          const top = parseFloat(block.style.top);
-          let lane = lanes.findIndex((end) => end <= top);
-          if (lane < 0) {
-            lane = lanes.length;
-            lanes.push(0);
-          }
-          lanes[lane] = top + parseFloat(block.style.height);
-          block.dataset.lane = lane;
-        });
-        group.forEach((block) => {
-          block.style.left = (100 * Number(block.dataset.lane)) / lanes.length + "%";
-          block.style.width = 100 / lanes.length + "%";
-        });
-      };
-      blocks.forEach((block) => {
-        const top = parseFloat(block.style.top);
-        if (top >= groupEnd && group.length) {
-          flush();
-          group = [];
-        }
-        group.push(block);
-        groupEnd = Math.max(groupEnd, top + parseFloat(block.style.height));
-      });
-      if (group.length) {
-        flush();
-      }
-    });
-  }
-
-  function addResizeHandle(block) {
-    const handle = document.createElement("span");
-    handle.className = "block-resize";
-    handle.setAttribute("aria-hidden", "true");
-    block.appendChild(handle);
-  }
-
-  // Clashes, found here from the day's data while moving; the server's answer after saving ---
-
-  // Where every talk of the day is (or would be, with ``moving``: Map id -> spot).
-  function placedSpots(moving) {
-    const spots = new Map();
-    gridBlocks().forEach((block) => spots.set(block.dataset.talk, where(block)));
-    if (moving) {
-      moving.forEach((spot, id) => spots.set(id, spot));
-    }
-    return spots;
-  }
-
-  // The clashes among ``spots``: {talk, other, kind: "room" or "speaker"}, each pair once.
-  function clashesAmong(spots) {
-    const found = [];
-    const entries = Array.from(spots.entries()).filter(
-      ([id, spot]) => spot && blockOf(id).dataset.status !== "cancelled"
-    );
-    entries.forEach(([id, spot], index) => {
-      const speakers = blockOf(id).dataset.speakers.split(" ").filter(Boolean);
-      entries.slice(index + 1).forEach(([otherId, other]) => {
-        if (!(spot.start < other.end && other.start < spot.end)) {
-          return;
-        }
-        if (spot.room === other.room) {
-          found.push({ talk: id, other: otherId, kind: "room", speaker: null });
-        }
-        const others = blockOf(otherId).dataset.speakers.split(" ");
-        if (speakers.some((speaker) => others.includes(speaker))) {
-          found.push({ talk: id, other: otherId, kind: "speaker", speaker: null });
-        }
-      });
-    });
-    return found;
-  }
-
-  function clearClashes() {
-    root.querySelectorAll(".editor-block.has-clash").forEach((block) => {
-      block.classList.remove("has-clash");
-      block.clashNotes = new Map();
-      block.querySelector(".block-clashes").textContent = "";
-    });
-  }
-
-  // Marks the block of ``id`` as clashing with talk ``otherId`` (named by ``otherTitle``
-  // when its block is on another day).
-  function markClash(id, otherId, kind, speaker, otherTitle) {
-    const block = blockOf(id);
-    if (!block) {
-      return;
-    }
-    const other = blockOf(otherId);
-    const name = other ? title(other) : otherTitle || "another talk";
-    let note = (kind === "room" ? "Room clash with “" : "Speaker clash with “") + name + "”";
-    note += speaker ? ": " + speaker + " speaks in both." : ".";
-    block.clashNotes = block.clashNotes || new Map();
-    block.clashNotes.set(kind + " " + otherId, note);
-    block.querySelector(".block-clashes").textContent = Array.from(block.clashNotes.values()).join(" ");
-    block.classList.add("has-clash");
-  }
-
-  function markClashes(spots, serverClashes) {
-    clearClashes();
-    clashesAmong(spots).forEach((clash) => {
-      markClash(clash.talk, clash.other, clash.kind, null);
-      markClash(clash.other, clash.talk, clash.kind, null);
-    });
-    // The server's word after saving: it knows the speaker, and talks of other days.
-    (serverClashes || []).forEach((clash) => {
-      const moved = blockOf(clash.talk);
-      markClash(String(clash.talk), String(clash.other), clash.kind, clash.speaker, clash.other_title);
-      markClash(String(clash.other), String(clash.talk), clash.kind, clash.speaker, moved && title(moved));
-    });
-  }
 
   // Saving --------------------------------------------------------------------------------
 
@@ -308,8 +94,16 @@
     return { errors: ["The server refused the move (" + response.status + "): nothing was moved."] };
   }
 
+  // Saves one after the other: an undo pressed while a move is on its way undoes that move.
+  let saving = Promise.resolve(true);
+
+  function save(moves, undo) {
+    saving = saving.then(() => saveNow(moves, undo));
+    return saving;
+  }
+
   // Saves ``moves`` (Map id -> spot or null) and draws the answer; ``undo`` when it undoes.
-  async function save(moves, undo) {
+  async function saveNow(moves, undo) {
     const before = Array.from(moves.keys()).map((id) => currentPlacement(blockOf(id)));
     const placements = Array.from(moves.entries()).map(([id, spot]) => placement(id, spot));
     const moveUrl = root.dataset.moveUrl;
@@ -395,14 +189,17 @@
   status.before(undoButton);
 
   function undoLast() {
-    if (!history.length) {
-      return;
-    }
-    const moves = new Map();
-    history[history.length - 1].forEach((p) => {
-      moves.set(String(p.talk), p.room === null ? null : { room: p.room, start: minuteOf(p.start, false), end: minuteOf(p.end, true) });
+    saving = saving.then(() => {
+      if (!history.length) {
+        return false;
+      }
+      const moves = new Map();
+      history[history.length - 1].forEach((p) => {
+        const back = p.room === null ? null : { room: p.room, start: minuteOf(p.start, false) };
+        moves.set(String(p.talk), back && Object.assign(back, { end: minuteOf(p.end, true) }));
+      });
+      return saveNow(moves, true);
     });
-    save(moves, true);
   }
 
   undoButton.addEventListener("click", undoLast);
@@ -502,6 +299,9 @@
       layOut();
       block.focus();
       say("Move cancelled.");
+    } else if (event.key === "Escape" && selected.size) {
+      clearSelection();
+      say("No talk selected.");
     } else if (event.key === " ") {
       event.preventDefault();
       toggleSelected(block);
@@ -674,73 +474,6 @@
       drag.moves = null;
       endDrag({ pointerId: drag.pointer }, true);
     }
-  });
-
-  // Showing and hiding rooms and tracks, and filtering the unscheduled list, in place -----
-
-  function keepInAddress() {
-    const params = new URLSearchParams(window.location.search);
-    const form = root.querySelector(".editor-show-form");
-    const rooms = Array.from(form.querySelectorAll("input[name=room]"));
-    const tracks = Array.from(form.querySelectorAll("input[name=track]"));
-    ["pick", "room", "track"].forEach((name) => params.delete(name));
-    if (rooms.concat(tracks).some((input) => !input.checked)) {
-      params.set("pick", "1");
-      rooms.concat(tracks).filter((input) => input.checked).forEach((input) => params.append(input.name, input.value));
-    }
-    const waitingForm = root.querySelector(".editor-waiting-filter");
-    ["q", "type", "utrack"].forEach((name) => {
-      const value = waitingForm.elements[name].value;
-      if (value) {
-        params.set(name, value);
-      } else {
-        params.delete(name);
-      }
-    });
-    window.history.replaceState(null, "", "?" + params.toString());
-  }
-
-  function applyShown() {
-    const form = root.querySelector(".editor-show-form");
-    form.querySelectorAll("input[name=room]").forEach((input) => {
-      const column = grid.querySelector('.editor-room[data-room="' + input.value + '"]');
-      column.hidden = !input.checked;
-    });
-    const tracks = new Set(
-      Array.from(form.querySelectorAll("input[name=track]:checked")).map((input) => input.value)
-    );
-    grid.querySelectorAll(".editor-block").forEach((block) => {
-      block.hidden = !tracks.has(block.dataset.track);
-    });
-    filterWaiting();
-    keepInAddress();
-  }
-
-  function filterWaiting() {
-    const form = root.querySelector(".editor-waiting-filter");
-    const words = form.elements.q.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const type = form.elements.type.value;
-    const track = form.elements.utrack.value;
-    waitingList.querySelectorAll(".editor-block").forEach((block) => {
-      const text = block.textContent.toLowerCase();
-      block.hidden = !(
-        words.every((word) => text.includes(word)) &&
-        (!type || block.dataset.type === type) &&
-        (!track || block.dataset.track === track)
-      );
-    });
-  }
-
-  root.querySelector(".editor-show-form").addEventListener("change", applyShown);
-  const waitingForm = root.querySelector(".editor-waiting-filter");
-  waitingForm.addEventListener("input", () => {
-    filterWaiting();
-    keepInAddress();
-  });
-  waitingForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    filterWaiting();
-    keepInAddress();
   });
 
   layOut();

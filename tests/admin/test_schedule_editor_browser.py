@@ -219,6 +219,7 @@ def test_undo_steps_back_through_the_moves(organiser_page, live_server, edition)
     saved(page)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
+    expect(page.locator(".editor-status")).to_contain_text("Saved: “Opening keynote” at 09:05")
     expect(page.locator(".editor-status")).to_contain_text("in Hall B")
 
     page.get_by_role("button", name="Undo the last move").click()
@@ -333,3 +334,21 @@ def test_a_finger_drags_a_talk_on_a_tablet(organiser_page, live_server, edition)
     saved(page)
     moved = talk("Opening keynote")
     assert (moved.room, moved.start) == (hall, local("2026-05-18", 12))
+
+
+def test_a_draft_dropped_on_the_unscheduled_list_waits_there_until_undone(
+    organiser_page, live_server, edition
+):
+    page = open_editor(organiser_page, live_server, edition)
+    waiting = page.locator(".editor-waiting h2").bounding_box()
+
+    drag(page, block(page, "Caching at scale"), lambda: (waiting["x"] + 20, waiting["y"] + 5))
+
+    saved(page)
+    expect(page.locator(".editor-waiting-list .editor-block")).to_have_count(2)
+    assert talk("Caching at scale").start is None
+    page.keyboard.press("Control+z")
+    expect(page.locator(".editor-status")).to_contain_text("Undone")
+    expect(block(page, "Caching at scale").locator(".block-time")).to_have_text("09:30–10:00")
+    caching = talk("Caching at scale")
+    assert (caching.room.name, caching.start) == ("Hall B", local("2026-05-18", 9, 30))
