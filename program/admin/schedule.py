@@ -153,6 +153,7 @@ def schedule_view(request, model_admin, object_id):
             "day": day,
             "day_label": day_heading(day),
             "days": [(each, day_heading(each)) for each in edition_days(conference)],
+            "kept": kept_choices(request.GET),
             "columns": columns,
             "first_minute": first,
             "last_minute": last,
@@ -169,6 +170,14 @@ def schedule_view(request, model_admin, object_id):
         }
     )
     return render(request, "admin/program/conference/schedule.html", context)
+
+
+def kept_choices(params):
+    """The query string of the rooms, tracks and unscheduled filter chosen (all parameters
+    but ``day``), which the day links keep: "&pick=1&room=4", or ""."""
+    kept = params.copy()
+    kept.pop("day", None)
+    return f"&{kept.urlencode()}" if kept else ""
 
 
 def editor_block(talk, slot, move_pattern, tracks_shown, tz):

@@ -33,6 +33,12 @@
       }
     });
     window.history.replaceState(null, "", "?" + params.toString());
+    // The day links keep the choice too.
+    root.querySelectorAll(".editor-days a").forEach((link) => {
+      const day = new URLSearchParams(link.search).get("day");
+      params.set("day", day);
+      link.search = "?" + params.toString();
+    });
   }
 
   function applyShown() {

@@ -147,6 +147,8 @@ def test_editor_hides_the_rooms_and_tracks_not_picked(organiser_client, edition,
     tree = page(response)
     hidden = tree.xpath("//section[@class='editor-room'][@hidden]/h3/text()")
     assert hidden == ["Grand Ballroom 1"]
+    days = tree.xpath("//nav[@class='editor-days']//a/@href")
+    assert days[1] == f"?day=2026-05-19&pick=1&room={hall.pk}&track=-"
     # The keynote's track is not picked; talks without a track are.
     assert tree.xpath("//li[@data-talk][@hidden]//*[@class='block-title']/text()") == [
         "Opening keynote"

@@ -352,3 +352,23 @@ def test_a_draft_dropped_on_the_unscheduled_list_waits_there_until_undone(
     expect(block(page, "Caching at scale").locator(".block-time")).to_have_text("09:30–10:00")
     caching = talk("Caching at scale")
     assert (caching.room.name, caching.start) == ("Hall B", local("2026-05-18", 9, 30))
+
+
+def test_hiding_a_room_and_a_track_keeps_the_choice_in_the_address(
+    organiser_page, live_server, edition
+):
+    page = open_editor(organiser_page, live_server, edition)
+    hall = edition.rooms.get(name="Hall B")
+    page.get_by_text("Show rooms and tracks").click()
+
+    page.get_by_role("checkbox", name="Grand Ballroom 1").uncheck()
+    page.get_by_role("checkbox", name="LLM Serving").uncheck()
+
+    expect(page.locator(".editor-room", has_text="Grand Ballroom 1")).to_be_hidden()
+    expect(block(page, "Opening keynote")).to_be_hidden()
+    expect(block(page, "Caching at scale")).to_be_visible()
+    assert page.url.endswith(f"?day=2026-05-18&pick=1&room={hall.pk}&track=-")
+    page.get_by_role("link", name="Tuesday, May 19").click()
+    ballroom = edition.rooms.get(name="Grand Ballroom 1")
+    expect(page.locator(f'input[name=room][value="{ballroom.pk}"]')).not_to_be_checked()
+    expect(page.locator(".editor-room", has_text="Grand Ballroom 1")).to_be_hidden()
