@@ -8,8 +8,16 @@
   without one) listing those shown. Without JavaScript the page lists the day's talks by
   room and time, each with a "Move to…" link; static/js/schedule-editor.js makes it a grid
   to drag on.
-- ``schedule/place/`` (POST, JSON): several talks moved in one transaction (a swap, a group
-  move, a talk sent back to the unscheduled list), see ``place_view``.
+- ``schedule/place/`` (POST, JSON, CSRF token in ``X-CSRFToken``): several talks moved in
+  one transaction (a swap, a group move, a talk sent back to the unscheduled list) through
+  program.moves.place(). The body: ``{"placements": [{"talk": <id>, "day": "YYYY-MM-DD",
+  "start": "HH:MM", "room": <id>, "end": "HH:MM" (optional, "24:00" for midnight; else the
+  talk keeps its length)}, ...]}``, local times of the edition; ``{"talk": <id>, "room":
+  null}`` sends a talk back to the unscheduled list. 200: ``{"talks": [block, ...],
+  "clashes": [clash, ...]}`` (program/admin/schedule_json.py), the talks in the order sent.
+  400, nothing saved: ``{"errors": {"__all__": ["message", ...]}}``, each message naming
+  its talk ("“Opening keynote”: Only a draft can wait without a slot: ..."). 403 without
+  "Can change talk" (the same shape), 405 but POST.
 - ``schedule/tracks.css``: the edition's track colours (the public tracks.css names only
   the tracks of public talks).
 

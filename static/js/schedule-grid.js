@@ -190,6 +190,7 @@ window.ScheduleGrid = function (root, pendingSpot) {
   function clearClashes() {
     root.querySelectorAll(".editor-block.has-clash").forEach((block) => {
       block.classList.remove("has-clash");
+      block.removeAttribute("title");
       block.clashNotes = new Map();
       block.querySelector(".block-clashes").textContent = "";
     });
@@ -208,7 +209,9 @@ window.ScheduleGrid = function (root, pendingSpot) {
     note += speaker ? ": " + speaker + " speaks in both." : ".";
     block.clashNotes = block.clashNotes || new Map();
     block.clashNotes.set(kind + " " + otherId, note);
-    block.querySelector(".block-clashes").textContent = Array.from(block.clashNotes.values()).join(" ");
+    const notes = Array.from(block.clashNotes.values()).join(" ");
+    block.querySelector(".block-clashes").textContent = notes;
+    block.title = notes; // the whole of it, where a short block cuts the text
     block.classList.add("has-clash");
   }
 
