@@ -199,6 +199,8 @@ def test_editor_query_count_is_constant(
             conference=edition,
             room=RoomFactory(conference=edition, name=f"Room {number}"),
             track=TrackFactory(conference=edition, name=f"Track {number}"),
+            start=local("2026-05-18", 9 + number),
+            end=local("2026-05-18", 9 + number, 45),
             speakers=[SpeakerFactory(), SpeakerFactory()],
         )
         TalkFactory(
