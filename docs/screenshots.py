@@ -1,12 +1,15 @@
 """Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
-move page, a talk page with its materials and a speaker page with a photo, beside the pages
+move page, a talk page with its materials, a speaker page with a photo and the schedule
+editor, beside the pages
 that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
                                             # docs/organisers/img/admin-move.png,
                                             # docs/attendees/img/talk-resources.png,
-                                            # docs/attendees/img/speaker-photo.png
+                                            # docs/attendees/img/speaker-photo.png,
+                                            # docs/organisers/img/schedule-editor-laptop.png,
+                                            # docs/organisers/img/schedule-editor-tablet.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -114,6 +117,50 @@ def admin_move(browser, base, path):
     context.close()
 
 
+# Talks the seed edition's organisers have not placed yet, for the editor's list (made after
+# the other pictures, which show the seed as it is).
+UNSCHEDULED = """
+from datetime import timedelta
+from program.models import Conference, Talk, TalkType
+edition = Conference.objects.get(slug="2026")
+kind = TalkType.objects.get(slug="invited-talk")
+for title, minutes in [("Serving mixtures of experts on one GPU", 45),
+                       ("Compilers for sparse attention", 30),
+                       ("Energy budgets for training runs", 20)]:
+    Talk.objects.create(conference=edition, title=title, slug=title.lower().replace(" ", "-"),
+                        type=kind, duration=timedelta(minutes=minutes))
+"""
+
+
+def logged_in(browser, base, path, **options):
+    """A page of the admin at ``path``, logged in as the organiser."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/?next={path}")
+    page.fill("#id_username", ADMIN[0])
+    page.fill("#id_password", ADMIN[1])
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{path}")
+    return context, page
+
+
+def schedule_editor(browser, base, env, laptop_path, tablet_path):
+    """The seed edition's schedule editor on its first day, on a 1280 px laptop and on a
+    tablet held upright (768 x 1024, touch), with three talks waiting to be placed."""
+    manage(env, "shell", "--verbosity", "0", "-c", UNSCHEDULED)
+    for path, options in (
+        (laptop_path, {"viewport": {"width": 1280, "height": 800}}),
+        (tablet_path, {"viewport": {"width": 768, "height": 1024}, "has_touch": True}),
+    ):
+        context, page = logged_in(browser, base, "/admin/program/conference/", **options)
+        page.get_by_role("link", name="MLSys 2026", exact=True).click()
+        page.get_by_role("link", name="Schedule editor").click()
+        page.wait_for_selector(".schedule-editor.editor-live")
+        page.locator(".editor-grid").evaluate("grid => { grid.scrollTop = 12 * 12; }")
+        page.screenshot(path=path)
+        context.close()
+
+
 def talk_and_speaker(browser, base, talk_path, speaker_path):
     """The LMCache talk page (its speaker's photo and its materials) and Yuhan Liu's page."""
     context = browser.new_context(
@@ -172,6 +219,13 @@ def main():
                     base,
                     ATTENDEES / f"talk-resources{suffix}.png",
                     ATTENDEES / f"speaker-photo{suffix}.png",
+                )
+                schedule_editor(
+                    browser,
+                    base,
+                    env,
+                    ORGANISERS / f"schedule-editor-laptop{suffix}.png",
+                    ORGANISERS / f"schedule-editor-tablet{suffix}.png",
                 )
                 browser.close()
         finally:

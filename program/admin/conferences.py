@@ -1,8 +1,10 @@
-"""Editions, with their rooms and tracks inline."""
+"""Editions, with their rooms and tracks inline, and the schedule editor (``get_urls``)."""
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
 
+from program.admin.schedule import place_view, schedule_view, track_styles_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
 from program.models import (
     Conference,
@@ -75,3 +77,30 @@ class ConferenceAdmin(ProgramModelAdmin):
         "is_current",
     ]
     inlines = [RoomInline, TrackInline]
+
+    def get_urls(self):
+        # The schedule editor and its endpoints check "Can change talk" themselves.
+        def view(function):
+            wrapped = self.admin_site.admin_view(
+                lambda request, object_id: function(request, self, object_id)
+            )
+            return wrapped
+
+        return [
+            path(
+                "<path:object_id>/schedule/",
+                view(schedule_view),
+                name="program_conference_schedule",
+            ),
+            path(
+                "<path:object_id>/schedule/place/",
+                view(place_view),
+                name="program_conference_schedule_place",
+            ),
+            path(
+                "<path:object_id>/schedule/tracks.css",
+                view(track_styles_view),
+                name="program_conference_schedule_tracks",
+            ),
+            *super().get_urls(),
+        ]
