@@ -148,7 +148,7 @@ def test_talk_list_says_unscheduled_and_filters_on_the_slot(organiser_client, ed
         row.xpath("string(th)"): row.xpath("string(td[@class='field-when'])")
         for row in page.xpath("//table[@id='result_list']/tbody/tr")
     }
-    assert rows == {"Placed": "Mon, May 18, 9:00–9:25 AM PDT", "Waiting": "Unscheduled"}
+    assert rows == {"Placed": "Mon, May 18, 9:00–9:25 AM PDT", "Waiting": "Unscheduled (30 min)"}
     assert (titles(placed), titles(waiting)) == (["Placed"], ["Waiting"])
     assert "Unscheduled" in [
         choice.text for choice in page.xpath("//nav[@id='changelist-filter']//a")
