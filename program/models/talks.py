@@ -29,7 +29,13 @@ from program.models.base import (
     TimestampedModel,
 )
 from program.models.editions import Conference, Room, TalkType, Track
-from program.models.releases import HELD_FIELDS, UPDATE_NAMES, PublicTalkIterable, public_at_once
+from program.models.releases import (
+    HELD_FIELDS,
+    UPDATE_NAMES,
+    DeletionHeld,
+    PublicTalkIterable,
+    public_at_once,
+)
 from program.models.speakers import Speaker
 from program.times import elapsed
 
@@ -160,10 +166,29 @@ class TalkQuerySet(SearchableQuerySet):
             record_history(Talk._base_manager.using(self.db), pks, history_type="~")
         return count
 
-    def delete(self):
+    def shown_until_release(self):
+        """The talks the public sees in the last release of an edition that holds changes
+        (public or cancelled there): deleting one would take it off the public program
+        before the release, so delete() refuses them."""
+        return self.filter(
+            public_status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED],
+            conference__holds_changes=True,
+        )
+
+    def delete(self, *, with_edition=False):
         """Delete the talks, recording each one's deletion in bulk first (see
-        record_history), not one INSERT per talk from the delete signal."""
+        record_history), not one INSERT per talk from the delete signal.
+
+        Raises DeletionHeld, deleting nothing, if some are shown until their edition's
+        release (shown_until_release); ``with_edition``: the caller deletes their edition
+        in the same transaction, so nothing is refused (deleting the edition itself cascades
+        without this method and is never refused).
+        """
         with transaction.atomic(using=self.db):
+            if not with_edition:
+                held = list(self.shown_until_release().select_related("conference")[:100])
+                if held:
+                    raise DeletionHeld(held)
             pks = list(self.values_list("pk", flat=True))
             record_history(Talk._base_manager.using(self.db), pks, history_type="-")
             recorded = RECORDED_DELETES.set(frozenset(pks))
@@ -351,6 +376,13 @@ class Talk(SearchableModel, TimestampedModel):
                 kwargs["update_fields"] = {*update_fields, *HELD_FIELDS.values()}
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Delete the talk; raises DeletionHeld (deleting nothing) if the public sees it in
+        the last release of an edition that holds changes (shown_until_release)."""
+        if Talk.objects.filter(pk=self.pk).shown_until_release().exists():
+            raise DeletionHeld([self])
+        return super().delete(*args, **kwargs)
 
     def show_at_once(self):
         """Make the working status, start, end and room the public ones (not saved)."""
