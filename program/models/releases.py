@@ -137,10 +137,10 @@ def held_deletion_message(talk):
 class DeletionHeld(ProtectedError):
     """Deleting talks the public sees in their edition's last release while it holds
     changes: they would vanish from the public program before the release. Raised by
-    Talk.delete() and TalkQuerySet.delete(), which then delete nothing; ``protected_objects``
-    are those talks."""
+    Talk.delete() and TalkQuerySet.delete(), which then delete nothing;
+    ``protected_objects``: those talks (the first hundred of ``count``)."""
 
-    def __init__(self, talks):
-        first = talks[0]
-        more = f" ({len(talks) - 1} more talks the same)" if len(talks) > 1 else ""
-        super().__init__(held_deletion_message(first) + more, talks)
+    def __init__(self, talks, count=None):
+        others = (count or len(talks)) - 1
+        more = f" The same holds for {others} more talk{'s' if others > 1 else ''}."
+        super().__init__(held_deletion_message(talks[0]) + (more if others else ""), talks)

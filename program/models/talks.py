@@ -185,10 +185,9 @@ class TalkQuerySet(SearchableQuerySet):
         without this method and is never refused).
         """
         with transaction.atomic(using=self.db):
-            if not with_edition:
-                held = list(self.shown_until_release().select_related("conference")[:100])
-                if held:
-                    raise DeletionHeld(held)
+            held = self.shown_until_release()
+            if not with_edition and (count := held.count()):
+                raise DeletionHeld(list(held.select_related("conference")[:100]), count)
             pks = list(self.values_list("pk", flat=True))
             record_history(Talk._base_manager.using(self.db), pks, history_type="-")
             recorded = RECORDED_DELETES.set(frozenset(pks))
