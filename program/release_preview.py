@@ -9,10 +9,11 @@ refuse to release changes made after the organiser looked at them.
 import hashlib
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Prefetch
 
-from program.models import Talk, TalkSpeaker
-from program.releases import PUBLIC, visible_changes
+from program.models import Conference, Talk, TalkSpeaker
+from program.releases import PUBLIC, release, visible_changes
 from program.times import when_label
 
 # Each kind of change, in the order the page lists them, with its heading.
@@ -94,6 +95,28 @@ def preview(conference):
         speakers=sorted(speakers.items(), key=lambda item: (item[0].name, item[0].pk)),
         fingerprint=fingerprint(talks),
     )
+
+
+class Outdated(Exception):
+    """The held changes are no longer those of the preview the organiser saw."""
+
+
+def release_as_seen(conference, seen, *, name, note="", by=None):
+    """Release ``conference``'s held changes (releases.release) if they are those that a
+    Preview whose fingerprint is ``seen`` showed; else raise Outdated, releasing nothing.
+
+    The edition's row, then its talks, are locked first (on PostgreSQL; SQLite has one
+    writer): a talk saved meanwhile waits for the release to commit, so the release changes
+    exactly what was seen. Returns the Release.
+    """
+    with transaction.atomic():
+        Conference.objects.select_for_update().filter(pk=conference.pk).exists()
+        # In key order (no join to rooms, which FOR UPDATE refuses on an outer join).
+        talks = Talk.objects.filter(conference=conference).order_by("pk").select_for_update()
+        list(talks.values_list("pk", flat=True))
+        if preview(conference).fingerprint != seen:
+            raise Outdated
+        return release(conference, name=name, note=note, by=by)
 
 
 def change_of(talk):

@@ -21,8 +21,7 @@ from program.admin.imports import refused
 from program.admin.text import StorableText
 from program.models import Conference, Release, Talk
 from program.models.releases import held_deletion_message
-from program.release_preview import preview
-from program.releases import release
+from program.release_preview import Outdated, preview, release_as_seen
 
 # Refusals listed by name on a bulk delete; the others are counted.
 LISTED_REFUSALS = 10
@@ -72,22 +71,25 @@ def release_view(request, object_id):
             "Releasing an edition's changes needs the permission “Can change talk”, which "
             "your account lacks.",
         )
-    shown = preview(conference)
-    form = ReleaseForm(
-        request.POST if request.method == "POST" else None,
-        initial={"seen": shown.fingerprint},
-    )
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and conference.holds_changes and form.is_valid():
-        if form.cleaned_data["seen"] == shown.fingerprint:
+        try:
             made = _release(request, conference, form.cleaned_data)
+        except Outdated:
+            form = ReleaseForm(initial=form.cleaned_data)
+            messages.error(request, STALE)
+        else:
             messages.success(request, released_message(made))
             return HttpResponseRedirect(request.path)
-        form = ReleaseForm(
-            initial={**form.cleaned_data, "seen": shown.fingerprint},
-        )
-        messages.error(request, STALE)
     elif request.method == "POST" and not conference.holds_changes:
         messages.error(request, f"Nothing was released: {conference} does not hold changes.")
+    shown = preview(conference)
+    # The form releases the changes shown now, whatever an earlier page showed.
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["seen"] = shown.fingerprint
+    else:
+        form.initial["seen"] = shown.fingerprint
     # Times (of the releases) in the edition's timezone.
     return rendered_in(
         conference,
@@ -105,9 +107,12 @@ def release_view(request, object_id):
 
 
 def _release(request, conference, data):
-    """Release, and log it on the edition, in one transaction."""
+    """Release what the page showed, and log it on the edition, in one transaction;
+    raises Outdated if the held changes are no longer those."""
     with transaction.atomic():
-        made = release(conference, name=data["name"], note=data["note"], by=request.user)
+        made = release_as_seen(
+            conference, data["seen"], name=data["name"], note=data["note"], by=request.user
+        )
         LogEntry.objects.log_actions(
             user_id=request.user.pk,
             queryset=[conference],

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from program.models import Release, Talk
+from program.release_preview import preview, release_as_seen
 from program.releases import release
 from tests.factories import ConferenceFactory, RoomFactory, TalkTypeFactory, local
 
@@ -240,3 +241,48 @@ def test_two_releases_started_together_number_themselves_2_and_3(edition):
     assert errors == []
     assert sorted(numbers) == [2, 3]
     assert sorted(edition.releases.values_list("number", flat=True)) == [1, 2, 3]
+
+
+def test_a_talk_moved_during_a_release_of_what_was_seen_waits_for_the_next(edition):
+    seen = preview(edition).fingerprint
+    written, commit = threading.Event(), threading.Event()
+    made, errors = [], []
+
+    def release_seen():
+        try:
+            with transaction.atomic():
+                made.append(release_as_seen(edition, seen, name="Tuesday"))
+                written.set()
+                assert commit.wait(timeout=30)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            written.set()
+            connection.close()
+
+    def move_one():
+        try:
+            Talk.objects.filter(slug="talk-0").update(
+                start=local("2026-05-20", 9), end=local("2026-05-20", 9, 30)
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    releasing, moving = threading.Thread(target=release_seen), threading.Thread(target=move_one)
+    releasing.start()
+    assert written.wait(timeout=30)
+    moving.start()
+    moving.join(timeout=0.5)
+    waited = moving.is_alive()  # the talk is locked by the release
+    commit.set()
+    for thread in (releasing, moving):
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert waited
+    assert made[0].changes == TALKS
+    assert [(change.kind, change.talk.slug) for change in preview(edition).changes] == [
+        ("moved", "talk-0")
+    ]
