@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import F
 
 from program.models import Conference, Resource, Speaker, Talk
 from program.models.releases import DeletionHeld
@@ -268,3 +269,25 @@ def test_the_seed_edition_does_not_hold_changes():
     assert (seed.holds_changes, seed.releases.count()) == (False, 0)
     assert Talk.objects.filter(conference=seed).count() == Talk.objects.published().count()
     assert dt.timedelta(0) < max(talk.end - talk.start for talk in Talk.objects.all())
+
+
+def test_reloading_the_seed_keeps_its_edition_holding_changes_and_holds_its_moves():
+    call_command("loaddata", "mlsys2026", verbosity=0)
+    seed = Conference.objects.get(slug="2026")
+    seed.holds_changes = True
+    seed.save()
+    talks = Talk.objects.filter(conference=seed, slug__startswith="lmcache")
+    seeded = talks.get().start
+    talks.update(start=F("start") + dt.timedelta(days=1), end=F("end") + dt.timedelta(days=1))
+    release(seed, name="LMCache on Tuesday")
+
+    call_command("loaddata", "mlsys2026", verbosity=0)
+
+    seed.refresh_from_db()
+    assert (seed.holds_changes, seed.releases.count()) == (True, 2)
+    assert talks.get().start == seeded  # the fixture's time, in the working version
+    assert Talk.objects.published().get(slug__startswith="lmcache").start == seeded + dt.timedelta(
+        days=1
+    )
+    release(seed, name="Back to Monday")
+    assert Talk.objects.published().get(slug__startswith="lmcache").start == seeded
