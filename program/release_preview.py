@@ -67,11 +67,14 @@ def preview(conference):
     working and public rooms, their speakers)."""
     talks = (
         visible_changes(conference)
+        .defer("abstract", "search_text")  # the long texts, which the page does not show
         .select_related("conference", "room", "public_room")
         .prefetch_related(
             Prefetch(
                 "speaker_links",
-                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position"),
+                queryset=TalkSpeaker.objects.select_related("speaker")
+                .only("talk_id", "position", "speaker__name")
+                .order_by("position"),
                 to_attr="ordered_speaker_links",
             )
         )
