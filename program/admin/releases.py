@@ -3,8 +3,10 @@ ConferenceAdmin.get_urls), and the talk admin's refusal to delete talks the publ
 until the next release.
 
 The page shows what the next release will change (program/release_preview.py), takes a
-name and an optional note, and releases through program.releases.release(): the admin
-holds no rule of its own. It needs "Can change talk", as moving talks does.
+name and an optional note, and releases what it showed through release_as_seen() (which
+calls program.releases.release()): the admin holds no rule of its own. It needs "Can change
+talk", as moving talks does. With nothing held it still releases, to rename the program as
+it stands; an edition that does not hold changes has no release to make.
 """
 
 from django import forms
