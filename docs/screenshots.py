@@ -1,7 +1,6 @@
 """Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
-move page, a talk page with its materials, a speaker page with a photo and the schedule
-editor, beside the pages
-that show them.
+move page, a talk page with its materials, a speaker page with a photo, the schedule editor
+and an edition's Release page, beside the pages that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
@@ -9,14 +8,15 @@ that show them.
                                             # docs/attendees/img/talk-resources.png,
                                             # docs/attendees/img/speaker-photo.png,
                                             # docs/organisers/img/schedule-editor-laptop.png,
-                                            # docs/organisers/img/schedule-editor-tablet.png
+                                            # docs/organisers/img/schedule-editor-tablet.png,
+                                            # docs/organisers/img/release-page.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
 so the admin lists two editions whose room names repeat; the LMCache talk gets materials and
-Yuhan Liu a drawn photo, as in tests/pages/test_browser.py), serves it with runserver on a
-free port, and drives Debian's /usr/bin/chromium with Playwright, as
-tests/pages/test_browser.py does.
+Yuhan Liu a drawn photo, as in tests/pages/test_browser.py; after the other pictures, MLSys
+2026 holds changes and three wait for release), serves it with runserver on a free port, and
+drives Debian's /usr/bin/chromium with Playwright, as tests/pages/test_browser.py does.
 """
 
 import argparse
@@ -58,6 +58,27 @@ def prepare(env):
     manage(env, "shell", "--verbosity", "0", "-c", create_admin)
     add_materials = "from tests.pages.test_browser import add_materials; add_materials()"
     manage(env, "shell", "--verbosity", "0", "-c", add_materials)
+
+
+# MLSys 2026 holds changes (release 1), then three wait: a move, a longer talk, a cancellation.
+HOLD_CHANGES = """
+import datetime as dt
+from program.models import Conference, Talk
+edition = Conference.objects.get(slug="2026")
+edition.holds_changes = True
+edition.save()
+talks = Talk.objects.filter(conference=edition)
+lmcache = talks.get(slug__startswith="lmcache")
+lmcache.start += dt.timedelta(days=1, hours=1, minutes=40)
+lmcache.end += dt.timedelta(days=1, hours=1, minutes=40)
+lmcache.save()
+talks.filter(slug="when-ai-starts-writing-systems-code").update(
+    end=talks.get(slug="when-ai-starts-writing-systems-code").end + dt.timedelta(minutes=15)
+)
+talks.filter(slug="eliciting-language-model-behaviors-with-investigator-agents").update(
+    status="cancelled"
+)
+"""
 
 
 def wait_until_up(url):
@@ -180,6 +201,26 @@ def talk_and_speaker(browser, base, talk_path, speaker_path):
     context.close()
 
 
+def release_page(browser, base, env, path):
+    """MLSys 2026's Release page with three changes waiting and a name typed, on a 1280 px
+    screen, reached from the edition's admin page."""
+    manage(env, "shell", "--verbosity", "0", "-c", HOLD_CHANGES)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/?next=/admin/program/conference/")
+    page.fill("#id_username", ADMIN[0])
+    page.fill("#id_password", ADMIN[1])
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/program/conference/")
+    page.get_by_role("link", name="MLSys 2026", exact=True).click()
+    page.get_by_role("link", name="Release page").click()
+    page.wait_for_url("**/release/")
+    page.fill("#id_name", "Final")
+    page.fill("#id_note", "LMCache moves to Tuesday; the investigator agents talk is cancelled.")
+    page.screenshot(path=path, full_page=True)
+    context.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
@@ -227,6 +268,8 @@ def main():
                     ORGANISERS / f"schedule-editor-laptop{suffix}.png",
                     ORGANISERS / f"schedule-editor-tablet{suffix}.png",
                 )
+                # Last: it switches the seed edition to holding changes.
+                release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
                 browser.close()
         finally:
             server.terminate()

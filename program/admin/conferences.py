@@ -1,9 +1,13 @@
-"""Editions, with their rooms and tracks inline, and the schedule editor (``get_urls``)."""
+"""Editions, with their rooms and tracks inline, whether each holds changes for release,
+its schedule editor (admin/schedule.py) and its Release page (admin/releases.py)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import ngettext
 
+from program.admin.releases import release_url, release_view
 from program.admin.schedule import place_view, schedule_view, track_styles_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
 from program.models import (
@@ -11,6 +15,7 @@ from program.models import (
     Room,
     Track,
 )
+from program.releases import visible_changes
 
 
 class ConferenceForm(forms.ModelForm):
@@ -75,7 +80,10 @@ class ConferenceAdmin(ProgramModelAdmin):
         "city",
         "is_published",
         "is_current",
+        "holds_changes",
+        "releases",
     ]
+    readonly_fields = ["releases"]
     inlines = [RoomInline, TrackInline]
 
     def get_urls(self):
@@ -102,5 +110,66 @@ class ConferenceAdmin(ProgramModelAdmin):
                 view(track_styles_view),
                 name="program_conference_schedule_tracks",
             ),
+            # Before Django's own: "<id>/" would take "<id>/release/" for an object's address.
+            path(
+                "<path:object_id>/release/",
+                self.admin_site.admin_view(release_view),
+                name="program_conference_release",
+            ),
             *super().get_urls(),
         ]
+
+    def get_fields(self, request, obj=None):
+        """The releases of an edition that exists (none while it is added)."""
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [name for name in fields if name != "releases"]
+
+    @admin.display(description="releases")
+    def releases(self, conference):
+        """How many changes wait, and the link to the Release page."""
+        count = visible_changes(conference).count() if conference.holds_changes else 0
+        if not conference.holds_changes:
+            waiting = "Changes are public at once."
+        elif count:
+            waiting = ngettext(
+                "%(count)d change waits for release.", "%(count)d changes wait for release.", count
+            ) % {"count": count}
+        else:
+            waiting = "Nothing waits for release."
+        return format_html('{} <a href="{}">Release page</a>', waiting, release_url(conference))
+
+    def save_model(self, request, obj, form, change):
+        """Saves the edition (Conference.save() makes release 1 when holding is switched on,
+        and the held changes public when it is switched off), then says which it did."""
+        switched = "holds_changes" in form.changed_data
+        waiting = visible_changes(obj).count() if switched and not obj.holds_changes else 0
+        super().save_model(request, obj, form, change)
+        if switched:
+            self.message_user(request, holding_message(obj, waiting), messages.SUCCESS)
+
+
+def holding_message(conference, waiting):
+    """What switching holding changes on or off did; ``waiting``: the visible changes held
+    before it was switched off."""
+    if conference.holds_changes:
+        first = conference.releases.order_by("-number").first()
+        return (
+            f"{conference} holds changes for release now: the program as it stands is "
+            f"release {first.number}, “{first.name}”. Talks added, moved, cancelled or removed "
+            "wait until you release them on its Release page; titles, abstracts, speakers "
+            "and materials are public at once."
+        )
+    if waiting:
+        made_public = ngettext(
+            "the change that was waiting is public now",
+            "the %(count)d changes that were waiting are public now",
+            waiting,
+        ) % {"count": waiting}
+        return (
+            f"{conference} no longer holds changes: {made_public}, and every change is "
+            "public as soon as it is saved."
+        )
+    return (
+        f"{conference} no longer holds changes: nothing was waiting, and every change is "
+        "public as soon as it is saved."
+    )

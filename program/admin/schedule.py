@@ -35,10 +35,11 @@ from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import engines
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from program.admin.base import row_id
 from program.admin.imports import refused
+from program.admin.releases import release_url
 from program.admin.schedule_day import (
     ROW_MINUTES,
     chosen_day,
@@ -64,28 +65,8 @@ def may_move(request):
 
 
 def move_url_pattern():
-    """The move form of talk 0 (admin:program_talk_move), or its change form where the move
-    form is not installed: both let a talk be moved without JavaScript."""
-    try:
-        return reverse("admin:program_talk_move", args=[0])
-    except NoReverseMatch:
-        return reverse("admin:program_talk_change", args=[0])
-
-
-def release_url(conference):
-    """The edition's release page (admin:program_conference_release), or "" without it."""
-    try:
-        return reverse("admin:program_conference_release", args=[conference.pk])
-    except NoReverseMatch:
-        return ""
-
-
-def move_endpoint():
-    """The move endpoint's address for talk 0 (the script puts the id in), or ""."""
-    try:
-        return reverse("admin:program_talk_move", args=[0])
-    except NoReverseMatch:
-        return ""
+    """The move form's address for talk 0 (the template and the script put the id in)."""
+    return reverse("admin:program_talk_move", args=[0])
 
 
 def for_editor(talks):
@@ -172,7 +153,7 @@ def schedule_view(request, model_admin, object_id):
             "no_track": NO_TRACK,
             "types": types,
             "waiting": waiting,
-            "move_endpoint": move_endpoint(),
+            "move_endpoint": pattern,
             "release_url": release_url(conference),
             "title": f"Schedule of {conference}: {day_heading(day)}",
         }

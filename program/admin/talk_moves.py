@@ -148,9 +148,8 @@ def initial_slot(talk):
 
 def editor_day_url(talk):
     """The schedule editor's day of the (placed) talk, scrolled to it."""
-    edition_list = reverse("admin:program_conference_changelist")
-    day = talk.local_start.date().isoformat()
-    return f"{edition_list}{talk.conference_id}/schedule/?day={day}#talk-{talk.pk}"
+    editor = reverse("admin:program_conference_schedule", args=[talk.conference_id])
+    return f"{editor}?day={talk.local_start.date().isoformat()}#talk-{talk.pk}"
 
 
 def move_talk_view(model_admin, request, object_id):

@@ -30,6 +30,7 @@ from program.admin.base import (
     row_id,
 )
 from program.admin.imports import import_schedule_view
+from program.admin.releases import KeepReleasedTalksMixin
 from program.admin.talk_filters import DayListFilter, EditionRowListFilter, ScheduledListFilter
 from program.admin.talk_moves import move_talk_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
@@ -95,7 +96,7 @@ class ResourceInline(ProgramTabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(EditionInitialMixin, ProgramModelAdmin):
+class TalkAdmin(KeepReleasedTalksMixin, EditionInitialMixin, ProgramModelAdmin):
     # The status beside the title, so it stays in view on a laptop however long the rest.
     list_display = ["title", "status", "when", "room", "type", "track", "speaker_names"]
     # Given, so that Django does not ask get_list_display (a query) a second time.

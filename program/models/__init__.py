@@ -16,14 +16,13 @@ from program.models.editions import Conference, ConferenceQuerySet, Room, TalkTy
 from program.models.releases import Release
 from program.models.resources import HTTP_URL, Resource
 from program.models.speakers import Speaker
+from program.models.talk_speakers import TalkSpeaker, TalkSpeakerManager
 from program.models.talks import (
     MAX_DURATION,
     TOO_LONG,
     Talk,
     TalkManager,
     TalkQuerySet,
-    TalkSpeaker,
-    TalkSpeakerManager,
 )
 
 __all__ = [

@@ -240,19 +240,22 @@ class Conference(TimestampedModel):
 def fixture_public_history(sender, instance, raw, using, **kwargs):
     """loaddata saves raw, past save(): a fixture (the seed) lists no
     ``public_history_after``, so keep the stored one, or start the history of an edition it
-    creates or publishes as save() does. A backup brings its own (HISTORY_FROM_BACKUP)."""
+    creates or publishes as save() does. Nor does it list ``holds_changes``: reloading it
+    keeps the edition holding changes or not, as an organiser set it (a raw save switching
+    it off would leave the held changes unreleased). A backup brings its own
+    (HISTORY_FROM_BACKUP)."""
     if not raw or HISTORY_FROM_BACKUP.get():
         return
     stored = (
         Conference._base_manager.using(using)
         .filter(pk=instance.pk)
-        .values_list("is_published", "public_history_after")
+        .values_list("is_published", "public_history_after", "holds_changes")
         .first()
     )
     if stored is None:
         instance.public_history_after = last_history_id(using) if instance.is_published else 0
         return
-    was_published, instance.public_history_after = stored
+    was_published, instance.public_history_after, instance.holds_changes = stored
     instance._fixture_publishes = instance.is_published and not was_published
 
 

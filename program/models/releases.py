@@ -10,7 +10,7 @@ HELD_FIELDS and public_at_once say how, Talk.save() and TalkQuerySet do it.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import Case, Exists, F, OuterRef, ProtectedError, Value, When
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
@@ -108,3 +108,25 @@ class Release(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+
+def held_deletion_message(talk):
+    """Why ``talk`` (public in the last release of an edition holding changes) is kept."""
+    edition = talk.conference
+    return (
+        f"“{talk}” is public in {edition}'s last release, and {edition} holds changes for "
+        "release: deleting it now would take it off the public program before the release. "
+        "Set it back to draft, release the edition's changes, then delete it."
+    )
+
+
+class DeletionHeld(ProtectedError):
+    """Deleting talks the public sees in their edition's last release while it holds
+    changes: they would vanish from the public program before the release. Raised by
+    Talk.delete() and TalkQuerySet.delete(), which then delete nothing;
+    ``protected_objects``: those talks (the first hundred of ``count``)."""
+
+    def __init__(self, talks, count=None):
+        others = (count or len(talks)) - 1
+        more = f" The same holds for {others} more talk{'s' if others > 1 else ''}."
+        super().__init__(held_deletion_message(talks[0]) + (more if others else ""), talks)

@@ -36,8 +36,9 @@ from program.models.public_reads import (
     as_public,
     show_public,
 )
-from program.models.releases import UPDATE_NAMES, public_at_once
+from program.models.releases import UPDATE_NAMES, DeletionHeld, public_at_once
 from program.models.speakers import Speaker
+from program.models.talk_speakers import TalkSpeaker
 from program.times import elapsed
 
 # The longest session the frab schedule format can write: its duration is "HH:MM" with at
@@ -173,10 +174,28 @@ class TalkQuerySet(SearchableQuerySet):
             record_history(Talk._base_manager.using(self.db), pks, history_type="~")
         return count
 
-    def delete(self):
+    def shown_until_release(self):
+        """The talks the public sees in the last release of an edition that holds changes
+        (public or cancelled there): deleting one would take it off the public program
+        before the release, so delete() refuses them."""
+        return self.filter(
+            public_status__in=[Talk.Status.PUBLISHED, Talk.Status.CANCELLED],
+            conference__holds_changes=True,
+        )
+
+    def delete(self, *, with_edition=False):
         """Delete the talks, recording each one's deletion in bulk first (see
-        record_history), not one INSERT per talk from the delete signal."""
+        record_history), not one INSERT per talk from the delete signal.
+
+        Raises DeletionHeld, deleting nothing, if some are shown until their edition's
+        release (shown_until_release); ``with_edition``: the caller deletes their edition
+        in the same transaction, so nothing is refused (deleting the edition itself cascades
+        without this method and is never refused).
+        """
         with transaction.atomic(using=self.db):
+            held = self.shown_until_release()
+            if not with_edition and (count := held.count()):
+                raise DeletionHeld(list(held.select_related("conference")[:100]), count)
             pks = list(self.values_list("pk", flat=True))
             record_history(Talk._base_manager.using(self.db), pks, history_type="-")
             recorded = RECORDED_DELETES.set(frozenset(pks))
@@ -378,6 +397,13 @@ class Talk(SearchableModel, TimestampedModel):
         super().refresh_from_db(using, fields, from_queryset)
         show_public(self)
 
+    def delete(self, *args, **kwargs):
+        """Delete the talk; raises DeletionHeld (deleting nothing) if the public sees it in
+        the last release of an edition that holds changes (shown_until_release)."""
+        if Talk.objects.filter(pk=self.pk).shown_until_release().exists():
+            raise DeletionHeld([self])
+        return super().delete(*args, **kwargs)
+
     def show_at_once(self):
         """Make the working status, start, end and room the public ones (not saved)."""
         for working, public in HELD_FIELDS.items():
@@ -458,39 +484,3 @@ class Talk(SearchableModel, TimestampedModel):
         """Its length in minutes; an unscheduled talk's planned one (duration, else 30)."""
         length = self.end - self.start if self.start else self.duration or timedelta(minutes=30)
         return int(length.total_seconds() // 60)
-
-
-class TalkSpeakerManager(models.Manager):
-    def get_by_natural_key(self, conference_slug, talk_slug, speaker_slug):
-        return self.get(
-            talk__conference__slug=conference_slug,
-            talk__slug=talk_slug,
-            speaker__slug=speaker_slug,
-        )
-
-
-class TalkSpeaker(models.Model):
-    """A speaker of a talk, in the order the program lists them."""
-
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="speaker_links")
-    # A speaker with talks cannot be deleted: the talks would lose them unseen.
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="talk_links")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = TalkSpeakerManager()
-
-    class Meta:
-        ordering = ["talk", "position"]
-        verbose_name = "speaker of the talk"
-        verbose_name_plural = "speakers of the talk"
-        constraints = [
-            models.UniqueConstraint(fields=["talk", "speaker"], name="talkspeaker_unique_speaker"),
-        ]
-
-    def __str__(self):
-        return f"{self.speaker} in “{self.talk}”"
-
-    def natural_key(self):
-        return (*self.talk.natural_key(), self.speaker.slug)
-
-    natural_key.dependencies = ["program.talk", "program.speaker"]

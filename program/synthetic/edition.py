@@ -112,7 +112,7 @@ def generate_edition(*, slug, talks, rooms=6, days=5, seed=0, unscheduled=0):
     start_date = first_day(slug)
     with transaction.atomic():
         if existing is not None:
-            Talk.objects.filter(conference=existing).delete()
+            Talk.objects.filter(conference=existing).delete(with_edition=True)
             existing.delete()
         conference = Conference.objects.create(
             slug=slug,
