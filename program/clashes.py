@@ -37,20 +37,24 @@ class Clash:
         return f"Speaker clash: {self.speaker} also speaks in “{other}” {where_when}."
 
 
-def find_clashes(conference, *, talk=None, involving=None):
+def find_clashes(conference, *, talk=None, involving=None, within=None):
     """Every clash among the edition's talks that are not cancelled, in time order.
 
+    With ``within`` (aware start, end), only talks sharing some of that time are read: the
+    span of the talks just moved, when only their clashes are asked for (``involving``).
     With ``talk``, only the clashes of that (saved) talk; with ``involving`` (a set of talk
     ids, e.g. an import's), only the clashes one of them takes part in. Each clash names
     such a talk first. Talks that merely touch (one ends when the next starts) do not clash.
     The order: by the later talk's start (then id), then by the earlier talk's, a room clash
     before speaker clashes, speakers in the earlier talk's order.
     """
-    clashes, _ = first_clashes(conference, talk=talk, involving=involving, limit=None)
+    clashes, _ = first_clashes(
+        conference, talk=talk, involving=involving, within=within, limit=None
+    )
     return clashes
 
 
-def first_clashes(conference, *, talk=None, involving=None, limit):
+def first_clashes(conference, *, talk=None, involving=None, within=None, limit):
     """(the first ``limit`` clashes find_clashes lists, or all with None; how many it lists).
 
     The sweep reads plain values (ids and times, a talk's speaker ids in their order), and
@@ -64,6 +68,8 @@ def first_clashes(conference, *, talk=None, involving=None, limit):
     )
     if talk is not None and talk.start is None:
         return [], 0
+    if within is not None:
+        talks = talks.overlapping(*within)
     if talk is not None:
         talks = talks.overlapping(talk.start, talk.end)
         involving = {talk.pk}

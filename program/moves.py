@@ -19,6 +19,9 @@ from program.clashes import find_clashes
 from program.models import Room, Talk
 from program.times import moment_label
 
+# What a move writes of a talk (Talk.save() adds the public copies where they follow).
+PLACE_FIELDS = ["start", "end", "room", "duration", "sequence", "updated_at"]
+
 # The length of a talk placed for the first time, with no duration of its own.
 DEFAULT_LENGTH = timedelta(minutes=30)
 
@@ -77,12 +80,17 @@ def place(placements, *, by):
             talk.start, talk.end, talk.room = placement.start, placement.end, placement.room
             talk.clean()
             talk._history_user = by  # read by django-simple-history
-            talk.save()
+            # Only the place: an edit saved meanwhile on the talk's page is kept.
+            talk.save(update_fields=PLACE_FIELDS)
             LogEntry.objects.log_actions(
                 user_id=by.pk,
                 queryset=[talk],
                 action_flag=CHANGE,
                 change_message=f"Moved from {before} to {where_label(talk)}.",
             )
-    moved = {placement.talk.pk for placement in placements if placement.start is not None}
-    return find_clashes(conference, involving=moved) if moved else []
+    placed = [placement for placement in placements if placement.start is not None]
+    if not placed:
+        return []
+    # A clash of a moved talk lies within the span of the moved talks: read only that.
+    within = (min(p.start for p in placed), max(p.end for p in placed))
+    return find_clashes(conference, involving={p.talk.pk for p in placed}, within=within)
