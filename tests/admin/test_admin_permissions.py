@@ -74,9 +74,16 @@ def test_each_page_answers_one_permission_as_django_rules_say(rows, held_model, 
     # The import page needs both "Can add talk" and "Can change talk".
     answers["talk", "import"] = client.get("/admin/program/talk/import/").status_code
     expected["talk", "import"] = 403
-    # The move page needs "Can change talk".
-    answers["talk", "move"] = client.get(admin_url("talk", "move", rows["talk"])).status_code
-    expected["talk", "move"] = 200 if (held_model, action) == ("talk", "change") else 403
+    # The move page, the schedule editor and the Release page need "Can change talk".
+    may_move = 200 if (held_model, action) == ("talk", "change") else 403
+    scheduling = {
+        ("talk", "move"): admin_url("talk", "move", rows["talk"]),
+        ("conference", "schedule"): admin_url("conference", "schedule", rows["conference"]),
+        ("conference", "release"): admin_url("conference", "release", rows["conference"]),
+    }
+    for page, url in scheduling.items():
+        answers[page] = client.get(url).status_code
+        expected[page] = may_move
 
     assert answers == expected
 
@@ -99,3 +106,20 @@ def test_a_refused_page_logs_one_line_without_traceback(rows, caplog, url):
         ("django.security.PermissionDenied", "WARNING", f"Forbidden (permission denied): {url}",
          None)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("page", ["schedule", "release", "move"])
+def test_the_scheduling_pages_open_to_a_superuser_and_send_others_to_log_in(rows, client, page):
+    url = (
+        admin_url("talk", "move", rows["talk"])
+        if page == "move"
+        else admin_url("conference", page, rows["conference"])
+    )
+    anonymous = client.get(url)
+    client.force_login(User.objects.create_superuser("admin"))
+
+    assert (anonymous.status_code, anonymous.headers["Location"]) == (
+        302,
+        f"/admin/login/?next={url}",
+    )
+    assert client.get(url).status_code == 200
