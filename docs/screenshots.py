@@ -123,21 +123,6 @@ def admin_talks(browser, base, path):
     context.close()
 
 
-def admin_move(browser, base, path):
-    """The move page of the LMCache talk ("Move to…" on its admin page), 1280 px wide."""
-    context = browser.new_context(viewport={"width": 1280, "height": 640})
-    page = context.new_page()
-    page.goto(f"{base}/admin/login/?next=/admin/program/talk/%3Fq%3DLMCache")
-    page.fill("#id_username", ADMIN[0])
-    page.fill("#id_password", ADMIN[1])
-    page.click("input[type=submit]")
-    page.get_by_role("link", name="LMCache", exact=False).first.click()
-    page.get_by_role("link", name="Move to…").click()
-    page.wait_for_url("**/move/")
-    page.screenshot(path=path)
-    context.close()
-
-
 # Talks the seed edition's organisers have not placed yet, for the editor's list (made after
 # the other pictures, which show the seed as it is).
 UNSCHEDULED = """
@@ -163,6 +148,19 @@ def logged_in(browser, base, path, **options):
     page.click("input[type=submit]")
     page.wait_for_url(f"**{path}")
     return context, page
+
+
+def admin_move(browser, base, path):
+    """The move page of the LMCache talk ("Move to…" on its admin page), 1280 px wide."""
+    context, page = logged_in(
+        browser, base, "/admin/program/talk/", viewport={"width": 1280, "height": 640}
+    )
+    page.goto(f"{base}/admin/program/talk/?q=LMCache")
+    page.get_by_role("link", name="LMCache", exact=False).first.click()
+    page.get_by_role("link", name="Move to…").click()
+    page.wait_for_url("**/move/")
+    page.screenshot(path=path)
+    context.close()
 
 
 def schedule_editor(browser, base, env, laptop_path, tablet_path):

@@ -10,9 +10,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch
 
-from program.models import Conference, Talk, TalkSpeaker
+from program.models import Conference, Talk
 from program.releases import PUBLIC, release, visible_changes
 from program.times import when_label
 
@@ -65,21 +64,7 @@ class Preview:
 def preview(conference):
     """The Preview of ``conference``'s next release, in two queries (the talks with their
     working and public rooms, their speakers)."""
-    talks = (
-        visible_changes(conference)
-        .defer("abstract", "search_text")  # the long texts, which the page does not show
-        .select_related("conference", "room", "public_room")
-        .prefetch_related(
-            Prefetch(
-                "speaker_links",
-                queryset=TalkSpeaker.objects.select_related("speaker")
-                .only("talk_id", "position", "speaker__name")
-                .order_by("position"),
-                to_attr="ordered_speaker_links",
-            )
-        )
-        .order_by("pk")
-    )
+    talks = visible_changes(conference).for_clashes().select_related("public_room").order_by("pk")
     talks = list(talks)
     changes = sorted(
         (change_of(talk) for talk in talks),

@@ -13,8 +13,24 @@ from program.models.edition_rules import drop_edition_rules, install_edition_rul
 
 
 def public_as_working(apps, schema_editor):
+    """No edition held changes before: what the public saw was the working values."""
     Talk = apps.get_model("program", "Talk")
     Talk._base_manager.update(
+        public_status=F("status"),
+        public_start=F("start"),
+        public_end=F("end"),
+        public_room=F("room"),
+    )
+
+
+def history_public_as_working(apps, schema_editor):
+    """The talks' history records written before hold the defaults of the public fields (a
+    draft, nowhere); the changes page reads those fields (program/changes.py): copy the
+    working values into them, as for the talks themselves."""
+    HistoricalTalk = apps.get_model("program", "HistoricalTalk")
+    HistoricalTalk._base_manager.filter(
+        public_status="draft", public_start__isnull=True, public_room__isnull=True
+    ).update(
         public_status=F("status"),
         public_start=F("start"),
         public_end=F("end"),
@@ -167,6 +183,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(public_as_working, migrations.RunPython.noop),
+        migrations.RunPython(history_public_as_working, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="historicaltalk",
             name="end",

@@ -258,7 +258,7 @@ def test_talks_older_than_the_history_get_their_creation_as_a_first_record(editi
 
     migration.record_existing_talks(apps, None)
     # Records older than the public values get them from the working ones, as they were.
-    later = __import__("program.migrations.0019_history_public_values", fromlist=["x"])
+    later = __import__("program.migrations.0018_unscheduled_talks_and_releases", fromlist=["x"])
     later.history_public_as_working(apps, None)
     Talk.objects.filter(pk=talk.pk).set_status(Talk.Status.CANCELLED)
 
