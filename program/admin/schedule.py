@@ -57,6 +57,8 @@ from program.times import SkippedTime, conference_time, day_heading
 NO_TRACK = "-"
 # "HH:MM", local wall-clock time; "24:00" is the end of the day.
 CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)|24:00")
+# The largest id a row may have (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
 NO_PERMISSION = "Moving talks needs the permission “Can change talk”, which your account lacks."
 
 
@@ -271,11 +273,13 @@ def placements_from(conference, data):
     if not all(isinstance(item, dict) for item in items):
         raise BadPlacement("Each placement is an object with talk, day, start and room.")
     ids = [item.get("talk") for item in items]
-    if not all(isinstance(pk, int) and not isinstance(pk, bool) for pk in ids):
+    if not all(type(pk) is int for pk in ids):
         raise BadPlacement("Each placement names its talk by id.")
     if len(set(ids)) != len(ids):
         raise BadPlacement("A talk can be placed only once in one move.")
-    talks = Talk.objects.filter(conference=conference, pk__in=ids).select_related(
+    # An id the database cannot hold names no talk (and would not reach it).
+    known = [pk for pk in ids if 0 < pk <= MAX_ID]
+    talks = Talk.objects.filter(conference=conference, pk__in=known).select_related(
         "conference", "room"
     )
     talks = {talk.pk: talk for talk in talks}
@@ -289,7 +293,9 @@ def placements_from(conference, data):
         if item.get("room") is None and item.get("start") is None and item.get("day") is None:
             placements.append(unplaced(talk))
             continue
-        room = rooms.get(item.get("room"))
+        room_id = item.get("room")
+        # Only an id: a list would not hash, and true or 1.0 would name room 1.
+        room = rooms.get(room_id) if type(room_id) is int else None
         if room is None:
             raise BadPlacement(
                 f"“{talk}”: room {str(item.get('room'))[:20]} is no room of {conference}."

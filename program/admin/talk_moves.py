@@ -101,6 +101,7 @@ class MoveForm(forms.Form):
         ]
         if talk.is_scheduled and talk.local_start.date() not in days:  # kept where it is
             days = sorted({*days, talk.local_start.date()})
+        self.days = days
         day = self.fields["day"]
         day.widget.choices = [(each.isoformat(), day_heading(each)) for each in days]
         day.help_text = f"A day of {conference}, in its timezone ({conference.timezone})."
@@ -111,6 +112,18 @@ class MoveForm(forms.Form):
             f"Optional, the same day. Leave it empty to keep the talk's length "
             f"({duration_words(length_of(talk))})."
         )
+
+    def clean_day(self):
+        """One of the days offered: a POST may send any date, which would take the talk
+        out of its edition's program."""
+        day = self.cleaned_data["day"]
+        if day not in self.days:
+            conference = self.talk.conference
+            raise ValidationError(
+                f"Choose a day of {conference}: {day_heading(conference.start_date)} to "
+                f"{day_heading(conference.end_date)}, {conference.end_date.year}."
+            )
+        return day
 
     def clean(self):
         cleaned = super().clean()
