@@ -220,3 +220,20 @@ def test_place_on_the_day_the_clocks_go_back_keeps_the_length_in_elapsed_time(
     )
     assert skipped_day.json()["talks"][0]["end_iso"] == "2026-11-02T00:00:00-08:00"
     assert skipped_day.json()["talks"][0]["end"] == "00:00"
+
+
+def test_move_form_takes_an_end_at_midnight_as_the_editor_sends_it(
+    organiser_client, edition, opening, ballroom
+):
+    response = organiser_client.post(
+        f"/admin/program/talk/{opening.pk}/move/",
+        {"day": "2026-05-18", "start": "23:00", "end": "24:00", "room": ballroom.pk},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["talk"]["start_iso"], response.json()["talk"]["end_iso"]) == (
+        "2026-05-18T23:00:00-07:00",
+        "2026-05-19T00:00:00-07:00",
+    )
+    assert Talk.objects.get(pk=opening.pk).end == local("2026-05-19", 0)
