@@ -4,7 +4,7 @@ and the new edition's public program shows it only from its own next release."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from program.models import Talk
+from program.models import Room, Talk
 from tests.factories import ConferenceFactory, RoomFactory, TalkFactory, local
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,29 @@ def test_a_talk_public_until_its_editions_release_keeps_its_edition(editions):
             "then move it."
         ]
     }
+
+
+def test_a_room_only_the_public_program_uses_is_kept_and_the_page_says_why(admin_client, editions):
+    this, _other, ballroom, _annex = editions
+    hall = RoomFactory(conference=this, name="Hall", slug="hall")
+    talk = TalkFactory(
+        conference=this,
+        title="Opening keynote",
+        room=ballroom,
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 10),
+    )
+    this.holds_changes = True
+    this.save()
+    talk = Talk.objects.get(pk=talk.pk)
+    talk.room = hall
+    talk.save()
+
+    post = admin_client.post(f"/admin/program/room/{ballroom.pk}/delete/", {"post": "yes"})
+
+    assert [str(message) for message in post.context["messages"]] == [
+        "Nothing was deleted: talks are scheduled in this room, or are in it in the public "
+        "program until the edition's next release (listed below). Move them to another room "
+        "first, then release the edition's changes if it holds them."
+    ]
+    assert Room.objects.filter(pk=ballroom.pk).exists()
