@@ -237,3 +237,55 @@ def test_move_form_takes_an_end_at_midnight_as_the_editor_sends_it(
         "2026-05-19T00:00:00-07:00",
     )
     assert Talk.objects.get(pk=opening.pk).end == local("2026-05-19", 0)
+
+
+@pytest.fixture
+def spring(organiser_client):
+    """An edition over the night the clocks go forward, a talk across the skipped hour."""
+    edition = ConferenceFactory(
+        slug="spring",
+        name="Spring",
+        start_date=local("2026-03-07", 0).date(),
+        end_date=local("2026-03-08", 0).date(),
+    )
+    room = RoomFactory(conference=edition, name="Hall", slug="hall")
+    talk = TalkFactory(
+        conference=edition,
+        title="Night owls",
+        room=room,
+        start=local("2026-03-08", 1, 30),
+        end=local("2026-03-08", 3, 30),
+    )
+    return edition, room, talk
+
+
+def test_place_refuses_a_start_the_clocks_skip(organiser_client, spring):
+    edition, room, talk = spring
+
+    response = post_placements(
+        organiser_client,
+        edition,
+        [{"talk": talk.pk, "day": "2026-03-08", "start": "02:30", "room": room.pk}],
+    )
+
+    assert response.json() == {
+        "errors": {
+            "__all__": [
+                "2:30 AM on Sunday, March 8, 2026 does not exist in America/Los_Angeles: the "
+                "clocks go forward an hour then. Choose a time before or after the change."
+            ]
+        }
+    }
+
+
+def test_editor_shows_the_night_the_clocks_go_forward(organiser_client, spring):
+    edition, _room, talk = spring
+
+    response = organiser_client.get(
+        f"/admin/program/conference/{edition.pk}/schedule/?day=2026-03-08"
+    )
+
+    assert response.status_code == 200
+    block = response.content.decode().split(f'id="talk-{talk.pk}"')[1].split(">")[0]
+    # Wall-clock minutes: 1:30 to 3:30 reads two hours, one of which the clocks skipped.
+    assert 'data-start="90" data-end="210"' in block
