@@ -16,7 +16,8 @@
   null}`` sends a talk back to the unscheduled list. 200: ``{"talks": [block, ...],
   "clashes": [clash, ...]}`` (program/admin/schedule_json.py), the talks in the order sent.
   400, nothing saved: ``{"errors": {"__all__": ["message", ...]}}``, each message naming
-  its talk ("“Opening keynote”: Only a draft can wait without a slot: ..."). 403 without
+  its talk ("“Opening keynote”: Only a draft can wait without a slot: ..."), or the body
+  (not JSON, or past ``DATA_UPLOAD_MAX_MEMORY_SIZE``). 403 without
   "Can change talk" (the same shape), 405 but POST.
 - ``schedule/tracks.css``: the edition's track colours (the public tracks.css names only
   the tracks of public talks).
@@ -29,7 +30,7 @@ import datetime as dt
 import json
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -59,6 +60,7 @@ NO_TRACK = "-"
 CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)|24:00")
 # The largest id a row may have (a 64-bit signed integer).
 MAX_ID = 2**63 - 1
+TOO_BIG = "The body is too large for a move: send the placements of one day's talks at most."
 NO_PERMISSION = "Moving talks needs the permission “Can change talk”, which your account lacks."
 
 
@@ -342,6 +344,8 @@ def place_view(request, model_admin, object_id):
     try:
         data = json.loads(request.body or b"null")
         placements = placements_from(conference, data)
+    except RequestDataTooBig:  # past DATA_UPLOAD_MAX_MEMORY_SIZE: the script reads JSON
+        return JsonResponse({"errors": {"__all__": [TOO_BIG]}}, status=400)
     except (ValueError, BadPlacement) as error:
         message = str(error) if isinstance(error, BadPlacement) else "The body is not JSON."
         return JsonResponse({"errors": {"__all__": [message]}}, status=400)

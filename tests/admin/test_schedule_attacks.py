@@ -289,3 +289,18 @@ def test_editor_shows_the_night_the_clocks_go_forward(organiser_client, spring):
     block = response.content.decode().split(f'id="talk-{talk.pk}"')[1].split(">")[0]
     # Wall-clock minutes: 1:30 to 3:30 reads two hours, one of which the clocks skipped.
     assert 'data-start="90" data-end="210"' in block
+
+
+def test_place_refuses_a_body_past_the_upload_limit_in_json(organiser_client, edition, opening):
+    body = json.dumps({"placements": [{"talk": opening.pk, "room": None, "pad": "x" * 10**7}]})
+
+    response = organiser_client.post(place_url(edition), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {
+            "__all__": [
+                "The body is too large for a move: send the placements of one day's talks at most."
+            ]
+        }
+    }
