@@ -10,14 +10,14 @@ clashes the moved talks take part in.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 
 from program.clashes import find_clashes
 from program.models import Room, Talk
-from program.times import moment_label
+from program.times import elapsed, moment_label
 
 # What a move writes of a talk (Talk.save() adds the public copies where they follow).
 PLACE_FIELDS = ["start", "end", "room", "duration", "sequence", "updated_at"]
@@ -39,14 +39,16 @@ class Placement:
 def length_of(talk):
     """How long ``talk`` lasts once placed: end − start, else its duration, else 30 minutes."""
     if talk.start is not None:
-        return talk.end - talk.start
+        return elapsed(talk.start, talk.end)
     return talk.duration or DEFAULT_LENGTH
 
 
 def placed_at(talk, start, room, end=None):
-    """The Placement of ``talk`` at ``start`` in ``room``, keeping its length unless ``end``
-    is given."""
-    return Placement(talk, start, end or start + length_of(talk), room)
+    """The Placement of ``talk`` at ``start`` in ``room``, keeping its length (the time that
+    passes, across a clock change too) unless ``end`` is given."""
+    # In UTC: a local time plus a length is wall-clock arithmetic, an hour off on a day the
+    # clocks change.
+    return Placement(talk, start, end or start.astimezone(UTC) + length_of(talk), room)
 
 
 def unplaced(talk):

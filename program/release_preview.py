@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 
 from program.models import Conference, Talk
 from program.releases import PUBLIC, release, visible_changes
@@ -46,7 +47,8 @@ class Change:
 class Preview:
     """``changes``: in KINDS order, then by time and title; ``speakers``: (speaker, [their
     changed talks]) by name; ``fingerprint``: a hex digest of the changed rows' working and
-    public values (equal fingerprints: nothing changed between two previews)."""
+    public values and of the last release's number (equal fingerprints: nothing changed,
+    and nothing was released, between two previews)."""
 
     changes: list
     speakers: list
@@ -62,10 +64,13 @@ class Preview:
 
 
 def preview(conference):
-    """The Preview of ``conference``'s next release, in two queries (the talks with their
-    working and public rooms, their speakers)."""
+    """The Preview of ``conference``'s next release, in three queries (the talks with their
+    working and public rooms, their speakers, the last release's number)."""
     talks = visible_changes(conference).for_clashes().select_related("public_room").order_by("pk")
     talks = list(talks)
+    # The last release too: a second click on Release, or another organiser's release,
+    # would release again what the page showed (a new name, nothing held).
+    last = conference.releases.aggregate(last=Max("number"))["last"]
     changes = sorted(
         (change_of(talk) for talk in talks),
         key=lambda change: (
@@ -81,7 +86,7 @@ def preview(conference):
     return Preview(
         changes=changes,
         speakers=sorted(speakers.items(), key=lambda item: (item[0].name, item[0].pk)),
-        fingerprint=fingerprint(talks),
+        fingerprint=fingerprint(talks, last),
     )
 
 
@@ -131,9 +136,10 @@ def slot_label(talk, start, end, room):
     return f"{when_label(start.astimezone(zone), end.astimezone(zone))} in {room}"
 
 
-def fingerprint(talks):
-    """A digest of each talk's key and working and public status, start, end and room."""
-    digest = hashlib.sha256()
+def fingerprint(talks, last_release):
+    """A digest of the number of the edition's last release (None without one), and each
+    talk's key and working and public status, start, end and room."""
+    digest = hashlib.sha256(repr(last_release).encode())
     for talk in sorted(talks, key=lambda talk: talk.pk):
         values = (
             talk.pk,

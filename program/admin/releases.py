@@ -29,8 +29,8 @@ from program.release_preview import Outdated, preview, release_as_seen
 LISTED_REFUSALS = 10
 
 STALE = (
-    "The waiting changes are not the ones this page showed: someone changed a talk "
-    "meanwhile. Check them below, then release again."
+    "The waiting changes are not the ones this page showed: a talk was changed, or a "
+    "release made, meanwhile. Check them below, then release again."
 )
 
 

@@ -13,7 +13,9 @@ from program.models import (
 @admin.register(Room)
 class RoomAdmin(RefuseDeletingInUseMixin, EditionInitialMixin, ProgramModelAdmin):
     in_use_message = (
-        "talks are scheduled in this room (listed below). Move them to another room first."
+        "talks are scheduled in this room, or are in it in the public program until the "
+        "edition's next release (listed below). Move them to another room first, then "
+        "release the edition's changes if it holds them."
     )
     list_display = ["name", "conference", "position", "capacity"]
     list_filter = ["conference"]

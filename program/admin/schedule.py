@@ -16,7 +16,8 @@
   null}`` sends a talk back to the unscheduled list. 200: ``{"talks": [block, ...],
   "clashes": [clash, ...]}`` (program/admin/schedule_json.py), the talks in the order sent.
   400, nothing saved: ``{"errors": {"__all__": ["message", ...]}}``, each message naming
-  its talk ("“Opening keynote”: Only a draft can wait without a slot: ..."). 403 without
+  its talk ("“Opening keynote”: Only a draft can wait without a slot: ..."), or the body
+  (not JSON, or past ``DATA_UPLOAD_MAX_MEMORY_SIZE``). 403 without
   "Can change talk" (the same shape), 405 but POST.
 - ``schedule/tracks.css``: the edition's track colours (the public tracks.css names only
   the tracks of public talks).
@@ -29,7 +30,7 @@ import datetime as dt
 import json
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -57,6 +58,9 @@ from program.times import SkippedTime, conference_time, day_heading
 NO_TRACK = "-"
 # "HH:MM", local wall-clock time; "24:00" is the end of the day.
 CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)|24:00")
+# The largest id a row may have (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+TOO_BIG = "The body is too large for a move: send the placements of one day's talks at most."
 NO_PERMISSION = "Moving talks needs the permission “Can change talk”, which your account lacks."
 
 
@@ -271,11 +275,13 @@ def placements_from(conference, data):
     if not all(isinstance(item, dict) for item in items):
         raise BadPlacement("Each placement is an object with talk, day, start and room.")
     ids = [item.get("talk") for item in items]
-    if not all(isinstance(pk, int) and not isinstance(pk, bool) for pk in ids):
+    if not all(type(pk) is int for pk in ids):
         raise BadPlacement("Each placement names its talk by id.")
     if len(set(ids)) != len(ids):
         raise BadPlacement("A talk can be placed only once in one move.")
-    talks = Talk.objects.filter(conference=conference, pk__in=ids).select_related(
+    # An id the database cannot hold names no talk (and would not reach it).
+    known = [pk for pk in ids if 0 < pk <= MAX_ID]
+    talks = Talk.objects.filter(conference=conference, pk__in=known).select_related(
         "conference", "room"
     )
     talks = {talk.pk: talk for talk in talks}
@@ -289,7 +295,9 @@ def placements_from(conference, data):
         if item.get("room") is None and item.get("start") is None and item.get("day") is None:
             placements.append(unplaced(talk))
             continue
-        room = rooms.get(item.get("room"))
+        room_id = item.get("room")
+        # Only an id: a list would not hash, and true or 1.0 would name room 1.
+        room = rooms.get(room_id) if type(room_id) is int else None
         if room is None:
             raise BadPlacement(
                 f"“{talk}”: room {str(item.get('room'))[:20]} is no room of {conference}."
@@ -336,6 +344,8 @@ def place_view(request, model_admin, object_id):
     try:
         data = json.loads(request.body or b"null")
         placements = placements_from(conference, data)
+    except RequestDataTooBig:  # past DATA_UPLOAD_MAX_MEMORY_SIZE: the script reads JSON
+        return JsonResponse({"errors": {"__all__": [TOO_BIG]}}, status=400)
     except (ValueError, BadPlacement) as error:
         message = str(error) if isinstance(error, BadPlacement) else "The body is not JSON."
         return JsonResponse({"errors": {"__all__": [message]}}, status=400)

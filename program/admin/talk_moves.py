@@ -6,7 +6,8 @@ the talk exists or not; then 404 for an unknown talk).
 
 A POST sends the form fields ``day`` (``YYYY-MM-DD``, a day in the edition's timezone),
 ``start`` (``HH:MM``, 24-hour, the edition's wall clock), ``room`` (a room id of the talk's
-edition) and optionally ``end`` (``HH:MM``, the same day), with the CSRF token as any admin
+edition) and optionally ``end`` (``HH:MM``, the same day; ``24:00`` is its midnight, as the
+schedule editor sends a talk that ends the day), with the CSRF token as any admin
 POST (the ``X-CSRFToken`` header works). Without ``end`` the talk keeps its length (end
 minus start, else its ``duration``, else 30 minutes: program.moves.placed_at). A time that
 happens twice when the clocks go back is its first occurrence; one the clocks skip is
@@ -66,6 +67,19 @@ JSON = "application/json"
 NOT_ALLOWED = "Moving a talk needs the permission “Can change talk”, which your account lacks."
 
 
+# The end at midnight, after the day's last minute (as the schedule editor sends it).
+END_OF_DAY = "24:00"
+
+
+class EndField(forms.TimeField):
+    """A time HH:MM, or END_OF_DAY (kept as that string: no time of day is 24:00)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() == END_OF_DAY:
+            return END_OF_DAY
+        return super().to_python(value)
+
+
 class MoveForm(forms.Form):
     """Where ``talk`` goes, in its edition's wall-clock time.
 
@@ -84,7 +98,7 @@ class MoveForm(forms.Form):
         error_messages={"invalid": "Enter the start as HH:MM (24-hour clock), e.g. 09:30."},
     )
     room = forms.ModelChoiceField(queryset=None, empty_label="Choose a room")
-    end = forms.TimeField(
+    end = EndField(
         required=False,
         input_formats=["%H:%M", "%H:%M:%S"],
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -101,6 +115,7 @@ class MoveForm(forms.Form):
         ]
         if talk.is_scheduled and talk.local_start.date() not in days:  # kept where it is
             days = sorted({*days, talk.local_start.date()})
+        self.days = days
         day = self.fields["day"]
         day.widget.choices = [(each.isoformat(), day_heading(each)) for each in days]
         day.help_text = f"A day of {conference}, in its timezone ({conference.timezone})."
@@ -112,13 +127,30 @@ class MoveForm(forms.Form):
             f"({duration_words(length_of(talk))})."
         )
 
+    def clean_day(self):
+        """One of the days offered: a POST may send any date, which would take the talk
+        out of its edition's program."""
+        day = self.cleaned_data["day"]
+        if day not in self.days:
+            conference = self.talk.conference
+            raise ValidationError(
+                f"Choose a day of {conference}: {day_heading(conference.start_date)} to "
+                f"{day_heading(conference.end_date)}, {conference.end_date.year}."
+            )
+        return day
+
     def clean(self):
         cleaned = super().clean()
         day, zone = cleaned.get("day"), self.talk.conference.tzinfo
         for name in ("start", "end"):
             if day is not None and cleaned.get(name) is not None:
+                naive = (
+                    dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+                    if cleaned[name] == END_OF_DAY
+                    else dt.datetime.combine(day, cleaned[name])
+                )
                 try:
-                    moment = conference_time(dt.datetime.combine(day, cleaned[name]), zone)
+                    moment = conference_time(naive, zone)
                 except SkippedTime as error:
                     self.add_error(name, str(error))
                 else:

@@ -130,3 +130,48 @@ class DeletionHeld(ProtectedError):
         others = (count or len(talks)) - 1
         more = f" The same holds for {others} more talk{'s' if others > 1 else ''}."
         super().__init__(held_deletion_message(talks[0]) + (more if others else ""), talks)
+
+
+class EditionChangeMixin:
+    """A talk given another edition (its ``conference`` changed since it was read): its old
+    edition's public program keeps it until that edition's release, and the new one shows
+    it from its own next release, as a talk added there (never in the old edition's room
+    and time, which its public values still name)."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        talk = super().from_db(db, field_names, values)
+        talk.read_in_conference_id = talk.__dict__.get("conference_id")
+        return talk
+
+    def edition_changed(self):
+        read_in = getattr(self, "read_in_conference_id", None)
+        return read_in is not None and read_in != self.conference_id
+
+    def edition_change_refusal(self):
+        """Why the talk must keep its edition, or None: it is public in the last release
+        of the edition it was read in, which holds changes."""
+        if not self.edition_changed() or self.public_status not in ("published", "cancelled"):
+            return None
+        edition = Conference.objects.filter(pk=self.read_in_conference_id, holds_changes=True)
+        edition = edition.first()
+        if edition is None:
+            return None
+        return (
+            f"“{self}” is public in {edition}'s last release, and {edition} holds changes for "
+            "release: giving it another edition now would take it off the public program "
+            "before the release. Set it back to draft, release the edition's changes, then "
+            "move it."
+        )
+
+    def hide_until_released_in_new_edition(self, update_fields):
+        """Before saving a talk given an edition that holds changes: no public values (a
+        draft to the public until that edition's release). Returns ``update_fields`` with
+        the public names added when the edition is among them."""
+        if not self.edition_changed() or not self.conference.holds_changes:
+            return update_fields
+        self.public_status = "draft"
+        self.public_start = self.public_end = self.public_room = None
+        if update_fields is not None and {"conference", "conference_id"} & set(update_fields):
+            update_fields = {*update_fields, *HELD_FIELDS.values()}
+        return update_fields

@@ -36,7 +36,12 @@ from program.models.public_reads import (
     as_public,
     show_public,
 )
-from program.models.releases import UPDATE_NAMES, DeletionHeld, public_at_once
+from program.models.releases import (
+    UPDATE_NAMES,
+    DeletionHeld,
+    EditionChangeMixin,
+    public_at_once,
+)
 from program.models.speakers import Speaker
 from program.models.talk_speakers import TalkSpeaker
 from program.times import elapsed
@@ -247,7 +252,7 @@ class TalkManager(models.Manager.from_queryset(TalkQuerySet)):
         return self.get(conference__slug=conference_slug, slug=slug)
 
 
-class Talk(SearchableModel, TimestampedModel):
+class Talk(EditionChangeMixin, SearchableModel, TimestampedModel):
     searched_fields = ("title", "abstract")
 
     class Status(models.TextChoices):
@@ -379,6 +384,10 @@ class Talk(SearchableModel, TimestampedModel):
         # Calendar clients replace an event only when its SEQUENCE grows.
         if not self._state.adding:
             self.sequence += 1
+        if not self._state.adding:
+            kwargs["update_fields"] = self.hide_until_released_in_new_edition(
+                kwargs.get("update_fields")
+            )
         if not self.conference.holds_changes:
             self.show_at_once()
             update_fields = kwargs.get("update_fields")
@@ -386,6 +395,7 @@ class Talk(SearchableModel, TimestampedModel):
                 kwargs["update_fields"] = {*update_fields, *HELD_FIELDS.values()}
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
+        self.read_in_conference_id = self.conference_id
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         """Reload the talk; one read as the public sees it reloads the public status, start,
@@ -447,6 +457,8 @@ class Talk(SearchableModel, TimestampedModel):
             errors["room"] = f"“{self.room}” is a room of another edition."
         if self.track_id and self.conference_id and self.track.conference_id != self.conference_id:
             errors["track"] = f"“{self.track}” is a track of another edition."
+        if refusal := self.edition_change_refusal():
+            errors["conference"] = refusal
         if errors:
             raise ValidationError(errors)
 

@@ -55,12 +55,19 @@
     errors.appendChild(note);
   }
 
-  // A placement as the place endpoint takes it: a spot, or null (back to the list).
+  // A placement as the place endpoint takes it: a spot, or null (back to the list). Its end
+  // only when the spot sets one (a stretch, or undoing one): else the server keeps the
+  // talk's length, which a block cut at midnight, or drawn on the night the clocks change,
+  // does not show.
   function placement(id, spot) {
     if (!spot) {
       return { talk: Number(id), room: null };
     }
-    return { talk: Number(id), day: DAY, start: clock(spot.start), end: clock(spot.end), room: spot.room };
+    const placed = { talk: Number(id), day: DAY, start: clock(spot.start), room: spot.room };
+    if (spot.setsEnd) {
+      placed.end = clock(spot.end);
+    }
+    return placed;
   }
 
   function currentPlacement(block) {
@@ -104,14 +111,24 @@
 
   // Saves ``moves`` (Map id -> spot or null) and draws the answer; ``undo`` when it undoes.
   async function saveNow(moves, undo) {
-    const before = Array.from(moves.keys()).map((id) => currentPlacement(blockOf(id)));
+    const before = Array.from(moves.keys()).map((id) => {
+      const back = currentPlacement(blockOf(id));
+      if (back.room !== null && moves.get(id) && moves.get(id).setsEnd) {
+        back.end = clock(where(blockOf(id)).end); // undoing a stretch sets the end back
+      }
+      return back;
+    });
     const placements = Array.from(moves.entries()).map(([id, spot]) => placement(id, spot));
     const moveUrl = root.dataset.moveUrl;
     let answer;
     if (placements.length === 1 && placements[0].room !== null && moveUrl) {
       const form = new FormData();
       const only = placements[0];
-      ["day", "start", "room", "end"].forEach((name) => form.append(name, only[name]));
+      ["day", "start", "room", "end"].forEach((name) => {
+        if (only[name] !== undefined) {
+          form.append(name, only[name]);
+        }
+      });
       answer = await send(moveUrl.replace("/0/", "/" + only.talk + "/"), form);
       if (!answer.errors) {
         answer = { talks: [answer.talk], clashes: answer.clashes };
@@ -170,7 +187,8 @@
     }
     block.dataset.room = String(talk.room);
     block.dataset.start = String(minuteOf(talk.start, false));
-    block.dataset.end = String(minuteOf(talk.end, true));
+    // A talk going on past midnight is drawn to the day's end, as the page draws it.
+    block.dataset.end = talk.end_iso.slice(0, 10) > talk.day ? "1440" : String(minuteOf(talk.end, true));
     block.dataset.length = String(Number(block.dataset.end) - Number(block.dataset.start));
     if (talk.day !== DAY) {
       block.remove(); // moved to another day (the move form can)
@@ -196,7 +214,12 @@
       const moves = new Map();
       history[history.length - 1].forEach((p) => {
         const back = p.room === null ? null : { room: p.room, start: minuteOf(p.start, false) };
-        moves.set(String(p.talk), back && Object.assign(back, { end: minuteOf(p.end, true) }));
+        if (back) {
+          const setsEnd = p.end !== undefined;
+          const end = setsEnd ? minuteOf(p.end, true) : back.start + length(blockOf(String(p.talk)));
+          Object.assign(back, { end: end, setsEnd: setsEnd });
+        }
+        moves.set(String(p.talk), back);
       });
       return saveNow(moves, true);
     });
@@ -338,7 +361,7 @@
       const top = slots.getBoundingClientRect().top;
       const start = Number(lead.dataset.start);
       const end = Math.min(1440, Math.max(start + STEP, FIRST + snapped(((y - top) / ROW_PX) * STEP)));
-      return new Map([[lead.dataset.talk, { room: Number(lead.dataset.room), start: start, end: end }]]);
+      return new Map([[lead.dataset.talk, { room: Number(lead.dataset.room), start: start, end: end, setsEnd: true }]]);
     }
     if (target.block && drag.blocks.length === 1) {
       const other = target.block;

@@ -170,8 +170,9 @@ def test_release_page_query_count(
     edition.save()
     Talk.objects.filter(conference=edition).update(room=RoomFactory(conference=edition))
 
-    # Session, user, edition, held talks, their speakers, releases (with who released).
-    with django_assert_num_queries(6):
+    # Session, user, edition, held talks, their speakers, the last release's number,
+    # releases (with who released).
+    with django_assert_num_queries(7):
         response = organiser_client.get(release_url(edition))
 
     assert len(texts(response, "//ul[@class='release-changes']/li")) == changed
@@ -442,3 +443,20 @@ def test_other_editions_are_untouched_by_a_release(organiser_client, held):
     organiser_client.post(release_url(edition), form_data_of(page, {"name": "Final"}))
 
     assert other.releases.count() == 0
+
+
+def test_a_second_click_on_release_releases_nothing_more(organiser_client, edition, ballroom):
+    TalkFactory(conference=edition, room=ballroom, slug="lmcache")
+    edition.holds_changes = True
+    edition.save()
+
+    page = organiser_client.get(release_url(edition))
+    data = form_data_of(page, {"name": "Final"})
+    organiser_client.post(release_url(edition), data, follow=True)
+    again = organiser_client.post(release_url(edition), data)
+
+    assert list(edition.releases.order_by("number").values_list("number", "name")) == [
+        (1, FIRST_NAME),
+        (2, "Final"),
+    ]
+    assert messages_of(again) == [(40, STALE)]

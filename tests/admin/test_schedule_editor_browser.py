@@ -372,3 +372,31 @@ def test_hiding_a_room_and_a_track_keeps_the_choice_in_the_address(
     ballroom = edition.rooms.get(name="Grand Ballroom 1")
     expect(page.locator(f'input[name=room][value="{ballroom.pk}"]')).not_to_be_checked()
     expect(page.locator(".editor-room", has_text="Grand Ballroom 1")).to_be_hidden()
+
+
+def test_a_talk_past_midnight_keeps_its_length_when_moved_and_undone(
+    organiser_page, live_server, edition
+):
+    late = TalkFactory(
+        conference=edition,
+        title="Night session",
+        room=talk("Opening keynote").room,
+        start=local("2026-05-18", 23, 30),
+        end=local("2026-05-19", 0, 30),
+    )
+    page = open_editor(organiser_page, live_server, edition)
+    night = block(page, "Night session")
+    night.focus()
+
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    saved(page)
+
+    moved = talk("Night session")
+    assert (moved.start, moved.end) == (local("2026-05-18", 23, 25), local("2026-05-19", 0, 25))
+    # Drawn to the day's end, as the page draws it.
+    assert (night.get_attribute("data-start"), night.get_attribute("data-end")) == ("1405", "1440")
+    page.get_by_role("button", name="Undo the last move").click()
+    expect(page.locator(".editor-status")).to_contain_text("Undone")
+    back = talk("Night session")
+    assert (back.start, back.end) == (late.start, late.end)

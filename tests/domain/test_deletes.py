@@ -41,8 +41,9 @@ def text(response):
 
 
 ROOM_IN_USE = (
-    "Nothing was deleted: talks are scheduled in this room (listed below). Move them to "
-    "another room first."
+    "Nothing was deleted: talks are scheduled in this room, or are in it in the public "
+    "program until the edition's next release (listed below). Move them to another room "
+    "first, then release the edition's changes if it holds them."
 )
 SPEAKER_IN_USE = (
     "Nothing was deleted: this speaker is on talks (listed below). Take them off those talks "
