@@ -6,6 +6,7 @@ Needs /usr/bin/chromium and node_modules/axe-core, like tests/pages/test_browser
 """
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -372,3 +373,16 @@ def test_hiding_a_room_and_a_track_keeps_the_choice_in_the_address(
     ballroom = edition.rooms.get(name="Grand Ballroom 1")
     expect(page.locator(f'input[name=room][value="{ballroom.pk}"]')).not_to_be_checked()
     expect(page.locator(".editor-room", has_text="Grand Ballroom 1")).to_be_hidden()
+
+
+def test_without_javascript_the_dragging_help_is_left_out_and_move_to_remains(
+    organiser_page, live_server, edition
+):
+    address = f"{live_server.url}/admin/program/conference/{edition.pk}/schedule/?day=2026-05-18"
+    page = organiser_page(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page.goto(address)
+
+    expect(page.locator(".editor-help")).to_be_hidden()
+    expect(block(page, "Opening keynote").get_by_role("link", name="Move to…")).to_be_visible()
+    live = open_editor(organiser_page, live_server, edition)
+    expect(live.locator(".editor-help")).to_have_text(re.compile(r"^Drag a talk to another time"))
