@@ -144,6 +144,12 @@ class ConferenceAdmin(ProgramModelAdmin):
         switched = "holds_changes" in form.changed_data
         waiting = visible_changes(obj).count() if switched and not obj.holds_changes else 0
         super().save_model(request, obj, form, change)
+        if switched and obj.holds_changes:
+            # The release switching on made is the organiser's, as the Release page's are:
+            # its list says who made each.
+            first = obj.releases.order_by("-number").first()
+            first.released_by = request.user
+            first.save(update_fields=["released_by"])
         if switched:
             self.message_user(request, holding_message(obj, waiting), messages.SUCCESS)
 

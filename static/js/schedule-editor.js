@@ -411,12 +411,17 @@
     markClashes(placedSpots(new Map(Array.from(moves).filter(([, spot]) => spot))));
   }
 
-  // Near an edge of the scrolled grid, scroll it so a far room or time can be reached.
+  // Near an edge of the scrolled grid, scroll it so a far room or time can be reached. The
+  // edges are those of the grid's part in the window: on a laptop its foot is often below.
   function scrollNearEdges(x, y) {
     const box = grid.getBoundingClientRect();
+    const left = Math.max(box.left, 0);
+    const right = Math.min(box.right, window.innerWidth);
+    const top = Math.max(box.top, 0);
+    const bottom = Math.min(box.bottom, window.innerHeight);
     const edge = 40;
-    const dx = x < box.left + edge ? -12 : x > box.right - edge ? 12 : 0;
-    const dy = y < box.top + edge ? -12 : y > box.bottom - edge ? 12 : 0;
+    const dx = x < left + edge ? -12 : x > right - edge ? 12 : 0;
+    const dy = y < top + edge ? -12 : y > bottom - edge ? 12 : 0;
     if (dx || dy) {
       grid.scrollBy(dx, dy);
     }

@@ -375,7 +375,10 @@ def test_switching_holding_on_in_the_form_makes_release_1(organiser_client, edit
         "on its Release page; titles, abstracts, speakers and materials are public at once.",
     )
     assert Conference.objects.get().holds_changes is True
-    assert list(edition.releases.values_list("number", "name")) == [(1, FIRST_NAME)]
+    # The Release page's list says who made it: the organiser who switched holding on.
+    assert list(edition.releases.values_list("number", "name", "released_by__username")) == [
+        (1, FIRST_NAME, "organiser")
+    ]
 
 
 def test_switching_holding_off_in_the_form_makes_the_held_changes_public(organiser_client, held):
@@ -431,7 +434,9 @@ def test_a_new_edition_may_hold_changes_from_the_start(organiser_client):
 
     organiser_client.post(admin_url("conference", "add"), data)
 
-    assert list(Conference.objects.get(slug="2027").releases.values_list("number")) == [(1,)]
+    assert list(
+        Conference.objects.get(slug="2027").releases.values_list("number", "released_by__username")
+    ) == [(1, "organiser")]
 
 
 def test_other_editions_are_untouched_by_a_release(organiser_client, held):

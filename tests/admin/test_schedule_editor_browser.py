@@ -6,6 +6,7 @@ Needs /usr/bin/chromium and node_modules/axe-core, like tests/pages/test_browser
 """
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -400,3 +401,38 @@ def test_a_talk_past_midnight_keeps_its_length_when_moved_and_undone(
     expect(page.locator(".editor-status")).to_contain_text("Undone")
     back = talk("Night session")
     assert (back.start, back.end) == (late.start, late.end)
+
+
+def test_without_javascript_the_dragging_help_is_left_out_and_move_to_remains(
+    organiser_page, live_server, edition
+):
+    address = f"{live_server.url}/admin/program/conference/{edition.pk}/schedule/?day=2026-05-18"
+    page = organiser_page(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page.goto(address)
+
+    expect(page.locator(".editor-help")).to_be_hidden()
+    expect(block(page, "Opening keynote").get_by_role("link", name="Move to…")).to_be_visible()
+    live = open_editor(organiser_page, live_server, edition)
+    expect(live.locator(".editor-help")).to_have_text(re.compile(r"^Drag a talk to another time"))
+
+
+def test_dragging_to_the_foot_of_the_window_scrolls_the_grid_when_its_foot_is_below(
+    organiser_page, live_server, edition
+):
+    page = organiser_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/admin/program/conference/{edition.pk}/schedule/?day=2026-05-18")
+    expect(page.locator(".schedule-editor.editor-live")).to_be_visible()
+    grid = page.locator(".editor-grid")
+    assert grid.bounding_box()["y"] + grid.bounding_box()["height"] > 800  # the foot is below
+    source = block(page, "Opening keynote").bounding_box()
+
+    page.mouse.move(source["x"] + 12, source["y"] + 4)
+    page.mouse.down()
+    for step in range(12):
+        page.mouse.move(source["x"] + 12, 790 - step % 2)
+
+    assert grid.evaluate("grid => grid.scrollTop") > 0
+    page.keyboard.press("Escape")
+    expect(page.locator(".editor-status")).to_have_text("Move cancelled.")
+    page.mouse.up()
+    assert talk("Opening keynote").start == local("2026-05-18", 9)
