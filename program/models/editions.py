@@ -71,7 +71,6 @@ class ConferenceQuerySet(TimestampedQuerySet):
             # Each edition switched as save() switches it (its first release, or its held
             # changes made public).
             with transaction.atomic(using=self.db):
-                count = 0
                 for edition in self.exclude(holds_changes=kwargs["holds_changes"]):
                     edition.holds_changes = kwargs["holds_changes"]
                     edition.save(update_fields=["holds_changes"])

@@ -59,21 +59,6 @@ def fixture_public_values(sender, instance, raw, using, **kwargs):
         setattr(instance, public, value)
 
 
-@receiver(pre_save, sender="program.Conference")
-def fixture_keeps_holding(sender, instance, raw, using, **kwargs):
-    """A fixture (the seed, which ``make serve`` loads again on every start) lists no
-    ``holds_changes``: loaded raw, past Conference.save(), it would switch holding off
-    without making the held changes public, and its talks would then be public at once.
-    Holding is switched in the admin, which makes or ends releases; a fixture loaded over an
-    edition keeps the database's. A backup brings its own (HISTORY_FROM_BACKUP)."""
-    if not raw or HISTORY_FROM_BACKUP.get() or instance.pk is None:
-        return
-    stored = sender._base_manager.using(using).filter(pk=instance.pk)
-    holding = stored.values_list("holds_changes", flat=True).first()
-    if holding is not None:
-        instance.holds_changes = holding
-
-
 class Release(models.Model):
     """One release of an edition's schedule: numbered 1, 2, ... within the edition."""
 
