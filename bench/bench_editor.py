@@ -143,7 +143,6 @@ def main():
     from django.test.utils import override_settings
     from django.urls import reverse
 
-    from program.admin.schedule_day import edition_days
     from program.models import Talk
 
     conference = generated_edition("editor", settings_options.talks, rooms=settings_options.rooms)
@@ -174,7 +173,7 @@ def main():
         measurements = [
             measure(client, "admin index", "/admin/", repeat=repeat, HTTP_COOKIE=cookie)
         ]
-        for day in edition_days(conference):
+        for day in conference.dates():
             measurements.append(
                 measure(
                     client,

@@ -25,6 +25,22 @@ def offset_label(moment):
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+# The end of a day, after its last minute: how the schedule editor and the move form write a
+# talk that ends at midnight.
+END_OF_DAY = "24:00"
+
+
+def time_on(day, clock_time, tz):
+    """The aware moment of ``clock_time`` (a ``datetime.time``, or END_OF_DAY: the next
+    midnight) on the date ``day`` in the zone ``tz``, as conference_time() reads it (raises
+    SkippedTime)."""
+    if clock_time == END_OF_DAY:
+        naive = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+    else:
+        naive = dt.datetime.combine(day, clock_time)
+    return conference_time(naive, tz)
+
+
 def conference_time(naive, tz, *, second=False):
     """The aware moment of the wall-clock time ``naive`` in the zone ``tz``.
 

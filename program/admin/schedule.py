@@ -46,14 +46,13 @@ from program.admin.schedule_day import (
     chosen_day,
     day_blocks,
     day_span,
-    edition_days,
     hour_marks,
 )
 from program.admin.schedule_json import clash_json, talk_block
 from program.colours import COLOUR, label_ink
 from program.models import Conference, Talk, TalkSpeaker, TalkType
 from program.moves import place, placed_at, unplaced
-from program.times import SkippedTime, conference_time, day_heading
+from program.times import END_OF_DAY, SkippedTime, day_heading, time_on
 
 NO_TRACK = "-"
 # "HH:MM", local wall-clock time; "24:00" is the end of the day.
@@ -145,7 +144,7 @@ def schedule_view(request, model_admin, object_id):
         {
             "day": day,
             "day_label": day_heading(day),
-            "days": [(each, day_heading(each)) for each in edition_days(conference)],
+            "days": [(each, day_heading(each)) for each in conference.dates()],
             "kept": kept_choices(request.GET),
             "columns": columns,
             "first_minute": first,
@@ -251,12 +250,9 @@ def moment(conference, day, value):
     """The aware moment of ``value`` (HH:MM, or 24:00) on ``day`` in the edition's zone."""
     if not isinstance(value, str) or not CLOCK.fullmatch(value):
         raise BadPlacement(f"“{str(value)[:20]}” is no time written HH:MM.")
-    if value == "24:00":
-        naive = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
-    else:
-        naive = dt.datetime.combine(day, dt.time.fromisoformat(value))
+    clock_time = value if value == END_OF_DAY else dt.time.fromisoformat(value)
     try:
-        return conference_time(naive, conference.tzinfo)
+        return time_on(day, clock_time, conference.tzinfo)
     except SkippedTime as error:
         raise BadPlacement(str(error)) from error
 
@@ -286,7 +282,7 @@ def placements_from(conference, data):
     )
     talks = {talk.pk: talk for talk in talks}
     rooms = {room.pk: room for room in conference.rooms.all()}
-    days = set(edition_days(conference))
+    days = set(conference.dates())
     placements = []
     for item in items:
         talk = talks.get(item["talk"])

@@ -56,16 +56,10 @@ def hour_marks(first, last):
     return [HourMark(minute, f"{minute // 60:02d}:00") for minute in range(first, last, 60)]
 
 
-def edition_days(conference):
-    """The edition's days, first to last (dates)."""
-    count = (conference.end_date - conference.start_date).days + 1
-    return [conference.start_date + dt.timedelta(days=offset) for offset in range(count)]
-
-
 def chosen_day(conference, value):
     """The day ``value`` (YYYY-MM-DD, or empty for the first) names, or None when it is no
     day of the edition."""
-    days = edition_days(conference)
+    days = conference.dates()
     if not value:
         return days[0]
     try:

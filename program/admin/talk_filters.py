@@ -26,13 +26,7 @@ class DayListFilter(admin.SimpleListFilter):
         editions = Conference.objects.order_by("start_date")
         if (edition_id := chosen_edition_id(request)) is not None:
             editions = editions.filter(pk=edition_id)
-        days = sorted(
-            {
-                edition.start_date + dt.timedelta(days=offset)
-                for edition in editions
-                for offset in range((edition.end_date - edition.start_date).days + 1)
-            }
-        )
+        days = sorted({day for edition in editions for day in edition.dates()})
         with_year = len({day.year for day in days}) > 1
         return [
             (day.isoformat(), f"{day_heading(day)}, {day.year}" if with_year else day_heading(day))

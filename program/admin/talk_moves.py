@@ -60,15 +60,11 @@ from program.admin.schedule_json import clash_json, talk_block
 from program.clashes import find_clashes
 from program.models import Talk
 from program.moves import length_of, place, placed_at, where_label
-from program.times import SkippedTime, conference_time, day_heading, duration_words
+from program.times import END_OF_DAY, SkippedTime, day_heading, duration_words, time_on
 
 JSON = "application/json"
 
 NOT_ALLOWED = "Moving a talk needs the permission “Can change talk”, which your account lacks."
-
-
-# The end at midnight, after the day's last minute (as the schedule editor sends it).
-END_OF_DAY = "24:00"
 
 
 class EndField(forms.TimeField):
@@ -109,10 +105,7 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.talk = talk
         conference = talk.conference
-        days = [
-            conference.start_date + dt.timedelta(days=offset)
-            for offset in range((conference.end_date - conference.start_date).days + 1)
-        ]
+        days = conference.dates()
         if talk.is_scheduled and talk.local_start.date() not in days:  # kept where it is
             days = sorted({*days, talk.local_start.date()})
         self.days = days
@@ -144,13 +137,8 @@ class MoveForm(forms.Form):
         day, zone = cleaned.get("day"), self.talk.conference.tzinfo
         for name in ("start", "end"):
             if day is not None and cleaned.get(name) is not None:
-                naive = (
-                    dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
-                    if cleaned[name] == END_OF_DAY
-                    else dt.datetime.combine(day, cleaned[name])
-                )
                 try:
-                    moment = conference_time(naive, zone)
+                    moment = time_on(day, cleaned[name], zone)
                 except SkippedTime as error:
                     self.add_error(name, str(error))
                 else:

@@ -228,6 +228,11 @@ class Conference(TimestampedModel):
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def dates(self):
+        """The edition's days, first to last (dates)."""
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=offset) for offset in range(count)]
+
     def day_bounds(self, day):
         """The aware start and end of a calendar day in the conference's timezone."""
         start = datetime.combine(day, time.min, tzinfo=self.tzinfo)

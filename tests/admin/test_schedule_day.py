@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from program.admin.schedule_day import EditorBlock, chosen_day, day_minutes, day_span, hour_marks
+from program.models import Conference
 
 BELLEVUE = zoneinfo.ZoneInfo("America/Los_Angeles")
 MONDAY = dt.date(2026, 5, 18)
@@ -63,7 +64,7 @@ def test_hour_marks_label_each_hour_of_the_span():
 
 
 def test_chosen_day_is_a_day_of_the_edition_or_none():
-    edition = SimpleNamespace(start_date=MONDAY, end_date=dt.date(2026, 5, 22))
+    edition = Conference(start_date=MONDAY, end_date=dt.date(2026, 5, 22))
 
     assert chosen_day(edition, "") == MONDAY
     assert chosen_day(edition, "2026-05-22") == dt.date(2026, 5, 22)
