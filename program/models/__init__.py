@@ -3,6 +3,7 @@ speakers and talks. Everything is importable from ``program.models`` as Django e
 
 from program.machinery.data_version import DataVersion
 from program.models.base import (
+    HTTP_URL,
     EditionSlugManager,
     SearchableModel,
     SearchableQuerySet,
@@ -14,7 +15,7 @@ from program.models.base import (
 )
 from program.models.editions import Conference, ConferenceQuerySet, Room, TalkType, Track
 from program.models.releases import Release
-from program.models.resources import HTTP_URL, Resource
+from program.models.resources import Resource
 from program.models.speakers import Speaker
 from program.models.talk_speakers import TalkSpeaker, TalkSpeakerManager
 from program.models.talks import (

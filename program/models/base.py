@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import pre_save
@@ -20,6 +21,14 @@ def is_timezone_name(value):
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+# Its own code, so that a model form keeps this message instead of the form field's generic one.
+HTTP_URL = URLValidator(
+    schemes=["http", "https"],
+    message="Enter a web address that starts with http:// or https://.",
+    code="web_address",
+)
 
 
 def validate_timezone(value):

@@ -21,12 +21,14 @@ from program.machinery.history import (
     start_public_history,
 )
 from program.models.base import (
+    HTTP_URL,
     EditionSlugManager,
     SlugManager,
     TimestampedModel,
     TimestampedQuerySet,
     validate_timezone,
 )
+from program.origins import origins, validate_origins
 
 # The site's own first path segments, which an edition's address would shadow; the database
 # refuses these (conference_slug_not_the_sites); validate_edition_slug also asks the URLconf.
@@ -129,6 +131,14 @@ class Conference(TimestampedModel):
         "once. Switching it on makes the program as it stands release 1; switching it off "
         "makes every waiting change public at once.",
     )
+    embed_origins = models.TextField(
+        "sites that may embed the program",
+        blank=True,
+        validators=[validate_origins],
+        help_text="One web origin per line, such as https://mlsys.org: the sites whose pages "
+        "may show this edition's embedded program, timetable, speakers and now in a frame. "
+        "Empty: no other site may.",
+    )
     # Set whenever the edition is published (save() and QuerySet.update()): its changes
     # page, feed and API leave out the talk records up to this one, written while it was
     # prepared (machinery/history.py start_public_history). 0: all of them count.
@@ -228,6 +238,10 @@ class Conference(TimestampedModel):
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def embed_origin_list(self):
+        """The origins ``embed_origins`` lists, serialised (program/origins.py)."""
+        return origins(self.embed_origins)
+
     def dates(self):
         """The edition's days, first to last (dates)."""
         count = (self.end_date - self.start_date).days + 1
@@ -280,6 +294,21 @@ class Room(TimestampedModel):
         help_text="Rooms are listed in this order, lowest first. "
         "Leave it empty to list the room after the edition's others.",
     )
+    stream_url = models.URLField(
+        "live stream",
+        max_length=2000,
+        blank=True,
+        validators=[HTTP_URL],
+        help_text="Optional: where the room is streamed live. “Watch live” links to it "
+        "while a talk runs here.",
+    )
+    screen_notice = models.CharField(
+        "door screen notice",
+        max_length=200,
+        blank=True,
+        help_text="Shown large on the room's door screen while set, e.g. “Room full: "
+        "overflow in Room 2”. Empty: none.",
+    )
 
     objects = EditionSlugManager()
 
@@ -288,6 +317,13 @@ class Room(TimestampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["conference", "slug"], name="room_unique_slug_per_conference"
+            ),
+            # Only web links in a page or a feed: never javascript:, data: or file:.
+            models.CheckConstraint(
+                condition=Q(stream_url="")
+                | Q(stream_url__istartswith="http://")
+                | Q(stream_url__istartswith="https://"),
+                name="room_stream_url_http",
             ),
         ]
 

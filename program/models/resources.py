@@ -2,20 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
-from program.models.base import TimestampedModel, TimestampedQuerySet
+from program.models.base import HTTP_URL, TimestampedModel, TimestampedQuerySet
 from program.models.talks import Talk
 from program.outputs import uri
-
-# Its own code, so that a model form keeps this message instead of the form field's generic one.
-HTTP_URL = URLValidator(
-    schemes=["http", "https"],
-    message="Enter a web address that starts with http:// or https://.",
-    code="web_address",
-)
 
 
 class Resource(TimestampedModel):
