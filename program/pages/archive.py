@@ -67,8 +67,11 @@ def archive_pages(conference, addresses):
 
     def render(view, path, query="", **kwargs):
         response = view(ArchiveRequest(path, query), **edition, **kwargs)
-        if hasattr(response, "render"):
+        try:
             response.render()
+        except ValueError as error:
+            # The production storage's {% static %} names files by the collected manifest.
+            raise ArchiveError(f"{error}: run `python manage.py collectstatic` first.") from error
         if response.status_code != 200:
             raise ArchiveError(f"{path}?{query} answered {response.status_code}.")
         rendered[path, query] = response.content.decode()
