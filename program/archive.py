@@ -136,8 +136,12 @@ def relative(target, source):
 
 
 def open_static(name):
-    """A static file's content (bytes): the collected copy (hashed names in production),
-    else the file in the source folders (development and tests)."""
+    """A static file's content (bytes), as the site serves it: with debug on, the file in
+    the source folders (as runserver serves it); else the collected copy (hashed names),
+    else the source file (tests)."""
+    found = finders.find(name) if settings.DEBUG else None
+    if found:
+        return Path(found).read_bytes()
     if staticfiles_storage.exists(name):
         with staticfiles_storage.open(name) as file:
             return file.read()
