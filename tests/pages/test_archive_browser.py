@@ -73,6 +73,7 @@ def watch(page):
 
 
 def assert_styled(page):
+    page.wait_for_load_state("load")  # a click's navigation may not have loaded its CSS yet
     style = styled(page)
     assert "Times" not in style["font"]
     assert style["header"] not in ("rgba(0, 0, 0, 0)", "transparent")
