@@ -1,6 +1,6 @@
 """Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
-move page, a talk page with its materials, a speaker page with a photo, the schedule editor
-and an edition's Release page, beside the pages that show them.
+move page, a talk page with its materials, a speaker page with a photo, the schedule editor,
+an edition's Release page and its static copy, beside the pages that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
@@ -9,7 +9,8 @@ and an edition's Release page, beside the pages that show them.
                                             # docs/attendees/img/speaker-photo.png,
                                             # docs/organisers/img/schedule-editor-laptop.png,
                                             # docs/organisers/img/schedule-editor-tablet.png,
-                                            # docs/organisers/img/release-page.png
+                                            # docs/organisers/img/release-page.png,
+                                            # docs/operators/img/archive-program.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each picture goes into the img/ folder of the docs part that shows it.
 ATTENDEES = ROOT / "docs" / "attendees" / "img"
 ORGANISERS = ROOT / "docs" / "organisers" / "img"
+OPERATORS = ROOT / "docs" / "operators" / "img"
 CHROMIUM = "/usr/bin/chromium"
 ADMIN = ("organiser", "screenshots-only-password")
 
@@ -197,6 +199,17 @@ def talk_and_speaker(browser, base, talk_path, speaker_path):
     context.close()
 
 
+def archive_program(browser, env, folder, path):
+    """MLSys 2026's static copy (manage.py export_site) opened from the disk: its program."""
+    copy = Path(folder) / "archive"
+    manage(env, "export_site", "2026", str(copy))
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    page = context.new_page()
+    page.goto((copy / "index.html").as_uri())
+    page.screenshot(path=path)
+    context.close()
+
+
 def release_page(browser, base, env, path):
     """MLSys 2026's Release page with three changes waiting and a name typed, on a 1280 px
     screen, reached from the edition's admin page, where holding was switched on (so release 1
@@ -269,6 +282,7 @@ def main():
                     ORGANISERS / f"schedule-editor-laptop{suffix}.png",
                     ORGANISERS / f"schedule-editor-tablet{suffix}.png",
                 )
+                archive_program(browser, env, folder, OPERATORS / f"archive-program{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
                 browser.close()

@@ -136,13 +136,19 @@ def talk_ics(request, edition, slug):
 
 def schedule(request, edition):
     conference = published_edition(edition)
+    return conference, schedule_data(conference, request.build_absolute_uri)
+
+
+def schedule_data(conference, absolute_uri):
+    """The frab schedule of ``conference`` (frab.build_schedule), its links made absolute by
+    ``absolute_uri`` (a function of a URL path)."""
     talks = (
         Talk.objects.scheduled()
         .filter(conference=conference)
         .for_program()
         .prefetch_related("resources")
     )
-    return conference, frab.build_schedule(
+    return frab.build_schedule(
         conference,
         # The rooms of its public talks (a room known only from drafts is not told); rooms
         # sharing a position and a name keep one order (their ids), run after run.
@@ -151,7 +157,7 @@ def schedule(request, edition):
         .rows_used(conference.rooms.all())
         .order_by("position", "name", "pk"),
         talks,
-        absolute_uri=request.build_absolute_uri,
+        absolute_uri=absolute_uri,
     )
 
 

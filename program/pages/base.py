@@ -39,6 +39,11 @@ class EditionMixin:
 
     staff_preview = False
     edition_preview = False
+    # A page of the edition's static copy (program/pages/archive.py): as_view(archive=True,
+    # archive_site_url=<the copy's address or "">); templates/base.html leaves out what
+    # needs the server.
+    archive = False
+    archive_site_url = ""
 
     def dispatch(self, request, *args, **kwargs):
         self.editions = list(Conference.objects.published())
@@ -61,6 +66,8 @@ class EditionMixin:
             editions=self.editions,
             section=self.section,
             edition_preview=self.edition_preview,
+            archive=self.archive,
+            archive_site_url=self.archive_site_url,
             **kwargs,
         )
 
