@@ -1,6 +1,7 @@
 """Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
-move page, a talk page with its materials, a speaker page with a photo, the schedule editor
-and an edition's Release page, beside the pages that show them.
+move page, a talk page with its materials, a speaker page with a photo, the schedule editor,
+an edition's Release page and the program embedded in a sample conference site, beside the
+pages that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
@@ -9,7 +10,8 @@ and an edition's Release page, beside the pages that show them.
                                             # docs/attendees/img/speaker-photo.png,
                                             # docs/organisers/img/schedule-editor-laptop.png,
                                             # docs/organisers/img/schedule-editor-tablet.png,
-                                            # docs/organisers/img/release-page.png
+                                            # docs/organisers/img/release-page.png,
+                                            # docs/organisers/img/embed-host-page.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -20,11 +22,14 @@ drives Debian's /usr/bin/chromium with Playwright, as tests/pages/test_browser.p
 """
 
 import argparse
+import functools
+import http.server
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -222,6 +227,74 @@ def release_page(browser, base, env, path):
     context.close()
 
 
+# A conference's own site, as docs/organisers/embedding.md has organisers paste the snippet
+# into it: its own header and styles around the frame, the snippet as the admin shows it.
+HOST_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>MLSys 2026 · Program</title>
+<style>
+body {{ margin: 0; font-family: Georgia, serif; background: #f4efe6; color: #2b2118; }}
+header {{ background: #5b1a18; color: #fff; padding: 1rem 2rem; }}
+header p {{ margin: 0; font-size: 1.6rem; }}
+nav a {{ color: #f9d9a8; margin-right: 1.2rem; }}
+main {{ max-width: 1000px; margin: 0 auto; padding: 1rem 2rem; }}
+iframe {{ border: 1px solid #d6c8b0; background: #fff; }}
+</style>
+</head>
+<body>
+<header><p>MLSys 2026 · Bellevue</p>
+<nav><a href="#">Home</a><a href="#">Call for papers</a><a href="#">Program</a><a href="#">Venue</a></nav>
+</header>
+<main>
+<h1>Program</h1>
+<p>The program below comes from our program site and follows its changes.</p>
+{snippet}
+</main>
+</body>
+</html>
+"""
+
+
+def embed_host_page(browser, base, env, path):
+    """The MLSys 2026 program embedded in a sample conference site served from another
+    origin (http://localhost:<port>, which the edition lists), sized by embed.js, on a
+    1280 px screen: the snippet as the edition's admin page gives it."""
+    folder = tempfile.mkdtemp()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
+    handler.log_message = lambda *args: None
+    host = http.server.ThreadingHTTPServer(("localhost", 0), handler)
+    origin = f"http://localhost:{host.server_port}"
+    manage(
+        env,
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from program.models import Conference; "
+        f"Conference.objects.filter(slug='2026').update(embed_origins={origin!r})",
+    )
+    snippet = (
+        f'<iframe src="{base}/2026/embed/program/" title="MLSys 2026 program" width="100%" '
+        f'height="800" loading="lazy"></iframe>\n<script src="{base}/2026/embed.js" async></script>'
+    )
+    Path(folder, "index.html").write_text(HOST_PAGE.format(snippet=snippet))
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, timezone_id="America/Los_Angeles"
+        )
+        page = context.new_page()
+        page.goto(f"{origin}/index.html")
+        page.wait_for_function("document.querySelector('iframe').offsetHeight > 900")
+        page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1100})
+        context.close()
+    finally:
+        host.shutdown()
+        host.server_close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
@@ -269,6 +342,7 @@ def main():
                     ORGANISERS / f"schedule-editor-laptop{suffix}.png",
                     ORGANISERS / f"schedule-editor-tablet{suffix}.png",
                 )
+                embed_host_page(browser, base, env, ORGANISERS / f"embed-host-page{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
                 browser.close()

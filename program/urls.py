@@ -10,6 +10,7 @@ from program.pages import (
     agenda,
     changes,
     now,
+    embeds,
     program,
     site,
     speakers,
@@ -19,6 +20,9 @@ from program.pages import (
 )
 
 app_name = "program"
+
+# The parameter an embed reads beside its filters: where its links open (pages/embeds.py).
+EMBED = ("target",)
 
 # Every public URL reads only (program/machinery/http.py): GET and HEAD, OPTIONS, 405 otherwise.
 urlpatterns = [
@@ -81,4 +85,53 @@ urlpatterns = [
         name="changes",
     ),
     path("<slug:edition>/changes.atom", read_only(cached(ChangesFeed())), name="changes-atom"),
+    # Embeds (pages/embeds.py): the pages above in another site's frame; ``target`` is part
+    # of the cache key, since it changes where every link opens.
+    path(
+        "<slug:edition>/embed/program/",
+        read_only(
+            embeds.framable(
+                cached(
+                    program.ProgramView.as_view(embed=True), filters=TalkFilter, params=EMBED
+                )
+            )
+        ),
+        name="embed-program",
+    ),
+    path(
+        "<slug:edition>/embed/timetable/",
+        read_only(
+            embeds.framable(
+                cached(
+                    timetable.TimetableView.as_view(embed=True),
+                    filters=TalkFilter,
+                    params=EMBED,
+                    period=timetable.opening_period,
+                )
+            )
+        ),
+        name="embed-timetable",
+    ),
+    path(
+        "<slug:edition>/embed/speakers/",
+        read_only(
+            embeds.framable(cached(speakers.SpeakerListView.as_view(embed=True), params=EMBED))
+        ),
+        name="embed-speaker-list",
+    ),
+    path(
+        "<slug:edition>/embed/now/",
+        read_only(
+            embeds.framable(
+                cached(
+                    now.NowView.as_view(embed=True),
+                    filters=NowFilter,
+                    params=EMBED,
+                    period=a_minute,
+                )
+            )
+        ),
+        name="embed-now",
+    ),
+    path("<slug:edition>/embed.js", read_only(cached(embeds.embed_script)), name="embed-script"),
 ]

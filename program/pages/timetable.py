@@ -284,7 +284,7 @@ class TimetableView(FilteredView):
             other_filters = params.copy()
             other_filters.pop("day")
             context.update(
-                day_url=f"{request.path}?{self.day_query(QueryDict(), day)}",
+                day_url=f"{request.path}?{self.day_query(self.kept_params(), day)}",
                 day=ProgramDay(day, entries),
                 day_links=[
                     (ProgramDay(other, []), self.day_query(other_filters, other))
