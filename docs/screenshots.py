@@ -245,7 +245,8 @@ iframe {{ border: 1px solid #d6c8b0; background: #fff; }}
 </head>
 <body>
 <header><p>MLSys 2026 · Bellevue</p>
-<nav><a href="#">Home</a><a href="#">Call for papers</a><a href="#">Program</a><a href="#">Venue</a></nav>
+<nav><a href="#">Home</a><a href="#">Call for papers</a><a href="#">Program</a>
+<a href="#">Venue</a></nav>
 </header>
 <main>
 <h1>Program</h1>
@@ -288,7 +289,8 @@ def embed_host_page(browser, base, env, path):
         page = context.new_page()
         page.goto(f"{origin}/index.html")
         page.wait_for_function("document.querySelector('iframe').offsetHeight > 900")
-        page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1100})
+        clip = {"x": 0, "y": 0, "width": 1280, "height": 1100}
+        page.screenshot(path=path, full_page=True, clip=clip)
         context.close()
     finally:
         host.shutdown()

@@ -9,8 +9,8 @@ from program.now import a_minute
 from program.pages import (
     agenda,
     changes,
-    now,
     embeds,
+    now,
     program,
     site,
     speakers,
@@ -91,9 +91,7 @@ urlpatterns = [
         "<slug:edition>/embed/program/",
         read_only(
             embeds.framable(
-                cached(
-                    program.ProgramView.as_view(embed=True), filters=TalkFilter, params=EMBED
-                )
+                cached(program.ProgramView.as_view(embed=True), filters=TalkFilter, params=EMBED)
             )
         ),
         name="embed-program",

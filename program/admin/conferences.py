@@ -167,13 +167,16 @@ def embed_snippet(request, conference):
     """What an organiser pastes into their own site to show ``conference``'s program
     (docs/organisers/embedding.md): the frame and the script sizing it, with absolute
     addresses on the host the admin is reached by (templates/program/embed_snippet.html)."""
-    edition = {"edition": conference.slug}
+
+    def address(name):
+        return request.build_absolute_uri(reverse(name, kwargs={"edition": conference.slug}))
+
     return render_to_string(
         "program/embed_snippet.html",
         {
             "conference": conference,
-            "frame_url": request.build_absolute_uri(reverse("program:embed-program", kwargs=edition)),
-            "script_url": request.build_absolute_uri(reverse("program:embed-script", kwargs=edition)),
+            "frame_url": address("program:embed-program"),
+            "script_url": address("program:embed-script"),
         },
     ).strip()
 

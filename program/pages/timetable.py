@@ -11,7 +11,6 @@ import zoneinfo
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.http import QueryDict
 from django.template import engines
 
 from program import times

@@ -59,9 +59,7 @@ def slugs(response):
 
 
 @pytest.mark.parametrize("page", EMBEDS)
-def test_an_edition_with_origins_may_be_framed_by_them_alone_built_and_warm(
-    client, edition, page
-):
+def test_an_edition_with_origins_may_be_framed_by_them_alone_built_and_warm(client, edition, page):
     for _ in range(2):  # the build, then the copy from the cache
         response = client.get(f"/2026/embed/{page}/")
 
@@ -99,9 +97,7 @@ def test_an_unknown_edition_answers_404_and_refuses_framing(client, edition, pag
 @pytest.mark.parametrize(
     "path", ["/2026/program/", "/2026/timetable/", "/2026/speakers/", "/2026/now/"]
 )
-def test_the_full_pages_of_an_edition_with_origins_still_refuse_every_frame(
-    client, edition, path
-):
+def test_the_full_pages_of_an_edition_with_origins_still_refuse_every_frame(client, edition, path):
     response = client.get(path)
 
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
@@ -145,12 +141,11 @@ def test_an_embed_has_no_header_footer_or_yearly_menu_and_links_open_a_new_tab(c
     page = html(client.get("/2026/embed/program/"))
 
     assert page.xpath("//header|//footer|//*[@id='yearly-menu']") == []
-    assert [link.text for link in page.xpath("//a[@class='skip-link']")] == [
-        "Skip to main content"
-    ]
+    assert [link.text for link in page.xpath("//a[@class='skip-link']")] == ["Skip to main content"]
     assert page.xpath("//head/base/@target") == ["_blank"]
     assert page.xpath("//body/@data-embed-origins") == ["https://mlsys.org http://localhost:8080"]
-    assert page.xpath("//script/@src")[-2:] == ["/static/js/embed-frame.js", "/static/js/program.js"]
+    scripts = page.xpath("//script/@src")
+    assert scripts[-2:] == ["/static/js/embed-frame.js", "/static/js/program.js"]
     assert slugs(client.get("/2026/embed/program/")) == ["kv-caches", "serving-sparse"]
     # Talks and speakers: the full site's pages, in the base's target.
     talk_links = page.xpath("//*[@data-talk-slug]//a")
@@ -246,9 +241,9 @@ def test_target_is_part_of_the_cache_key_and_unknown_parameters_are_not(client, 
     assert blank["ETag"] != parent["ETag"]
     assert tracked["ETag"] == parent["ETag"]
     # The full page ignores target: one copy for both.
-    assert client.get("/2026/program/?target=parent")["ETag"] == client.get("/2026/program/")[
-        "ETag"
-    ]
+    assert (
+        client.get("/2026/program/?target=parent")["ETag"] == client.get("/2026/program/")["ETag"]
+    )
 
 
 @pytest.mark.parametrize(
