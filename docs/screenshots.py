@@ -25,6 +25,7 @@ import argparse
 import functools
 import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -85,7 +86,7 @@ talks.filter(slug="eliciting-language-model-behaviors-with-investigator-agents")
 
 
 def wait_until_up(url):
-    for _ in range(100):
+    for _ in range(600):  # a minute: runserver checks the project first, slowly on a busy machine
         try:
             urllib.request.urlopen(url, timeout=1)
             return
@@ -262,10 +263,15 @@ def embed_host_page(browser, base, env, path):
     """The MLSys 2026 program embedded in a sample conference site served from another
     origin (http://localhost:<port>, which the edition lists), sized by embed.js, on a
     1280 px screen: the snippet as the edition's admin page gives it."""
-    folder = tempfile.mkdtemp()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
-    handler.log_message = lambda *args: None
-    host = http.server.ThreadingHTTPServer(("localhost", 0), handler)
+    folder = tempfile.mkdtemp()  # removed below, with the server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    host = http.server.ThreadingHTTPServer(
+        ("localhost", 0), functools.partial(Quiet, directory=folder)
+    )
     origin = f"http://localhost:{host.server_port}"
     manage(
         env,
@@ -295,6 +301,7 @@ def embed_host_page(browser, base, env, path):
     finally:
         host.shutdown()
         host.server_close()
+        shutil.rmtree(folder)
 
 
 def main():
