@@ -21,8 +21,14 @@ from program.pages import (
 
 app_name = "program"
 
-# The parameter an embed reads beside its filters: where its links open (pages/embeds.py).
-EMBED = ("target",)
+
+def embedded(view_class, **options):
+    """The embed of a page (pages/embeds.py): its view with ``embed=True``, cached with
+    ``options`` as the page is, plus ``target`` (where its links open), which is part of
+    the cache key since it changes every link."""
+    view = cached(view_class.as_view(embed=True), params=("target",), **options)
+    return read_only(embeds.framable(view))
+
 
 # Every public URL reads only (program/machinery/http.py): GET and HEAD, OPTIONS, 405 otherwise.
 urlpatterns = [
@@ -85,50 +91,25 @@ urlpatterns = [
         name="changes",
     ),
     path("<slug:edition>/changes.atom", read_only(cached(ChangesFeed())), name="changes-atom"),
-    # Embeds (pages/embeds.py): the pages above in another site's frame; ``target`` is part
-    # of the cache key, since it changes where every link opens.
+    # Embeds (pages/embeds.py): the pages above in another site's frame.
     path(
         "<slug:edition>/embed/program/",
-        read_only(
-            embeds.framable(
-                cached(program.ProgramView.as_view(embed=True), filters=TalkFilter, params=EMBED)
-            )
-        ),
+        embedded(program.ProgramView, filters=TalkFilter),
         name="embed-program",
     ),
     path(
         "<slug:edition>/embed/timetable/",
-        read_only(
-            embeds.framable(
-                cached(
-                    timetable.TimetableView.as_view(embed=True),
-                    filters=TalkFilter,
-                    params=EMBED,
-                    period=timetable.opening_period,
-                )
-            )
-        ),
+        embedded(timetable.TimetableView, filters=TalkFilter, period=timetable.opening_period),
         name="embed-timetable",
     ),
     path(
         "<slug:edition>/embed/speakers/",
-        read_only(
-            embeds.framable(cached(speakers.SpeakerListView.as_view(embed=True), params=EMBED))
-        ),
+        embedded(speakers.SpeakerListView),
         name="embed-speaker-list",
     ),
     path(
         "<slug:edition>/embed/now/",
-        read_only(
-            embeds.framable(
-                cached(
-                    now.NowView.as_view(embed=True),
-                    filters=NowFilter,
-                    params=EMBED,
-                    period=a_minute,
-                )
-            )
-        ),
+        embedded(now.NowView, filters=NowFilter, period=a_minute),
         name="embed-now",
     ),
     path("<slug:edition>/embed.js", read_only(cached(embeds.embed_script)), name="embed-script"),

@@ -27,23 +27,21 @@ def edition():
     an invited talk on Tuesday."""
     conference = ConferenceFactory(slug="2026", name="MLSys 2026", embed_origins=ORIGINS)
     hall = RoomFactory(conference=conference, name="Hall A", slug="hall-a")
-    TalkFactory(
-        conference=conference,
-        title="KV caches at scale",
-        slug="kv-caches",
-        type=TalkTypeFactory(slug="keynote", name="Keynote"),
-        room=hall,
-        start=local("2026-05-18", 9),
-        speakers=[SpeakerFactory(name="Yuhan Liu", slug="yuhan-liu")],
-    )
-    TalkFactory(
-        conference=conference,
-        title="Serving sparse models",
-        slug="serving-sparse",
-        type=TalkTypeFactory(slug="invited-talk", name="Invited Talk"),
-        room=hall,
-        start=local("2026-05-19", 11),
-    )
+    yuhan = SpeakerFactory(name="Yuhan Liu", slug="yuhan-liu")
+    for title, slug, kind, start, speakers in [
+        ("KV caches at scale", "kv-caches", "keynote", local("2026-05-18", 9), [yuhan]),
+        ("Serving sparse models", "serving-sparse", "invited-talk", local("2026-05-19", 11), None),
+    ]:
+        kind_name = kind.replace("-", " ").title()
+        TalkFactory(
+            conference=conference,
+            title=title,
+            slug=slug,
+            type=TalkTypeFactory(slug=kind, name=kind_name),
+            room=hall,
+            start=start,
+            speakers=speakers,
+        )
     return conference
 
 
