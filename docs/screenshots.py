@@ -1,6 +1,7 @@
 """Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
 move page, a talk page with its materials, a speaker page with a photo, the schedule editor,
-an edition's Release page and its static copy, beside the pages that show them.
+an edition's Release page, the program embedded in a sample conference site and an edition's
+static copy, beside the pages that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
@@ -10,6 +11,7 @@ an edition's Release page and its static copy, beside the pages that show them.
                                             # docs/organisers/img/schedule-editor-laptop.png,
                                             # docs/organisers/img/schedule-editor-tablet.png,
                                             # docs/organisers/img/release-page.png,
+                                            # docs/organisers/img/embed-host-page.png,
                                             # docs/operators/img/archive-program.png
     .venv/bin/python docs/screenshots.py --suffix before
 
@@ -21,11 +23,15 @@ drives Debian's /usr/bin/chromium with Playwright, as tests/pages/test_browser.p
 """
 
 import argparse
+import functools
+import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -82,7 +88,7 @@ talks.filter(slug="eliciting-language-model-behaviors-with-investigator-agents")
 
 
 def wait_until_up(url):
-    for _ in range(100):
+    for _ in range(600):  # a minute: runserver checks the project first, slowly on a busy machine
         try:
             urllib.request.urlopen(url, timeout=1)
             return
@@ -235,6 +241,82 @@ def release_page(browser, base, env, path):
     context.close()
 
 
+# A conference's own site, as docs/organisers/embedding.md has organisers paste the snippet
+# into it: its own header and styles around the frame, the snippet as the admin shows it.
+HOST_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>MLSys 2026 · Program</title>
+<style>
+body {{ margin: 0; font-family: Georgia, serif; background: #f4efe6; color: #2b2118; }}
+header {{ background: #5b1a18; color: #fff; padding: 1rem 2rem; }}
+header p {{ margin: 0; font-size: 1.6rem; }}
+nav a {{ color: #f9d9a8; margin-right: 1.2rem; }}
+main {{ max-width: 1000px; margin: 0 auto; padding: 1rem 2rem; }}
+iframe {{ border: 1px solid #d6c8b0; background: #fff; }}
+</style>
+</head>
+<body>
+<header><p>MLSys 2026 · Bellevue</p>
+<nav><a href="#">Home</a><a href="#">Call for papers</a><a href="#">Program</a>
+<a href="#">Venue</a></nav>
+</header>
+<main>
+<h1>Program</h1>
+<p>The program below comes from our program site and follows its changes.</p>
+{snippet}
+</main>
+</body>
+</html>
+"""
+
+
+def embed_host_page(browser, base, env, path):
+    """The MLSys 2026 program embedded in a sample conference site served from another
+    origin (http://localhost:<port>, which the edition lists), sized by embed.js, on a
+    1280 px screen: the snippet as the edition's admin page gives it."""
+    folder = tempfile.mkdtemp()  # removed below, with the server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    host = http.server.ThreadingHTTPServer(
+        ("localhost", 0), functools.partial(Quiet, directory=folder)
+    )
+    origin = f"http://localhost:{host.server_port}"
+    manage(
+        env,
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from program.models import Conference; "
+        f"Conference.objects.filter(slug='2026').update(embed_origins={origin!r})",
+    )
+    snippet = (
+        f'<iframe src="{base}/2026/embed/program/" title="MLSys 2026 program" width="100%" '
+        f'height="800" loading="lazy"></iframe>\n<script src="{base}/2026/embed.js" async></script>'
+    )
+    Path(folder, "index.html").write_text(HOST_PAGE.format(snippet=snippet))
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, timezone_id="America/Los_Angeles"
+        )
+        page = context.new_page()
+        page.goto(f"{origin}/index.html")
+        page.wait_for_function("document.querySelector('iframe').offsetHeight > 900")
+        clip = {"x": 0, "y": 0, "width": 1280, "height": 1100}
+        page.screenshot(path=path, full_page=True, clip=clip)
+        context.close()
+    finally:
+        host.shutdown()
+        host.server_close()
+        shutil.rmtree(folder)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
@@ -282,6 +364,7 @@ def main():
                     ORGANISERS / f"schedule-editor-laptop{suffix}.png",
                     ORGANISERS / f"schedule-editor-tablet{suffix}.png",
                 )
+                embed_host_page(browser, base, env, ORGANISERS / f"embed-host-page{suffix}.png")
                 archive_program(browser, env, folder, OPERATORS / f"archive-program{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")

@@ -9,6 +9,7 @@ from program.now import a_minute
 from program.pages import (
     agenda,
     changes,
+    embeds,
     now,
     program,
     site,
@@ -19,6 +20,15 @@ from program.pages import (
 )
 
 app_name = "program"
+
+
+def embedded(view_class, **options):
+    """The embed of a page (pages/embeds.py): its view with ``embed=True``, cached with
+    ``options`` as the page is, plus ``target`` (where its links open), which is part of
+    the cache key since it changes every link."""
+    view = cached(view_class.as_view(embed=True), params=("target",), **options)
+    return read_only(embeds.framable(view))
+
 
 # Every public URL reads only (program/machinery/http.py): GET and HEAD, OPTIONS, 405 otherwise.
 urlpatterns = [
@@ -81,4 +91,26 @@ urlpatterns = [
         name="changes",
     ),
     path("<slug:edition>/changes.atom", read_only(cached(ChangesFeed())), name="changes-atom"),
+    # Embeds (pages/embeds.py): the pages above in another site's frame.
+    path(
+        "<slug:edition>/embed/program/",
+        embedded(program.ProgramView, filters=TalkFilter),
+        name="embed-program",
+    ),
+    path(
+        "<slug:edition>/embed/timetable/",
+        embedded(timetable.TimetableView, filters=TalkFilter, period=timetable.opening_period),
+        name="embed-timetable",
+    ),
+    path(
+        "<slug:edition>/embed/speakers/",
+        embedded(speakers.SpeakerListView),
+        name="embed-speaker-list",
+    ),
+    path(
+        "<slug:edition>/embed/now/",
+        embedded(now.NowView, filters=NowFilter, period=a_minute),
+        name="embed-now",
+    ),
+    path("<slug:edition>/embed.js", read_only(cached(embeds.embed_script)), name="embed-script"),
 ]

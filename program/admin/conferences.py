@@ -3,7 +3,8 @@ its schedule editor (admin/schedule.py) and its Release page (admin/releases.py)
 
 from django import forms
 from django.contrib import admin, messages
-from django.urls import path
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -82,6 +83,7 @@ class ConferenceAdmin(ProgramModelAdmin):
         "is_current",
         "holds_changes",
         "releases",
+        "embed_origins",
     ]
     readonly_fields = ["releases"]
     inlines = [RoomInline, TrackInline]
@@ -138,6 +140,13 @@ class ConferenceAdmin(ProgramModelAdmin):
             waiting = "Nothing waits for release."
         return format_html('{} <a href="{}">Release page</a>', waiting, release_url(conference))
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The change page, with the edition's embed snippet under its fields
+        (templates/admin/program/conference/change_form.html)."""
+        if obj is not None and obj.pk:
+            context["embed_snippet"] = embed_snippet(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
         """Saves the edition (Conference.save() makes release 1 when holding is switched on,
         and the held changes public when it is switched off), then says which it did."""
@@ -152,6 +161,24 @@ class ConferenceAdmin(ProgramModelAdmin):
             first.save(update_fields=["released_by"])
         if switched:
             self.message_user(request, holding_message(obj, waiting), messages.SUCCESS)
+
+
+def embed_snippet(request, conference):
+    """What an organiser pastes into their own site to show ``conference``'s program
+    (docs/organisers/embedding.md): the frame and the script sizing it, with absolute
+    addresses on the host the admin is reached by (templates/program/embed_snippet.html)."""
+
+    def address(name):
+        return request.build_absolute_uri(reverse(name, kwargs={"edition": conference.slug}))
+
+    return render_to_string(
+        "program/embed_snippet.html",
+        {
+            "conference": conference,
+            "frame_url": address("program:embed-program"),
+            "script_url": address("program:embed-script"),
+        },
+    ).strip()
 
 
 def holding_message(conference, waiting):

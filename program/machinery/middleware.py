@@ -27,7 +27,9 @@ from django.urls import get_resolver, get_urlconf
 security_logger = logging.getLogger("django.security.PermissionDenied")
 
 
-def content_security_policy():
+def content_security_policy(frame_ancestors="'none'"):
+    """The policy; ``frame_ancestors`` is who may frame the page: nobody, except an
+    edition's embeds (pages/embeds.py), which name the origins its organisers list."""
     images = " ".join(filter(None, ["'self'", "data:", settings.MEDIA_ORIGIN]))
     return "; ".join(
         [
@@ -36,7 +38,7 @@ def content_security_policy():
             "style-src 'self'",
             f"img-src {images}",
             "object-src 'none'",
-            "frame-ancestors 'none'",
+            f"frame-ancestors {frame_ancestors}",
             "base-uri 'self'",
             "form-action 'self'",
         ]

@@ -71,7 +71,9 @@ def code_fingerprint():
     previous one built (the cache may be a Redis that outlives it)."""
     digest = hashlib.sha256()
     root = settings.BASE_DIR
-    for folder, pattern in (("program", "*.py"), ("templates", "*.html"), ("static", "*")):
+    # templates/*.js: /<edition>/embed.js is a template too.
+    templates = (("templates", "*.html"), ("templates", "*.js"))
+    for folder, pattern in (("program", "*.py"), *templates, ("static", "*")):
         for path in sorted((root / folder).rglob(pattern)):
             if path.is_file():
                 digest.update(path.read_bytes())

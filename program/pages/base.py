@@ -2,11 +2,12 @@
 program filters and their errors, and who may preview drafts.
 """
 
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView
 
 from program.models import Conference, Talk
+from program.pages import embeds
 from program.pages.listing import (
     filter_choices,
     zone_label,
@@ -44,23 +45,35 @@ class EditionMixin:
     # needs the server.
     archive = False
     archive_site_url = ""
+    # The page inside another site's frame (pages/embeds.py): set by its URL, as_view(embed=True).
+    embed = False
 
     def dispatch(self, request, *args, **kwargs):
         self.editions = list(Conference.objects.published())
         matches = [edition for edition in self.editions if edition.slug == kwargs["edition"]]
-        # Only now is the session read, so public pages never vary with the cookie.
-        if not matches and self.staff_preview and may_preview(request.user):
+        # Only now is the session read, so public pages never vary with the cookie; an
+        # embed never reads it.
+        if not matches and self.staff_preview and not self.embed and may_preview(request.user):
             matches = list(Conference.objects.filter(slug=kwargs["edition"]))
             self.edition_preview = True
         if not matches:
             raise Http404("No published edition has this name.")
         self.conference = matches[0]
+        if self.embed:
+            if embeds.target_error(request.GET):
+                response = embeds.bad_target(self, request)
+            else:
+                response = super().dispatch(request, *args, **kwargs)
+            return embeds.allow_framing(response, self.conference)
         response = super().dispatch(request, *args, **kwargs)
         if self.edition_preview:
             patch_cache_control(response, private=True, no_store=True)
         return response
 
     def get_context_data(self, **kwargs):
+        framing = {"kept_query": ""}
+        if self.embed:
+            framing = embeds.embed_context(self.request, self.conference)
         return super().get_context_data(
             conference=self.conference,
             editions=self.editions,
@@ -68,8 +81,17 @@ class EditionMixin:
             edition_preview=self.edition_preview,
             archive=self.archive,
             archive_site_url=self.archive_site_url,
+            **framing,
             **kwargs,
         )
+
+    def kept_params(self):
+        """The parameters a link back to a page without filters keeps: an embed's
+        ``target`` (a QueryDict)."""
+        params = QueryDict(mutable=True)
+        if self.embed and self.request.GET.get("target"):
+            params["target"] = self.request.GET["target"]
+        return params
 
     def public_talks(self):
         """The edition's listed talks (Talk.objects.listed_in)."""

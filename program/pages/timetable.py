@@ -11,7 +11,6 @@ import zoneinfo
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.http import QueryDict
 from django.template import engines
 
 from program import times
@@ -284,7 +283,7 @@ class TimetableView(FilteredView):
             other_filters = params.copy()
             other_filters.pop("day")
             context.update(
-                day_url=f"{request.path}?{self.day_query(QueryDict(), day)}",
+                day_url=f"{request.path}?{self.day_query(self.kept_params(), day)}",
                 day=ProgramDay(day, entries),
                 day_links=[
                     (ProgramDay(other, []), self.day_query(other_filters, other))

@@ -5,6 +5,7 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -68,6 +69,14 @@ def yearly_menu(context):
         "viewed_slug": viewed.slug if viewed else None,
         "path": request.path if request else None,
     }
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, name, conference):
+    """The path of an edition's page ``name`` (program, timetable, speaker-list, now): its
+    embed (``embed-<name>``) on an embedded page, so the frame's own links stay embeds."""
+    prefix = "embed-" if context.get("embed") else ""
+    return reverse(f"program:{prefix}{name}", kwargs={"edition": conference.slug})
 
 
 @register.simple_tag

@@ -10,6 +10,10 @@
 //   beside it, when that differs, written as the server writes the venue's
 //   ("9:00–9:25 AM PDT · 6:00–6:25 PM CEST").
 // - Now and next ([data-now-refresh]) is fetched again at every minute.
+//
+// In an embed (body[data-embed], inside another site's frame) there are no stars: it neither
+// reads nor writes storage, so the host's visitors get nothing stored by our frame and the
+// host's privacy policy needs no word about it (docs/organisers/embedding.md).
 (function () {
   "use strict";
 
@@ -22,6 +26,7 @@
   // kept before, stay until a page shows their talk's id, then become it.
 
   var storageKey = "agenda:" + edition;
+  var embedded = document.body.hasAttribute("data-embed");
 
   function isId(star) {
     return typeof star === "number" && Number.isInteger(star) && star > 0;
@@ -49,6 +54,9 @@
   }
 
   function writeStars(list) {
+    if (embedded) {
+      return;
+    }
     stars = unique(list);
     try {
       window.localStorage.setItem(storageKey, JSON.stringify(stars));
@@ -57,7 +65,7 @@
     }
   }
 
-  var stars = readStars();
+  var stars = embedded ? [] : readStars();
 
   // The talk id an element carries (data-talk-id), or null.
   function talkId(element) {
@@ -359,10 +367,12 @@
   }
 
   function enhance(root) {
-    addStars(root);
-    upgradeStars(root);
-    showStars(root);
-    markOverlaps(root);
+    if (!embedded) {
+      addStars(root);
+      upgradeStars(root);
+      showStars(root);
+      markOverlaps(root);
+    }
     showViewerTimes(root);
   }
 
@@ -415,7 +425,7 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-star]");
-    if (!button) {
+    if (!button || embedded) {
       return;
     }
     var slug = button.dataset.star;

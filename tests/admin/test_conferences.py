@@ -231,3 +231,58 @@ def test_edition_page_edits_its_tracks_inline(organiser_client, edition):
         group.xpath(f".//*[@name='tracks-0-{name}']/@value") for name in ("name", "slug", "colour")
     ] == [["LLM Serving"], ["llm-serving"], ["#b45309"]]
     assert group.xpath(".//input[@name='tracks-0-colour']/@type") == ["color"]
+
+
+def test_the_edition_page_takes_embed_origins_and_shows_the_snippet_to_copy(
+    organiser_client, edition, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver", "program.example.org"]
+    page = organiser_client.get(admin_url("conference", "change", edition.pk))
+    saved = organiser_client.post(
+        page.request["PATH_INFO"],
+        form_data(
+            page, "conference_form", {"embed_origins": "https://MLSys.org/\nhttp://localhost:8080"}
+        ),
+        HTTP_HOST="program.example.org",
+        secure=True,
+    )
+    assert saved.status_code == 302
+    edition.refresh_from_db()
+    assert edition.embed_origin_list() == ["https://mlsys.org", "http://localhost:8080"]
+
+    page = organiser_client.get(
+        admin_url("conference", "change", edition.pk), HTTP_HOST="program.example.org", secure=True
+    )
+    document = lxml.html.fromstring(page.content.decode())
+    (snippet,) = document.xpath("//textarea[@id='embed-snippet']")
+    assert snippet.get("readonly") is not None
+    assert snippet.text == (
+        '<iframe src="https://program.example.org/2026/embed/program/" title="MLSys 2026 program" '
+        'width="100%" height="800" loading="lazy"></iframe>\n'
+        '<script src="https://program.example.org/2026/embed.js" async></script>'
+    )
+    assert document.xpath("//button[@data-copy-snippet='embed-snippet']/text()") == ["Copy snippet"]
+    assert "/static/js/admin-embed-snippet.js" in document.xpath("//script/@src")
+    assert document.xpath("//script[not(@src)]") == []
+
+
+def test_a_malformed_embed_origin_is_refused_with_the_line_named(organiser_client, edition):
+    page = organiser_client.get(admin_url("conference", "change", edition.pk))
+    refused = organiser_client.post(
+        page.request["PATH_INFO"],
+        form_data(page, "conference_form", {"embed_origins": "https://mlsys.org/program"}),
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["embed_origins"] == [
+        "Not a web origin (scheme, host and optional port, such as https://mlsys.org): "
+        "“https://mlsys.org/program”."
+    ]
+    edition.refresh_from_db()
+    assert edition.embed_origins == ""
+
+
+def test_the_add_page_has_no_snippet_yet(organiser_client):
+    page = organiser_client.get(admin_url("conference", "add"))
+
+    assert b"embed-snippet" not in page.content

@@ -1,0 +1,48 @@
+{% autoescape off %}// Sizes a host page's frames of {{ origin|escapejs }}'s embeds to their content
+// (program/pages/embeds.py). Include it once, anywhere on the page:
+//   <script src="{{ origin|escapejs }}/{{ edition|escapejs }}/embed.js" async></script>
+// A frame posts its height ({type: "conference-program:height", height: <CSS pixels>})
+// whenever it changes (static/js/embed-frame.js); this script believes a message only when it
+// comes from this site's origin and from one of this page's frames of its embeds, so no
+// other frame or window can resize anything. It sends nothing and stores nothing.
+(function () {
+  "use strict";
+
+  var ORIGIN = "{{ origin|escapejs }}";
+  var EMBED_PATH = /^\/[^/]+\/embed\//;
+  // A sane bound: a message claiming more is not a page's height.
+  var MAX_HEIGHT = 200000;
+
+  function isEmbed(frame) {
+    try {
+      var address = new URL(frame.src, document.baseURI);
+      return address.origin === ORIGIN && EMBED_PATH.test(address.pathname);
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function frameOf(source) {
+    var frames = document.querySelectorAll("iframe");
+    for (var index = 0; index < frames.length; index += 1) {
+      if (frames[index].contentWindow === source && isEmbed(frames[index])) {
+        return frames[index];
+      }
+    }
+    return null;
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== ORIGIN || !event.data || event.data.type !== "conference-program:height") {
+      return;
+    }
+    var height = Number(event.data.height);
+    var frame = frameOf(event.source);
+    if (!frame || !isFinite(height) || height <= 0 || height > MAX_HEIGHT) {
+      return;
+    }
+    frame.style.height = Math.ceil(height) + "px";
+    frame.setAttribute("scrolling", "no");
+  });
+})();
+{% endautoescape %}
