@@ -10,6 +10,7 @@ from program.pages import (
     agenda,
     changes,
     now,
+    offline,
     program,
     site,
     speakers,
@@ -24,6 +25,10 @@ app_name = "program"
 urlpatterns = [
     path("", read_only(site.current_edition_redirect), name="home"),
     path("current/", read_only(site.current_edition_redirect), name="current"),
+    # The installable app (program/pages/offline.py): at the root, so the worker's scope is
+    # the whole site.
+    path("manifest.webmanifest", read_only(offline.manifest), name="manifest"),
+    path("sw.js", read_only(offline.service_worker), name="service-worker"),
     path("current/<path:rest>", read_only(site.current_edition_redirect), name="current-path"),
     # An edition's address without a page, as people type or trim it (/2026 is redirected
     # here by APPEND_SLASH).
@@ -79,6 +84,16 @@ urlpatterns = [
         "<slug:edition>/changes/",
         read_only(cached(changes.ChangesView.as_view(), params=["page"])),
         name="changes",
+    ),
+    path(
+        "<slug:edition>/offline.json",
+        read_only(cached(offline.offline_list)),
+        name="offline-list",
+    ),
+    path(
+        "<slug:edition>/offline/",
+        read_only(cached(offline.NotKeptView.as_view())),
+        name="offline",
     ),
     path("<slug:edition>/changes.atom", read_only(cached(ChangesFeed())), name="changes-atom"),
 ]

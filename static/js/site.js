@@ -10,6 +10,9 @@
 //   beside it, when that differs, written as the server writes the venue's
 //   ("9:00–9:25 AM PDT · 6:00–6:25 PM CEST").
 // - Now and next ([data-now-refresh]) is fetched again at every minute.
+// - Offline: registers the service worker (/sw.js, templates/offline/sw.js) and tells it this
+//   browser's agenda URL whenever the stars change, so that agenda opens offline; on a copy
+//   the worker answered, writes the copy's time in the page's own language and timezone.
 (function () {
   "use strict";
 
@@ -427,6 +430,7 @@
       window.location.replace(agendaUrl(stars)); // the server lists the agenda anew
       return;
     }
+    tellWorker();
     showStars(document);
     markOverlaps(document);
   });
@@ -435,6 +439,7 @@
   window.addEventListener("storage", function (event) {
     if (event.key === storageKey) {
       stars = readStars();
+      tellWorker();
       showStars(document);
       markOverlaps(document);
     }
@@ -488,6 +493,40 @@
   }
   if (board) {
     scheduleRefresh();
+  }
+
+  // ---- Offline: the service worker keeps the edition; it is told which agenda is ours.
+
+  var worker = null;
+  function tellWorker() {
+    if (worker) {
+      worker.postMessage({ agenda: agendaUrl(stars) });
+    }
+  }
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker
+      .register("/sw.js")
+      .then(function () {
+        return navigator.serviceWorker.ready;
+      })
+      .then(function (registration) {
+        worker = registration.active;
+        tellWorker(); // which also starts the fill, after this page
+      })
+      .catch(function () {
+        // No worker (a private window may refuse it): the site works online as before.
+      });
+  }
+
+  // A copy the worker answered offline: "Offline copy from 10:42" in the viewer's own
+  // language and time (the worker wrote it in the browser's, which is the same unless emulated).
+  var copyTime = document.querySelector("[data-offline-copy] time[datetime]");
+  if (copyTime) {
+    var taken = new Date(copyTime.getAttribute("datetime"));
+    var today = taken.toDateString() === new Date().toDateString();
+    copyTime.textContent = new Intl.DateTimeFormat(undefined, today
+      ? { hour: "numeric", minute: "2-digit" }
+      : { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(taken);
   }
 
   enhance(document);
