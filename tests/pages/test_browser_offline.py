@@ -132,9 +132,10 @@ def test_after_one_visit_the_edition_opens_offline_saying_it_is_a_copy(browser, 
     page.wait_for_url(f"{base}/2026/program/")
     expect_copy(page, "Program")
     # The page works as it does online: the styles of the copy apply.
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
-    ) != "rgba(0, 0, 0, 0)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        != "rgba(0, 0, 0, 0)"
+    )
 
     # A page not kept (a filter) says so; a star changed offline is not a wrong agenda.
     page.goto(f"{base}/2026/program/?type=keynote")
@@ -180,7 +181,7 @@ def test_worker_leaves_the_admin_and_the_api_to_the_network(browser, live_server
     # Neither was kept nor is answered by the worker: offline, they fail as without it.
     for path in ("/admin/login/", "/api/v1/talks/?conference=2026", "/2026/schedule.xml"):
         # Chromium's error page, or the navigation cut short by it.
-        with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED|chrome-error://"):
+        with pytest.raises(Exception, match=r"ERR_INTERNET_DISCONNECTED|chrome-error://"):
             page.goto(f"{base}{path}")
     context.close()
 

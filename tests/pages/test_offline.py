@@ -92,7 +92,12 @@ def test_manifest_names_the_current_edition_and_its_icons(client, seed):
                 "type": "image/png",
                 "purpose": "any maskable",
             },
-            {"src": "/static/img/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {
+                "src": "/static/img/icon.svg",
+                "sizes": "any",
+                "type": "image/svg+xml",
+                "purpose": "any",
+            },
         ],
     }
 
@@ -139,7 +144,8 @@ def test_service_worker_is_served_from_the_root_as_javascript_never_kept(client,
     assert 'var STATIC_PREFIX = "/static/";' in script
     assert 'var MEDIA_PREFIX = "/media/";' in script
     assert f"var FILES = {json.dumps(SEED_FILES)};" in script
-    assert "{{" not in script and "{%" not in script
+    assert "{{" not in script
+    assert "{%" not in script
 
 
 def test_service_worker_keeps_no_photos_from_a_bucket(client, seed, settings):
