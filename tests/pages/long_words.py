@@ -173,6 +173,7 @@ def public_pages():
         ("agenda", "/2026/agenda/?talk=opening&talk=kv-cache&talk=moved&talk=cancelled", 200),
         ("agenda-empty", "/2026/agenda/", 200),
         ("changes", "/2026/changes/", 200),
+        ("offline-not-kept", "/2026/offline/", 200),
         ("older-edition", "/2021/program/", 200),
         ("404-edition", "/2026/no-such-page/", 404),
         ("404", "/no-such-edition/program/", 404),

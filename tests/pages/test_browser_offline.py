@@ -19,6 +19,7 @@ from program.photos import prepare_photo, set_photo
 from tests.pages.test_browser import (  # noqa: F401
     AXE,
     LMCACHE,
+    axe_violations,
     browser,
     portrait_photo,
     seed,
@@ -85,7 +86,10 @@ def expect_copy(page, heading):
 
 def test_after_one_visit_the_edition_opens_offline_saying_it_is_a_copy(browser, live_server, photo):  # noqa: F811
     # A phone screen (3 device pixels per CSS pixel): the speaker page asks for the 640 photo.
-    context = browser.new_context(locale="en-GB", timezone_id=ZONE, device_scale_factor=3)
+    # bypass_csp only for injecting axe (the next test registers the worker under the CSP).
+    context = browser.new_context(
+        locale="en-GB", timezone_id=ZONE, device_scale_factor=3, bypass_csp=True
+    )
     page = context.new_page()
     base = live_server.url
     page.goto(f"{base}/2026/program/")
@@ -106,6 +110,7 @@ def test_after_one_visit_the_edition_opens_offline_saying_it_is_a_copy(browser, 
     assert page.locator(f'[data-talk-slug="{LMCACHE}"]').count() == 1
     page.goto(f"{base}/2026/talks/{LMCACHE}/")
     expect_copy(page, "LMCache: An Efficient KV Cache Layer for Enterprise-Scale LLM Inference")
+    assert axe_violations(page) == []
     # The photo, at the size kept (its smallest), though the page asks for a larger one too.
     photo = page.locator("img.speaker-photo").first
     expect(photo).to_be_visible()
@@ -146,6 +151,7 @@ def test_after_one_visit_the_edition_opens_offline_saying_it_is_a_copy(browser, 
     page.locator("[data-agenda-link]").click()
     expect(page.locator("h1")).to_have_text("Not kept offline")
     expect(page.locator("#offline-agenda-changed")).to_be_visible()
+    assert axe_violations(page) == []
     assert kept_agendas(worker) == [agenda_url]
 
     context.set_offline(False)
