@@ -1,7 +1,7 @@
 """Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
 move page, a talk page with its materials, a speaker page with a photo, the schedule editor,
-an edition's Release page, the program embedded in a sample conference site and an edition's
-static copy, beside the pages that show them.
+an edition's Release page, the program embedded in a sample conference site, an edition's
+static copy and a page opened offline, beside the pages that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
@@ -12,7 +12,8 @@ static copy, beside the pages that show them.
                                             # docs/organisers/img/schedule-editor-tablet.png,
                                             # docs/organisers/img/release-page.png,
                                             # docs/organisers/img/embed-host-page.png,
-                                            # docs/operators/img/archive-program.png
+                                            # docs/operators/img/archive-program.png,
+                                            # docs/attendees/img/offline-notice.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -216,6 +217,33 @@ def archive_program(browser, env, folder, path):
     context.close()
 
 
+def offline_notice(browser, base, path):
+    """A phone that visited MLSys 2026 online, waited for the service worker's fill, then
+    lost the network: the LMCache talk page, answered from its copy with the notice."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        timezone_id="America/Los_Angeles",
+        locale="en-US",
+    )
+    page = context.new_page()
+    page.goto(f"{base}/2026/program/")
+    while not context.service_workers:
+        time.sleep(0.05)
+    worker = context.service_workers[0]
+    for _ in range(300):
+        if worker.evaluate("self.offlineState.filledAt !== null && !filling"):
+            break
+        time.sleep(0.1)
+    context.set_offline(True)
+    page.goto(
+        f"{base}/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/"
+    )
+    page.wait_for_selector("#offline-notice[data-offline-copy]")
+    page.screenshot(path=path)
+    context.close()
+
+
 def release_page(browser, base, env, path):
     """MLSys 2026's Release page with three changes waiting and a name typed, on a 1280 px
     screen, reached from the edition's admin page, where holding was switched on (so release 1
@@ -357,6 +385,7 @@ def main():
                     ATTENDEES / f"talk-resources{suffix}.png",
                     ATTENDEES / f"speaker-photo{suffix}.png",
                 )
+                offline_notice(browser, base, ATTENDEES / f"offline-notice{suffix}.png")
                 schedule_editor(
                     browser,
                     base,

@@ -11,6 +11,7 @@ from program.pages import (
     changes,
     embeds,
     now,
+    offline,
     program,
     site,
     speakers,
@@ -34,6 +35,10 @@ def embedded(view_class, **options):
 urlpatterns = [
     path("", read_only(site.current_edition_redirect), name="home"),
     path("current/", read_only(site.current_edition_redirect), name="current"),
+    # The installable app (program/pages/offline.py): at the root, so the worker's scope is
+    # the whole site.
+    path("manifest.webmanifest", read_only(offline.manifest), name="manifest"),
+    path("sw.js", read_only(offline.service_worker), name="service-worker"),
     path("current/<path:rest>", read_only(site.current_edition_redirect), name="current-path"),
     # An edition's address without a page, as people type or trim it (/2026 is redirected
     # here by APPEND_SLASH).
@@ -89,6 +94,16 @@ urlpatterns = [
         "<slug:edition>/changes/",
         read_only(cached(changes.ChangesView.as_view(), params=["page"])),
         name="changes",
+    ),
+    path(
+        "<slug:edition>/offline.json",
+        read_only(cached(offline.offline_list)),
+        name="offline-list",
+    ),
+    path(
+        "<slug:edition>/offline/",
+        read_only(cached(offline.NotKeptView.as_view())),
+        name="offline",
     ),
     path("<slug:edition>/changes.atom", read_only(cached(ChangesFeed())), name="changes-atom"),
     # Embeds (pages/embeds.py): the pages above in another site's frame.

@@ -10,10 +10,14 @@
 //   beside it, when that differs, written as the server writes the venue's
 //   ("9:00–9:25 AM PDT · 6:00–6:25 PM CEST").
 // - Now and next ([data-now-refresh]) is fetched again at every minute.
+// - Offline: registers the service worker (/sw.js, templates/offline/sw.js) and tells it this
+//   browser's agenda URL whenever the stars change, so that agenda opens offline; on a copy
+//   the worker answered, writes the copy's time in the page's own language and timezone.
 //
-// In an embed (body[data-embed], inside another site's frame) there are no stars: it neither
-// reads nor writes storage, so the host's visitors get nothing stored by our frame and the
-// host's privacy policy needs no word about it (docs/organisers/embedding.md).
+// In an embed (body[data-embed], inside another site's frame) there are no stars and no
+// worker: it neither reads nor writes storage, so the host's visitors get nothing stored by
+// our frame and the host's privacy policy needs no word about it
+// (docs/organisers/embedding.md).
 (function () {
   "use strict";
 
@@ -437,6 +441,7 @@
       window.location.replace(agendaUrl(stars)); // the server lists the agenda anew
       return;
     }
+    tellWorker();
     showStars(document);
     markOverlaps(document);
   });
@@ -445,6 +450,7 @@
   window.addEventListener("storage", function (event) {
     if (event.key === storageKey) {
       stars = readStars();
+      tellWorker();
       showStars(document);
       markOverlaps(document);
     }
@@ -498,6 +504,42 @@
   }
   if (board) {
     scheduleRefresh();
+  }
+
+  // ---- Offline: the service worker keeps the edition; it is told which agenda is ours.
+
+  var worker = null;
+  function tellWorker() {
+    if (worker) {
+      worker.postMessage({ agenda: agendaUrl(stars) });
+    }
+  }
+  // Never inside another site's frame: a worker would store the edition in the host's visitors'
+  // browsers.
+  if (!embedded && "serviceWorker" in navigator) {
+    navigator.serviceWorker
+      .register("/sw.js")
+      .then(function () {
+        return navigator.serviceWorker.ready;
+      })
+      .then(function (registration) {
+        worker = registration.active;
+        tellWorker(); // which also starts the fill, after this page
+      })
+      .catch(function () {
+        // No worker (a private window may refuse it): the site works online as before.
+      });
+  }
+
+  // A copy the worker answered offline: "Offline copy from 10:42" in the viewer's own
+  // language and time (the worker wrote it in the browser's, which is the same unless emulated).
+  var copyTime = document.querySelector("[data-offline-copy] time[datetime]");
+  if (copyTime) {
+    var taken = new Date(copyTime.getAttribute("datetime"));
+    var today = taken.toDateString() === new Date().toDateString();
+    copyTime.textContent = new Intl.DateTimeFormat(undefined, today
+      ? { hour: "numeric", minute: "2-digit" }
+      : { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(taken);
   }
 
   enhance(document);

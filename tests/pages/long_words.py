@@ -178,6 +178,7 @@ def public_pages():
         ("embed-speakers", "/2026/embed/speakers/", 200),
         ("embed-now", "/2026/embed/now/", 200),
         ("embed-400", "/2026/embed/program/?target=top", 400),
+        ("offline-not-kept", "/2026/offline/", 200),
         ("older-edition", "/2021/program/", 200),
         ("404-edition", "/2026/no-such-page/", 404),
         ("404", "/no-such-edition/program/", 404),
