@@ -202,7 +202,9 @@ def test_offline_list_names_every_static_file_the_public_pages_load():
         if "admin" in template.parts or "drf_spectacular" in template.parts:
             continue
         loaded |= set(re.findall(r"{% static '([^']+)' %}", template.read_text()))
-    assert loaded == set(PAGE_FILES)
+    # Loaded only by pages the worker leaves to the network: embeds.
+    not_kept = {"js/embed-frame.js"}
+    assert loaded - not_kept == set(PAGE_FILES)
 
 
 def test_offline_list_keeps_the_smallest_size_of_each_photo(client, seed):
@@ -226,6 +228,10 @@ def test_offline_list_leaves_out_photos_on_another_origin(client, seed, settings
     assert [url for url in urls if "photos" in url or url.startswith("/media/")] == []
 
 
+# Committed writes: loaddata (the seed) checks constraints with SET CONSTRAINTS ALL DEFERRED on
+# PostgreSQL, which defers the version's triggers of a test's own transaction to a commit
+# that never comes (tests/conftest.py).
+@pytest.mark.django_db(transaction=True)
 def test_offline_list_version_moves_with_the_data(client, seed):
     before = client.get("/2026/offline.json")
     Conference.objects.filter(slug="2026").update(venue="Elsewhere")
