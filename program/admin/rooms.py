@@ -38,6 +38,10 @@ class RoomAdmin(RefuseDeletingInUseMixin, EditionInitialMixin, ProgramModelAdmin
     ]
     readonly_fields = ["door_screen", "talk_table"]
 
+    def get_queryset(self, request):
+        # The door screen's link names the room's edition: read with the room.
+        return super().get_queryset(request).select_related("conference")
+
     @admin.display(description="door screen")
     def door_screen(self, room):
         return door_screen_link(room)

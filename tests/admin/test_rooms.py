@@ -170,8 +170,8 @@ def test_room_changelist_links_each_rooms_door_screen(organiser_client, edition,
     assert [
         (cell.text_content(), cell.xpath("a/@href"), cell.xpath("a/@target")) for cell in cells
     ] == [
-        ("Door screen (once the edition is published)", ["/2027/rooms/hall-z/screen/"], ["_blank"]),
         ("Door screen", ["/2026/rooms/grand-ballroom-1/screen/"], ["_blank"]),
+        ("Door screen (once the edition is published)", ["/2027/rooms/hall-z/screen/"], ["_blank"]),
     ]
     assert organiser_client.get("/2026/rooms/grand-ballroom-1/screen/").status_code == 200
 
@@ -196,8 +196,14 @@ def test_room_change_page_sets_the_stream_and_the_screen_notice(organiser_client
     assert (ballroom.stream_url, ballroom.screen_notice) == tuple(changes.values())
 
 
-@pytest.mark.parametrize("stream_url", ["javascript:alert(1)", "ftp://stream.example.org/x"])
-def test_room_stream_must_be_a_web_link(organiser_client, ballroom, stream_url):
+@pytest.mark.parametrize(
+    ("stream_url", "message"),
+    [
+        ("javascript:alert(1)", "Enter a valid URL."),
+        ("ftp://stream.example.org/x", "Enter a web address that starts with http:// or https://."),
+    ],
+)
+def test_room_stream_must_be_a_web_link(organiser_client, ballroom, stream_url, message):
     page = organiser_client.get(admin_url("room", "change", ballroom.pk))
 
     response = organiser_client.post(
@@ -205,7 +211,7 @@ def test_room_stream_must_be_a_web_link(organiser_client, ballroom, stream_url):
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["stream_url"] == ["Enter a valid URL."]
+    assert response.context["adminform"].form.errors["stream_url"] == [message]
 
 
 def test_edition_page_sets_each_rooms_stream_and_notice_inline(organiser_client, edition, ballroom):

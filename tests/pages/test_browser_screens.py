@@ -83,7 +83,7 @@ def test_door_screen_on_a_tv_is_large_accessible_and_reloads_itself(
     assert page.locator(".screen-now .screen-title").inner_text() == (
         "Opening keynote: systems for machine learning at scale"
     )
-    assert page.locator(".screen-next .screen-label").inner_text() == "NEXT IN 27 MIN"
+    assert page.locator(".screen-next .screen-label").inner_text() == "NEXT in 27 min"
     sizes = page.eval_on_selector_all(
         "h1, .screen-title, .screen-notice",
         "elements => elements.map(e => parseFloat(getComputedStyle(e).fontSize))",
@@ -96,7 +96,7 @@ def test_door_screen_on_a_tv_is_large_accessible_and_reloads_itself(
 
     # The minute turns on the server; the page reloads itself 3 seconds later (61 - 58).
     set_clock("2026-05-18", 9, 49, second=1)
-    page.locator(".screen-next .screen-label", has_text="IN 26 MIN").wait_for(timeout=10_000)
+    page.locator(".screen-next .screen-label", has_text="in 26 min").wait_for(timeout=10_000)
     context.close()
 
 
