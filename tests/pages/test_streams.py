@@ -3,13 +3,10 @@ before the talk, "Live stream starts in 12 min" shortly before, "Watch live" whi
 "Watch the recording" after it once it has a video; and the talk page's cached copy, which
 is rebuilt only when its stream's state changes (program/streams.py)."""
 
-import datetime as dt
-
 import pytest
 from lxml import html
 
 from program import streams
-from program.machinery import clock
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -23,15 +20,6 @@ pytestmark = pytest.mark.django_db
 STREAM = "https://stream.example.org/ballroom"
 RECORDING = "https://video.example.org/kv-cache"
 TALK = "/2026/talks/kv-cache/"
-
-
-@pytest.fixture
-def set_clock(monkeypatch):
-    def set_to(day, hour, minute=0, second=0):
-        moment = local(day, hour, minute) + dt.timedelta(seconds=second)
-        monkeypatch.setattr(clock, "now", lambda: moment.astimezone(dt.UTC))
-
-    return set_to
 
 
 @pytest.fixture
