@@ -1,7 +1,7 @@
 """Take the documentation's screenshots of the phone filter, the admin talk list, the admin's
 move page, a talk page with its materials, a speaker page with a photo, the schedule editor,
 an edition's Release page, the program embedded in a sample conference site, an edition's
-static copy and a page opened offline, beside the pages that show them.
+static copy, a page opened offline and a room's door screen, beside the pages that show them.
 
     .venv/bin/python docs/screenshots.py    # docs/attendees/img/phone-filter.png,
                                             # docs/organisers/img/admin-talks.png,
@@ -13,7 +13,8 @@ static copy and a page opened offline, beside the pages that show them.
                                             # docs/organisers/img/release-page.png,
                                             # docs/organisers/img/embed-host-page.png,
                                             # docs/operators/img/archive-program.png,
-                                            # docs/attendees/img/offline-notice.png
+                                            # docs/attendees/img/offline-notice.png,
+                                            # docs/organisers/img/room-screen.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -244,6 +245,26 @@ def offline_notice(browser, base, path):
     context.close()
 
 
+# A door screen's notice, as an organiser sets it in the admin (docs/organisers/room-screens.md).
+SCREEN_NOTICE = """
+from program.models import Room
+Room.objects.filter(conference__slug="2026", slug="grand-ballroom-1").update(
+    screen_notice="Room full: watch in the foyer", stream_url="https://stream.example.org/gb1"
+)
+"""
+
+
+def room_screen(browser, base, env, path):
+    """Grand Ballroom 1's door screen on a 1920×1080 TV at Monday 10:02 (``?at=``: the seed
+    edition is past), LMCache in progress, the next talk in 13 minutes, a notice set."""
+    manage(env, "shell", "--verbosity", "0", "-c", SCREEN_NOTICE)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{base}/2026/rooms/grand-ballroom-1/screen/?at=2026-05-18T10:02:00-07:00")
+    page.screenshot(path=path)
+    context.close()
+
+
 def release_page(browser, base, env, path):
     """MLSys 2026's Release page with three changes waiting and a name typed, on a 1280 px
     screen, reached from the edition's admin page, where holding was switched on (so release 1
@@ -395,6 +416,7 @@ def main():
                 )
                 embed_host_page(browser, base, env, ORGANISERS / f"embed-host-page{suffix}.png")
                 archive_program(browser, env, folder, OPERATORS / f"archive-program{suffix}.png")
+                room_screen(browser, base, env, ORGANISERS / f"room-screen{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
                 browser.close()

@@ -13,6 +13,7 @@ from program.pages import (
     now,
     offline,
     program,
+    screens,
     site,
     speakers,
     styles,
@@ -84,6 +85,15 @@ urlpatterns = [
         "<slug:edition>/now/",
         read_only(cached(now.NowView.as_view(), filters=NowFilter, period=a_minute)),
         name="now",
+    ),
+    path(
+        "<slug:edition>/rooms/<slug:room>/screen/",
+        read_only(
+            screens.reloading(
+                cached(screens.RoomScreenView.as_view(), params=["at"], period=a_minute)
+            )
+        ),
+        name="room-screen",
     ),
     path(
         "<slug:edition>/agenda/",

@@ -1,3 +1,4 @@
+import datetime as dt
 import importlib
 import os
 import shutil
@@ -14,7 +15,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import clear_url_caches
 
+from program.machinery import clock
 from program.machinery.data_version import postgresql_trigger_names
+from tests.factories import local
 
 # ../shared beside the repository, or wherever SHARED_DIR points.
 SHARED = Path(
@@ -183,3 +186,15 @@ def redis_caches(url, **options):
         }
         for alias in ("default", "editions")
     }
+
+
+@pytest.fixture
+def set_clock(monkeypatch):
+    """Sets the site's clock (program.machinery.clock.now) to a moment in Bellevue:
+    ``set_clock("2026-05-18", 9, 48, second=30)``."""
+
+    def set_to(day, hour, minute=0, second=0):
+        moment = local(day, hour, minute) + dt.timedelta(seconds=second)
+        monkeypatch.setattr(clock, "now", lambda: moment.astimezone(dt.UTC))
+
+    return set_to

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from program.admin.releases import release_url, release_view
+from program.admin.rooms import door_screen_link
 from program.admin.schedule import place_view, schedule_view, track_styles_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
 from program.models import (
@@ -37,9 +38,14 @@ class ConferenceForm(forms.ModelForm):
 
 class RoomInline(ProgramTabularInline):
     model = Room
-    fields = ["name", "slug", "position", "capacity"]
+    fields = ["name", "slug", "position", "capacity", "stream_url", "screen_notice", "door_screen"]
+    readonly_fields = ["door_screen"]
     prepopulated_fields = {"slug": ["name"]}
     extra = 0
+
+    @admin.display(description="door screen")
+    def door_screen(self, room):
+        return door_screen_link(room)
 
 
 class TrackForm(forms.ModelForm):

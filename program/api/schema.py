@@ -177,7 +177,11 @@ TALK_EXAMPLE = OpenApiExample(
         "start": "2026-05-18T09:50:00-07:00",
         "end": "2026-05-18T10:15:00-07:00",
         "duration_minutes": 25,
-        "room": {"slug": "grand-ballroom-1", "name": "Grand Ballroom 1"},
+        "room": {
+            "slug": "grand-ballroom-1",
+            "name": "Grand Ballroom 1",
+            "stream_url": "https://stream.example.org/grand-ballroom-1",
+        },
         "track": {"slug": "llm-serving", "name": "LLM Serving", "colour": "#1d4ed8"},
         "speakers": [
             {
@@ -220,6 +224,7 @@ ROOM_EXAMPLE = OpenApiExample(
         "conference": "2026",
         "capacity": 800,
         "position": 0,
+        "stream_url": "https://stream.example.org/grand-ballroom-1",
     },
 )
 TRACK_EXAMPLE = OpenApiExample(

@@ -62,10 +62,22 @@ class TalkTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TalkRoomSerializer(serializers.ModelSerializer):
+class StreamUrlMixin:
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True, help_text="The room's live stream (a page), or null when none."
+        )
+    )
+    def get_stream_url(self, room):
+        return room.stream_url or None
+
+
+class TalkRoomSerializer(StreamUrlMixin, serializers.ModelSerializer):
+    stream_url = serializers.SerializerMethodField()  # written by TalkSerializer
+
     class Meta:
         model = Room
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "stream_url"]
         read_only_fields = fields
 
 
@@ -158,7 +170,11 @@ class TalkSerializer(serializers.ModelSerializer):
             "duration_minutes": int(
                 (row["public_end"] - row["public_start"]).total_seconds() // 60
             ),
-            "room": {"slug": row["public_room__slug"], "name": row["public_room__name"]},
+            "room": {
+                "slug": row["public_room__slug"],
+                "name": row["public_room__name"],
+                "stream_url": row["public_room__stream_url"] or None,
+            },
             "track": (
                 {
                     "slug": row["track__slug"],
@@ -190,7 +206,8 @@ class TalkSerializer(serializers.ModelSerializer):
 TALK_COLUMNS = [
     *("id", "slug", "title", "abstract", "public_start", "public_end", "public_status"),
     *("updated_at", "conference__slug", "conference__timezone", "type__slug", "type__name"),
-    *("public_room__slug", "public_room__name", "track__slug", "track__name", "track__colour"),
+    *("public_room__slug", "public_room__name", "public_room__stream_url"),
+    *("track__slug", "track__name", "track__colour"),
 ]
 
 
@@ -240,14 +257,16 @@ class ConferenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class RoomSerializer(StreamUrlMixin, serializers.ModelSerializer):
     conference = serializers.CharField(
         source="conference.slug", read_only=True, help_text="Edition slug."
     )
 
+    stream_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Room
-        fields = ["id", "slug", "name", "conference", "capacity", "position"]
+        fields = ["id", "slug", "name", "conference", "capacity", "position", "stream_url"]
         read_only_fields = fields
 
 

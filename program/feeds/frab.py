@@ -102,6 +102,15 @@ def link(resource):
     }
 
 
+def stream_links(room):
+    """The room's live stream as a frab link, for apps that offer it beside the talk: [] or
+    one ``{"type": "web", "url", "title": "Live stream"}`` ("web": a page to open, not
+    "media", which readers take for the talk's recording)."""
+    if not room.stream_url:
+        return []
+    return [{"type": "web", "url": uri(room.stream_url), "title": "Live stream"}]
+
+
 def event(conference, talk, links):
     """An event with every key frab's and pretalx's exporters always write, empty where we
     have nothing: strict readers fail on a missing key (a schedule CLI on "description").
@@ -131,7 +140,7 @@ def event(conference, talk, links):
         "recording_license": "",
         "do_not_record": False,
         "persons": [person(speaker) for speaker in talk.ordered_speakers],
-        "links": [link(resource) for resource in talk.resources.all()],
+        "links": [link(resource) for resource in talk.resources.all()] + stream_links(talk.room),
         "attachments": [],
     }
 

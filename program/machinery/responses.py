@@ -17,6 +17,11 @@ built once, under a key made of:
   the copies nor cost a build each;
 - for pages that depend on the clock (now and next), the current minute.
 
+A page that changes with the clock only at some moments (a talk's page offers its room's
+live stream from shortly before the talk to its end) says when, as ``response.changes_at``
+(an aware datetime): its copy is answered until then and rebuilt after, with no key of its
+own and no query more on a warm hit (``Stored.until``).
+
 Nothing else: not the method (HEAD is answered from the copy GET would get, and its build
 is kept for GET), not the cookies (a copy is only ever made of a build that did not read
 the session, and answers any cookie, made-up or a real session's: see cached()).
@@ -40,6 +45,7 @@ a working cache nothing is kept and every request is built.
 import dataclasses
 import functools
 import hashlib
+import math
 import time
 
 from django.conf import settings
@@ -121,11 +127,17 @@ def response_key(request, version, moment, encoding):
 
 @dataclasses.dataclass(frozen=True)
 class Stored:
-    """A response as kept in the cache: status, headers (name, value pairs) and body."""
+    """A response as kept in the cache: status, headers (name, value pairs) and body;
+    ``until`` (seconds since the epoch, by the site's clock) when it goes out of date, or
+    None."""
 
     status: int
     headers: tuple
     body: bytes
+    until: float | None = None
+
+    def fresh(self):
+        return self.until is None or clock.now().timestamp() < self.until
 
     def response(self):
         response = HttpResponse(self.body, status=self.status)
@@ -145,13 +157,18 @@ def shareable(response, request):
     return not (directives & {"private", "no-store"} or response.cookies or holds_secret(request))
 
 
-def as_stored(response):
+def fresh(value):
+    """``value`` read from the cache, or None when it is a copy past its ``until``."""
+    return None if isinstance(value, Stored) and not value.fresh() else value
+
+
+def as_stored(response, until=None):
     """``response`` as kept: its status, headers and body, with an ETag of its bytes."""
     patch_vary_headers(response, ("Accept-Encoding",))
     body = response.content
     tag = hashlib.sha256(body).hexdigest()[:32]
     headers = [(name, value) for name, value in response.items() if name != "Content-Length"]
-    return Stored(response.status_code, (*headers, ("ETag", f'"{tag}"')), body)
+    return Stored(response.status_code, (*headers, ("ETag", f'"{tag}"')), body, until)
 
 
 def encoded(plain, encoding):
@@ -162,7 +179,8 @@ def encoded(plain, encoding):
     headers = [(name, value) for name, value in plain.headers if name != "ETag"]
     etag = encoded_etag(dict(plain.headers)["ETag"], encoding)
     encoded_headers = [("Content-Encoding", encoding), ("ETag", etag)]
-    return Stored(plain.status, (*headers, *encoded_headers), compress(plain.body, encoding))
+    body = compress(plain.body, encoding)
+    return Stored(plain.status, (*headers, *encoded_headers), body, plain.until)
 
 
 def public(response, seconds_left=None):
@@ -196,7 +214,7 @@ def cached_or_built(cache, key, build, timeout):
     cache nobody waits.
     """
     building = f"building:{key}"
-    value = cache.get(key)
+    value = fresh(cache.get(key))
     if value is not None:
         return value
     claimed = cache.add(building, True, BUILD_WAIT_SECONDS)
@@ -204,7 +222,7 @@ def cached_or_built(cache, key, build, timeout):
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while cache.get(building) and time.monotonic() < deadline:
             time.sleep(0.02)
-        value = cache.get(key)
+        value = fresh(cache.get(key))
         if value is not None:
             return value
         # The builder failed, timed out or built an error: build this one here.
@@ -276,10 +294,16 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
                 response.render()  # a TemplateResponse is kept rendered
             if not (response.status_code == 200 and shareable(response, request)):
                 return response, {}
-            public(response, seconds_left)
+            changes_at = getattr(response, "changes_at", None)
+            until = changes_at.timestamp() if changes_at is not None else None
+            left = seconds_left
+            if until is not None:
+                left = max(1, math.ceil(until - clock.now().timestamp()))
+                left = min(left, seconds_left) if seconds_left else left
+            public(response, left)
             if version is None:
                 return response, {}
-            plain = as_stored(response)
+            plain = as_stored(response, until)
             return plain, {plain_key: plain}
 
         version = data_version.current()
@@ -291,7 +315,7 @@ def cached(view=None, *, filters=None, params=(), exact_query=False, period=None
             plain_key = response_key(request, version, moment, None)
             key = response_key(request, version, moment, encoding)
             timeout = seconds_left or settings.RESPONSE_SECONDS
-            answer = cache.get(key) if encoding is not None else None
+            answer = fresh(cache.get(key)) if encoding is not None else None
             if answer is None:
                 # One build per response, whatever the method and encoding: the build claims
                 # the plain copy, and each encoding is made from it once, when first asked for.

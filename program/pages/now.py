@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView
 
+from program import streams
 from program.filters import NowFilter
 from program.models import Talk, TalkType
 from program.now import (
@@ -46,12 +47,15 @@ class NowView(EditionMixin, TemplateView):
         schedule = edition_schedule(self.conference)
         state = schedule.state(self.conference, at)
         rooms = []
+        streamed = {}
         if valid and state != State.OVER:
             talks = now_and_next(filterset.qs, at)
             entries = program_entries(talks, self.conference)
             room_of = dict(talks.values_list("slug", "public_room__slug"))
+            every_room = list(self.conference.rooms.all())
+            streamed = {room.slug: room.stream_url for room in every_room}
             rooms = by_room(
-                self.conference.rooms.all(),
+                every_room,
                 entries,
                 room_slug=lambda entry: room_of[entry.slug],
                 is_now=lambda entry: dt.datetime.fromisoformat(entry.start_iso) <= at,
@@ -70,7 +74,10 @@ class NowView(EditionMixin, TemplateView):
             ended_label=moment_label(schedule.last_end.astimezone(tz))
             if schedule.last_end
             else day_heading(self.conference.end_date),
-            rooms=[(room, next_day_heading(room, local_at.date())) for room in rooms],
+            rooms=[
+                (room, next_day_heading(room, local_at.date()), room_watch(room, streamed, at))
+                for room in rooms
+            ],
             types=[Choice(slug, name, slug in chosen_types) for slug, name in types],
             filtered=any(value for value in request.GET.getlist("type")),
             errors=filter_errors(filterset),
@@ -80,6 +87,24 @@ class NowView(EditionMixin, TemplateView):
         if valid and given is None:
             patch_cache_control(response, public=True, max_age=seconds_left_in_minute(at))
         return response
+
+
+def room_watch(room, streamed, at):
+    """The room's live stream at ``at`` (a streams.Watch), for its talk in progress, else
+    its next one; None when the room is not streamed or its next talk is not near."""
+    talks = room.now or room.next
+    if not talks:
+        return None
+    entry = talks[0]
+    watch, _ = streams.watch(
+        start=entry.start,
+        end=entry.end,
+        cancelled=entry.cancelled,
+        stream_url=streamed[room.slug],
+        recording_url="",  # the page is about what is on; the talk's page has its recording
+        at=at,
+    )
+    return watch
 
 
 def next_day_heading(room, today):

@@ -5,7 +5,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
+from program import streams
 from program.models import Resource, Talk
+from program.now import current_minute
 from program.pages.base import EditionMixin
 from program.times import day_heading, local_iso, talk_when, time_range
 from program.visibility import may_preview
@@ -25,6 +27,8 @@ class TalkDetailView(EditionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
+        # The page changes by the clock at this moment (its stream's countdown, start, end).
+        response.changes_at = response.context_data.get("watch_changes_at")
         if response.context_data["preview"]:
             # Neither a shared cache nor the browser may keep what only staff may see.
             patch_cache_control(response, private=True, no_store=True)
@@ -79,7 +83,18 @@ class TalkDetailView(EditionMixin, TemplateView):
             .only(*SHOWN, "public_room__name")
         )
         day_label, time_label = day_heading(start), time_range(start, end)
+        recordings = [r.uri for r in talk.resources.all() if r.kind == Resource.Kind.VIDEO]
+        watch, changes_at = streams.watch(
+            start=talk.start,
+            end=talk.end,
+            cancelled=talk.is_cancelled,
+            stream_url=talk.room.stream_url,
+            recording_url=recordings[0] if recordings else "",
+            at=current_minute(),
+        )
         return dict(
+            watch=watch,
+            watch_changes_at=changes_at,
             day_label=day_label,
             time_label=time_label,
             start=start,

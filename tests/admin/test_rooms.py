@@ -157,3 +157,81 @@ def test_room_and_speaker_pages_list_talks_in_constant_queries(
 
     assert len(table_rows(room_page, "room-talks")) == item_count
     assert len(inline_rows(speaker_page, "talk_links-group")) == item_count
+
+
+def test_room_changelist_links_each_rooms_door_screen(organiser_client, edition, ballroom):
+    unpublished = ConferenceFactory(slug="2027", name="MLSys 2027", is_published=False)
+    RoomFactory(conference=unpublished, name="Hall Z")
+
+    response = organiser_client.get(admin_url("room"))
+
+    page = lxml.html.fromstring(response.content.decode())
+    cells = page.xpath("//td[contains(@class, 'field-door_screen')]")
+    assert [
+        (cell.text_content(), cell.xpath("a/@href"), cell.xpath("a/@target")) for cell in cells
+    ] == [
+        ("Door screen", ["/2026/rooms/grand-ballroom-1/screen/"], ["_blank"]),
+        ("Door screen (once the edition is published)", ["/2027/rooms/hall-z/screen/"], ["_blank"]),
+    ]
+    assert organiser_client.get("/2026/rooms/grand-ballroom-1/screen/").status_code == 200
+
+
+def test_room_change_page_sets_the_stream_and_the_screen_notice(organiser_client, ballroom):
+    page = organiser_client.get(admin_url("room", "change", ballroom.pk))
+    door = lxml.html.fromstring(page.content.decode()).xpath(
+        "//div[contains(@class, 'field-door_screen')]//a/@href"
+    )
+    changes = {
+        "stream_url": "https://stream.example.org/ballroom",
+        "screen_notice": "Room full: overflow in Hall B",
+    }
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "room_form", changes)
+    )
+
+    assert door == ["/2026/rooms/grand-ballroom-1/screen/"]
+    assert response.status_code == 302
+    ballroom.refresh_from_db()
+    assert (ballroom.stream_url, ballroom.screen_notice) == tuple(changes.values())
+
+
+@pytest.mark.parametrize(
+    ("stream_url", "message"),
+    [
+        ("javascript:alert(1)", "Enter a valid URL."),
+        ("ftp://stream.example.org/x", "Enter a web address that starts with http:// or https://."),
+    ],
+)
+def test_room_stream_must_be_a_web_link(organiser_client, ballroom, stream_url, message):
+    page = organiser_client.get(admin_url("room", "change", ballroom.pk))
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "room_form", {"stream_url": stream_url})
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["stream_url"] == [message]
+
+
+def test_edition_page_sets_each_rooms_stream_and_notice_inline(organiser_client, edition, ballroom):
+    page = organiser_client.get(admin_url("conference", "change", edition.pk))
+    changes = {
+        "rooms-0-stream_url": "https://stream.example.org/ballroom",
+        "rooms-0-screen_notice": "Room full",
+    }
+
+    response = organiser_client.post(
+        page.request["PATH_INFO"], form_data(page, "conference_form", changes)
+    )
+
+    group = lxml.html.fromstring(page.content.decode()).get_element_by_id("rooms-group")
+    assert group.xpath(".//td[contains(@class, 'field-door_screen')]//a/@href") == [
+        "/2026/rooms/grand-ballroom-1/screen/"
+    ]
+    assert response.status_code == 302
+    ballroom.refresh_from_db()
+    assert (ballroom.stream_url, ballroom.screen_notice) == (
+        "https://stream.example.org/ballroom",
+        "Room full",
+    )

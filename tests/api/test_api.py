@@ -92,7 +92,7 @@ def test_talk_has_the_contract_shape(client, mlsys):
         "start": "2026-05-18T09:50:00-07:00",
         "end": "2026-05-18T10:15:00-07:00",
         "duration_minutes": 25,
-        "room": {"slug": "grand-ballroom-1", "name": "Grand Ballroom 1"},
+        "room": {"slug": "grand-ballroom-1", "name": "Grand Ballroom 1", "stream_url": None},
         "track": None,
         "speakers": [
             {
@@ -236,7 +236,25 @@ def test_room_has_the_contract_shape(client, mlsys):
         "conference": "2026",
         "capacity": 800,
         "position": 0,
+        "stream_url": None,
     }
+
+
+def test_a_streamed_room_reads_its_stream_on_the_room_and_the_talk(client, mlsys):
+    stream = "https://stream.example.org/ballroom?channel=1&lang=en"
+    Room.objects.filter(pk=mlsys.room_id).update(stream_url=stream)
+
+    room = get_json(client, f"/api/v1/rooms/{mlsys.room_id}/")
+    talk = get_json(client, f"/api/v1/talks/{mlsys.pk}/")
+    now = get_json(client, "/api/v1/conferences/2026/now/", {"at": "2026-05-18T10:00:00-07:00"})
+
+    assert room["stream_url"] == stream
+    assert talk["room"] == {
+        "slug": "grand-ballroom-1",
+        "name": "Grand Ballroom 1",
+        "stream_url": stream,
+    }
+    assert now["rooms"][0]["now"][0]["room"]["stream_url"] == stream
 
 
 def test_speaker_has_the_contract_shape_with_public_talks_in_time_order(client, mlsys):

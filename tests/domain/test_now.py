@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from lxml import html
 
-from program.machinery import clock
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -19,17 +18,6 @@ pytestmark = pytest.mark.django_db
 
 NOW = "/2026/now/"
 API = "/api/v1/conferences/2026/now/"
-
-
-@pytest.fixture
-def set_clock(monkeypatch):
-    """Sets the site's clock (program.machinery.clock.now) to a moment in Bellevue."""
-
-    def set_to(day, hour, minute=0, second=0):
-        moment = local(day, hour, minute) + dt.timedelta(seconds=second)
-        monkeypatch.setattr(clock, "now", lambda: moment.astimezone(dt.UTC))
-
-    return set_to
 
 
 @pytest.fixture

@@ -607,6 +607,30 @@ def test_frab_links_are_the_talks_resources(client, program, check_xml, check_js
     ]
 
 
+def test_frab_links_end_with_the_rooms_live_stream(client, program, check_xml, check_json):
+    stream = "https://stream.example.org/ballroom-1?a=1&b=2"
+    program.ballroom_1.stream_url = stream
+    program.ballroom_1.save()
+    ResourceFactory(talk=program.opening, kind="slides", url="https://slides.example.org/1")
+
+    xml = check_xml(client.get(schedule_xml(program.edition)).content)
+    document = check_json(client.get(schedule_json(program.edition)).content)
+
+    by_id = {item["id"]: item for _, _, item in frab_events(document)}
+    assert by_id[program.opening.pk]["links"] == [
+        {"type": "slides", "url": "https://slides.example.org/1", "title": "Slides"},
+        {"type": "web", "url": stream, "title": "Live stream"},
+    ]
+    assert by_id[program.closing.pk]["links"] == [
+        {"type": "web", "url": stream, "title": "Live stream"}
+    ]
+    assert by_id[program.invited.pk]["links"] == []  # Grand Ballroom 2 is not streamed
+    event = xml.find(f".//event[@id='{program.closing.pk}']")
+    assert [(item.get("href"), item.get("type"), item.text) for item in event.find("links")] == [
+        (stream, "web", "Live stream")
+    ]
+
+
 def test_frab_persons_carry_neither_photo_nor_biography(client, program, check_json):
     """The XSD's <person> has no place for them: a converter would copy them into the XML."""
     solo = program.invited.speaker_links.get().speaker

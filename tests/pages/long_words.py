@@ -56,6 +56,9 @@ def long_word_edition():
         Room.objects.create(conference=edition, slug=f"room-{n}", name=name, position=n)
         for n, name in enumerate(["Grand Ballroom 1", f"Hörsaal {LONG}", "Hall B"])
     ]
+    # A streamed room ("Watch live" during the keynote) and a door screen notice.
+    Room.objects.filter(pk=rooms[0].pk).update(stream_url="https://stream.example.org/1?a=1&b=2")
+    Room.objects.filter(pk=rooms[1].pk).update(screen_notice=f"Room full: {LONG} in Hall B")
     tracks = [
         Track.objects.create(conference=edition, slug="systems", name="Systems",
                              colour="#1d4ed8"),
@@ -170,6 +173,9 @@ def public_pages():
         ("speaker-without-photo", "/2026/speakers/no-photo/", 200),
         ("now", "/2026/now/", 200),
         ("now-filtered", "/2026/now/?type=keynote", 200),
+        ("screen", "/2026/rooms/room-0/screen/", 200),
+        ("screen-notice", "/2026/rooms/room-1/screen/", 200),
+        ("screen-400", "/2026/rooms/room-0/screen/?at=soon", 400),
         ("agenda", "/2026/agenda/?talk=opening&talk=kv-cache&talk=moved&talk=cancelled", 200),
         ("agenda-empty", "/2026/agenda/", 200),
         ("changes", "/2026/changes/", 200),
