@@ -202,8 +202,8 @@ def test_offline_list_names_every_static_file_the_public_pages_load():
         if "admin" in template.parts or "drf_spectacular" in template.parts:
             continue
         loaded |= set(re.findall(r"{% static '([^']+)' %}", template.read_text()))
-    # Loaded only by pages the worker leaves to the network: embeds.
-    not_kept = {"js/embed-frame.js"}
+    # Loaded only by pages the worker leaves to the network: embeds and door screens.
+    not_kept = {"js/embed-frame.js", "css/screen.css"}
     assert loaded - not_kept == set(PAGE_FILES)
 
 
