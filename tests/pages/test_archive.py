@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -13,9 +14,11 @@ from django.core.management import CommandError, call_command
 
 from program.models import Conference, Speaker, Talk
 from program.photos import prepare_photo, set_photo
+from tests.conftest import require
 from tests.factories import ConferenceFactory, TalkTypeFactory
 from tests.feeds.test_feeds import check_ics, check_json, check_xml, json_validator  # noqa: F401
 from tests.pages.test_browser import LMCACHE, add_materials, portrait_photo
+from tests.pages.test_html_checker import VNU, nu_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -427,3 +430,21 @@ def test_generated_edition_copy_has_every_day_and_photo(tmp_path):
     assert days == [day.isoformat() for day in conference.dates()]
     assert len([name for name in files_of(directory) if name.startswith("media/")]) == 6
     crawl(directory)
+
+
+@pytest.mark.html_checker
+@pytest.mark.parametrize("site_url", [[], ["--site-url", LIVE]], ids=["alone", "live"])
+def test_copy_pages_have_no_nu_checker_error(seed, tmp_path, site_url):
+    require(shutil.which("java"), "java is absent: apt-get install default-jre-headless")
+    require(VNU.exists(), f"{VNU} is absent: run `npm ci` (make test does)")
+    ConferenceFactory(
+        slug="2025",
+        name="MLSys 2025",
+        start_date=dt.date(2025, 5, 12),
+        end_date=dt.date(2025, 5, 15),
+    )
+    directory = export("2026", tmp_path / "copy", *site_url)
+
+    pages = sorted(directory.rglob("*.html"))
+    assert len(pages) == len([name for name in expected_files(seed) if name.endswith(".html")])
+    assert nu_errors(pages) == []
