@@ -1,6 +1,7 @@
 """The static copy of an edition (manage.py export_site) as a reader opens it: from the disk
 (file://) and from a static host under a sub-path, in headless Chromium, axe-checked."""
 
+import datetime as dt
 import socket
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 import pytest
 from django.core.management import call_command
 
+from tests.factories import ConferenceFactory
 from tests.pages.test_browser import (
     LMCACHE,
     add_materials,
@@ -19,6 +21,7 @@ from tests.pages.test_browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+LIVE = "https://program.mlsys.org/"
 PAGES = [
     "index.html",
     "program/index.html",
@@ -171,4 +174,41 @@ def test_copy_served_under_a_sub_path(browser, static_host):  # noqa: F811
     assert page.get_by_role("heading", name="Speakers", level=1).is_visible()
     assert_styled(page)
     assert failures == []
+    context.close()
+
+
+@pytest.fixture
+def live_copy(seed, tmp_path):  # noqa: F811
+    """The seed edition exported with --site-url, beside a 2025 edition on the live site."""
+    add_materials()
+    ConferenceFactory(
+        slug="2025",
+        name="MLSys 2025",
+        start_date=dt.date(2025, 5, 12),
+        end_date=dt.date(2025, 5, 15),
+    )
+    directory = tmp_path / "live-copy"
+    call_command("export_site", "2026", str(directory), "--site-url", LIVE, verbosity=0)
+    return directory
+
+
+@pytest.mark.parametrize("name", ["program/index.html", f"talks/{LMCACHE}/index.html"])
+def test_copy_linking_the_live_site_is_axe_clean_and_opens_itself(browser, live_copy, name):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    failures = watch(page)
+    page.goto((live_copy / name).as_uri())
+    assert_styled(page)
+    # Nothing loads from the live site: only links lead there.
+    assert failures == []
+
+    # (axe then fetches the stylesheets itself, which file:// refuses it.)
+    assert axe_violations(page) == []
+    menu = page.get_by_role("navigation", name="Yearly menu")
+    assert menu.get_by_role("link", name="MLSys 2025").get_attribute("href") == (
+        f"{LIVE}2025/program/"
+    )
+    menu.get_by_role("link", name="MLSys 2026").click()
+    assert page.url == (live_copy / "index.html").as_uri()
+    assert_styled(page)
     context.close()
