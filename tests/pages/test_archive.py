@@ -40,6 +40,16 @@ def export(edition, directory, *arguments, stdout=None):
     return directory
 
 
+def earlier_edition():
+    """MLSys 2025, published: the yearly menu's other edition."""
+    return ConferenceFactory(
+        slug="2025",
+        name="MLSys 2025",
+        start_date=dt.date(2025, 5, 12),
+        end_date=dt.date(2025, 5, 15),
+    )
+
+
 @pytest.fixture
 def own_site(settings):
     """The site's own address as its settings give it: https://program.mlsys.org/."""
@@ -286,12 +296,7 @@ def yearly_menu(page):
 def test_copy_with_site_url_links_what_it_lacks_to_the_live_site(seed, tmp_path, client, settings):
     # The site's own first host is another: --site-url is the address named.
     settings.ALLOWED_HOSTS = ["other.example.org", "program.mlsys.org"]
-    ConferenceFactory(
-        slug="2025",
-        name="MLSys 2025",
-        start_date=dt.date(2025, 5, 12),
-        end_date=dt.date(2025, 5, 15),
-    )
+    earlier_edition()
     stdout = io.StringIO()
     directory = export("2026", tmp_path / "copy", "--site-url", LIVE, stdout=stdout)
 
@@ -354,12 +359,7 @@ def test_copy_with_site_url_links_what_it_lacks_to_the_live_site(seed, tmp_path,
 
 
 def test_site_url_under_a_sub_path_names_addresses_under_it(seed, tmp_path, check_json):  # noqa: F811
-    ConferenceFactory(
-        slug="2025",
-        name="MLSys 2025",
-        start_date=dt.date(2025, 5, 12),
-        end_date=dt.date(2025, 5, 15),
-    )
+    earlier_edition()
     directory = export("2026", tmp_path / "copy", "--site-url", "https://example.org/mlsys")
 
     program = (directory / "program/index.html").read_text()
@@ -437,12 +437,7 @@ def test_generated_edition_copy_has_every_day_and_photo(tmp_path):
 def test_copy_pages_have_no_nu_checker_error(seed, tmp_path, site_url):
     require(shutil.which("java"), "java is absent: apt-get install default-jre-headless")
     require(VNU.exists(), f"{VNU} is absent: run `npm ci` (make test does)")
-    ConferenceFactory(
-        slug="2025",
-        name="MLSys 2025",
-        start_date=dt.date(2025, 5, 12),
-        end_date=dt.date(2025, 5, 15),
-    )
+    earlier_edition()
     directory = export("2026", tmp_path / "copy", *site_url)
 
     pages = sorted(directory.rglob("*.html"))

@@ -1,7 +1,6 @@
 """The static copy of an edition (manage.py export_site) as a reader opens it: from the disk
 (file://) and from a static host under a sub-path, in headless Chromium, axe-checked."""
 
-import datetime as dt
 import socket
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from tests.factories import ConferenceFactory
+from tests.pages.test_archive import earlier_edition
 from tests.pages.test_browser import (
     LMCACHE,
     add_materials,
@@ -181,12 +180,7 @@ def test_copy_served_under_a_sub_path(browser, static_host):  # noqa: F811
 def live_copy(seed, tmp_path):  # noqa: F811
     """The seed edition exported with --site-url, beside a 2025 edition on the live site."""
     add_materials()
-    ConferenceFactory(
-        slug="2025",
-        name="MLSys 2025",
-        start_date=dt.date(2025, 5, 12),
-        end_date=dt.date(2025, 5, 15),
-    )
+    earlier_edition()
     directory = tmp_path / "live-copy"
     call_command("export_site", "2026", str(directory), "--site-url", LIVE, verbosity=0)
     return directory
