@@ -1,19 +1,24 @@
 """A static copy of an edition (``manage.py export_site``): where each of the site's pages
-and files goes in the copy, the copy's own address, and the folder it is written to.
+and files goes in the copy, the live site's addresses it may link to, and the folder it is
+written to.
 
 The copy is a folder of files that a static host serves under any sub-path, or a browser
 opens from the disk (``file://``): every page is ``<page>/index.html`` and every link
 between them is relative and spells ``index.html`` out, since neither the disk nor most
-static hosts turn ``talks/x/`` into ``talks/x/index.html`` for ``file://``. The pages are
-rendered by program/pages/archive.py and the feeds by program/feeds/archive.py; this
-module is what both need (docs/operators/archive.md).
+static hosts turn ``talks/x/`` into ``talks/x/index.html`` for ``file://``. What needs the
+server (another edition, a filtered view, the agenda) is left out, or, given the live
+site's root (``--site-url``), linked there absolutely. The feeds, whose formats want
+absolute links, name the live site: the one given, else the site's own address from its
+settings (``own_address``). The pages are rendered by program/pages/archive.py and the
+feeds by program/feeds/archive.py; this module is what both need
+(docs/operators/archive.md).
 """
 
 import json
 import posixpath
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -39,18 +44,47 @@ class ArchiveError(Exception):
 
 
 def site_address(url):
-    """The address the copy will be published at, as given to ``--site-url``, ending in
-    "/", or "" when none is given. Raises ArchiveError unless it is an http(s) address
-    without a query or fragment (e.g. https://example.org/archive/mlsys2026/)."""
+    """The live site's root as given to ``--site-url``, ending in "/", or "" when none is
+    given. A path is allowed: a site served under one (https://example.org/program/).
+    Raises ArchiveError unless it is an http(s) address without a query or fragment."""
     if not url:
         return ""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ArchiveError(
             f"--site-url: {url} is not an http or https address without a query or fragment, "
-            "such as https://example.org/archive/2026/."
+            "such as https://program.example.org/."
         )
     return url if url.endswith("/") else f"{url}/"
+
+
+def own_address():
+    """The site's own root from its settings, as it builds its absolute links when served:
+    "https://" with SERVED_OVER_HTTPS (DJANGO_HTTPS) else "http://", and the first host
+    of ALLOWED_HOSTS that names one (not "*", not a ".example.org" wildcard), e.g.
+    "https://program.example.org/". Raises ArchiveError when none does."""
+    scheme = "https" if settings.SERVED_OVER_HTTPS else "http"
+    for host in settings.ALLOWED_HOSTS:
+        if host and host != "*" and not host.startswith("."):
+            return f"{scheme}://{host}/"
+    raise ArchiveError(
+        "The feeds need the site's address, and ALLOWED_HOSTS (DJANGO_ALLOWED_HOSTS) names "
+        "no host, only wildcards: give it with --site-url, e.g. "
+        "--site-url https://program.example.org/."
+    )
+
+
+def at_site(root, location):
+    """The address of the site's ``location`` on the site at ``root`` (an address ending in
+    "/"): a URL path ("/2026/talks/x/?room=y", as reverse() gives it) or a URL the pages
+    built for RENDER_HOST is joined under ``root``'s path ("https://example.org/program/"
+    -> "https://example.org/program/2026/talks/x/?room=y"); another site's absolute URL (a
+    photo bucket's) is its own address."""
+    location = location.removeprefix(RENDER_ORIGIN)
+    parts = urlsplit(location)
+    if parts.scheme or parts.netloc:
+        return location
+    return urljoin(root, location.lstrip("/"))
 
 
 class Addresses:
@@ -60,14 +94,14 @@ class Addresses:
     -> "talks/x/index.html"), or None when the copy has no such page (another edition, the
     agenda, a filtered view: anything that needs the server). It records the static files
     and photos it hands out (``static_files``, ``photos``) for the copy to include.
-    ``site_url`` is where the copy will be published ("" when unknown).
+    ``live_url`` is the live site's root (``--site-url``; "" when not given), where
+    ``live(location)`` finds what the copy lacks.
     """
 
-    def __init__(self, conference, site_url="", feeds=False):
+    def __init__(self, conference, live_url=""):
         self.conference = conference
-        self.site_url = site_url
+        self.live_url = live_url
         self.days = set()  # the timetable's days in the copy, "YYYY-MM-DD" (set by its pages)
-        self.feeds = feeds
         self.static_files = set()
         self.photos = set()
         self.linked = set()  # the copy's files its pages link to
@@ -101,33 +135,18 @@ class Addresses:
             return None
         if page in ("", "program/", "timetable/", "speakers/"):
             return f"{page}index.html"
-        if page == "tracks.css":
+        if page in ("tracks.css", "program.ics", "schedule.xml", "schedule.json"):
             return page
-        if page in ("program.ics", "schedule.xml", "schedule.json"):
-            return page if self.feeds else None
         parts = page.split("/")
         if len(parts) == 3 and parts[0] in ("talks", "speakers") and parts[1] and not parts[2]:
             return f"{page}index.html"
         if len(parts) == 2 and parts[0] == "talks" and parts[1].endswith(".ics"):
-            return page if self.feeds else None
+            return page
         return None
 
-    def absolute(self, file):
-        """The address a copy's ``file`` is published at ("" without ``site_url``): a page
-        by its folder (".../talks/x/"), as static hosts serve it."""
-        if not self.site_url:
-            return ""
-        return self.site_url + file.removesuffix("index.html")
-
-    def absolute_uri(self, location):
-        """For the feeds: the published address of the site's ``location`` (a URL path, or a
-        photo's URL); ArchiveError when the copy has no such file or no address."""
-        parts = urlsplit(location)
-        path = location if location.startswith(self.photo_head) else parts.path
-        file = self.file_for(path, parts.query)
-        if file is None or not self.site_url:
-            raise ArchiveError(f"The copy has no file for {location}.")
-        return self.absolute(file)
+    def live(self, location):
+        """The live site's address of ``location`` (at_site), or None without ``live_url``."""
+        return at_site(self.live_url, location) if self.live_url else None
 
 
 def relative(target, source):

@@ -1,18 +1,22 @@
 """The public pages of an edition rendered for its static copy (``manage.py export_site``).
 
-The pages are the site's own views and templates in archive mode (``archive=True``: no
-yearly menu, filters, agenda, now, changes or scripts; templates/base.html), called directly
-(never through the response cache, which must not keep a copy's page) with a request for
-RENDER_HOST. Their links are then rewritten for the copy (program/archive.py ``Addresses``):
-a link to a page or file of the copy becomes relative, from the page's own file, ending in
-``index.html``; a link (``<a>``) to anything the copy lacks (another edition, a filtered view)
-becomes plain text, keeping its classes; the star buttons, which keep an agenda the copy has
-not, go. Anything else pointing at the site that the copy lacks stops the export
-(ArchiveError): the copy never holds a broken link.
+The pages are the site's own views and templates in archive mode (``archive=True``; with
+``--site-url``, ``archive_site_url`` the live site's root; templates/base.html), called
+directly (never through the response cache, which must not keep a copy's page) with a
+request for RENDER_HOST. Their links are then rewritten for the copy (program/archive.py
+``Addresses``): a link to a page or file of the copy becomes relative, from the page's own
+file, ending in ``index.html``; a link (``<a>``, ``<link>``) to anything the copy lacks
+(another edition, a filtered view, the agenda) becomes an absolute link to the live site
+when its root is known, else plain text keeping its classes (a ``<link>`` goes); the star
+buttons, which keep an agenda the copy has not, go. The page's own address (og:url) and
+the JSON-LD's name the live site when its root is known, else (JSON-LD) the copy's files,
+relatively. Anything else pointing at the site that the copy lacks (an image) stops the
+export (ArchiveError): the copy never holds a broken link.
 """
 
 import io
 import re
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIRequest
@@ -60,7 +64,7 @@ def archive_pages(conference, addresses):
     """Every page of ``conference``'s copy, {file name: bytes}, with tracks.css when the
     pages use it. ``addresses`` (program/archive.py Addresses) records the static files and
     photos the pages use, for the caller to copy."""
-    mode = {"archive": True, "archive_site_url": addresses.site_url}
+    mode = {"archive": True, "archive_site_url": addresses.live_url}
     edition = {"edition": conference.slug}
     base = f"/{conference.slug}/"
     rendered = {}  # the site's URL (path, query) -> its HTML as rendered
@@ -119,50 +123,61 @@ def for_copy(html, source, addresses):
     """``html``, a page rendered for the site, as the copy's file ``source`` holds it."""
     html = STAR_BUTTON.sub("", html)
 
-    def link(url):
-        """The copy's relative link for ``url``, the URL itself when it is not the site's,
-        or None when the copy lacks it."""
+    def link(url, *, live=True):
+        """The copy's relative link for ``url``; the URL itself when it is not the site's;
+        for what the copy lacks, the live site's address (``live`` and its root known),
+        else None."""
+        parts = urlsplit(url.removeprefix(RENDER_ORIGIN))
         if addresses.photo_head and url.startswith(addresses.photo_head):
             file = addresses.file_for(url)
         elif url.startswith(RENDER_ORIGIN + "/") or (
             url.startswith("/") and not url.startswith("//")
         ):
-            path, _, query = url.removeprefix(RENDER_ORIGIN).partition("?")
-            path, _, fragment = path.partition("#")
-            file = addresses.file_for(path, query)
-            if file is not None:
-                addresses.linked.add(file)
-                if url.startswith(RENDER_ORIGIN):
-                    # Absolute where the page wants it so: the copy's address, when known.
-                    return addresses.absolute(file) or relative(file, source)
-                return relative(file, source) + (f"#{fragment}" if fragment else "")
+            file = addresses.file_for(parts.path, parts.query)
         else:
             return url
-        return None if file is None else relative(file, source)
+        if file is None:
+            return addresses.live(url) if live else None
+        addresses.linked.add(file)
+        return relative(file, source) + (f"#{parts.fragment}" if parts.fragment else "")
+
+    def address(url):
+        """What the page says is an address (og:url, JSON-LD's): the live site's, else the
+        copy's file, relatively."""
+        return addresses.live(url) or must_link(link, url, source)
 
     def anchor(match):
         attributes, text = match.groups()
         href = re.search(r'\bhref="([^"]*)"', attributes)
-        if href is None or link(href.group(1)) is not None:
+        if href is None:
             return match.group(0)
-        # Not in the copy: the words stay, without the link.
+        found = link(href.group(1))
+        if found is not None:
+            return match.group(0).replace(href.group(0), f'href="{found}"', 1)
+        # Not in the copy, and no live site: the words stay, without the link.
         return f"<span{HREF.sub('', attributes)}>{text}</span>"
 
     html = ANCHOR.sub(anchor, html)
-    # A <link> (an alternate calendar) to a file the copy lacks goes.
-    html = LINK_TAG.sub(
-        lambda match: (
-            ""
-            if (href := re.search(r'\bhref="([^"]*)"', match.group(0)))
-            and link(href.group(1)) is None
-            else match.group(0)
-        ),
-        html,
-    )
+
+    def link_tag(match):
+        tag = match.group(0)
+        href = re.search(r'\bhref="([^"]*)"', tag)
+        if href is None:
+            return tag
+        found = link(href.group(1))
+        # A <link> (an alternate calendar) to a file the copy lacks goes without a live site.
+        return "" if found is None else tag.replace(href.group(0), f'href="{found}"')
+
+    html = LINK_TAG.sub(link_tag, html)
+
+    def image(url):
+        # The copy's own file (or another site's): one the copy lacks stops the export.
+        return must_link(lambda url: link(url, live=False), url, source)
+
     html = SRCSET.sub(
         lambda match: 'srcset="{}"'.format(
             ", ".join(
-                " ".join([must_link(link, url, source), *rest])
+                " ".join([image(url), *rest])
                 for url, *rest in (part.split() for part in match.group(1).split(","))
             )
         ),
@@ -171,13 +186,13 @@ def for_copy(html, source, addresses):
 
     def attribute(match):
         name, url = match.groups()
-        if name == "content" and not url.startswith(RENDER_ORIGIN):
-            return match.group(0)
-        return f'{name}="{must_link(link, url, source)}"'
+        if name == "content":
+            return f'content="{address(url)}"' if url.startswith(RENDER_ORIGIN) else match.group(0)
+        return f'{name}="{image(url)}"'
 
     html = URL_ATTRIBUTE.sub(attribute, html)
-    # JSON-LD's addresses: the copy's, absolute when its address is known.
-    return RENDERED_URL.sub(lambda match: must_link(link, match.group(0), source), html)
+    # JSON-LD's addresses.
+    return RENDERED_URL.sub(lambda match: address(match.group(0)), html)
 
 
 def must_link(link, url, source):

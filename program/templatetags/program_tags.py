@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from program.archive import at_site
 from program.models import Conference
 from program.pages.listing import (
     options_html,
@@ -52,7 +53,9 @@ def yearly_menu(context):
     """Links to every published edition, newest first, the one being viewed marked.
 
     Edition pages pass the editions they already loaded; other pages (404) query them, and
-    mark the current edition when no edition is being viewed.
+    mark the current edition when no edition is being viewed. In an edition's static copy
+    (``archive``), its own edition links to the copy's home (the edition's root, which the
+    copy holds as index.html); program/pages/archive.py points the others at the live site.
     """
     editions = context.get("editions")
     if editions is None:
@@ -68,7 +71,19 @@ def yearly_menu(context):
         "editions": editions,
         "viewed_slug": viewed.slug if viewed else None,
         "path": request.path if request else None,
+        "copy_home": (
+            reverse("program:edition", kwargs={"edition": viewed.slug})
+            if context.get("archive") and viewed
+            else None
+        ),
     }
+
+
+@register.filter
+def on_site(path, site_url):
+    """The address of the site's URL ``path`` on the live site at ``site_url`` (its root,
+    ending in "/"): how a static copy links to what it lacks (program/archive.py at_site)."""
+    return at_site(site_url, path)
 
 
 @register.simple_tag(takes_context=True)

@@ -9,6 +9,7 @@ import time
 import pytest
 from django.core.management import call_command
 
+from tests.pages.test_archive import earlier_edition
 from tests.pages.test_browser import (
     LMCACHE,
     add_materials,
@@ -19,6 +20,7 @@ from tests.pages.test_browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+LIVE = "https://program.mlsys.org/"
 PAGES = [
     "index.html",
     "program/index.html",
@@ -171,4 +173,36 @@ def test_copy_served_under_a_sub_path(browser, static_host):  # noqa: F811
     assert page.get_by_role("heading", name="Speakers", level=1).is_visible()
     assert_styled(page)
     assert failures == []
+    context.close()
+
+
+@pytest.fixture
+def live_copy(seed, tmp_path):  # noqa: F811
+    """The seed edition exported with --site-url, beside a 2025 edition on the live site."""
+    add_materials()
+    earlier_edition()
+    directory = tmp_path / "live-copy"
+    call_command("export_site", "2026", str(directory), "--site-url", LIVE, verbosity=0)
+    return directory
+
+
+@pytest.mark.parametrize("name", ["program/index.html", f"talks/{LMCACHE}/index.html"])
+def test_copy_linking_the_live_site_is_axe_clean_and_opens_itself(browser, live_copy, name):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    failures = watch(page)
+    page.goto((live_copy / name).as_uri())
+    assert_styled(page)
+    # Nothing loads from the live site: only links lead there.
+    assert failures == []
+
+    # (axe then fetches the stylesheets itself, which file:// refuses it.)
+    assert axe_violations(page) == []
+    menu = page.get_by_role("navigation", name="Yearly menu")
+    assert menu.get_by_role("link", name="MLSys 2025").get_attribute("href") == (
+        f"{LIVE}2025/program/"
+    )
+    menu.get_by_role("link", name="MLSys 2026").click()
+    assert page.url == (live_copy / "index.html").as_uri()
+    assert_styled(page)
     context.close()

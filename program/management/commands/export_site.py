@@ -5,6 +5,7 @@ from program.archive import (
     ArchiveError,
     open_photo,
     open_static,
+    own_address,
     prepare_directory,
     site_address,
     write_files,
@@ -17,8 +18,10 @@ from program.pages.archive import archive_pages
 class Command(BaseCommand):
     help = (
         "Write a static copy of a published edition into DIR: its program, timetable per "
-        "day, talk and speaker pages, photos and static files, with relative links, for a "
-        "static host or the local disk (docs/operators/archive.md)."
+        "day, talk and speaker pages, photos, static files and feeds (program.ics, "
+        "schedule.xml, schedule.json), with relative links, for a static host or the local "
+        "disk; what needs the server is left out, or with --site-url linked on the live "
+        "site (docs/operators/archive.md)."
     )
 
     def add_arguments(self, parser):
@@ -30,8 +33,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--site-url",
             default="",
-            help="The address the copy will be published at, e.g. "
-            "https://example.org/archive/2026/; needed for the feeds and og:url.",
+            help="The live site's root, e.g. https://program.example.org/: the copy keeps the "
+            "yearly menu, Now, My agenda and Changes, and links what it lacks (filtered "
+            "views, other editions) there; og:url and the feeds name it. Without it the "
+            "feeds name the site's own address (DJANGO_HTTPS, the first host of "
+            "DJANGO_ALLOWED_HOSTS).",
         )
 
     def handle(self, *args, edition, directory, site_url, **options):
@@ -42,11 +48,12 @@ class Command(BaseCommand):
                 f"No published edition is called {edition!r} (published: {known or 'none'})."
             )
         try:
-            addresses = Addresses(conference, site_address(site_url), feeds=bool(site_url))
+            live_url = site_address(site_url)
+            feeds_url = live_url or own_address()
+            addresses = Addresses(conference, live_url)
             target = prepare_directory(directory)
             files = archive_pages(conference, addresses)
-            if addresses.feeds:
-                files.update(archive_feeds(conference, addresses))
+            files.update(archive_feeds(conference, feeds_url))
             files.update({f"static/{name}": open_static(name) for name in addresses.static_files})
             files.update({f"media/{name}": open_photo(name) for name in addresses.photos})
             missing = addresses.linked - set(files)
@@ -56,8 +63,10 @@ class Command(BaseCommand):
         except ArchiveError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Wrote {len(names)} files of {conference.name} to {target}.")
-        if not addresses.feeds:
+        if live_url:
+            self.stdout.write(f"The feeds and the links to the live site name {live_url}.")
+        else:
             self.stdout.write(
-                "No feeds (program.ics, schedule.xml, schedule.json): their formats need "
-                "absolute links; give --site-url to include them."
+                f"The feeds name {feeds_url} (from DJANGO_HTTPS and DJANGO_ALLOWED_HOSTS); "
+                "give --site-url to name another."
             )
