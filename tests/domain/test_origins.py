@@ -46,7 +46,7 @@ def test_origin_is_read_as_browsers_serialise_it(line, serialised):
 def test_a_header_from_values_written_past_the_validator_is_one_well_formed_line():
     """An update() or SQL may store anything: the header lists only what is an origin."""
     text = (
-        "https://a.org\r\nSet-Cookie: x=1\nhttps://b.org; script-src *\n\"https://c.org\"\n"
+        'https://a.org\r\nSet-Cookie: x=1\nhttps://b.org; script-src *\n"https://c.org"\n'
         "https://d.org 'unsafe-inline'\nhttps://e.org\nhttps://bücher.de\u2028https://f.org"
     )
     edition = ConferenceFactory()

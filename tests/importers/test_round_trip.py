@@ -182,7 +182,7 @@ def test_importing_an_edition_s_own_export_changes_nothing(client, tmp_path, edi
 
 
 @pytest.mark.parametrize("feed", ["schedule.xml", "schedule.json"])
-def test_a_rooms_live_stream_comes_back_as_the_rooms_not_a_resource(client, tmp_path, edition, feed):
+def test_a_rooms_stream_comes_back_as_the_rooms_not_a_resource(client, tmp_path, edition, feed):
     """Our export lists the room's stream among each of its talks' links ("web", "Live
     stream"): imported again, twice, it is still the room's, and no talk gains a resource."""
     stream = "https://stream.example.org/ballroom?a=1&b=2"
