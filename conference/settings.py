@@ -285,14 +285,16 @@ LOGIN_URL = "admin:login"
 # /admin/ off the login page.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
 ADMIN_PATH_SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"  # no "." or ".." segments
-ADMIN_PATH_TAKEN = ("api/", "static/", "media/")
+# First segments the site answers itself. Under current/ the offline worker would take the
+# admin's pages for the edition's (templates/offline/sw.js answers /current/... offline).
+ADMIN_PATH_TAKEN = ("api", "static", "media", "current")
 if (
     not re.fullmatch(rf"{ADMIN_PATH_SEGMENT}(/{ADMIN_PATH_SEGMENT})*/", ADMIN_PATH)
-    or ADMIN_PATH in ADMIN_PATH_TAKEN
+    or ADMIN_PATH.split("/")[0] in ADMIN_PATH_TAKEN
 ):
     raise ImproperlyConfigured(
         f"DJANGO_ADMIN_PATH: “{ADMIN_PATH}” is not a path such as admin/ or organisers/ "
-        "(letters, digits, ., _, ~ and -; not api/, static/ or media/)."
+        "(letters, digits, ., _, ~ and -; not under api/, static/, media/ or current/)."
     )
 
 # Any site or app may read the API and the feeds, without credentials.

@@ -52,6 +52,9 @@ from program.importers.records import (
 from program.models import Resource, is_timezone_name
 from program.text import entered_text, shortened, single_line
 
+# The title our export gives a room's live stream among a talk's links (feeds/frab.py).
+STREAM_TITLE = "Live stream"
+
 # Only to go on reading a file refused for its zone, so that every other problem is listed.
 FALLBACK_TIMEZONE = "UTC"
 
@@ -361,7 +364,13 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
         track=track,
         resources=None
         if links is None
-        else _resources(problems, where, links, base_url, notes=schedule.warnings),
+        else _resources(
+            problems,
+            where,
+            _without_stream(schedule, room_name, links, notes=schedule.warnings),
+            base_url,
+            notes=schedule.warnings,
+        ),
         unscheduled=unscheduled,
         duration=duration,
     )
@@ -382,6 +391,32 @@ def _resources(problems, where, links, base_url, *, notes):
         if record is not None:
             records.append(record)
     return records
+
+
+def is_stream_link(link):
+    """Whether a frab link is a room's live stream as our export writes it (feeds/frab.py
+    stream_links): type "web", title "Live stream"."""
+    return (link.get("type") or "").strip().casefold() == "web" and single_line(
+        link.get("title") or ""
+    ).casefold() == STREAM_TITLE.casefold()
+
+
+def _without_stream(schedule, room_name, links, *, notes):
+    """``links`` but the room's live stream, which is the room's and not a resource of the
+    talk: its URL goes to ``schedule.room_streams`` (the room's first one the file gives),
+    so importing our own export again adds no resource (docs/organisers/imports.md)."""
+    kept = []
+    for link in links:
+        said = []
+        record = is_stream_link(link) and resource_record(
+            [], "", "links", kind=Resource.Kind.OTHER, url=link.get("url") or "", notes=said
+        )
+        if not record:
+            kept.append(link)  # read as any link, which says what is wrong with it
+        elif room_name:
+            notes += said
+            schedule.room_streams.setdefault(room_name, record.url)
+    return kept
 
 
 def link_kind(link_type, title):

@@ -120,6 +120,8 @@ class ParsedSchedule:
     talks: list[TalkRecord] = field(default_factory=list)
     speakers: list[SpeakerRecord] = field(default_factory=list)
     rooms: list[str] = field(default_factory=list)  # the rooms a frab file lists, talks or not
+    # frab files: room name -> the live stream URL its talks' links give (importers/frab.py)
+    room_streams: dict[str, str] = field(default_factory=dict)
     tracks: list[TrackRecord] = field(default_factory=list)  # frab files only
     edition: EditionRecord | None = None  # frab files only
     # frab types and tracks are free text; a spreadsheet's must exist.

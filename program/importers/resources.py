@@ -1,4 +1,5 @@
-"""An import's resources (slides, video...) added to a talk it updates."""
+"""An import's resources (slides, video...) added to a talk it updates, and its rooms' live
+streams."""
 
 from program.models import Resource
 
@@ -22,4 +23,18 @@ def merge_resources(talk, records):
             resource.kind, resource.title = record.kind, record.title
             resource.save(update_fields=["kind", "title", "updated_at"])
             changed = True
+    return changed
+
+
+def set_room_streams(rooms, streams):
+    """Each room (``rooms``: name -> Room) that has no live stream gets the one the file gives
+    it (``streams``: name -> URL, importers/frab.py); a room's own stream, the organisers',
+    is kept. Returns the names of the rooms changed."""
+    changed = []
+    for name, url in streams.items():
+        room = rooms[name]
+        if not room.stream_url:
+            room.stream_url = url
+            room.save(update_fields=["stream_url", "updated_at"])
+            changed.append(name)
     return changed

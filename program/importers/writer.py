@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from program.clashes import first_clashes
 from program.colours import PALETTE
 from program.importers.records import ImportFailed, problem, quoted
-from program.importers.resources import merge_resources
+from program.importers.resources import merge_resources, set_room_streams
 from program.importers.result import ImportResult
 from program.importers.unscheduled import (
     imported_status,
@@ -85,6 +85,8 @@ class ScheduleImport:
         types = self._create_types(self.types, records)
         tracks = self._create_tracks(self.tracks, records)
         rooms = self._create_rooms(self.rooms, room_names)
+        streams = self.parsed.room_streams
+        set_room_streams({name: rooms[_key(name)] for name in streams}, streams)
         speakers = self._speakers()
         self.talk_slugs = {talk.slug for talk in self.existing_talks} | self.explicit_slugs
         self.slug_numbers = {}  # for _free_slug

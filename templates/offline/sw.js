@@ -200,9 +200,11 @@ function page(request, event) {
         if (response.status >= 500 && copy) {
           return offlineCopy(copy); // the site is down: the copy says it is one
         }
-        if (keepable(response) && (!isAgenda || copy)) {
-          // A page of the edition seen online: kept (the fill keeps the rest). An agenda
-          // only replaces its own copy: which agenda is this browser's, site.js says.
+        if (keepable(response) && (copy || (!isAgenda && key.indexOf("?") === -1))) {
+          // A page of the edition seen online replaces its copy, and one without a query is
+          // kept (the fill keeps the rest). Any other query (?utm_source=..., a filter) is
+          // not kept: each would be one more copy, which no fill deletes until the list
+          // changes. An agenda only replaces its own copy: which is this browser's, site.js says.
           event.waitUntil(stamped(response.clone()).then(function (fresh) {
             return caches.open(isAgenda ? AGENDA : PAGES).then(function (cache) {
               return cache.put(key, fresh);

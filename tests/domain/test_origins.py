@@ -27,10 +27,37 @@ from tests.factories import ConferenceFactory, RoomFactory
         ("https://mlsys.org:99999", None),
         ("'self'", None),
         ("ftp://mlsys.org", None),
+        # A Unicode host as browsers serialise the origin (a header holds ASCII only).
+        ("https://Bücher.de", "https://xn--bcher-kva.de"),
+        ("https://bücher.de:8443/", "https://xn--bcher-kva.de:8443"),
+        ("https://конференция.рф", "https://xn--e1aajfpcds8ay4h.xn--p1ai"),
+        # IDNA 2003 (Python) writes fußball.de as fussball.de, browsers as xn--fuball-cta.de.
+        ("https://fußball.de", None),
+        ("https://bücher.de/path", None),
+        ("https://bücher.de evil", None),
+        ("https://a.org\nX-Frame-Options: ALLOWALL", None),
     ],
 )
 def test_origin_is_read_as_browsers_serialise_it(line, serialised):
     assert origin(line) == serialised
+
+
+@pytest.mark.django_db
+def test_a_header_from_values_written_past_the_validator_is_one_well_formed_line():
+    """An update() or SQL may store anything: the header lists only what is an origin."""
+    text = (
+        'https://a.org\r\nSet-Cookie: x=1\nhttps://b.org; script-src *\n"https://c.org"\n'
+        "https://d.org 'unsafe-inline'\nhttps://e.org\nhttps://bücher.de\u2028https://f.org"
+    )
+    edition = ConferenceFactory()
+    type(edition).objects.filter(pk=edition.pk).update(embed_origins=text)
+    edition.refresh_from_db()
+    assert edition.embed_origin_list() == [
+        "https://a.org",
+        "https://e.org",
+        "https://xn--bcher-kva.de",
+        "https://f.org",
+    ]
 
 
 def test_origins_one_per_line_once_each_leaving_out_what_is_not_one():

@@ -179,3 +179,42 @@ def test_importing_an_edition_s_own_export_changes_nothing(client, tmp_path, edi
     call_command("import_schedule", str(path), "--conference", "2026", stdout=io.StringIO())
 
     assert database_snapshot() == before
+
+
+@pytest.mark.parametrize("feed", ["schedule.xml", "schedule.json"])
+def test_a_rooms_stream_comes_back_as_the_rooms_not_a_resource(client, tmp_path, edition, feed):
+    """Our export lists the room's stream among each of its talks' links ("web", "Live
+    stream"): imported again, twice, it is still the room's, and no talk gains a resource."""
+    stream = "https://stream.example.org/ballroom?a=1&b=2"
+    edition.rooms.filter(name="Grand Ballroom 1").update(stream_url=stream)
+    path = tmp_path / feed
+    path.write_bytes(client.get(f"/2026/{feed}").content)
+    before = database_snapshot()
+
+    for _ in range(2):
+        call_command("import_schedule", str(path), "--conference", "2026", stdout=io.StringIO())
+
+    assert database_snapshot() == before
+
+    call_command(
+        "import_schedule", str(path), "--conference", "2026-copy", "--name", "Copy",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    copy = Conference.objects.get(slug="2026-copy")
+    assert list(copy.rooms.values_list("name", "stream_url")) == [
+        ("Grand Ballroom 1", stream),
+        ("Annex & Terrace", ""),
+    ]
+    assert program(copy) == program(edition)  # the same resources, no "other" link
+
+
+def test_an_imported_stream_leaves_a_rooms_own_stream_alone(client, tmp_path, edition):
+    edition.rooms.filter(name="Grand Ballroom 1").update(stream_url="https://a.example.org/live")
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(client.get("/2026/schedule.xml").content)
+    edition.rooms.filter(name="Grand Ballroom 1").update(stream_url="https://b.example.org/new")
+
+    call_command("import_schedule", str(path), "--conference", "2026", stdout=io.StringIO())
+
+    assert edition.rooms.get(name="Grand Ballroom 1").stream_url == "https://b.example.org/new"
+    assert not Talk.objects.filter(resources__url="https://a.example.org/live").exists()

@@ -112,14 +112,17 @@ def test_admin_path_comes_from_the_environment():
     assert result.stdout.strip() == "('organisers/',)"
 
 
-@pytest.mark.parametrize("value", ["../x/", "api/", "a b/"])
+@pytest.mark.parametrize(
+    "value", ["../x/", "api/", "a b/", "current/organisers/", "static/admin/", "api/admin/"]
+)
 def test_malformed_admin_path_stops_start_up_with_a_message(value):
     result = settings_in_subprocess("s.DEBUG", DJANGO_SECRET_KEY="x", DJANGO_ADMIN_PATH=value)
 
     assert result.returncode == 1
     assert (
         f"ImproperlyConfigured: DJANGO_ADMIN_PATH: “{value.strip('/')}/” is not a path such as "
-        "admin/ or organisers/ (letters, digits, ., _, ~ and -; not api/, static/ or media/)."
+        "admin/ or organisers/ (letters, digits, ., _, ~ and -; not under api/, static/, media/ "
+        "or current/)."
     ) in result.stderr
 
 
