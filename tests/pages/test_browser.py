@@ -39,6 +39,30 @@ pytestmark = [
 ]
 
 
+class WorkersAskedFor:
+    """Chromium whose contexts and pages block service workers unless a test asks for them
+    (``service_workers="allow"``: tests/pages/test_browser_offline.py).
+
+    The offline worker fills its copy in the background after the first page, several pages
+    at a time; on SQLite the live server's threads share the test's one in-memory connection,
+    and those concurrent fills hung the tests that never look at the worker.
+    """
+
+    def __init__(self, chromium):
+        self.chromium = chromium
+
+    def new_context(self, **options):
+        options.setdefault("service_workers", "block")
+        return self.chromium.new_context(**options)
+
+    def new_page(self, **options):
+        options.setdefault("service_workers", "block")
+        return self.chromium.new_page(**options)
+
+    def __getattr__(self, name):
+        return getattr(self.chromium, name)
+
+
 @pytest.fixture(scope="module")
 def browser():
     require(CHROMIUM.exists(), f"{CHROMIUM} is absent: apt-get install chromium")
@@ -53,7 +77,7 @@ def browser():
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )
-    yield chromium
+    yield WorkersAskedFor(chromium)
     chromium.close()
     playwright.stop()
     if previous is None:

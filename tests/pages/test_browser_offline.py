@@ -90,7 +90,11 @@ def test_after_one_visit_the_edition_opens_offline_saying_it_is_a_copy(browser, 
     # A phone screen (3 device pixels per CSS pixel): the speaker page asks for the 640 photo.
     # bypass_csp only for injecting axe (the next test registers the worker under the CSP).
     context = browser.new_context(
-        locale="en-GB", timezone_id=ZONE, device_scale_factor=3, bypass_csp=True
+        service_workers="allow",
+        locale="en-GB",
+        timezone_id=ZONE,
+        device_scale_factor=3,
+        bypass_csp=True,
     )
     page = context.new_page()
     base = live_server.url
@@ -175,7 +179,7 @@ def test_after_one_visit_the_edition_opens_offline_saying_it_is_a_copy(browser, 
 
 
 def test_worker_leaves_the_admin_and_the_api_to_the_network(browser, live_server, seed):  # noqa: F811
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")
     page = context.new_page()
     base = live_server.url
     page.goto(f"{base}/2026/program/")
@@ -209,7 +213,7 @@ def test_worker_leaves_the_admin_and_the_api_to_the_network(browser, live_server
 def test_first_fill_transfers_under_its_bound(browser, live_server, seed):  # noqa: F811
     """The bytes the worker's first fill received (bodies as sent: compressed), measured
     from the worker's own resource timing."""
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")
     page = context.new_page()
     page.goto(f"{live_server.url}/2026/program/")
     worker = filled(context)
@@ -234,7 +238,7 @@ def test_first_fill_transfers_under_its_bound(browser, live_server, seed):  # no
 def test_pages_seen_online_with_a_query_are_not_kept(browser, live_server, seed):  # noqa: F811
     """Each ?utm_source=... of a page would be one more copy that no fill deletes until the
     list changes: a link shared a thousand ways would fill the visitor's storage."""
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")
     page = context.new_page()
     base = live_server.url
     page.goto(f"{base}/2026/program/")
