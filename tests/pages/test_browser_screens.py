@@ -10,7 +10,7 @@ import pytest
 
 from program.machinery import clock
 from tests.factories import ConferenceFactory, RoomFactory, SpeakerFactory, TalkFactory, local
-from tests.pages.test_browser import AXE, axe_violations, browser  # noqa: F401
+from tests.pages.test_browser import AXE, axe_violations, browser, organiser_page  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -143,3 +143,22 @@ def test_talk_page_links_its_live_stream(
     assert page.locator("iframe, embed, object, video").count() == 0  # linked, never embedded
     assert axe_violations(page) == []
     context.close()
+
+
+def test_the_editions_rooms_inline_fits_a_laptop_screen(organiser_page, live_server):  # noqa: F811
+    # Every column of the rooms inline filled in, the longest a field takes.
+    conference = ConferenceFactory(slug="2026")
+    RoomFactory(
+        conference=conference,
+        name="Grand Ballroom 1",
+        stream_url="https://stream.example.org/" + "live/" * 30,
+        screen_notice="Room full: overflow in Grand Ballroom 2, one floor down. " * 3,
+    )
+    page = organiser_page(viewport={"width": 1280, "height": 800})
+
+    page.goto(f"{live_server.url}/admin/program/conference/{conference.pk}/change/")
+
+    assert page.locator("#id_rooms-0-stream_url").is_visible()
+    assert page.locator("#rooms-group td.field-door_screen a").inner_text() == "Door screen"
+    # Nothing wider than the window: the page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
