@@ -162,3 +162,33 @@ def test_the_editions_rooms_inline_fits_a_laptop_screen(organiser_page, live_ser
     assert page.locator("#rooms-group td.field-door_screen a").inner_text() == "Door screen"
     # Nothing wider than the window: the page does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_a_two_line_notice_leaves_now_and_next_on_a_tv(browser, live_server, edition):  # noqa: F811
+    # The keynote's title and LMCache's wrap to two lines each, the heading to two rows (a
+    # moment chosen with ?at= is spelt out beside the room's name); with a notice of two
+    # lines the next talk's time was below the TV's edge, where nobody can scroll.
+    edition.rooms.update(screen_notice="Room full: overflow in Grand Ballroom 2, one floor down")
+    context = browser.new_context(viewport=TV)
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}{SCREEN}?at=2026-05-18T09:48:00-07:00")
+
+    assert page.locator(".screen-next .screen-time").inner_text() == "10:15–10:40 AM PDT"
+    lines = page.eval_on_selector_all(
+        ".screen-notice, .screen-title",
+        "elements => elements.map(e => Math.round(e.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(e).lineHeight)))",
+    )
+    assert lines == [2, 2, 2]
+    assert (
+        min(
+            page.eval_on_selector_all(
+                ".screen-notice, .screen-title",
+                "elements => elements.map(e => parseFloat(getComputedStyle(e).fontSize))",
+            )
+        )
+        >= 48
+    )
+    assert page.evaluate("document.documentElement.scrollHeight") == 1080
+    context.close()
