@@ -192,3 +192,18 @@ def test_a_two_line_notice_leaves_now_and_next_on_a_tv(browser, live_server, edi
     )
     assert page.evaluate("document.documentElement.scrollHeight") == 1080
     context.close()
+
+
+def test_a_rooms_page_shows_a_sentence_long_notice_whole(organiser_page, live_server):  # noqa: F811
+    room = RoomFactory(
+        conference=ConferenceFactory(slug="2026"),
+        screen_notice="Room full: overflow in Grand Ballroom 2, one floor down",
+    )
+    page = organiser_page(viewport={"width": 1280, "height": 800})
+
+    page.goto(f"{live_server.url}/admin/program/room/{room.pk}/change/")
+
+    notice = page.locator("#id_screen_notice")
+    assert notice.input_value() == "Room full: overflow in Grand Ballroom 2, one floor down"
+    # The whole sentence in view, not cut off at the field's edge.
+    assert notice.evaluate("field => field.scrollWidth <= field.clientWidth")
