@@ -35,9 +35,39 @@
     });
   }
 
+  // A link to a part of the page (the day links, "Skip to main content") scrolls only the
+  // frame's own viewport, and a frame sized to its content has nothing to scroll: the host
+  // page scrolls instead, to where the part is ({type: "conference-program:scroll", top:
+  // <CSS pixels from the frame's top>}).
+  function scrollHostTo(id) {
+    var part = id && document.getElementById(id);
+    if (!part) {
+      return;
+    }
+    var top = Math.max(0, Math.floor(part.getBoundingClientRect().top + window.scrollY));
+    targets.forEach(function (origin) {
+      window.parent.postMessage({ type: "conference-program:scroll", top: top }, origin);
+    });
+  }
+  window.addEventListener("hashchange", function () {
+    scrollHostTo(decodeURIComponent(window.location.hash.slice(1)));
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#"]');
+    // hashchange does not fire for the fragment already in the address.
+    if (link && link.getAttribute("href") === window.location.hash) {
+      scrollHostTo(decodeURIComponent(link.getAttribute("href").slice(1)));
+    }
+  });
+
   if (window.ResizeObserver) {
     new ResizeObserver(post).observe(document.documentElement);
   }
-  window.addEventListener("load", post);
+  window.addEventListener("load", function () {
+    post();
+    // A page opened at a part (the filters' answer opens at #results): the height first,
+    // so the host page is tall enough to scroll there.
+    scrollHostTo(decodeURIComponent(window.location.hash.slice(1)));
+  });
   post();
 })();

@@ -2,7 +2,10 @@
 // (program/pages/embeds.py). Include it once, anywhere on the page:
 //   <script src="{{ origin|escapejs }}/{{ edition|escapejs }}/embed.js" async></script>
 // A frame posts its height ({type: "conference-program:height", height: <CSS pixels>})
-// whenever it changes (static/js/embed-frame.js); this script believes a message only when it
+// whenever it changes, and where to scroll when a visitor follows a link to a part of it
+// such as a day ({type: "conference-program:scroll", top: <CSS pixels from the frame's
+// top>}: a frame sized to its content cannot scroll itself; static/js/embed-frame.js); this
+// script believes a message only when it
 // comes from this site's origin and from one of this page's frames of its embeds, so no
 // other frame or window can resize anything. It sends nothing and stores nothing.
 (function () {
@@ -33,16 +36,25 @@
   }
 
   window.addEventListener("message", function (event) {
-    if (event.origin !== ORIGIN || !event.data || event.data.type !== "conference-program:height") {
+    if (event.origin !== ORIGIN || !event.data) {
       return;
     }
-    var height = Number(event.data.height);
     var frame = frameOf(event.source);
-    if (!frame || !isFinite(height) || height <= 0 || height > MAX_HEIGHT) {
+    if (!frame) {
       return;
     }
-    frame.style.height = Math.ceil(height) + "px";
-    frame.setAttribute("scrolling", "no");
+    if (event.data.type === "conference-program:height") {
+      var height = Number(event.data.height);
+      if (isFinite(height) && height > 0 && height <= MAX_HEIGHT) {
+        frame.style.height = Math.ceil(height) + "px";
+        frame.setAttribute("scrolling", "no");
+      }
+    } else if (event.data.type === "conference-program:scroll") {
+      var top = Number(event.data.top);
+      if (isFinite(top) && top >= 0 && top <= MAX_HEIGHT) {
+        window.scrollTo(0, frame.getBoundingClientRect().top + window.scrollY + top);
+      }
+    }
   });
 })();
 {% endautoescape %}

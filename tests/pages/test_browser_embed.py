@@ -249,3 +249,31 @@ def test_an_unlisted_host_gets_the_frame_refused(browser, live_server, seed, hos
     # Nor does the frame resize anything: the host's frame keeps its own height.
     assert page.evaluate("document.getElementById('program').clientHeight") == 150
     context.close()
+
+
+def test_a_day_link_scrolls_the_host_page_to_that_day(browser, live_server, listed):  # noqa: F811
+    # The frame is as tall as its page, so it cannot scroll itself: a link to a part of it
+    # moves the host page, which only embed.js may do, on the frame's word.
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+
+    page.goto(listed.frame(live_server))
+    frame = embedded(page)
+    page.wait_for_function("document.getElementById('program').offsetHeight > 1000")
+    assert page.evaluate("window.scrollY") == 0
+    frame.get_by_role("link", name="Tue, May 19").click()
+    page.wait_for_function("window.scrollY > 0")
+    # The day's heading is at the top of the host's viewport: the frame's top (host
+    # coordinates) plus the heading's place in the frame (frame coordinates: it does not
+    # scroll) is 0, to the pixel.
+    heading = frame.locator("#day-2026-05-19")
+    top = page.evaluate("document.getElementById('program').getBoundingClientRect().top")
+    offset = heading.evaluate("h => h.getBoundingClientRect().top")
+    assert abs(top + offset) <= 1
+    # The same link again (no hashchange) after scrolling away brings it back.
+    page.evaluate("window.scrollTo(0, 0)")
+    frame.get_by_role("link", name="Tue, May 19").click()
+    page.wait_for_function("window.scrollY > 0")
+    top = page.evaluate("document.getElementById('program').getBoundingClientRect().top")
+    assert abs(top + offset) <= 1
+    context.close()

@@ -10,7 +10,7 @@ import pytest
 
 from program.machinery import clock
 from tests.factories import ConferenceFactory, RoomFactory, SpeakerFactory, TalkFactory, local
-from tests.pages.test_browser import AXE, axe_violations, browser  # noqa: F401
+from tests.pages.test_browser import AXE, axe_violations, browser, organiser_page  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -143,3 +143,67 @@ def test_talk_page_links_its_live_stream(
     assert page.locator("iframe, embed, object, video").count() == 0  # linked, never embedded
     assert axe_violations(page) == []
     context.close()
+
+
+def test_the_editions_rooms_inline_fits_a_laptop_screen(organiser_page, live_server):  # noqa: F811
+    # Every column of the rooms inline filled in, the longest a field takes.
+    conference = ConferenceFactory(slug="2026")
+    RoomFactory(
+        conference=conference,
+        name="Grand Ballroom 1",
+        stream_url="https://stream.example.org/" + "live/" * 30,
+        screen_notice="Room full: overflow in Grand Ballroom 2, one floor down. " * 3,
+    )
+    page = organiser_page(viewport={"width": 1280, "height": 800})
+
+    page.goto(f"{live_server.url}/admin/program/conference/{conference.pk}/change/")
+
+    assert page.locator("#id_rooms-0-stream_url").is_visible()
+    assert page.locator("#rooms-group td.field-door_screen a").inner_text() == "Door screen"
+    # Nothing wider than the window: the page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_a_two_line_notice_leaves_now_and_next_on_a_tv(browser, live_server, edition):  # noqa: F811
+    # The keynote's title and LMCache's wrap to two lines each, the heading to two rows (a
+    # moment chosen with ?at= is spelt out beside the room's name); with a notice of two
+    # lines the next talk's time was below the TV's edge, where nobody can scroll.
+    edition.rooms.update(screen_notice="Room full: overflow in Grand Ballroom 2, one floor down")
+    context = browser.new_context(viewport=TV)
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}{SCREEN}?at=2026-05-18T09:48:00-07:00")
+
+    assert page.locator(".screen-next .screen-time").inner_text() == "10:15–10:40 AM PDT"
+    lines = page.eval_on_selector_all(
+        ".screen-notice, .screen-title",
+        "elements => elements.map(e => Math.round(e.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(e).lineHeight)))",
+    )
+    assert lines == [2, 2, 2]
+    assert (
+        min(
+            page.eval_on_selector_all(
+                ".screen-notice, .screen-title",
+                "elements => elements.map(e => parseFloat(getComputedStyle(e).fontSize))",
+            )
+        )
+        >= 48
+    )
+    assert page.evaluate("document.documentElement.scrollHeight") == 1080
+    context.close()
+
+
+def test_a_rooms_page_shows_a_sentence_long_notice_whole(organiser_page, live_server):  # noqa: F811
+    room = RoomFactory(
+        conference=ConferenceFactory(slug="2026"),
+        screen_notice="Room full: overflow in Grand Ballroom 2, one floor down",
+    )
+    page = organiser_page(viewport={"width": 1280, "height": 800})
+
+    page.goto(f"{live_server.url}/admin/program/room/{room.pk}/change/")
+
+    notice = page.locator("#id_screen_notice")
+    assert notice.input_value() == "Room full: overflow in Grand Ballroom 2, one floor down"
+    # The whole sentence in view, not cut off at the field's edge.
+    assert notice.evaluate("field => field.scrollWidth <= field.clientWidth")
