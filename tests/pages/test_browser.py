@@ -282,7 +282,7 @@ def test_cancelled_talk_strikes_only_its_title(browser, live_server, seed):
     page.locator(row).get_by_role("link").first.click()
     page.wait_for_url(f"**/2026/talks/{slug}/")
     assert page.get_by_role("link", name="Add to calendar").count() == 0
-    assert page.locator(".notice").inner_text().startswith("This talk has been cancelled.")
+    assert page.locator(".notice:visible").inner_text().startswith("This talk has been cancelled.")
     context.close()
 
 
