@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
@@ -153,6 +154,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# How mail leaves (speakers' links, mail to a session's speakers): DJANGO_EMAIL_URL, such as
+# smtp://user:password@mail.example.org:587/?tls=True&_default_from_email=program@example.org
+# (dj-email-url's forms: smtp, smtps, submission). Unset or empty: printed to the console,
+# so `make serve` shows the mail it would send (docs/operators/settings.md).
+_email_url = os.environ.get("DJANGO_EMAIL_URL", "").strip() or "console://"
+try:
+    _email = dj_email_url.parse(_email_url)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]  # absent for a scheme dj-email-url does not know
+except (KeyError, ValueError) as error:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_URL: not a mail URL such as smtp://user:password@host:587/?tls=True "
+        f"({type(error).__name__}: {error})."
+    ) from None
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 30  # seconds: a stuck server never holds a worker
+DEFAULT_FROM_EMAIL = _email.get("DEFAULT_FROM_EMAIL") or "program@localhost"
 
 # "editions" keeps the built public responses (megabytes for a large edition's program
 # page; program/machinery/responses.py), apart from the small entries of "default"

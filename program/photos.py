@@ -286,19 +286,25 @@ def set_photo(*, speaker, photo):
     The files are written first under new names, then the speaker row; the previous files
     are deleted once the transaction commits, so a failed save never loses the old photo.
     """
-    storage = default_storage
-    stem = f"{FOLDER}/{secrets.token_hex(16)}"
-    for width, data in photo.renditions:
-        name = f"{stem}-{width}.jpg"
-        saved = storage.save(name, ContentFile(data))
-        if saved != name:  # a 128-bit token never repeats; refuse rather than mix up photos
-            raise RuntimeError(f"The storage saved {name} as {saved}.")
+    name = store_photo(photo)
     with transaction.atomic():
         previous = photo_files(speaker)
-        speaker.photo = f"{stem}-{photo.width}.jpg"
+        speaker.photo = name
         speaker.photo_width, speaker.photo_height = photo.width, photo.height
         speaker.save(update_fields=["photo", "photo_width", "photo_height", "updated_at"])
         transaction.on_commit(lambda: delete_files(previous))
+
+
+def store_photo(photo):
+    """Write every size of ``photo`` (a PreparedPhoto) under a new unguessable name; return
+    the largest one's name (the others are found from it: rendition_name)."""
+    stem = f"{FOLDER}/{secrets.token_hex(16)}"
+    for width, data in photo.renditions:
+        name = f"{stem}-{width}.jpg"
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:  # a 128-bit token never repeats; refuse rather than mix up photos
+            raise RuntimeError(f"The storage saved {name} as {saved}.")
+    return f"{stem}-{photo.width}.jpg"
 
 
 def remove_photo(*, speaker):

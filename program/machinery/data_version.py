@@ -61,12 +61,17 @@ def current():
 # ----------------------------------------------------------------------------- the triggers
 
 
+# Tables no public page, feed or API answer reads: writing them (a speaker opening their
+# link, a change waiting for approval) must not make every cached response stale.
+PRIVATE_TABLES = {"program_speakerlink", "program_speakerchange"}
+
+
 def program_tables(connection):
-    """Every table of the program but the version's own."""
+    """Every table of the program but the version's own and PRIVATE_TABLES."""
     return sorted(
         table
         for table in connection.introspection.table_names()
-        if table.startswith("program_") and table != TABLE
+        if table.startswith("program_") and table != TABLE and table not in PRIVATE_TABLES
     )
 
 

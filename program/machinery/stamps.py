@@ -77,6 +77,7 @@ STAMPED_BY = {
         ],
     ),
     "program_talk": (INSERT_OR_UPDATE, [moves("program_talk")]),
+    "program_session": (INSERT_OR_UPDATE, [moves("program_session")]),
     "program_talkspeaker": (
         ("INSERT", "UPDATE", "DELETE"),
         [moves("program_talk", "id = {row}.talk_id")],
@@ -241,6 +242,19 @@ def install_on_new_connection(sender, connection, **kwargs):
     """connection_created: SQLite's TEMP triggers live as long as the connection."""
     if connection.vendor == "sqlite":
         install(connection)
+
+
+def drop_before_migrate(sender, using, **kwargs):
+    """pre_migrate: SQLite rebuilds a table by dropping it and renaming a copy, which fails
+    while a TEMP trigger of this connection names it (``program_room``'s names
+    ``program_talk``). post_migrate installs them again."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for table, (events, _stamped) in STAMPED_BY.items():
+            for event in events:
+                cursor.execute(f"DROP TRIGGER IF EXISTS temp.{table}_stamp_{event.lower()}")
 
 
 def install_after_migrate(sender, using, **kwargs):

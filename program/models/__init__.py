@@ -1,5 +1,6 @@
 """The program's models, one module per part: editions (with rooms, tracks and talk types),
-speakers and talks. Everything is importable from ``program.models`` as Django expects."""
+speakers (with their private links and the changes they make), talks and sessions.
+Everything is importable from ``program.models`` as Django expects."""
 
 from program.machinery.data_version import DataVersion
 from program.models.base import (
@@ -16,6 +17,8 @@ from program.models.base import (
 from program.models.editions import Conference, ConferenceQuerySet, Room, TalkType, Track
 from program.models.releases import Release
 from program.models.resources import Resource
+from program.models.sessions import Session
+from program.models.speaker_links import SpeakerChange, SpeakerLink
 from program.models.speakers import Speaker
 from program.models.talk_speakers import TalkSpeaker, TalkSpeakerManager
 from program.models.talks import (
@@ -39,8 +42,11 @@ __all__ = [
     "Room",
     "SearchableModel",
     "SearchableQuerySet",
+    "Session",
     "SlugManager",
     "Speaker",
+    "SpeakerChange",
+    "SpeakerLink",
     "Talk",
     "TalkManager",
     "TalkQuerySet",

@@ -139,6 +139,19 @@ class Conference(TimestampedModel):
         "may show this edition's embedded program, timetable, speakers and now in a frame. "
         "Empty: no other site may.",
     )
+    speaker_edit_until = models.DateTimeField(
+        "speakers may edit until",
+        null=True,
+        blank=True,
+        help_text="When the speakers' private links stop working (e.g. when the program goes "
+        "to print). Empty: until you revoke them.",
+    )
+    speaker_changes_need_approval = models.BooleanField(
+        "speakers' changes need approval",
+        default=True,
+        help_text="A speaker's change to their profile or materials waits for an organiser "
+        "to approve it under “Speakers' changes”. Off: it is public at once.",
+    )
     # Set whenever the edition is published (save() and QuerySet.update()): its changes
     # page, feed and API leave out the talk records up to this one, written while it was
     # prepared (machinery/history.py start_public_history). 0: all of them count.

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.db import models
 from django.db.models import Q
 
+from program.machinery.history import ProgramHistoricalRecords
 from program.models.base import HTTP_URL, TimestampedModel, TimestampedQuerySet
 from program.models.talks import Talk
 from program.outputs import uri
@@ -28,6 +29,8 @@ class Resource(TimestampedModel):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = TimestampedQuerySet.as_manager()
+    # New and changed materials on the changes page and feed, and who changed them.
+    history = ProgramHistoricalRecords()
 
     class Meta:
         ordering = ["talk", "position", "pk"]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from program.machinery.collation import READING
+from program.machinery.history import ProgramHistoricalRecords
 from program.models.base import SearchableModel, SearchableQuerySet, SlugManager, TimestampedModel
 from program.models.editions import Conference
 
@@ -19,6 +20,14 @@ class Speaker(SearchableModel, TimestampedModel):
     name = models.CharField(max_length=200, db_collation=READING)
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField(blank=True)
+    # Private: where the speaker's link is sent (program/speaker_links.py). In no page, feed,
+    # API answer, export or history record.
+    email = models.EmailField(
+        "e-mail address",
+        blank=True,
+        help_text="Private: where “Send speakers their links” sends this speaker's link. "
+        "Never shown on the site, in feeds or in the API.",
+    )
     # The largest size of the photo, re-encoded on upload; the smaller sizes sit beside it
     # (program/photos.py). Written only by program.photos.set_photo, never from an upload name.
     photo = models.FileField(max_length=200, blank=True, editable=False)
@@ -26,6 +35,9 @@ class Speaker(SearchableModel, TimestampedModel):
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = SlugManager.from_queryset(SearchableQuerySet)()
+    # Who changed what: an organiser, an import, or the speaker through their link (the
+    # record's change reason says so). Never the private e-mail address.
+    history = ProgramHistoricalRecords(excluded_fields=["email", "search_text"])
 
     class Meta:
         ordering = ["name"]

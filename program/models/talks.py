@@ -287,6 +287,7 @@ class Talk(EditionChangeMixin, SearchableModel, TimestampedModel):
         Track, on_delete=models.RESTRICT, null=True, blank=True, related_name="talks"
     )
     speakers = models.ManyToManyField(Speaker, through="TalkSpeaker", related_name="talks")
+    board = models.CharField(max_length=20, blank=True, help_text="A poster's board, e.g. “12”.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     sequence = models.PositiveIntegerField(
         default=0,

@@ -1,0 +1,63 @@
+"""Sessions: talks of one room and time span under one title, with their chairs.
+
+A session holds the talks whose public slot lies within its own, in its room
+(``Session.talks``): nothing is stored on the talk, so moving a talk in or out of the span
+moves it in or out of the session, and a release does the same. Posters of a poster session
+share its room and span, each on its ``Talk.board``.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+from program.machinery.collation import READING
+from program.models.base import TimestampedModel, TimestampedQuerySet
+from program.models.editions import Conference, Room
+from program.models.speakers import Speaker
+from program.models.talks import MAX_DURATION, Talk
+
+
+class Session(TimestampedModel):
+    """A titled span of one room: ``Session 3: Systems for LLMs``, chaired by speakers."""
+
+    class Kind(models.TextChoices):
+        TALKS = "talks", "Talks"
+        POSTERS = "posters", "Posters"
+        OTHER = "other", "Other"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=300, db_collation=READING)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TALKS)
+    # RESTRICT as for talks: a room in use cannot be deleted, its edition can.
+    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    chairs = models.ManyToManyField(
+        Speaker,
+        blank=True,
+        related_name="chaired_sessions",
+        help_text="Who chairs the session (speakers of any edition).",
+    )
+
+    objects = TimestampedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "room__position", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__lte=F("start") + MAX_DURATION), name="session_at_most_99_59"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["talks", "posters", "other"]), name="session_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["conference", "start"], name="session_conference_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def talks(self):
+        """Its talks as the public sees them: in its room, within its span, in time order."""
+        return Talk.objects.published().filter(
+            public_room=self.room_id, public_start__gte=self.start, public_end__lte=self.end
+        )
