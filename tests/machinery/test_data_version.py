@@ -109,3 +109,34 @@ def test_a_rolled_back_write_leaves_the_version(program):
         write_then_fail()
 
     assert data_version() == before
+
+
+def test_a_speaker_opening_their_link_or_waiting_for_approval_leaves_the_version(program):
+    """Links and pending changes are in no public answer: writing them must not make every
+    cached page stale (PRIVATE_TABLES)."""
+    from program import speaker_changes, speaker_links
+
+    speaker = program.speakers.first()
+    before = data_version()
+    token = speaker_links.issue(speaker, program.conference)
+    link = speaker_links.find(program.conference.slug, token)
+    speaker_links.mark_used(link)
+    speaker_changes.submit(link, values={"bio": "A bio waiting for approval."})
+    speaker_links.revoke(speaker.links.all())
+
+    assert data_version() == before
+    assert "program_speakerlink" not in program_tables(connection)
+    assert "program_speakerchange" not in program_tables(connection)
+
+
+def test_an_approved_change_moves_the_version(program):
+    from program import speaker_changes, speaker_links
+    from program.models import SpeakerChange
+
+    speaker = program.speakers.first()
+    link = speaker_links.find(
+        program.conference.slug, speaker_links.issue(speaker, program.conference)
+    )
+    speaker_changes.submit(link, values={"bio": "Approved bio."})
+
+    assert moved(lambda: speaker_changes.approve(SpeakerChange.objects.all(), user=None))

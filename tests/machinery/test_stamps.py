@@ -427,3 +427,20 @@ def test_triggers_install_again_without_duplicates(edition, monkeypatch):
     Talk.objects.filter(slug="edited").update(title="After reinstalling")
 
     assert Talk.objects.get(slug="edited").updated_at > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_rebuilding_talks_runs_on_a_connection_with_the_stamping_triggers():
+    """SQLite rebuilds program_talk for 0020's new column; the TEMP triggers this connection
+    holds name program_talk (a room's stamps the room's talks), so pre_migrate drops them
+    and post_migrate puts them back."""
+    call_command("migrate", "program", "0019", verbosity=0)
+    install(connection)
+
+    call_command("migrate", "program", verbosity=0)
+
+    room = RoomFactory()
+    talk = TalkFactory(room=room, conference=room.conference)
+    before = Talk.objects.get(pk=talk.pk).updated_at
+    Room.objects.filter(pk=room.pk).update(name="Renamed")
+    assert Talk.objects.get(pk=talk.pk).updated_at > before

@@ -387,3 +387,43 @@ def test_an_empty_database_url_means_the_default_sqlite_file():
     )
 
     assert result.stdout.strip() == "('django.db.backends.sqlite3', True)", result.stderr
+
+
+def test_mail_is_printed_to_the_console_when_no_email_url_is_set():
+    result = settings_in_subprocess(
+        "s.EMAIL_BACKEND", "s.DEFAULT_FROM_EMAIL", DJANGO_SECRET_KEY="x", DJANGO_EMAIL_URL=""
+    )
+    assert result.stdout.strip() == (
+        "('django.core.mail.backends.console.EmailBackend', 'program@localhost')"
+    )
+
+
+def test_email_url_gives_the_smtp_server_its_login_tls_and_the_sender():
+    result = settings_in_subprocess(
+        "s.EMAIL_BACKEND",
+        "(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD)",
+        "(s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT)",
+        "s.DEFAULT_FROM_EMAIL",
+        DJANGO_SECRET_KEY="x",
+        DJANGO_EMAIL_URL="smtp://program:s3cret@mail.example.org:587/"
+        "?tls=True&_default_from_email=program@example.org",
+    )
+    assert result.stdout.strip() == (
+        "('django.core.mail.backends.smtp.EmailBackend', "
+        "('mail.example.org', 587, 'program', 's3cret'), (True, False, 30), "
+        "'program@example.org')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("mail.example.org", "KeyError: 'EMAIL_BACKEND'"), ("smtp://mail:25x", "ValueError")],
+)
+def test_malformed_email_url_stops_start_up_with_a_message(value, error):
+    result = settings_in_subprocess("s.DEBUG", DJANGO_SECRET_KEY="x", DJANGO_EMAIL_URL=value)
+
+    assert result.returncode == 1
+    assert (
+        "ImproperlyConfigured: DJANGO_EMAIL_URL: not a mail URL such as "
+        f"smtp://user:password@host:587/?tls=True ({error}"
+    ) in result.stderr
