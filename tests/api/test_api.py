@@ -104,6 +104,7 @@ def test_talk_has_the_contract_shape(client, mlsys):
         ],
         "status": "published",
         "resources": [],
+        "board": "",
         "url": f"http://testserver/2026/talks/{TALK_SLUG}/",
         "updated_at": "2026-11-28T00:00:00Z",
     }

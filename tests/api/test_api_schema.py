@@ -243,6 +243,7 @@ def test_talk_schema_has_the_status_enum_and_every_field(document):
         "speakers",
         "status",
         "resources",
+        "board",
         "url",
         "updated_at",
     ]
