@@ -299,3 +299,20 @@ def test_mail_link_on_the_session_page(organiser_client, mailed_session):
     assert page.xpath("//a[text()='Mail the session’s speakers']/@href") == [
         admin_url("session", "mail", mailed_session.pk)
     ]
+
+
+def test_session_of_an_unpublished_edition_lists_its_talks(organiser_client, ballroom):
+    """Session.talks() reads as the edition's pages list talks (listed_in), so an edition
+    being prepared shows what its sessions hold before it is published."""
+    edition = ballroom.conference
+    edition.is_published = False
+    edition.save()
+    session = SessionFactory(conference=edition, room=ballroom, start=local("2026-05-18", 9))
+    TalkFactory(conference=edition, room=ballroom, title="Early oral", start=local("2026-05-18", 9))
+
+    page = lxml.html.fromstring(
+        organiser_client.get(admin_url("session", "change", session.pk)).content.decode()
+    )
+
+    assert [talk.title for talk in session.talks()] == ["Early oral"]
+    assert page.xpath("//table[@class='session-talks']/tbody/tr/td[1]/a/text()") == ["Early oral"]
