@@ -25,7 +25,7 @@ class Recipients:
 @dataclass
 class Sent:
     """What sending did: ``sent`` and ``unaddressed`` (speakers, by name), and ``failed``
-    (speakers whose message the mail server refused, with ``error``, its words)."""
+    (speakers not sent to because sending stopped, with ``error`` saying why)."""
 
     sent: list
     unaddressed: list
@@ -68,5 +68,19 @@ def send(session, *, subject, body, chairs=False):
                 sent.append(speaker)
     except (smtplib.SMTPException, OSError) as error:
         failed = found.addressed[len(sent) :]
-        return Sent(sent, found.unaddressed, failed, str(error) or type(error).__name__)
+        return Sent(sent, found.unaddressed, failed, describe(error))
     return Sent(sent, found.unaddressed, [])
+
+
+def describe(error):
+    """What went wrong in sending, in a few words an organiser can act on."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return f"the mail server refused {', '.join(error.recipients)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else error.smtp_error
+        )
+        return f"the mail server answered {error.smtp_code} {text}"
+    return f"the mail server could not be reached ({error or type(error).__name__})"

@@ -212,8 +212,8 @@ def mail_report(result):
         report.append(
             (
                 messages.ERROR,
-                f"The mail server refused ({result.error}); not sent to "
-                f"{len(result.failed)}: {names(result.failed)}.",
+                f"Sending stopped: {result.error}. Not sent to {len(result.failed)}: "
+                f"{names(result.failed)}.",
             )
         )
     return report

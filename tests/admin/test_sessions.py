@@ -2,11 +2,13 @@
 chairs), the talks a session holds, mailing its speakers; and a talk's poster board."""
 
 import datetime as dt
+import smtplib
 
 import lxml.html
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 
 from program.models import Session, Talk
 from tests.admin.helpers import admin_url, form_data, titles
@@ -316,3 +318,51 @@ def test_session_of_an_unpublished_edition_lists_its_talks(organiser_client, bal
 
     assert [talk.title for talk in session.talks()] == ["Early oral"]
     assert page.xpath("//table[@class='session-talks']/tbody/tr/td[1]/a/text()") == ["Early oral"]
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_session_list_query_count_does_not_grow_with_length(
+    organiser_client, edition, item_count, django_assert_num_queries
+):
+    for number in range(item_count):
+        SessionFactory(
+            conference=edition,
+            room=RoomFactory(conference=edition, name=f"Room {number}"),
+            chairs=[SpeakerFactory(), SpeakerFactory()],
+        )
+
+    # Session, user, the filters' editions, days and rooms, the counts, sessions (with their
+    # edition and room), their chairs.
+    with django_assert_num_queries(9):
+        response = organiser_client.get(admin_url("session"))
+
+    assert len(titles(response)) == item_count
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that takes the first message and refuses the next."""
+
+    def send_messages(self, messages):
+        if mail.outbox:
+            raise smtplib.SMTPRecipientsRefused({"jia@example.org": (550, b"No such user")})
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_mail_server_refusal_names_who_was_not_sent_to(organiser_client, mailed_session, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+
+    response = organiser_client.post(
+        admin_url("session", "mail", mailed_session.pk),
+        {"subject": "Slides", "body": "Send your slides.", "chairs": "on"},
+        follow=True,
+    )
+
+    assert [message.to for message in mail.outbox] == [["chair@example.org"]]
+    assert messages_of(response) == [
+        "Sent to 1: Chris Chair.",
+        "No e-mail address, not sent to 2: Ana Solo, Quiet Chair. Add their addresses on "
+        "their speaker pages.",
+        "Sending stopped: the mail server refused jia@example.org. Not sent to 2: Yuhan Liu, "
+        "Zhihao Jia.",
+    ]
