@@ -53,6 +53,10 @@ class SessionAdmin(EditionInitialMixin, ProgramModelAdmin):
         },
     }
 
+    class Media:
+        # On the add page, choosing another edition reloads the form with its rooms.
+        js = ["js/admin-talk-edition.js"]
+
     def get_urls(self):
         return [
             path(

@@ -86,3 +86,21 @@ def test_organiser_makes_a_session_and_mails_its_speakers(organiser_page, live_s
         (["liu@example.org"], "Orals 1: be there at 8:45"),
         (["jia@example.org"], "Orals 1: be there at 8:45"),
     ]
+
+
+def test_choosing_another_edition_offers_its_rooms(organiser_page, live_server, edition):
+    boston = ConferenceFactory(slug="2025", name="MLSys 2025", timezone="America/New_York")
+    RoomFactory(conference=boston, name="Boston Hall")
+    page = organiser_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/program/session/add/")
+    expect(page.locator("#id_room option")).to_have_text(
+        ["---------", "Grand Ballroom 1", "Hall B"]
+    )
+
+    page.select_option("#id_conference", label="MLSys 2025")
+
+    page.wait_for_url(f"**/admin/program/session/add/?conference={boston.pk}")
+    expect(page.locator("#id_room option")).to_have_text(["---------", "Boston Hall"])
+    expect(page.locator(".field-start .help:not(.timezonewarning)")).to_have_text(
+        "Conference time (America/New_York): the timezone of the edition chosen above."
+    )
