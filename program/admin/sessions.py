@@ -177,6 +177,12 @@ class SessionAdmin(EditionInitialMixin, ProgramModelAdmin):
             )
             for level, message in mail_report(result):
                 self.message_user(request, message, level)
+            if result.sent:  # the session's History says who was mailed what
+                self.log_change(
+                    request,
+                    session,
+                    f"Mailed “{form.cleaned_data['subject']}” to {names(result.sent)}.",
+                )
             return HttpResponseRedirect(reverse("admin:program_session_change", args=[session.pk]))
         return TemplateResponse(
             request,

@@ -6,6 +6,7 @@ import smtplib
 
 import lxml.html
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
@@ -228,6 +229,9 @@ def test_mail_goes_to_each_speaker_and_chair_alone(organiser_client, mailed_sess
     assert {message.subject for message in mail.outbox} == {"Orals 1: your slot"}
     assert {message.body for message in mail.outbox} == {"Please be there at 8:45."}
     assert {message.from_email for message in mail.outbox} == {"program@mlsys.example.org"}
+    assert LogEntry.objects.get().get_change_message() == (
+        "Mailed “Orals 1: your slot” to Chris Chair, Yuhan Liu, Zhihao Jia."
+    )
     assert messages_of(response) == [
         "Sent to 3: Chris Chair, Yuhan Liu, Zhihao Jia.",
         "No e-mail address, not sent to 2: Ana Solo, Quiet Chair. Add their addresses on "
@@ -276,6 +280,7 @@ def test_mail_without_a_subject_is_refused_and_nothing_is_sent(organiser_client,
     assert response.status_code == 200
     assert response.context["form"].errors == {"subject": ["This field is required."]}
     assert mail.outbox == []
+    assert LogEntry.objects.count() == 0
 
 
 def test_mail_needs_the_permission_to_change_sessions(client, django_user_model, mailed_session):
