@@ -198,3 +198,16 @@ def test_sessions_query_count_does_not_grow_with_length(
     assert len(results) == item_count
     assert [len(session["talks"]) for session in results] == [1] * item_count
     assert [len(session["chairs"]) for session in results] == [2] * item_count
+
+
+def test_a_new_chair_is_in_the_next_answer(client, orals):
+    """The answer is kept in the cache until the data changes: a chair added through the
+    many-to-many table changes it too."""
+    session, _ = orals
+    before = get_json(client, "/api/v1/sessions/")["results"][0]["chairs"]
+    session.chairs.add(SpeakerFactory(name="Ada Byron"))
+
+    after = get_json(client, "/api/v1/sessions/")["results"][0]["chairs"]
+
+    assert [chair["name"] for chair in before] == ["Amin Vahdat", "Zhihao Jia"]
+    assert [chair["name"] for chair in after] == ["Ada Byron", "Amin Vahdat", "Zhihao Jia"]
