@@ -14,7 +14,8 @@ static copy, a page opened offline and a room's door screen, beside the pages th
                                             # docs/organisers/img/embed-host-page.png,
                                             # docs/operators/img/archive-program.png,
                                             # docs/attendees/img/offline-notice.png,
-                                            # docs/organisers/img/room-screen.png
+                                            # docs/organisers/img/room-screen.png,
+                                            # docs/organisers/img/admin-session.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -366,6 +367,32 @@ def embed_host_page(browser, base, env, path):
         shutil.rmtree(folder)
 
 
+# A session of the seed edition (docs/organisers/sessions.md): two hours of its first room
+# from its first talk, chaired by two of its speakers.
+ADD_SESSION = """
+import datetime as dt
+from program.models import Session, Speaker, Talk
+first = Talk.objects.filter(conference__slug="2026").order_by("start", "room__position")[0]
+session = Session.objects.create(
+    conference=first.conference, title="Session 1: Serving LLMs", room=first.room,
+    start=first.start, end=first.start + dt.timedelta(hours=2),
+)
+session.chairs.set(Speaker.objects.filter(slug__in=["esha-choukse", "christos-kozyrakis"]))
+"""
+
+
+def admin_session(browser, base, env, path):
+    """A session's admin page: its form, chairs, the talks it holds and the mail link."""
+    manage(env, "shell", "--verbosity", "0", "-c", ADD_SESSION)
+    context, page = logged_in(
+        browser, base, "/admin/program/session/", viewport={"width": 1280, "height": 1000}
+    )
+    page.get_by_role("link", name="Session 1: Serving LLMs").click()
+    page.wait_for_url("**/change/")
+    page.screenshot(path=path, full_page=True)
+    context.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
@@ -417,6 +444,7 @@ def main():
                 embed_host_page(browser, base, env, ORGANISERS / f"embed-host-page{suffix}.png")
                 archive_program(browser, env, folder, OPERATORS / f"archive-program{suffix}.png")
                 room_screen(browser, base, env, ORGANISERS / f"room-screen{suffix}.png")
+                admin_session(browser, base, env, ORGANISERS / f"admin-session{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
                 browser.close()

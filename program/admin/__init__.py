@@ -7,7 +7,7 @@ Importing the modules registers their admins with the site.
 
 from django.contrib import admin
 
-from program.admin import conferences, rooms, speakers, talk_types, talks, tracks
+from program.admin import conferences, rooms, sessions, speakers, talk_types, talks, tracks
 
 admin.site.site_header = "Conference program"
 admin.site.site_title = "Conference program admin"
@@ -18,3 +18,4 @@ admin.site.index_title = "Editions, rooms, tracks, speakers and talks"
 admin.site.enable_nav_sidebar = False
 
 __all__ = ["conferences", "rooms", "speakers", "talk_types", "talks", "tracks"]
+__all__ += ["sessions"]

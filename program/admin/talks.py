@@ -124,7 +124,7 @@ class TalkAdmin(KeepReleasedTalksMixin, EditionInitialMixin, ProgramModelAdmin):
             "When and where",
             {"fields": ["start", "end", "room", "duration"], "description": WHEN_AND_WHERE},
         ),
-        (None, {"fields": ["abstract"]}),
+        (None, {"fields": ["abstract", "board"]}),
         ("Record", {"fields": ["sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["sequence", "created_at", "updated_at"]

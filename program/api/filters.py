@@ -4,7 +4,7 @@ import django_filters
 from django_filters.rest_framework import FilterSet
 
 from program.filters import MomentFilter, TalkFilter, keep
-from program.models import Conference, Room, Speaker, Talk, TalkSpeaker, Track
+from program.models import Conference, Room, Session, Speaker, Talk, TalkSpeaker, Track
 
 # Ordering parameter value -> ORDER BY; each ends in unique keys so pages never overlap.
 # Titles sort as people read them, ignoring case and accents (program/machinery/collation.py).
@@ -141,3 +141,8 @@ class ChangesFilter(FilterSet):
     class Meta:
         model = Talk
         fields = ["since"]
+
+
+class SessionFilter(EditionFilter):
+    class Meta(EditionFilter.Meta):
+        model = Session

@@ -16,12 +16,12 @@ from drf_spectacular.utils import (
 )
 
 from program.agenda import AGENDA_CODE_PATTERN
+from program.api.change_serializers import ChangeSerializer, ReleaseSerializer
 from program.api.serializers import (
-    ChangeSerializer,
     ConferenceSerializer,
     NowSerializer,
-    ReleaseSerializer,
     RoomSerializer,
+    SessionSerializer,
     SpeakerSerializer,
     TalkSerializer,
     TrackSerializer,
@@ -196,6 +196,7 @@ TALK_EXAMPLE = OpenApiExample(
             {"kind": "slides", "url": "https://slides.example.org/lmcache.pdf", "title": ""},
             {"kind": "video", "url": "https://video.example.org/lmcache", "title": "Recording"},
         ],
+        "board": "",
         "url": "http://host/2026/talks/lmcache-an-efficient-kv-cache-layer-for-enterprise-scale-llm-inference/",
         "updated_at": "2026-11-28T00:00:00Z",
     },
@@ -255,6 +256,20 @@ SPEAKER_EXAMPLE = OpenApiExample(
             "height": 800,
         },
         "talks": [3],
+    },
+)
+SESSION_EXAMPLE = OpenApiExample(
+    "A session",
+    response_only=True,
+    value={
+        "id": 4,
+        "title": "Session 3: Systems for LLMs",
+        "kind": "talks",
+        "room": {"slug": "grand-ballroom-1", "name": "Grand Ballroom 1"},
+        "start": "2026-05-18T09:30:00-07:00",
+        "end": "2026-05-18T10:30:00-07:00",
+        "chairs": [{"id": 7, "slug": "zhihao-jia", "name": "Zhihao Jia"}],
+        "talks": [3, 5],
     },
 )
 
@@ -317,6 +332,14 @@ track_views = read_only_views(
     "newest edition first, then by name. A talk has at most one track; filter talks with "
     "`track`.",
     retrieve_description="One track of a public talk.",
+)
+session_views = read_only_views(
+    SessionSerializer,
+    SESSION_EXAMPLE,
+    list_description="Sessions of published editions (talks of one room and span under a "
+    "title, with their chairs): newest edition first, then in time order. `talks` are the "
+    "ids of the public talks a session holds, as in `/talks/`.",
+    retrieve_description="One session of a published edition.",
 )
 
 now_action = extend_schema(

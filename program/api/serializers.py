@@ -8,13 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from program.changes import Kind
 from program.links import slug_url
 from program.models import (
     Conference,
-    Release,
     Resource,
     Room,
+    Session,
     Speaker,
     Talk,
     TalkSpeaker,
@@ -127,6 +126,9 @@ class TalkSerializer(serializers.ModelSerializer):
     resources = ResourceSerializer(
         many=True, read_only=True, help_text="Slides, recordings, papers...: links, in order."
     )
+    board = serializers.CharField(
+        read_only=True, help_text="A poster's board, e.g. “12”; empty when none."
+    )
     url = serializers.URLField(read_only=True, help_text="The talk's HTML page.")
     updated_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
 
@@ -147,6 +149,7 @@ class TalkSerializer(serializers.ModelSerializer):
             "speakers",
             "status",
             "resources",
+            "board",
             "url",
             "updated_at",
         ]
@@ -195,6 +198,7 @@ class TalkSerializer(serializers.ModelSerializer):
             ],
             "status": row["public_status"],
             "resources": row["resources"],
+            "board": row["board"],
             "url": page_url(
                 self.context, "program:talk-detail", row["conference__slug"], row["slug"]
             ),
@@ -204,7 +208,7 @@ class TalkSerializer(serializers.ModelSerializer):
 
 # Public talks' columns: their public start, end, status and room (the last release).
 TALK_COLUMNS = [
-    *("id", "slug", "title", "abstract", "public_start", "public_end", "public_status"),
+    *("id", "slug", "title", "abstract", "public_start", "public_end", "public_status", "board"),
     *("updated_at", "conference__slug", "conference__timezone", "type__slug", "type__name"),
     *("public_room__slug", "public_room__name", "public_room__stream_url"),
     *("track__slug", "track__name", "track__colour"),
@@ -392,106 +396,79 @@ class NowSerializer(serializers.Serializer):
         }
 
 
-class ChangeRoomSerializer(serializers.Serializer):
-    slug = serializers.SlugField(read_only=True, allow_null=True, help_text="Null once deleted.")
-    name = serializers.CharField(read_only=True)
+class SessionRoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["slug", "name"]
+        read_only_fields = fields
 
 
-class ChangeSlotSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(read_only=True)
-    end = serializers.DateTimeField(read_only=True)
-    room = ChangeRoomSerializer(read_only=True)
+class SessionChairSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["id", "slug", "name"]
+        read_only_fields = fields
 
 
-class ChangeTalkSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True, help_text="The talk's id, as in /talks/.")
-    slug = serializers.SlugField(
-        read_only=True, help_text="Its slug at the time (removed: as it last was while public)."
-    )
-    title = serializers.CharField(
-        read_only=True, help_text="Its title at the time (removed: as it last was while public)."
-    )
-    url = serializers.URLField(
-        read_only=True, allow_null=True, help_text="Its page while it is public, else null."
-    )
+class SessionSerializer(serializers.ModelSerializer):
+    """A session: talks of one room and span under a title, with its chairs."""
 
-
-class ChangeSerializer(serializers.Serializer):
-    """A change to an edition's program that attendees see."""
-
-    id = serializers.IntegerField(read_only=True, help_text="The history record's id.")
-    kind = serializers.ChoiceField(
-        choices=[(kind, label) for kind, label in Kind.labels.items()],
-        read_only=True,
-        help_text="removed (back to draft, or moved to another edition) and deleted: the "
-        "talk left the edition's public program, and is shown as it last was there; apps "
-        "that sync drop it.",
-    )
-    changed_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
-    talk = ChangeTalkSerializer(read_only=True)
+    # Reads session.conference, room, chairs (by name) and talk_ids (with_talk_ids).
+    room = SessionRoomSerializer(read_only=True)
     start = serializers.DateTimeField(read_only=True, help_text="With the edition's UTC offset.")
     end = serializers.DateTimeField(read_only=True, help_text="With the edition's UTC offset.")
-    room = ChangeRoomSerializer(read_only=True)
-    previous = ChangeSlotSerializer(
-        read_only=True, allow_null=True, help_text="Where and when a moved talk was; else null."
-    )
-    release = serializers.IntegerField(
+    chairs = SessionChairSerializer(many=True, read_only=True, help_text="By name; may be empty.")
+    talks = serializers.ListField(
+        child=serializers.IntegerField(),
         read_only=True,
-        allow_null=True,
-        help_text="The number of the release that made it public (/releases/); null for a "
-        "change made public at once.",
-    )
-
-    def to_representation(self, change):
-        """``change``: a program.changes.Change; ``context["timezone"]``: the edition's."""
-        timezone = self.context["timezone"]
-        absolute = self.context["request"].build_absolute_uri
-
-        def slot(when):
-            return {
-                "start": local_iso(when.start, timezone),
-                "end": local_iso(when.end, timezone),
-                "room": {"slug": when.room.slug, "name": when.room.name},
-            }
-
-        return {
-            "id": change.id,
-            "kind": change.kind,
-            "changed_at": utc_iso(change.changed_at),
-            "talk": {
-                "id": change.talk_id,
-                "slug": change.slug,
-                "title": change.title,
-                "url": absolute(change.url) if change.url else None,
-            },
-            **slot(change),
-            "previous": slot(change.before) if change.before else None,
-            "release": change.release.number if change.release else None,
-        }
-
-
-class ReleaseSerializer(serializers.ModelSerializer):
-    """A release of an edition's schedule (an edition that holds changes for release)."""
-
-    number = serializers.IntegerField(read_only=True, help_text="1, 2, ... within the edition.")
-    name = serializers.CharField(read_only=True, help_text="As the organisers named it.")
-    note = serializers.CharField(read_only=True, help_text="What changed and why; may be empty.")
-    released_at = serializers.DateTimeField(read_only=True, help_text="In UTC.")
-    changes = serializers.IntegerField(
-        read_only=True,
-        help_text="How many changes attendees saw with it (talks added, moved, cancelled...).",
+        help_text="Ids of the public talks it holds (as in /talks/), in time order: those of "
+        "its room that start and end within it.",
     )
 
     class Meta:
-        model = Release
-        fields = ["number", "name", "note", "released_at", "changes"]
+        model = Session
+        fields = ["id", "title", "kind", "room", "start", "end", "chairs", "talks"]
         read_only_fields = fields
 
-    def to_representation(self, release):
+    def to_representation(self, session):
+        timezone = session.conference.tzinfo
         return {
-            "number": release.number,
-            "name": release.name,
-            "note": release.note,
-            "released_at": utc_iso(release.released_at),
-            "changes": release.changes,
+            "id": session.id,
+            "title": session.title,
+            "kind": session.kind,
+            "room": {"slug": session.room.slug, "name": session.room.name},
+            "start": local_iso(session.start, timezone),
+            "end": local_iso(session.end, timezone),
+            "chairs": [
+                {"id": chair.id, "slug": chair.slug, "name": chair.name}
+                for chair in session.chairs.all()
+            ],
+            "talks": session.talk_ids,
         }
+
+
+def with_talk_ids(sessions):
+    """Adds to each session (of published editions) ``talk_ids``: the ids of the public
+    talks it holds, as Session.talks() in the same order, with one query for all."""
+    if not sessions:
+        return sessions
+    talks = (
+        Talk.objects.published()
+        .filter(
+            public_room__in={session.room_id for session in sessions},
+            public_start__gte=min(session.start for session in sessions),
+            public_end__lte=max(session.end for session in sessions),
+        )
+        .order_by("public_start", "title", "id")
+        .values_list("id", "public_room", "public_start", "public_end")
+    )
+    by_room = defaultdict(list)
+    for talk_id, room_id, start, end in talks:
+        by_room[room_id].append((talk_id, start, end))
+    for session in sessions:
+        session.talk_ids = [
+            talk_id
+            for talk_id, start, end in by_room[session.room_id]
+            if start >= session.start and end <= session.end
+        ]
+    return sessions

@@ -14,6 +14,7 @@ router.register("talks", views.TalkViewSet, basename="talk")
 router.register("speakers", views.SpeakerViewSet, basename="speaker")
 router.register("rooms", views.RoomViewSet, basename="room")
 router.register("tracks", views.TrackViewSet, basename="track")
+router.register("sessions", views.SessionViewSet, basename="session")
 
 app_name = "api"
 

@@ -15,33 +15,35 @@ from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
 from program.api import schema
+from program.api.change_serializers import ChangeSerializer, ReleaseSerializer
 from program.api.filters import (
     DEFAULT_TALK_ORDERING,
     ApiTalkFilter,
     ChangesFilter,
     RoomFilter,
+    SessionFilter,
     SpeakerFilter,
     TrackFilter,
     speaker_ids,
 )
 from program.api.pagination import ApiPagination
 from program.api.serializers import (
-    ChangeSerializer,
     ConferenceSerializer,
     NowSerializer,
-    ReleaseSerializer,
     RoomSerializer,
+    SessionSerializer,
     SpeakerSerializer,
     TalkSerializer,
     TrackSerializer,
     talk_rows,
     with_related,
+    with_talk_ids,
 )
 from program.changes import describe_changes, edition_changes
 from program.filters import NowFilter
 from program.links import slug_url
 from program.machinery.responses import cached
-from program.models import Conference, Room, Speaker, Talk, Track
+from program.models import Conference, Room, Session, Speaker, Talk, Track
 from program.now import (
     State,
     a_minute,
@@ -338,3 +340,23 @@ class TrackViewSet(PublicReadOnlyViewSet):
 
     def last_modified(self, track):
         return max(track.updated_at, track.conference.updated_at)
+
+
+@schema.session_views
+class SessionViewSet(PublicReadOnlyViewSet):
+    """Sessions of published editions: newest edition first, then in time order."""
+
+    queryset = (
+        Session.objects.filter(conference__is_published=True)
+        .select_related("conference", "room")
+        .prefetch_related(Prefetch("chairs", queryset=Speaker.objects.order_by("name", "pk")))
+        .order_by("-conference__start_date", "conference__slug", "start", "room__position", "id")
+    )
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+
+    def paginate_queryset(self, queryset):
+        return with_talk_ids(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return with_talk_ids([super().get_object()])[0]

@@ -57,7 +57,16 @@ class Session(TimestampedModel):
         return self.title
 
     def talks(self):
-        """Its talks as the public sees them: in its room, within its span, in time order."""
-        return Talk.objects.published().filter(
-            public_room=self.room_id, public_start__gte=self.start, public_end__lte=self.end
+        """Its talks as the public sees them: in its room, within its span, in time order.
+
+        As the edition's pages list them (Talk.objects.listed_in), so an edition not yet
+        published shows its sessions' talks in the admin and on staff previews too; the
+        public reads published editions only.
+        """
+        return (
+            Talk.objects.listed_in(self.conference_id)
+            .filter(
+                public_room=self.room_id, public_start__gte=self.start, public_end__lte=self.end
+            )
+            .order_by("public_start", "title", "id")
         )

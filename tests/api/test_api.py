@@ -104,6 +104,7 @@ def test_talk_has_the_contract_shape(client, mlsys):
         ],
         "status": "published",
         "resources": [],
+        "board": "",
         "url": f"http://testserver/2026/talks/{TALK_SLUG}/",
         "updated_at": "2026-11-28T00:00:00Z",
     }
@@ -905,6 +906,7 @@ def test_api_root_links_resources_schema_docs_and_the_current_edition(
         "speakers": "http://testserver/api/v1/speakers/",
         "rooms": "http://testserver/api/v1/rooms/",
         "tracks": "http://testserver/api/v1/tracks/",
+        "sessions": "http://testserver/api/v1/sessions/",
         "schema": "http://testserver/api/schema/",
         "docs": "http://testserver/api/docs/",
         "now": "http://testserver/api/v1/conferences/2026/now/",
@@ -916,6 +918,7 @@ def test_api_root_links_resources_schema_docs_and_the_current_edition(
         "speakers",
         "rooms",
         "tracks",
+        "sessions",
         "schema",
         "docs",
         "now",

@@ -25,6 +25,7 @@ from tests.factories import (
     TrackFactory,
     local,
 )
+from tests.session_factory import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,8 @@ OPERATIONS = [
     "/api/v1/rooms/{id}/",
     "/api/v1/tracks/",
     "/api/v1/tracks/{id}/",
+    "/api/v1/sessions/",
+    "/api/v1/sessions/{id}/",
 ]
 
 
@@ -88,6 +91,10 @@ def program():
         track=TrackFactory(conference=boston, name="LLM Serving"),
         speakers=[yuhan],
     )
+    orals = SessionFactory(
+        conference=bellevue, room=ballroom, title="Orals 1", start=local("2026-05-18", 9)
+    )
+    orals.chairs.set([yuhan])
     Release.objects.create(
         conference=bellevue,
         number=1,
@@ -105,6 +112,7 @@ def program():
         "/api/v1/speakers/{id}/": {"id": yuhan.pk},
         "/api/v1/rooms/{id}/": {"id": ballroom.pk},
         "/api/v1/tracks/{id}/": {"id": serving.pk},
+        "/api/v1/sessions/{id}/": {"id": orals.pk},
     }
 
 
@@ -156,6 +164,7 @@ def test_schema_lists_every_query_parameter_of_each_list(document):
         "/api/v1/conferences/{edition}/changes/": ["edition", "page", "page_size", "since"],
         "/api/v1/conferences/{edition}/releases/": ["edition"],
         "/api/v1/rooms/": ["conference", "page", "page_size"],
+        "/api/v1/sessions/": ["conference", "page", "page_size"],
         "/api/v1/speakers/": ["conference", "page", "page_size", "q"],
         "/api/v1/talks/": [
             "conference",
@@ -243,6 +252,7 @@ def test_talk_schema_has_the_status_enum_and_every_field(document):
         "speakers",
         "status",
         "resources",
+        "board",
         "url",
         "updated_at",
     ]
@@ -263,6 +273,32 @@ def test_talk_schema_has_the_status_enum_and_every_field(document):
         "code",
         "other",
     ]
+
+
+def test_session_schema_has_the_contract_s_fields_and_kinds(document):
+    schemas = document["components"]["schemas"]
+    session = schemas["Session"]
+
+    assert list(session["properties"]) == [
+        "id",
+        "title",
+        "kind",
+        "room",
+        "start",
+        "end",
+        "chairs",
+        "talks",
+    ]
+    assert sorted(session["required"]) == sorted(session["properties"])
+    assert session["properties"]["talks"]["items"] == {"type": "integer"}
+    assert list(schemas["SessionRoom"]["properties"]) == ["slug", "name"]
+    assert list(schemas["SessionChair"]["properties"]) == ["id", "slug", "name"]
+    (kind,) = [
+        schemas[ref.rsplit("/", 1)[1]]
+        for ref in [session["properties"]["kind"]["allOf"][0]["$ref"]]
+    ]
+    assert kind["enum"] == ["talks", "posters", "other"]
+    assert document["components"]["schemas"]["Talk"]["properties"]["board"]["type"] == "string"
 
 
 def test_speaker_schema_has_a_photo_or_null(document):
@@ -301,7 +337,7 @@ def test_every_query_parameter_may_be_empty(document):
         if parameter["in"] == "query"
     ]
 
-    assert len(query_parameters) == 37
+    assert len(query_parameters) == 40
     assert [entry for entry in query_parameters if entry[2] is not True] == []
 
 

@@ -37,6 +37,7 @@ from tests.factories import (
     TrackFactory,
     local,
 )
+from tests.session_factory import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -1359,3 +1360,43 @@ def test_a_talk_without_speakers_or_abstract_has_no_empty_description(client, ed
     assert "\r\nSUMMARY:Coffee\r\n" in text
     assert "DESCRIPTION" not in text
     assert not re.search(r"\r\n[A-Z-]+(;[^:\r\n]*)?:\r\n", text)  # no property is empty
+
+
+# ---------------------------------------------------------------------------- sessions
+
+
+def test_sessions_chairs_and_boards_stay_out_of_valid_frab(client, program, check_xml, check_json):
+    """frab has no place for a session, a chair (the XML's <person> has no role, the JSON
+    event no other property) or a poster's board: both files stay valid and unchanged."""
+    xml_before = client.get(schedule_xml(program.edition)).content
+    json_before = json.loads(client.get(schedule_json(program.edition)).content)
+    chair = SpeakerFactory(name="Chris Chair", affiliation="ETH Zürich")
+    session = SessionFactory(
+        conference=program.edition,
+        room=program.ballroom_1,
+        title="Opening session",
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 10),
+        chairs=[chair],
+    )
+    session.chairs.add(program.opening.speaker_links.first().speaker)
+    Talk.objects.filter(pk=program.opening.pk).update(board="B12")
+
+    document = check_xml(client.get(schedule_xml(program.edition)).content)
+    data = check_json(client.get(schedule_json(program.edition)).content)
+
+    assert document.xpath("//person[text()='Chris Chair']") == []
+    assert "Chris Chair" not in json.dumps(data)
+    assert "B12" not in json.dumps(data)
+    assert b"B12" not in etree.tostring(document)
+    assert b"Opening session" not in etree.tostring(document)
+    (opening,) = [item for _, _, item in frab_events(data) if item["id"] == program.opening.pk]
+    assert [person["public_name"] for person in opening["persons"]] == ["Yuhan Liu", "Zhihao Jia"]
+    # Only the version (made of the data) may differ.
+    strip = re.compile(rb"<version>[^<]*</version>")
+    assert strip.sub(b"", xml_before) == strip.sub(
+        b"", client.get(schedule_xml(program.edition)).content
+    )
+    assert {key: value for key, value in json_before["schedule"].items() if key != "version"} == {
+        key: value for key, value in data["schedule"].items() if key != "version"
+    }
