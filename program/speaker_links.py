@@ -17,19 +17,24 @@ import secrets
 from django.db import transaction
 from django.urls import reverse
 
-from program.machinery.clock import now
+from program.machinery import clock
+from program.machinery.private import Refused
 from program.models import SpeakerLink
 
 TOKEN_BYTES = 32
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
-class LinkUnknown(Exception):
+class LinkUnknown(Refused):
     """No link has this token in this edition (an altered or made-up one): 404."""
 
+    status = 404
 
-class LinkGone(Exception):
+
+class LinkGone(Refused):
     """The link worked once: revoked by an organiser, or past ``speaker_edit_until``: 410."""
+
+    status = 410
 
 
 def hash_token(token):
@@ -43,7 +48,7 @@ def issue(speaker, conference, *, by=None):
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
         live(SpeakerLink.objects.filter(speaker=speaker, conference=conference)).update(
-            revoked_at=now()
+            revoked_at=clock.now()
         )
         SpeakerLink.objects.create(
             speaker=speaker, conference=conference, token_hash=hash_token(token), created_by=by
@@ -63,7 +68,7 @@ def live(links):
 
 def revoke(links):
     """Revoke ``links`` (a SpeakerLink queryset); returns how many were still live."""
-    return live(links).update(revoked_at=now())
+    return live(links).update(revoked_at=clock.now())
 
 
 def find(edition, token):
@@ -86,9 +91,9 @@ def find(edition, token):
 def has_expired(conference):
     """Whether the edition's links stopped at its ``speaker_edit_until`` (never when unset)."""
     until = conference.speaker_edit_until
-    return until is not None and now() >= until
+    return until is not None and clock.now() >= until
 
 
 def mark_used(link):
     """Note when the link was last opened, for the organisers (a single UPDATE)."""
-    SpeakerLink.objects.filter(pk=link.pk).update(last_used_at=now())
+    SpeakerLink.objects.filter(pk=link.pk).update(last_used_at=clock.now())
