@@ -3,9 +3,10 @@ indexed, never leaking the URL onward, and not to be found by guessing.
 
 ``private(view)`` wraps such a view. Its every answer is ``Cache-Control: no-store,
 private`` (no shared cache, proxy or browser keeps it; the response cache,
-``responses.cached``, is never put in front of it), ``Referrer-Policy: no-referrer`` (a
-link on the page does not send the page's URL, and so the secret, to another site) and
-``X-Robots-Tag: noindex``.
+``responses.cached``, is never put in front of it), ``Referrer-Policy: strict-origin`` (a
+link or form on the page sends at most the site's origin, never the page's path, which holds
+the secret) and ``X-Robots-Tag: noindex``. Not ``no-referrer``: with it a browser sends
+``Origin: null`` on the page's own form, which Django's CSRF check rightly refuses.
 
 Guessing is counted as the admin login counts it (machinery/logins.py): a view raising
 ``Refused`` (404: no such secret; 410: one that no longer works) is answered with one
@@ -34,7 +35,7 @@ from program.machinery.logins import ADDRESS_FAILURE_LIMIT, address_failures
 GUESS_NAME = "[private link]"
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store, private",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "strict-origin",
     "X-Robots-Tag": "noindex",
 }
 

@@ -137,7 +137,7 @@ def test_answers_are_private_and_never_cached(client, token):
     for url in (link_url(token), link_url(token) + "calendar.ics", link_url("x" * 43)):
         response = client.get(url)
         assert response["Cache-Control"] == "no-store, private"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "strict-origin"
         assert response["X-Robots-Tag"] == "noindex"
         assert not response.has_header("ETag")
 
