@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def link(seed):  # noqa: F811
     """Yuhan Liu's link for the seed edition."""
-    return f"/2026/speaker/{speaker_links.issue(Speaker.objects.get(slug='yuhan-liu'), Conference.objects.get(slug='2026'))}/"
+    yuhan, edition = Speaker.objects.get(slug="yuhan-liu"), Conference.objects.get(slug="2026")
+    return f"/2026/speaker/{speaker_links.issue(yuhan, edition)}/"
 
 
 def test_speaker_edits_bio_and_adds_slides_on_a_phone(browser, live_server, link):  # noqa: F811
