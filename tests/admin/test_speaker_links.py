@@ -211,3 +211,26 @@ def test_links_need_the_change_permission(client, django_user_model, speakers, e
 
     assert client.post(url, {"conference": edition.pk}).status_code == 403
     assert SpeakerLink.objects.count() == 0
+
+
+def test_the_edition_s_deadline_and_approval_are_set_in_its_own_time(organiser_client, edition):
+    url = admin_url("conference", "change", edition.pk)
+    page = organiser_client.get(url)
+    data = form_data(
+        page,
+        "conference_form",
+        {
+            "speaker_edit_until_0": "2026-05-10",
+            "speaker_edit_until_1": "18:00",
+            "speaker_changes_need_approval": None,  # unticked
+        },
+    )
+
+    response = organiser_client.post(url, data)
+
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.speaker_edit_until == local("2026-05-10", 18)
+    assert edition.speaker_changes_need_approval is False
+    shown = lxml.html.fromstring(organiser_client.get(url).content.decode())
+    assert shown.xpath("//input[@name='speaker_edit_until_1']/@value") == ["18:00:00"]
