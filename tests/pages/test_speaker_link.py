@@ -530,10 +530,20 @@ def test_the_page_says_until_when_changes_are_taken(client, token, edition, set_
     assert "You can make changes until Sunday, May 10, 6:00 PM PDT." in text
 
 
-def test_other_methods_answer_405(client, token):
-    assert client.put(link_url(token)).status_code in (403, 405)  # CSRF refuses it first
-    response = client.post(link_url(token) + "calendar.ics")
-    assert response.status_code == 405
+def test_other_methods_are_refused(client, token):
+    put = client.put(link_url(token))
+    assert (put.status_code, put["Allow"]) == (405, "GET, HEAD, POST")
+    post = client.post(link_url(token) + "calendar.ics")
+    assert (post.status_code, post["Allow"]) == (405, "GET, HEAD, OPTIONS")
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, token):
+    before = snapshot()
+
+    response = client.post(link_url(token), {}, CONTENT_LENGTH=str(6 * 1024 * 1024))
+
+    assert response.status_code == 413
+    assert snapshot() == before
 
 
 # The calendar --------------------------------------------------------------------------------
