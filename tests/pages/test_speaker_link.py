@@ -4,6 +4,7 @@ its calendar file."""
 
 import datetime as dt
 import io
+import shutil
 
 import icalendar
 import lxml.html
@@ -632,8 +633,36 @@ def test_speaker_page_query_count(client, edition, yuhan, talk_count, django_ass
     token = speaker_links.issue(yuhan, edition)
     url = reverse("program:speaker-link", kwargs={"edition": "2026", "token": token})
 
+    # The address's failures, the link with its speaker and edition, their talks, the
+    # talks' materials, the pending change, last_used_at, the talks' public slots, the
+    # yearly menu's editions: whatever the number of talks.
     with django_assert_num_queries(8):
         response = client.get(url)
 
     assert response.status_code == 200
     assert len(response.context["talks"]) == talk_count
+
+
+# Valid HTML -----------------------------------------------------------------------------------
+
+
+@pytest.mark.html_checker
+def test_the_pages_of_a_link_have_no_nu_checker_error(client, token, lmcache, tmp_path):
+    from tests.conftest import require
+    from tests.pages.test_html_checker import VNU, nu_errors
+
+    require(shutil.which("java"), "java is absent: apt-get install default-jre-headless")
+    require(VNU.exists(), f"{VNU} is absent: run `npm ci` (make test does)")
+    page = client.get(link_url(token))
+    bodies = {
+        "page.html": page.content,
+        "errors.html": client.post(link_url(token), form_data(page, name="", bio="New.")).content,
+        "pending.html": client.get(link_url(token) + "?saved=pending").content,
+        "unknown.html": client.get(link_url("0" * 43)).content,
+    }
+    speaker_links.revoke(SpeakerLink.objects.all())
+    bodies["gone.html"] = client.get(link_url(token)).content
+    for name, body in bodies.items():
+        (tmp_path / name).write_bytes(body)
+
+    assert nu_errors(sorted(tmp_path.glob("*.html"))) == []
