@@ -59,6 +59,14 @@ def test_the_speaker_form_has_the_private_e_mail_field(organiser_client, speaker
     assert not any("email" in record for record in Speaker.history.values())
 
 
+def test_the_speaker_list_offers_the_action(organiser_client, speakers):
+    page = lxml.html.fromstring(organiser_client.get(admin_url("speaker")).content.decode())
+
+    assert page.xpath("//select[@name='action']/option[@value='send_speaker_links']/text()") == [
+        "Send speakers their links"
+    ]
+
+
 def test_the_action_asks_for_the_edition_first(organiser_client, speakers):
     response = send(organiser_client, speakers)
 
