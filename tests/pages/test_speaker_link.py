@@ -666,3 +666,25 @@ def test_the_pages_of_a_link_have_no_nu_checker_error(client, token, lmcache, tm
         (tmp_path / name).write_bytes(body)
 
     assert nu_errors(sorted(tmp_path.glob("*.html"))) == []
+
+
+def test_the_e_mail_address_is_in_no_public_answer(client, token, yuhan):
+    Speaker.objects.filter(pk=yuhan.pk).update(email="yuhan.private@example.org")
+    urls = [
+        "/2026/program/",
+        "/2026/speakers/",
+        "/2026/speakers/yuhan-liu/",
+        "/2026/talks/lmcache/",
+        "/2026/program.ics",
+        "/2026/schedule.xml",
+        "/2026/schedule.json",
+        "/api/v1/speakers/",
+        "/api/v1/talks/",
+        link_url(token),
+        link_url(token) + "calendar.ics",
+    ]
+
+    answers = {url: client.get(url) for url in urls}
+
+    assert {url: answer.status_code for url, answer in answers.items()} == dict.fromkeys(urls, 200)
+    assert [url for url, answer in answers.items() if b"private@example" in answer.content] == []
