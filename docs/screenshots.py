@@ -15,7 +15,8 @@ static copy, a page opened offline and a room's door screen, beside the pages th
                                             # docs/operators/img/archive-program.png,
                                             # docs/attendees/img/offline-notice.png,
                                             # docs/organisers/img/room-screen.png,
-                                            # docs/organisers/img/admin-session.png
+                                            # docs/organisers/img/admin-session.png,
+                                            # docs/organisers/img/speaker-link-phone.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -393,6 +394,46 @@ def admin_session(browser, base, env, path):
     context.close()
 
 
+# Yuhan Liu's private link for MLSys 2026, as "Send speakers their links" would mail it.
+ISSUE_LINK = """
+from program.models import Conference, Speaker
+from program.speaker_links import issue, link_path
+edition = Conference.objects.get(slug="2026")
+print(link_path(edition, issue(Speaker.objects.get(slug="yuhan-liu"), edition)))
+"""
+
+
+def speaker_link(browser, base, env, path):
+    """Yuhan Liu's private page on a 375 px phone in Berlin, after editing the bio and
+    adding a link to the slides: saved, waiting for approval (docs/organisers/speaker-links.md)."""
+    link = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", ISSUE_LINK],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        timezone_id="Europe/Berlin",
+    )
+    page = context.new_page()
+    page.goto(f"{base}{link}")
+    page.get_by_label("Bio").fill(
+        "Yuhan Liu is a PhD student at the University of Chicago. She builds KV cache "
+        "layers for serving large language models."
+    )
+    row = page.locator("fieldset.material-row").filter(has_text="Add a link").first
+    row.get_by_label("Link").fill("https://slides.example.org/lmcache-mlsys-2026.pdf")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#saved-notice")
+    # The page's top: the notice, what waits, the start of the form.
+    page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": 375, "height": 1800})
+    context.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
@@ -445,6 +486,7 @@ def main():
                 archive_program(browser, env, folder, OPERATORS / f"archive-program{suffix}.png")
                 room_screen(browser, base, env, ORGANISERS / f"room-screen{suffix}.png")
                 admin_session(browser, base, env, ORGANISERS / f"admin-session{suffix}.png")
+                speaker_link(browser, base, env, ORGANISERS / f"speaker-link-phone{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
                 browser.close()

@@ -57,11 +57,8 @@ def submit(link, *, values=None, photo=None, remove_photo=False, resources=None)
     allowed = set(own_talks(link).values_list("pk", flat=True))
     if any(talk.pk not in allowed for talk in resources):
         raise ValueError("A speaker's link edits the materials of their own talks only.")
-    values = {
-        field: text
-        for field, text in (values or {}).items()
-        if field in PROFILE_FIELDS and text != getattr(speaker, field)
-    }
+    given = {field: text for field, text in (values or {}).items() if field in PROFILE_FIELDS}
+    values = {field: text for field, text in given.items() if text != getattr(speaker, field)}
     new_lists = {str(talk.pk): items for talk, items in resources.items()}
     lists = {key: items for key, items in new_lists.items() if items != materials(key)}
     stored = store_photo(photo) if photo is not None else ""
@@ -79,25 +76,40 @@ def submit(link, *, values=None, photo=None, remove_photo=False, resources=None)
         previous = {field: getattr(speaker, field) for field in values}
         previous |= {key: materials(key) for key in lists}
         change.previous = {**previous, **change.previous}
-        change.values = {**change.values, **values}
-        change.resources = {**change.resources, **lists}
-        # A later save's materials replace the earlier ones of the same talk; an earlier
-        # wish whose talk now stands as asked is dropped.
+        # A later save replaces what an earlier one asked of the same field or talk; a wish
+        # that now stands as asked (or that the speaker took back) is dropped.
+        change.values = {
+            field: text
+            for field, text in {**change.values, **given}.items()
+            if text != getattr(speaker, field)
+        }
         change.resources = {
-            key: items for key, items in change.resources.items() if items != materials(key)
+            key: items
+            for key, items in {**change.resources, **new_lists}.items()
+            if items != materials(key)
         }
         if stored or remove_photo:
             replaced = photo_files(change)
             transaction.on_commit(lambda: delete_files(replaced))
             change.photo, change.photo_width, change.photo_height = "", None, None
-            change.remove_photo = remove_photo and not stored
+            change.remove_photo = remove_photo and not stored and bool(speaker.photo)
             if stored:
                 change.photo, change.photo_width, change.photo_height = (
                     stored,
                     photo.width,
                     photo.height,
                 )
+        change.previous = {
+            key: before
+            for key, before in change.previous.items()
+            if key in change.values or key in change.resources
+        }
         change.link = link
+        if not (change.values or change.resources or change.photo or change.remove_photo):
+            # Everything it asked was taken back: nothing waits any more.
+            if change.pk:
+                change.delete()
+            return None
         if conference.speaker_changes_need_approval:
             change.save()
         else:

@@ -13,23 +13,31 @@ one that did (revoked or expired: 410), and nothing about which speaker it names
 import hashlib
 import re
 import secrets
+import smtplib
 
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from program.machinery.clock import now
-from program.models import SpeakerLink
+from program.machinery import clock
+from program.machinery.private import Refused
+from program.models import SpeakerLink, TalkSpeaker
 
 TOKEN_BYTES = 32
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
-class LinkUnknown(Exception):
+class LinkUnknown(Refused):
     """No link has this token in this edition (an altered or made-up one): 404."""
 
+    status = 404
 
-class LinkGone(Exception):
+
+class LinkGone(Refused):
     """The link worked once: revoked by an organiser, or past ``speaker_edit_until``: 410."""
+
+    status = 410
 
 
 def hash_token(token):
@@ -43,7 +51,7 @@ def issue(speaker, conference, *, by=None):
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
         live(SpeakerLink.objects.filter(speaker=speaker, conference=conference)).update(
-            revoked_at=now()
+            revoked_at=clock.now()
         )
         SpeakerLink.objects.create(
             speaker=speaker, conference=conference, token_hash=hash_token(token), created_by=by
@@ -63,7 +71,7 @@ def live(links):
 
 def revoke(links):
     """Revoke ``links`` (a SpeakerLink queryset); returns how many were still live."""
-    return live(links).update(revoked_at=now())
+    return live(links).update(revoked_at=clock.now())
 
 
 def find(edition, token):
@@ -86,9 +94,56 @@ def find(edition, token):
 def has_expired(conference):
     """Whether the edition's links stopped at its ``speaker_edit_until`` (never when unset)."""
     until = conference.speaker_edit_until
-    return until is not None and now() >= until
+    return until is not None and clock.now() >= until
 
 
 def mark_used(link):
     """Note when the link was last opened, for the organisers (a single UPDATE)."""
-    SpeakerLink.objects.filter(pk=link.pk).update(last_used_at=now())
+    SpeakerLink.objects.filter(pk=link.pk).update(last_used_at=clock.now())
+
+
+def send_link(speaker, conference, *, absolute_uri, by=None):
+    """Make ``speaker``'s new link for ``conference`` and mail it to their address (Django's
+    mail: settings.EMAIL_BACKEND, from DJANGO_EMAIL_URL), noting when it was sent; returns
+    the token. ``absolute_uri``: a function of a path, such as
+    ``request.build_absolute_uri``. Raises what the mail backend raises (smtplib.SMTPException,
+    OSError), and then nothing changed: the speaker's previous link still works."""
+    with transaction.atomic():
+        token = issue(speaker, conference, by=by)
+        body = render_to_string(
+            "program/mail/speaker_link.txt",
+            {
+                "speaker": speaker,
+                "conference": conference,
+                "url": absolute_uri(link_path(conference, token)),
+                "until": conference.speaker_edit_until,
+            },
+        )
+        EmailMessage(f"Your speaker page for {conference.name}", body, to=[speaker.email]).send()
+        SpeakerLink.objects.filter(token_hash=hash_token(token)).update(sent_at=clock.now())
+    return token
+
+
+def send_links(speakers, conference, *, absolute_uri, by=None):
+    """send_link() to each of ``speakers`` who has an address and a talk in ``conference``.
+    Returns (the speakers sent a link, [(speaker, why not), ...] for the others)."""
+    speakers = list(speakers)
+    with_talks = set(
+        TalkSpeaker.objects.filter(talk__conference=conference, speaker__in=speakers).values_list(
+            "speaker", flat=True
+        )
+    )
+    sent, skipped = [], []
+    for speaker in speakers:
+        if not speaker.email:
+            skipped.append((speaker, "no e-mail address"))
+        elif speaker.pk not in with_talks:
+            skipped.append((speaker, f"no talk in {conference}"))
+        else:
+            try:
+                send_link(speaker, conference, absolute_uri=absolute_uri, by=by)
+            except (smtplib.SMTPException, OSError) as error:
+                skipped.append((speaker, f"the mail could not be sent: {error}"))
+            else:
+                sent.append(speaker)
+    return sent, skipped

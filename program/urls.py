@@ -2,8 +2,10 @@ from django.urls import path
 
 from program.feeds import views as feeds
 from program.feeds.atom import ChangesFeed
+from program.feeds.speaker_calendar import speaker_calendar
 from program.filters import NowFilter, TalkFilter
 from program.machinery.http import read_only
+from program.machinery.private import private
 from program.machinery.responses import cached
 from program.now import a_minute
 from program.pages import (
@@ -15,6 +17,7 @@ from program.pages import (
     program,
     screens,
     site,
+    speaker_link,
     speakers,
     styles,
     talks,
@@ -138,4 +141,16 @@ urlpatterns = [
         name="embed-now",
     ),
     path("<slug:edition>/embed.js", read_only(cached(embeds.embed_script)), name="embed-script"),
+    # A speaker's private link (pages/speaker_link.py): no shared cache, failures counted
+    # (machinery/private.py). <str:token>: an altered token still reaches the count.
+    path(
+        "<slug:edition>/speaker/<str:token>/",
+        private(speaker_link.speaker_link_page),
+        name="speaker-link",
+    ),
+    path(
+        "<slug:edition>/speaker/<str:token>/calendar.ics",
+        private(read_only(speaker_calendar)),
+        name="speaker-calendar",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from program.admin.base import rendered_in
 from program.admin.releases import release_url, release_view
 from program.admin.rooms import door_screen_link
 from program.admin.schedule import place_view, schedule_view, track_styles_view
@@ -90,9 +91,24 @@ class ConferenceAdmin(ProgramModelAdmin):
         "holds_changes",
         "releases",
         "embed_origins",
+        # Speakers' private links (docs/organisers/speaker-links.md).
+        "speaker_edit_until",
+        "speaker_changes_need_approval",
     ]
     readonly_fields = ["releases"]
     inlines = [RoomInline, TrackInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # "Speakers may edit until" is typed and shown in the edition's own time.
+        edition = None
+        if object_id and str(object_id).isascii() and str(object_id).isdigit():
+            edition = Conference.objects.filter(pk=object_id).first()
+        return rendered_in(
+            edition,
+            lambda: super(ConferenceAdmin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
 
     def get_urls(self):
         # The schedule editor and its endpoints check "Can change talk" themselves.

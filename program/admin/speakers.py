@@ -6,10 +6,16 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from program.admin.base import ReadOnlyInline, RefuseDeletingInUseMixin, folded_search, local_when
+from program.admin.speaker_links import (
+    links_by_edition,
+    new_link_view,
+    revoke_view,
+    send_speaker_links,
+)
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
 from program.models import (
     Speaker,
@@ -96,11 +102,36 @@ class SpeakerAdmin(RefuseDeletingInUseMixin, ProgramModelAdmin):
     search_help_text = "Words in the name, affiliation or bio (any case, any accents)."
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "affiliation", "bio"]}),
+        (None, {"fields": ["name", "slug", "affiliation", "bio", "email"]}),
         ("Photo", {"fields": ["current_photo", "upload", "remove"]}),
     ]
     readonly_fields = ["current_photo"]
     inlines = [SpeakerTalkInline]
+    actions = [send_speaker_links]
+    # Their private links per edition, below the form (program/admin/speaker_links.py).
+    change_form_template = "admin/program/speaker/change_form.html"
+
+    def get_urls(self):
+        # Before Django's own: "<id>/" would take "<id>/links/new/" for an object's address.
+        return [
+            path(
+                "<path:object_id>/links/new/",
+                self.admin_site.admin_view(new_link_view(self)),
+                name="program_speaker_new_link",
+            ),
+            path(
+                "<path:object_id>/links/revoke/",
+                self.admin_site.admin_view(revoke_view(self)),
+                name="program_speaker_revoke_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        speaker = self.get_object(request, object_id)
+        if speaker is not None:
+            extra_context = {**(extra_context or {}), "speaker_links": links_by_edition(speaker)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="photo", boolean=True)
     def has_photo(self, speaker):
