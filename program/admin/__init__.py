@@ -18,3 +18,6 @@ admin.site.index_title = "Editions, rooms, tracks, speakers and talks"
 admin.site.enable_nav_sidebar = False
 
 __all__ = ["conferences", "rooms", "speakers", "talk_types", "talks", "tracks"]
+
+# Speakers' changes waiting for approval: importing registers the admin.
+from program.admin import speaker_changes  # noqa: E402, F401

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from program.admin.base import ReadOnlyInline, RefuseDeletingInUseMixin, folded_search, local_when
+from program.admin.speaker_history import SpeakerHistoryMixin
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
 from program.models import (
     Speaker,
@@ -85,7 +86,7 @@ class SpeakerForm(forms.ModelForm):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(RefuseDeletingInUseMixin, ProgramModelAdmin):
+class SpeakerAdmin(SpeakerHistoryMixin, RefuseDeletingInUseMixin, ProgramModelAdmin):
     in_use_message = (
         "this speaker is on talks (listed below). Take them off those talks first; a speaker "
         "is shared by every edition."
