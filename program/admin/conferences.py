@@ -90,6 +90,7 @@ class ConferenceAdmin(ProgramModelAdmin):
         "holds_changes",
         "releases",
         "embed_origins",
+        "speaker_changes_need_approval",
     ]
     readonly_fields = ["releases"]
     inlines = [RoomInline, TrackInline]

@@ -134,15 +134,19 @@ def summary(change):
     return text[:1].upper() + text[1:]
 
 
+class EditionFilter(admin.RelatedFieldListFilter):
+    title = "edition"
+
+
 @admin.register(SpeakerChange)
 class SpeakerChangeAdmin(admin.ModelAdmin):
-    list_display = ["speaker", "conference", "what", "status", "updated_at", "decided"]
+    list_display = ["speaker", "edition", "what", "status", "saved", "decided"]
     list_display_links = ["speaker"]
-    list_filter = [StatusFilter, "conference"]
+    list_filter = [StatusFilter, ("conference", EditionFilter)]
     list_select_related = ["speaker", "conference", "decided_by"]
     ordering = ["-updated_at", "-pk"]
     actions = ["approve_selected", "reject_selected"]
-    fields = ["speaker", "conference", "status", "updated_at", "decided", "diff"]
+    fields = ["speaker", "edition", "status", "saved", "decided", "diff"]
     readonly_fields = fields
     change_form_template = "admin/program/speakerchange/change_form.html"
 
@@ -170,6 +174,14 @@ class SpeakerChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="edition", ordering="conference")
+    def edition(self, change):
+        return change.conference
+
+    @admin.display(description="saved (last)", ordering="updated_at")
+    def saved(self, change):
+        return f"{change.updated_at:%Y-%m-%d %H:%M} UTC"
 
     @admin.display(description="what")
     def what(self, change):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 
 from program import speaker_changes, speaker_links
 from program.models import Resource, Speaker, SpeakerChange, SpeakerLink
-from tests.admin.helpers import admin_url
+from tests.admin.helpers import admin_url, form_data
 from tests.factories import ConferenceFactory, ResourceFactory, SpeakerFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +328,32 @@ def test_list_query_count_does_not_grow_with_changes(
         response = organiser_client.get(admin_url("speakerchange"))
 
     assert len(rows(response)) == 4
+
+
+def test_the_edition_page_switches_approval_off_and_changes_go_live(organiser_client, edition):
+    page = organiser_client.get(admin_url("conference", "change", edition.pk))
+    assert (
+        lxml.html.fromstring(page.content)
+        .get_element_by_id("id_speaker_changes_need_approval")
+        .checked
+    )
+
+    response = organiser_client.post(
+        admin_url("conference", "change", edition.pk),
+        form_data(page, "conference_form", {"speaker_changes_need_approval": None}),
+    )
+
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.speaker_changes_need_approval is False
+    speaker = SpeakerFactory(name="Ion Stoica", bio="Ray.")
+    TalkFactory(conference=edition, speakers=[speaker])
+    change = speaker_changes.submit(link_of(speaker, edition), values={"bio": "Ray and Spark."})
+    assert (change.status, Speaker.objects.get(pk=speaker.pk).bio) == ("live", "Ray and Spark.")
+    listed = organiser_client.get(admin_url("speakerchange"), {"status": "live"})
+    assert [row[:4] for row in rows(listed)] == [
+        ["Ion Stoica", "MLSys 2026", "Bio", "Public at once"]
+    ]
+    assert page_text(organiser_client.get(admin_url("speakerchange")), "//h1") == [
+        "Speakers' changes"
+    ]
