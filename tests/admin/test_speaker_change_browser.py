@@ -38,7 +38,8 @@ def page_violations(page):
     """axe-core's violations in the page's own content (the diff, and the buttons under it),
     as (rule, [selectors]); Django's own breadcrumbs are not ours to change."""
     page.add_script_tag(path=str(AXE))
-    results = page.evaluate("async () => await axe.run({include: [['#content-main'], ['#decision']]})")
+    scope = "{include: [['#content-main'], ['#decision']]}"
+    results = page.evaluate(f"async () => await axe.run({scope})")
     return [
         (violation["id"], [node["target"] for node in violation["nodes"]])
         for violation in results["violations"]
