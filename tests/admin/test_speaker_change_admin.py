@@ -316,18 +316,21 @@ def test_staff_with_the_speakers_change_permission_decides(staff_client, yuhan):
     assert SpeakerChange.objects.get().status == "approved"
 
 
+@pytest.mark.parametrize("count", [1, 3])
 def test_list_query_count_does_not_grow_with_changes(
-    organiser_client, edition, yuhan, django_assert_max_num_queries
+    organiser_client, edition, count, django_assert_num_queries
 ):
-    for name in ("Ana", "Ion", "Matei"):
+    for name in ["Ana", "Ion", "Matei"][:count]:
         speaker = SpeakerFactory(name=name)
         TalkFactory(conference=edition, speakers=[speaker])
         speaker_changes.submit(link_of(speaker, edition), values={"bio": f"{name} anew."})
 
-    with django_assert_max_num_queries(12):
+    # The session and user, the count waiting (title), the edition filter's choices, the
+    # filtered and the whole count, the rows (speaker, edition and decider joined).
+    with django_assert_num_queries(7):
         response = organiser_client.get(admin_url("speakerchange"))
 
-    assert len(rows(response)) == 4
+    assert len(rows(response)) == count
 
 
 def test_the_edition_page_switches_approval_off_and_changes_go_live(organiser_client, edition):
