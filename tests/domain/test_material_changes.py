@@ -2,6 +2,7 @@
 talks public now, only after the edition's public history started, a new place alone is no
 change, and a speaker's approved change shows like an organiser's."""
 
+import shutil
 import uuid
 
 import pytest
@@ -11,8 +12,10 @@ from program import speaker_changes, speaker_links
 from program.feeds.ids import NAMESPACE
 from program.material_changes import material_changes
 from program.models import Resource, SpeakerChange, SpeakerLink, Talk
+from tests.conftest import require
 from tests.domain.test_changes import A, check_atom
 from tests.factories import ConferenceFactory, ResourceFactory, RoomFactory, TalkFactory, local
+from tests.pages.test_html_checker import VNU, nu_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,19 @@ def test_material_changes_take_one_query(edition, lmcache, count, django_assert_
         changes = material_changes(edition, talk_url=str)
 
     assert len(changes) == count
+
+
+@pytest.mark.html_checker
+def test_the_changes_page_with_materials_passes_the_nu_checker(client, edition, lmcache, tmp_path):
+    require(shutil.which("java"), "java is absent: apt-get install default-jre-headless")
+    require(VNU.exists(), f"{VNU} is absent: run `npm ci` (make test does)")
+    video = ResourceFactory(talk=lmcache, kind="video", url="https://youtu.be/a", title="Talk")
+    video.url = "https://youtu.be/b"
+    video.save()
+    Resource.objects.get(kind="slides").delete()
+    Talk.objects.filter(pk=lmcache.pk).set_status(Talk.Status.CANCELLED)
+    page = tmp_path / "changes.html"
+    page.write_bytes(client.get(CHANGES).content)
+
+    assert len(material_rows(client)) == 3
+    assert nu_errors([page]) == []
