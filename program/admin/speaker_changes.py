@@ -97,7 +97,10 @@ def diff_context(change):
     ]
     photo = None
     if change.photo or change.remove_photo:
+        # The photo it replaces is the speaker's own only while the change waits: once
+        # approved, the speaker's photo is the new one.
         photo = {
+            "waiting": change.status == PENDING,
             "old": photo_thumbnail(
                 speaker.photo.name, speaker.photo_width, speaker.photo_height, "Photo now"
             ),

@@ -360,3 +360,23 @@ def test_the_edition_page_switches_approval_off_and_changes_go_live(organiser_cl
     assert page_text(organiser_client.get(admin_url("speakerchange")), "//h1") == [
         "Speakers' changes"
     ]
+
+
+def test_an_approved_photo_shows_alone(organiser_client, edition):
+    speaker = SpeakerFactory(name="Ana", with_photo=True)
+    TalkFactory(conference=edition, speakers=[speaker])
+    change = SpeakerChange.objects.create(
+        speaker=speaker,
+        conference=edition,
+        status="approved",
+        photo=speaker.photo.name,
+        photo_width=speaker.photo_width,
+        photo_height=speaker.photo_height,
+    )
+
+    response = organiser_client.get(admin_url("speakerchange", "change", change.pk))
+
+    page = lxml.html.fromstring(response.content)
+    images = page.xpath("//div[@class='speaker-change-diff']//img/@alt")
+    assert images == ["New photo"]
+    assert page.xpath("//div[@id='decision']//input") == []
