@@ -125,7 +125,7 @@ def diff_context(change):
 
 def summary(change):
     """'Bio, photo, materials of 1 talk': what a change touches, for the list."""
-    parts = [FIELD_LABELS[field] for field in change.values]
+    parts = [FIELD_LABELS[field].lower() for field in change.values]
     if change.photo:
         parts.append("new photo")
     elif change.remove_photo:
@@ -138,7 +138,11 @@ def summary(change):
 
 
 class EditionFilter(admin.RelatedFieldListFilter):
-    title = "edition"
+    """The change's edition, called so (Django names the filter after the field)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "edition"
 
 
 @admin.register(SpeakerChange)

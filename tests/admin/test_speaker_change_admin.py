@@ -83,6 +83,10 @@ def test_list_filters_by_edition(organiser_client, edition, yuhan):
     response = organiser_client.get(admin_url("speakerchange"), {"conference__id__exact": older.pk})
 
     assert [row[:3] for row in rows(response)] == [["Yuhan Liu", "MLSys 2025", "Name"]]
+    assert page_text(response, "//nav[@id='changelist-filter']//summary") == [
+        "By status",
+        "By edition",
+    ]
 
 
 def test_speaker_list_links_to_the_changes_waiting(organiser_client, yuhan):
