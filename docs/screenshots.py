@@ -489,10 +489,69 @@ def main():
                 speaker_link(browser, base, env, ORGANISERS / f"speaker-link-phone{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
+                speaker_changes_pending(
+                    browser,
+                    base,
+                    env,
+                    ORGANISERS / f"speaker-changes-list{suffix}.png",
+                    ORGANISERS / f"speaker-changes-diff{suffix}.png",
+                )
                 browser.close()
         finally:
             server.terminate()
             server.wait()
+
+
+# Three speakers of MLSys 2026 save changes through their links (docs/organisers/
+# speaker-changes.md): a new bio and affiliation, materials swapped, a new name as shown.
+SPEAKER_CHANGES = """
+from program import speaker_changes, speaker_links
+from program.models import Conference, SpeakerLink, Talk
+edition = Conference.objects.get(slug="2026")
+def link(slug):
+    talk = Talk.objects.filter(conference=edition, speakers__slug=slug).first()
+    speaker = talk.speakers.get(slug=slug)
+    speaker_links.issue(speaker, edition)
+    return SpeakerLink.objects.get(speaker=speaker, conference=edition, revoked_at=None), talk
+yuhan, lmcache = link("yuhan-liu")
+speaker_changes.submit(
+    yuhan,
+    values={"bio": "Yuhan Liu builds KV-cache systems for LLM serving (LMCache, CacheGen).",
+            "affiliation": "University of Chicago and TensorMesh"},
+    resources={lmcache: [
+        {"kind": "slides", "url": "https://slides.example.org/lmcache-final.pdf",
+         "title": "Final deck"},
+        {"kind": "video", "url": "https://video.example.org/mlsys-2026/lmcache",
+         "title": "Recording"},
+        {"kind": "paper", "url": "https://papers.example.org/lmcache", "title": "LMCache paper"},
+        {"kind": "code", "url": "https://code.example.org/lmcache/lmcache", "title": ""},
+    ]},
+)
+others = []
+for talk in Talk.objects.filter(conference=edition, speakers__isnull=False).order_by("start"):
+    for speaker in talk.speakers.exclude(slug__in=["yuhan-liu", *others]):
+        others.append(speaker.slug)
+others = others[:2]
+first, _ = link(others[0])
+speaker_changes.submit(first, values={"bio": first.speaker.bio + " Recently: serving on phones."})
+second, talk = link(others[1])
+speaker_changes.submit(second, resources={talk: [
+    {"kind": "code", "url": "https://code.example.org/" + second.speaker.slug, "title": ""}]})
+"""
+
+
+def speaker_changes_pending(browser, base, env, list_path, diff_path):
+    """The admin's list of speakers' changes waiting (three), and Yuhan Liu's change with
+    its diff, on a 1280 px screen."""
+    manage(env, "shell", "--verbosity", "0", "-c", SPEAKER_CHANGES)
+    options = {"viewport": {"width": 1280, "height": 560}}
+    context, page = logged_in(browser, base, "/admin/program/speakerchange/", **options)
+    page.screenshot(path=list_path)
+    page.get_by_role("link", name="Yuhan Liu").click()
+    page.wait_for_url("**/change/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=diff_path, full_page=True)
+    context.close()
 
 
 if __name__ == "__main__":

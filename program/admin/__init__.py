@@ -7,7 +7,16 @@ Importing the modules registers their admins with the site.
 
 from django.contrib import admin
 
-from program.admin import conferences, rooms, sessions, speakers, talk_types, talks, tracks
+from program.admin import (
+    conferences,
+    rooms,
+    sessions,
+    speaker_changes,
+    speakers,
+    talk_types,
+    talks,
+    tracks,
+)
 
 admin.site.site_header = "Conference program"
 admin.site.site_title = "Conference program admin"
@@ -17,5 +26,13 @@ admin.site.index_title = "Editions, rooms, tracks, speakers and talks"
 # filters; the breadcrumbs lead back to the index.
 admin.site.enable_nav_sidebar = False
 
-__all__ = ["conferences", "rooms", "speakers", "talk_types", "talks", "tracks"]
-__all__ += ["sessions"]
+__all__ = [
+    "conferences",
+    "rooms",
+    "sessions",
+    "speaker_changes",
+    "speakers",
+    "talk_types",
+    "talks",
+    "tracks",
+]

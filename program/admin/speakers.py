@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from program.admin.base import ReadOnlyInline, RefuseDeletingInUseMixin, folded_search, local_when
+from program.admin.speaker_history import SpeakerHistoryMixin
 from program.admin.speaker_links import (
     links_by_edition,
     new_link_view,
@@ -91,7 +92,7 @@ class SpeakerForm(forms.ModelForm):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(RefuseDeletingInUseMixin, ProgramModelAdmin):
+class SpeakerAdmin(SpeakerHistoryMixin, RefuseDeletingInUseMixin, ProgramModelAdmin):
     in_use_message = (
         "this speaker is on talks (listed below). Take them off those talks first; a speaker "
         "is shared by every edition."

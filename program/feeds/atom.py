@@ -6,6 +6,10 @@ record, so a feed reader sees each change once whatever else changes (a talk mov
 edition is one record and two entries, removed here and added there: the removal's id names
 this feed too). In an edition that holds changes, a change comes with the release that made
 it public: named in its summary, and as a category ``release-<number>``.
+
+Materials added, changed or removed on public talks (program/material_changes.py) are
+entries too ("Slides added: LMCache", category ``materials``), merged with the talks'
+changes by time; their ids name the material's history record.
 """
 
 import uuid
@@ -19,6 +23,7 @@ from django.utils.feedgenerator import Atom1Feed
 from program.changes import change_summary, describe_changes, edition_changes
 from program.feeds.ids import NAMESPACE
 from program.links import slug_url
+from program.material_changes import MaterialChange, material_changes
 from program.models import Conference
 from program.outputs import xml_text
 
@@ -26,7 +31,7 @@ FEED_ENTRIES = 50
 
 
 class FeedEntry(NamedTuple):
-    change: object  # program.changes.Change
+    change: object  # program.changes.Change or program.material_changes.MaterialChange
     summary: str
     changes_url: str  # the changes page, the link of a change whose talk is not public
 
@@ -77,14 +82,20 @@ class ChangesFeed(Feed):
         return conference.name
 
     def items(self, conference):
+        talk_url = slug_url("program:talk-detail", conference.slug)
         changes = describe_changes(
-            edition_changes(conference)[:FEED_ENTRIES],
-            conference,
-            talk_url=slug_url("program:talk-detail", conference.slug),
+            edition_changes(conference)[:FEED_ENTRIES], conference, talk_url=talk_url
         )
         changes_url = self.link(conference)
         tz = conference.tzinfo
-        return [FeedEntry(change, change_summary(change, tz), changes_url) for change in changes]
+        entries = [FeedEntry(change, change_summary(change, tz), changes_url) for change in changes]
+        entries += [
+            FeedEntry(material, material.summary, changes_url)
+            for material in material_changes(conference, talk_url=talk_url, limit=FEED_ENTRIES)
+        ]
+        # Newest first; sorted() is stable, so a talk's changes keep their order.
+        entries = sorted(entries, key=lambda entry: entry.change.changed_at, reverse=True)
+        return entries[:FEED_ENTRIES]
 
     def item_title(self, entry):
         return f"{entry.change.label}: {entry.change.title}"
@@ -101,6 +112,8 @@ class ChangesFeed(Feed):
         return entry.change.url or f"{entry.changes_url}#change-{entry.change.id}"
 
     def item_guid(self, entry):
+        if isinstance(entry.change, MaterialChange):
+            return uuid.uuid5(NAMESPACE, f"material/{entry.change.id}").urn
         # A move to another edition is one record, removed here and added there: two entries.
         key = f"change/{entry.change.id}"
         if entry.change.elsewhere:
@@ -116,5 +129,7 @@ class ChangesFeed(Feed):
         return entry.change.changed_at
 
     def item_categories(self, entry):
+        if isinstance(entry.change, MaterialChange):
+            return ["materials", entry.change.kind]
         release = entry.change.release
         return [entry.change.kind, *([f"release-{release.number}"] if release else [])]

@@ -45,6 +45,7 @@ from program.importers.records import (
     TalkRecord,
     TrackRecord,
     check_length,
+    checked_email,
     problem,
     quoted,
     resource_record,
@@ -349,7 +350,12 @@ def _event_record(schedule, tz, *, number, ident, get, persons, room, track, day
         speakers.append(name)  # the importer merges one person named twice
         # Biographies fill in new speakers only: the organisers' own edits win.
         schedule.speakers.append(
-            SpeakerRecord(where=where, name=name, bio=entered_text(person.get("biography") or ""))
+            SpeakerRecord(
+                where=where,
+                name=name,
+                bio=entered_text(person.get("biography") or ""),
+                email=checked_email(problems, where, "persons", person.get("email")),
+            )
         )
 
     return TalkRecord(
@@ -469,7 +475,9 @@ def _json_person(person, biographies):
     if isinstance(person, dict):
         name = person.get("public_name") or person.get("name") or person.get("full_public_name")
         biography = person.get("biography") or biographies.get(person.get("guid"))
-        return {"name": json_text(name), "biography": json_text(biography)}
+        # Public exports carry no address; an organiser's export may ("email").
+        email = json_text(person.get("email"))
+        return {"name": json_text(name), "biography": json_text(biography), "email": email}
     return {"name": json_text(person)}
 
 

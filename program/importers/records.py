@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from program.models import HTTP_URL, Resource, Room, Speaker, Talk, TalkType, Track
 from program.text import shortened, shown, single_line, unstorable_character
@@ -91,6 +92,8 @@ class SpeakerRecord:
     affiliation: str = ""
     bio: str = ""
     overwrite: bool = False
+    # Private (Speaker.email): "" when the file has none, which never clears a known one.
+    email: str = ""
 
 
 @dataclass
@@ -196,6 +199,42 @@ RESOURCE_TITLE_MAX = max_length(Resource, "title")
 RESOURCE_KINDS = {
     name.casefold(): value for value, label in Resource.Kind.choices for name in (value, label)
 }
+
+
+EMAIL_MAX = Speaker._meta.get_field("email").max_length
+
+
+def checked_email(problems, where, field_name, text):
+    """``text`` (a cell, a frab person's ``email``) as an e-mail address, "" for none; one
+    that is no address is a problem of the row, and gives ""."""
+    text = single_line(text or "")
+    if not text:
+        return ""
+    try:
+        validate_email(text)
+        if len(text) > EMAIL_MAX:
+            raise ValidationError("too long")
+    except ValidationError:
+        problems.append(problem(where, field_name, f"{quoted(text)} is not an e-mail address"))
+        return ""
+    return text
+
+
+def changed_details(detail, speaker):
+    """The attributes of a known ``speaker`` that ``detail`` (a SpeakerRecord) changes: a
+    Speakers sheet's affiliation and bio (``overwrite``) when given and different; an e-mail
+    address when given and different, from any file only while the speaker has none, from a
+    Speakers sheet always. A detail left empty never clears what an organiser typed."""
+    changed = [
+        attribute
+        for attribute in ("affiliation", "bio")
+        if detail.overwrite
+        and getattr(detail, attribute)
+        and getattr(detail, attribute) != getattr(speaker, attribute)
+    ]
+    if detail.email and detail.email != speaker.email and (detail.overwrite or not speaker.email):
+        changed.append("email")
+    return changed
 
 
 def check_length(problems, where, field_name, value, limit):

@@ -27,6 +27,7 @@ from program.importers.records import (
     SpeakerRecord,
     TalkRecord,
     check_length,
+    checked_email,
     problem,
     quoted,
     resource_record,
@@ -51,7 +52,7 @@ MAX_ROWS = 30_000
 MAX_COLUMNS = 50
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 SPEAKER_COLUMNS = ("name",)
-OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio")
+OPTIONAL_SPEAKER_COLUMNS = ("affiliation", "bio", "email")
 
 
 def parse_csv(data, name, tz):
@@ -367,6 +368,7 @@ def _read_speakers(schedule, rows):
         seen[name_key(name)] = number
         check_length(schedule.problems, where, "name", name, SPEAKER_NAME_MAX)
         check_length(schedule.problems, where, "affiliation", affiliation, AFFILIATION_MAX)
+        email = checked_email(schedule.problems, where, "email", _cell_text(cells.get("email")))
         schedule.speakers.append(
             SpeakerRecord(
                 where=where,
@@ -374,6 +376,7 @@ def _read_speakers(schedule, rows):
                 affiliation=affiliation,
                 bio=_cell_text(cells.get("bio")),
                 overwrite=True,
+                email=email,
             )
         )
 

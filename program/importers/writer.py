@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from program.clashes import first_clashes
 from program.colours import PALETTE
-from program.importers.records import ImportFailed, problem, quoted
+from program.importers.records import ImportFailed, changed_details, problem, quoted
 from program.importers.resources import merge_resources, set_room_streams
 from program.importers.result import ImportResult
 from program.importers.unscheduled import (
@@ -349,21 +349,15 @@ class ScheduleImport:
                     slug=slug,
                     affiliation=detail.affiliation if detail else "",
                     bio=detail.bio if detail else "",
+                    email=detail.email if detail else "",
                 )
                 new.append(speakers[key])
                 self.result.speakers_created.append(name)
-            elif detail is not None and detail.overwrite:
-                changed = [
-                    attribute
-                    for attribute in ("affiliation", "bio")
-                    if getattr(detail, attribute)
-                    and getattr(detail, attribute) != getattr(speaker, attribute)
-                ]
-                if changed:
-                    for attribute in changed:
-                        setattr(speaker, attribute, getattr(detail, attribute))
-                    speaker.save(update_fields=[*changed, "updated_at"])
-                    self.result.speakers_updated.append(f"{name} ({', '.join(changed)})")
+            elif detail is not None and (changed := changed_details(detail, speaker)):
+                for attribute in changed:
+                    setattr(speaker, attribute, getattr(detail, attribute))
+                speaker.save(update_fields=[*changed, "updated_at"])
+                self.result.speakers_updated.append(f"{name} ({', '.join(changed)})")
         Speaker.objects.bulk_create(new, batch_size=BATCH)
         return speakers
 

@@ -8,16 +8,21 @@ from django.views.generic import TemplateView
 
 from program.changes import change_summary, describe_changes, edition_changes
 from program.links import slug_url
+from program.material_changes import material_changes
 from program.pages.base import EditionMixin
 from program.pages.listing import (
     zone_label,
 )
 
+# Material changes listed on the first page (newest first).
+MATERIAL_ENTRIES = 50
+
 
 class ChangesView(EditionMixin, TemplateView):
     """Talks added, moved, cancelled, reinstated, removed and deleted, newest first, from
     the talks' history (program/changes.py), grouped under the release that made them
-    public in an edition that holds changes."""
+    public in an edition that holds changes; and the newest materials added, changed or
+    removed (program/material_changes.py), in a section of the first page."""
 
     template_name = "program/change_list.html"
     section = "changes"
@@ -51,5 +56,18 @@ class ChangesView(EditionMixin, TemplateView):
             groups=groups,
             released=any(release is not None for release, _at, _group in groups),
             zone=zone_label(self.conference),
+            # On the first page only.
+            materials=self.materials(tz) if page.number == 1 else [],
             **kwargs,
         )
+
+    def materials(self, tz):
+        """The newest materials added, changed or removed, times in ``tz``."""
+        return [
+            material._replace(changed_at=material.changed_at.astimezone(tz))
+            for material in material_changes(
+                self.conference,
+                talk_url=slug_url("program:talk-detail", self.conference.slug),
+                limit=MATERIAL_ENTRIES,
+            )
+        ]

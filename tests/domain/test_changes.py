@@ -164,8 +164,8 @@ def test_changes_page_query_count_does_not_grow(
         Talk.objects.filter(pk=talk.pk).set_status(Talk.Status.CANCELLED)
 
     # The data version, editions, count, the page of changes, the rooms, which talks are
-    # public.
-    with django_assert_num_queries(6):
+    # public, the materials' changes.
+    with django_assert_num_queries(7):
         response = client.get(CHANGES)
 
     assert response.content.decode().count('class="change-kind"') == 2 * change_count
@@ -275,8 +275,9 @@ def test_atom_query_count_does_not_grow(client, edition, django_assert_num_queri
     for _ in range(change_count):
         TalkFactory(conference=edition)
 
-    # The data version, the edition, the changes, the rooms, which talks are public.
-    with django_assert_num_queries(5):
+    # The data version, the edition, the changes, the rooms, which talks are public, the
+    # materials' changes.
+    with django_assert_num_queries(6):
         client.get(ATOM)
 
 
