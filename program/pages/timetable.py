@@ -235,7 +235,7 @@ def _cell(block, units, bands, rooms, room_of_column, time_header):
     columns = range(block.column, block.column + block.columns)
     covered = sorted({room_of_column[column] for column in columns})
     if block.slots[0] >= len(units):
-        session, room, *_ = bands[block.slots[0] - len(units)]
+        session = bands[block.slots[0] - len(units)][0]
         headers = " ".join([*(f"room-{rooms[room][0]}" for room in covered), time_header])
         return SessionBand(session, block.rows, block.columns, headers)
     shown = [units[index][0][0] for index in block.slots]

@@ -136,7 +136,7 @@ def test_timetable_shows_no_band_when_the_filters_hide_its_talks(client, edition
 
 
 def test_timetable_puts_a_poster_sessions_posters_in_one_cell_by_board(client, edition):
-    conference, ballroom, _room_b, _talks, _session = edition
+    conference = edition[0]
     hall = RoomFactory(conference=conference, name="Hall", slug="hall", position=2)
     start, end = local("2026-05-18", 13), local("2026-05-18", 15)
     for title, board in [("Tenth", "10"), ("Second", "2"), ("Unnumbered", ""), ("Ninth", "9")]:
@@ -199,8 +199,12 @@ def test_talk_page_names_its_session_and_chairs_and_its_board(client, edition):
 
     tree = page(client.get("/2026/talks/batching/"))
 
-    facts = dict(zip(texts(tree, "//dl[@class='facts']//dt"), texts(tree, "//dl[@class='facts']//dd"), strict=True))
-    assert facts["Session"] == "Session 3: Systems for LLMs (talks session) Chairs: Ana Chair, Bo Chair"
+    facts = dict(
+        zip(texts(tree, "//dl[@class='facts']//dt"), texts(tree, "//dl[@class='facts']//dd"))
+    )
+    assert facts["Session"] == (
+        "Session 3: Systems for LLMs (talks session) Chairs: Ana Chair, Bo Chair"
+    )
     assert facts["Board"] == "12"
     assert tree.xpath("//dl[@class='facts']//dd[span[@class='session-chairs']]//a/@href") == [
         f"/2026/program/#session-{edition[4].pk}",
@@ -271,7 +275,9 @@ def test_talk_page_with_sessions_query_count(client, django_assert_num_queries, 
 
 
 @pytest.mark.parametrize("url", [PROGRAM, TIMETABLE, "/2026/talks/batching/"])
-def test_writing_a_session_shows_on_the_next_request(client, django_assert_num_queries, edition, url):
+def test_writing_a_session_shows_on_the_next_request(
+    client, django_assert_num_queries, edition, url
+):
     session = edition[4]
     client.get(url)
     with django_assert_num_queries(1):  # the data version only: the page is kept
@@ -283,5 +289,5 @@ def test_writing_a_session_shows_on_the_next_request(client, django_assert_num_q
     session.chairs.set([])
     unchaired = client.get(url).content.decode()
 
-    assert "Session 3: Serving LLMs" in renamed and "Bo Chair" in renamed
-    assert "Session 3: Serving LLMs" in unchaired and "Bo Chair" not in unchaired
+    assert ("Session 3: Serving LLMs" in renamed, "Bo Chair" in renamed) == (True, True)
+    assert ("Session 3: Serving LLMs" in unchaired, "Bo Chair" in unchaired) == (True, False)
