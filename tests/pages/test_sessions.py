@@ -121,9 +121,10 @@ def test_timetable_shows_the_session_as_a_band_beside_its_talks(client, edition)
     assert texts(tree, "//td[@data-talk-slug]//p[@class='slot-title']") == [
         "Opening", "KV cache", "Beside", "Batching", "Speculation",
     ]  # fmt: skip
-    assert texts(tree, "//td[@data-talk-slug]/p[@class='visually-hidden']") == [
-        "Part of Session 3: Systems for LLMs"
-    ] * 3
+    assert (
+        texts(tree, "//td[@data-talk-slug]/p[@class='visually-hidden']")
+        == ["Part of Session 3: Systems for LLMs"] * 3
+    )
     # The talk before the session takes the whole width of its room.
     assert tree.xpath("//td[@data-talk-slug='opening']/@colspan") == ["2"]
 
@@ -199,9 +200,8 @@ def test_talk_page_names_its_session_and_chairs_and_its_board(client, edition):
 
     tree = page(client.get("/2026/talks/batching/"))
 
-    facts = dict(
-        zip(texts(tree, "//dl[@class='facts']//dt"), texts(tree, "//dl[@class='facts']//dd"))
-    )
+    terms, values = texts(tree, "//dl[@class='facts']//dt"), texts(tree, "//dl[@class='facts']//dd")
+    facts = dict(zip(terms, values, strict=True))
     assert facts["Session"] == (
         "Session 3: Systems for LLMs (talks session) Chairs: Ana Chair, Bo Chair"
     )
