@@ -14,7 +14,8 @@ static copy, a page opened offline and a room's door screen, beside the pages th
                                             # docs/organisers/img/embed-host-page.png,
                                             # docs/operators/img/archive-program.png,
                                             # docs/attendees/img/offline-notice.png,
-                                            # docs/organisers/img/room-screen.png
+                                            # docs/organisers/img/room-screen.png,
+                                            # docs/attendees/img/timetable-session.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -366,6 +367,42 @@ def embed_host_page(browser, base, env, path):
         shutil.rmtree(folder)
 
 
+# Monday morning's four talks in Grand Ballroom 1 of MLSys 2026 as one session, with chairs.
+SESSION = """
+import datetime as dt
+from program.models import Conference, Session, Speaker
+conference = Conference.objects.get(slug="2026")
+start = dt.datetime(2026, 5, 18, 9, tzinfo=conference.tzinfo)
+session = Session.objects.create(
+    conference=conference, room=conference.rooms.get(slug="grand-ballroom-1"),
+    title="Session 1: Systems for LLMs", start=start, end=start + dt.timedelta(minutes=100),
+)
+session.chairs.set(Speaker.objects.filter(slug__in=["esha-choukse", "roger-wang"]))
+"""
+
+
+def timetable_session(browser, base, env, path):
+    """Monday's timetable of MLSys 2026 on a 1280 px screen, from its header to the end of
+    Session 1: the session's band beside its four talks in Grand Ballroom 1."""
+    manage(env, "shell", "--verbosity", "0", "-c", SESSION)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{base}/2026/timetable/?day=2026-05-18")
+    table = page.locator("table.timetable").bounding_box()
+    band = page.locator("td.session-band").bounding_box()
+    page.screenshot(
+        path=path,
+        full_page=True,
+        clip={
+            "x": table["x"],
+            "y": table["y"],
+            "width": min(table["width"], 1280 - table["x"]),
+            "height": band["y"] + band["height"] - table["y"] + 8,
+        },
+    )
+    context.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suffix", default="", help="added to the names: phone-filter-SUFFIX.png")
@@ -417,6 +454,7 @@ def main():
                 embed_host_page(browser, base, env, ORGANISERS / f"embed-host-page{suffix}.png")
                 archive_program(browser, env, folder, OPERATORS / f"archive-program{suffix}.png")
                 room_screen(browser, base, env, ORGANISERS / f"room-screen{suffix}.png")
+                timetable_session(browser, base, env, ATTENDEES / f"timetable-session{suffix}.png")
                 # Last: it switches the seed edition to holding changes.
                 release_page(browser, base, env, ORGANISERS / f"release-page{suffix}.png")
                 browser.close()
