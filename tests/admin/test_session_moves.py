@@ -5,9 +5,9 @@ import datetime as dt
 
 import lxml.html
 import pytest
-from django.core.exceptions import ValidationError
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 
 from program.models import Session, Talk
 from program.session_moves import move_session
