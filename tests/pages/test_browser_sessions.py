@@ -80,6 +80,11 @@ def test_band_spans_exactly_its_talks_rows_in_its_rooms_column(
         ["Board 3 Quantised KV", "Board 7 Sparse attention", "Board 12 Paged LoRA"]
     )
     assert cell.bounding_box()["width"] >= 150
+    # Each poster is starred on its own: the cell is none of them.
+    assert cell.get_attribute("data-talk-slug") is None
+    cell.get_by_role("button", name="Star “Quantised KV” for my agenda").click()
+    expect(cell.locator("li.is-starred .slot-title")).to_have_text(["Board 3 Quantised KV"])
+    expect(cell.locator(".overlap-mark")).to_have_count(0)
     assert axe_violations(page) == []
     context.close()
 
