@@ -2,6 +2,7 @@
 on each talk's page; poster boards; what it costs in queries and that a change shows."""
 
 import datetime as dt
+import shutil
 
 import pytest
 from lxml import html
@@ -291,3 +292,34 @@ def test_writing_a_session_shows_on_the_next_request(
 
     assert ("Session 3: Serving LLMs" in renamed, "Bo Chair" in renamed) == (True, True)
     assert ("Session 3: Serving LLMs" in unchaired, "Bo Chair" in unchaired) == (True, False)
+
+
+# ---------------------------------------------------------------------------- markup
+
+
+@pytest.mark.html_checker
+def test_pages_with_sessions_and_posters_have_no_nu_checker_error(client, edition, tmp_path):
+    from tests.conftest import require
+    from tests.pages.test_html_checker import VNU, nu_errors
+
+    require(shutil.which("java"), "java is absent: apt-get install default-jre-headless")
+    require(VNU.exists(), f"{VNU} is absent: run `npm ci` (make test does)")
+    conference, hall = edition[0], RoomFactory(conference=edition[0], name="Hall", slug="hall")
+    start, end = local("2026-05-18", 13), local("2026-05-18", 15)
+    for title, board in [("Poster one", "1"), ("Poster two", "2")]:
+        TalkFactory(
+            conference=conference, room=hall, title=title, start=start, end=end, board=board
+        )
+    make_session(conference, hall, start, end, "Posters A", kind="posters")
+    files = []
+    for name, url in [
+        ("program", PROGRAM),
+        ("timetable", TIMETABLE),
+        ("talk", "/2026/talks/poster-one/"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+
+    assert nu_errors(files) == []
