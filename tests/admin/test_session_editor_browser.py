@@ -91,3 +91,27 @@ def test_session_strip_spans_its_talks_and_the_keyboard_moves_it(
         (talk.title, f"{talk.local_start:%a %H:%M}", talk.room.name)
         for talk in Talk.objects.select_related("room")
     ) == [("Batching", "Tue 14:30", "Hall B"), ("KV cache", "Tue 14:00", "Hall B")]
+
+
+def test_dragging_a_session_strip_moves_it_with_its_talks(organiser_page, live_server, edition):
+    page = organiser_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/program/conference/{edition.pk}/schedule/")
+    strip = page.locator("li.editor-session").bounding_box()
+    hall = page.locator("section.editor-room").nth(1).locator(".editor-slots").bounding_box()
+
+    # Grab the strip by its title (its right half; "Move session…" is the left), 10 px below
+    # its top; drop it in Hall B with its top at 11:00 (36 rows of 12 px after 08:00).
+    page.mouse.move(strip["x"] + strip["width"] - 6, strip["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(hall["x"] + 30, hall["y"] + 36 * 12 + 10, steps=8)
+    page.mouse.up()
+
+    page.wait_for_url("**/schedule/?day=2026-05-18#session-*")
+    expect(page.locator(".messagelist .success")).to_have_text(
+        "“Session 3: Systems for LLMs” and its 2 talks moved to "
+        "Monday, May 18, 11:00 AM–12:00 PM PDT in Hall B."
+    )
+    assert sorted(
+        (talk.title, f"{talk.local_start:%H:%M}", talk.room.name)
+        for talk in Talk.objects.select_related("room")
+    ) == [("Batching", "11:30", "Hall B"), ("KV cache", "11:00", "Hall B")]
