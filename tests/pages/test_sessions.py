@@ -5,6 +5,7 @@ import datetime as dt
 import shutil
 
 import pytest
+from django.core.management import call_command
 from lxml import html
 
 from program.models import Session
@@ -323,3 +324,35 @@ def test_pages_with_sessions_and_posters_have_no_nu_checker_error(client, editio
         files[-1].write_bytes(response.content)
 
     assert nu_errors(files) == []
+
+
+# ---------------------------------------------------------------------------- elsewhere
+
+
+def test_embeds_show_the_same_session_heading_and_band(client, edition):
+    program = page(client.get("/2026/embed/program/"))
+    timetable = page(client.get("/2026/embed/timetable/?day=2026-05-18"))
+
+    assert texts(program, "//li[contains(@class, 'session-group')]//h3") == [
+        "Session 3: Systems for LLMs"
+    ]
+    assert texts(timetable, "//td[contains(@class, 'session-band')]//h3") == [
+        "Session 3: Systems for LLMs"
+    ]
+
+
+def test_static_copy_shows_the_session_heading_band_and_talk_line(edition, tmp_path):
+    call_command("export_site", "2026", str(tmp_path / "copy"), verbosity=0)
+
+    program = html.parse(str(tmp_path / "copy/program/index.html")).getroot()
+    talk = html.parse(str(tmp_path / "copy/talks/batching/index.html")).getroot()
+    # The copy's timetable opens on the first day, Monday.
+    timetable = html.parse(str(tmp_path / "copy/timetable/index.html")).getroot()
+
+    assert texts(program, "//li[contains(@class, 'session-group')]//h3") == [
+        "Session 3: Systems for LLMs"
+    ]
+    assert texts(timetable, "//td[contains(@class, 'session-band')]//h3") == [
+        "Session 3: Systems for LLMs"
+    ]
+    assert "Session 3: Systems for LLMs" in texts(talk, "//dl[@class='facts']//dd")[3]
