@@ -16,7 +16,8 @@ static copy, a page opened offline and a room's door screen, beside the pages th
                                             # docs/attendees/img/offline-notice.png,
                                             # docs/organisers/img/room-screen.png,
                                             # docs/organisers/img/admin-session.png,
-                                            # docs/organisers/img/speaker-link-phone.png
+                                            # docs/organisers/img/speaker-link-phone.png,
+                                            # docs/attendees/img/timetable-session.png
     .venv/bin/python docs/screenshots.py --suffix before
 
 Builds a throwaway SQLite database (the MLSys 2026 seed edition and a synthetic 2025 one,
@@ -368,27 +369,49 @@ def embed_host_page(browser, base, env, path):
         shutil.rmtree(folder)
 
 
-# A session of the seed edition (docs/organisers/sessions.md): two hours of its first room
-# from its first talk, chaired by two of its speakers.
-ADD_SESSION = """
+# Monday morning's four talks in Grand Ballroom 1 of MLSys 2026 as one session, with chairs.
+SESSION = """
 import datetime as dt
-from program.models import Session, Speaker, Talk
-first = Talk.objects.filter(conference__slug="2026").order_by("start", "room__position")[0]
+from program.models import Conference, Session, Speaker
+conference = Conference.objects.get(slug="2026")
+start = dt.datetime(2026, 5, 18, 9, tzinfo=conference.tzinfo)
 session = Session.objects.create(
-    conference=first.conference, title="Session 1: Serving LLMs", room=first.room,
-    start=first.start, end=first.start + dt.timedelta(hours=2),
+    conference=conference, room=conference.rooms.get(slug="grand-ballroom-1"),
+    title="Session 1: Systems for LLMs", start=start, end=start + dt.timedelta(minutes=100),
 )
-session.chairs.set(Speaker.objects.filter(slug__in=["esha-choukse", "christos-kozyrakis"]))
+session.chairs.set(Speaker.objects.filter(slug__in=["esha-choukse", "roger-wang"]))
 """
 
 
+def timetable_session(browser, base, env, path):
+    """Monday's timetable of MLSys 2026 on a 1280 px screen, from its header to the end of
+    Session 1: the session's band beside its four talks in Grand Ballroom 1."""
+    manage(env, "shell", "--verbosity", "0", "-c", SESSION)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{base}/2026/timetable/?day=2026-05-18")
+    table = page.locator("table.timetable").bounding_box()
+    band = page.locator("td.session-band").bounding_box()
+    page.screenshot(
+        path=path,
+        full_page=True,
+        clip={
+            "x": table["x"],
+            "y": table["y"],
+            "width": min(table["width"], 1280 - table["x"]),
+            "height": band["y"] + band["height"] - table["y"] + 8,
+        },
+    )
+    context.close()
+
+
 def admin_session(browser, base, env, path):
-    """A session's admin page: its form, chairs, the talks it holds and the mail link."""
-    manage(env, "shell", "--verbosity", "0", "-c", ADD_SESSION)
+    """A session's admin page: its form, chairs, the talks it holds and the mail link (the
+    session timetable_session made)."""
     context, page = logged_in(
         browser, base, "/admin/program/session/", viewport={"width": 1280, "height": 1000}
     )
-    page.get_by_role("link", name="Session 1: Serving LLMs").click()
+    page.get_by_role("link", name="Session 1: Systems for LLMs").click()
     page.wait_for_url("**/change/")
     page.screenshot(path=path, full_page=True)
     context.close()
@@ -485,6 +508,7 @@ def main():
                 embed_host_page(browser, base, env, ORGANISERS / f"embed-host-page{suffix}.png")
                 archive_program(browser, env, folder, OPERATORS / f"archive-program{suffix}.png")
                 room_screen(browser, base, env, ORGANISERS / f"room-screen{suffix}.png")
+                timetable_session(browser, base, env, ATTENDEES / f"timetable-session{suffix}.png")
                 admin_session(browser, base, env, ORGANISERS / f"admin-session{suffix}.png")
                 speaker_link(browser, base, env, ORGANISERS / f"speaker-link-phone{suffix}.png")
                 # Last: it switches the seed edition to holding changes.

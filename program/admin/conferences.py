@@ -12,6 +12,7 @@ from program.admin.base import rendered_in
 from program.admin.releases import release_url, release_view
 from program.admin.rooms import door_screen_link
 from program.admin.schedule import place_view, schedule_view, track_styles_view
+from program.admin.session_moves import session_move_view
 from program.admin.text import ProgramModelAdmin, ProgramTabularInline
 from program.models import (
     Conference,
@@ -128,6 +129,15 @@ class ConferenceAdmin(ProgramModelAdmin):
                 "<path:object_id>/schedule/place/",
                 view(place_view),
                 name="program_conference_schedule_place",
+            ),
+            path(
+                "<path:object_id>/schedule/sessions/<int:session_id>/move/",
+                self.admin_site.admin_view(
+                    lambda request, object_id, session_id: session_move_view(
+                        request, self, object_id, session_id
+                    )
+                ),
+                name="program_conference_session_move",
             ),
             path(
                 "<path:object_id>/schedule/tracks.css",

@@ -7,7 +7,8 @@
   tracks may be hidden: ``pick=1`` with ``room`` (ids) and ``track`` (slugs, ``-`` for talks
   without one) listing those shown. Without JavaScript the page lists the day's talks by
   room and time, each with a "Move to…" link; static/js/schedule-editor.js makes it a grid
-  to drag on.
+  to drag on. The day's sessions show in their rooms as strips beside their talks, each with
+  "Move session…" (program/admin/session_moves.py: the session and its talks move together).
 - ``schedule/place/`` (POST, JSON, CSRF token in ``X-CSRFToken``): several talks moved in
   one transaction (a swap, a group move, a talk sent back to the unscheduled list) through
   program.moves.place(). The body: ``{"placements": [{"talk": <id>, "day": "YYYY-MM-DD",
@@ -45,12 +46,13 @@ from program.admin.schedule_day import (
     ROW_MINUTES,
     chosen_day,
     day_blocks,
+    day_minutes,
     day_span,
     hour_marks,
 )
 from program.admin.schedule_json import clash_json, talk_block
 from program.colours import COLOUR, label_ink
-from program.models import Conference, Talk, TalkSpeaker, TalkType
+from program.models import Conference, Session, Speaker, Talk, TalkSpeaker, TalkType
 from program.moves import place, placed_at, unplaced
 from program.times import END_OF_DAY, SkippedTime, day_heading, time_on
 
@@ -123,6 +125,9 @@ def schedule_view(request, model_admin, object_id):
     waiting = unscheduled_talks(conference, request.GET)
     pattern = move_url_pattern()
     macros = engines["jinja2"].env.get_template("admin/_schedule_blocks.html").module
+    sessions = {room.pk: [] for room in rooms}
+    for session in editor_sessions(conference, first_moment, last_moment):
+        sessions[session.room_id].append(editor_session(session, day, tz))
     by_room = {room.pk: [] for room in rooms}
     for block in blocks:
         by_room[block.talk.room_id].append(
@@ -132,7 +137,8 @@ def schedule_view(request, model_admin, object_id):
         {
             "room": room,
             "hidden": str(room.pk) not in rooms_shown,
-            "html": macros.blocks(by_room[room.pk], "No talks this day."),
+            "html": macros.sessions(sessions[room.pk])
+            + macros.blocks(by_room[room.pk], "No talks this day."),
         }
         for room in rooms
     ]
@@ -200,6 +206,35 @@ def editor_block(talk, slot, move_pattern, tracks_shown, tz):
         "title": talk.title,
         "move_url": move_pattern.replace("/0/", f"/{talk.pk}/", 1),
         "hidden": track_key not in tracks_shown or getattr(talk, "matches", True) is False,
+    }
+
+
+def editor_sessions(conference, first_moment, last_moment):
+    """The edition's sessions that run between the two moments (a day), with their chairs:
+    two queries."""
+    return (
+        Session.objects.filter(conference=conference, start__lt=last_moment, end__gt=first_moment)
+        .prefetch_related(Prefetch("chairs", Speaker.objects.order_by("name").only("name")))
+        .order_by("start", "pk")
+    )
+
+
+def editor_session(session, day, tz):
+    """The plain values the ``sessions`` macro of templates/jinja2/admin/_schedule_blocks.html
+    writes a session with: its minutes on ``day`` as a talk's (schedule_day.day_minutes)."""
+    first, last = day_minutes(session, day, tz)
+    return {
+        "id": session.pk,
+        "title": session.title,
+        "kind": session.get_kind_display().lower(),
+        "room": session.room_id,
+        "start_minute": first,
+        "end_minute": last,
+        "time": f"{session.start.astimezone(tz):%H:%M}–{session.end.astimezone(tz):%H:%M}",
+        "chairs": ", ".join(chair.name for chair in session.chairs.all()),
+        "move_url": reverse(
+            "admin:program_conference_session_move", args=[session.conference_id, session.pk]
+        ),
     }
 
 

@@ -18,6 +18,9 @@ an HTML table, row by row, so the table's reading order, and the keyboard's, is 
 - **Everywhere**: a slot marked ``everywhere`` (a break, or a session listed in every room)
   spans every room when no other talk runs at its time; slots marked so with the same start
   and end become one block. If anything else runs at that time, each stays in its own room.
+- **Bands**: a slot marked ``band`` (a session, program/pages/sessions.py) is laid out as a
+  talk is, but before the talks that start with it, so it takes the first lane free and its
+  talks sit beside it: a column of its room, from its start to its end, never over a talk.
 """
 
 import bisect
@@ -37,6 +40,7 @@ class Slot(NamedTuple):
     end: int  # after start
     room: int  # index of the room in display order
     everywhere: bool = False
+    band: bool = False  # a session's band: it takes its room's first free lane before its talks
 
 
 class Block(NamedTuple):
@@ -90,7 +94,7 @@ def lay_out(slots, room_count):
     lane_of = {}
     by_start = sorted(
         (index for index in range(len(slots)) if index not in widened),
-        key=lambda index: (slots[index].start, slots[index].end, index),
+        key=lambda index: (slots[index].start, not slots[index].band, slots[index].end, index),
     )
     for index in by_start:
         room_lanes = lanes[slots[index].room]

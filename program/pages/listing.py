@@ -73,6 +73,7 @@ class ProgramEntry(NamedTuple):
     speakers: tuple
     has_slides: bool = False
     has_video: bool = False
+    board: str = ""  # a poster's board: "12"
 
 
 @dataclass
@@ -121,14 +122,14 @@ def program_entries(talks, conference):
         ).values_list(
             "pk", "slug", "title", "abstract", "public_start", "public_end", "public_status",
             "type__slug", "type__name", "track__slug", "track__name", "public_room__name",
-            "public_room__slug", "has_slides", "has_video",
+            "public_room__slug", "has_slides", "has_video", "board",
         )
     )  # fmt: skip
     speakers = speaker_lines([row[0] for row in rows], conference)
     entries = []
     for (
         pk, slug, title, abstract, start, end, status, type_slug, type_name, track_slug,
-        track_name, room, room_slug, has_slides, has_video,
+        track_name, room, room_slug, has_slides, has_video, board,
     ) in rows:  # fmt: skip
         day, time_label, start_iso, end_iso = slot_labels(start, end, conference.timezone)
         entries.append(
@@ -154,6 +155,7 @@ def program_entries(talks, conference):
                 speakers=speakers[pk],
                 has_slides=has_slides,
                 has_video=has_video,
+                board=board,
             )
         )
     return entries
@@ -207,19 +209,31 @@ def row_macros():
 
 
 @functools.lru_cache(maxsize=8192)
-def talk_row_html(entry):
-    """One talk of the program as an <li> (autoescaped Markup).
+def talk_row_html(entry, level=3):
+    """One talk of the program as an <li> (autoescaped Markup), its title a heading of
+    ``level`` (4 under a session's heading).
 
     The row depends only on the entry (a tuple of plain values), so rows are kept for the
     next request: a changed talk is a different entry.
     """
-    return row_macros().talk_row(entry)
+    return row_macros().talk_row(entry, level=level)
 
 
-def talk_rows_html(entries):
+def talk_rows_html(items):
+    """The rows of ``items``: entries, and sessions' groups (sessions.SessionGroup) written
+    as the session's heading over its talks' rows."""
     # The rows are Markup already: joined as plain strings, since Markup.join would pass each
     # through escape(), which copies it (2,000 copies of the rows of a large program).
-    return Markup("".join(talk_row_html(entry) for entry in entries))
+    return Markup(
+        "".join(
+            talk_row_html(item)
+            if isinstance(item, ProgramEntry)
+            else row_macros().session_group(
+                item.session, Markup("".join(talk_row_html(entry, 4) for entry in item.entries))
+            )
+            for item in items
+        )
+    )
 
 
 class Choice(NamedTuple):

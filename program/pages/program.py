@@ -13,6 +13,7 @@ from program.pages.listing import (
     group_by_day,
     program_entries,
 )
+from program.pages.sessions import group_by_session, session_lines
 
 
 class ProgramView(FilteredView):
@@ -26,8 +27,14 @@ class ProgramView(FilteredView):
         valid = filterset.is_valid()
         entries = program_entries(filterset.qs, self.conference) if valid else []
         context = self.filter_context(request.GET, filterset)
+        days = group_by_day(entries, filterset.form.cleaned_data.get("day") if valid else None)
+        if days:
+            # Each session's talks under its heading (docs/attendees/program.md).
+            sessions = session_lines(self.conference)
+            for day in days:
+                day.entries = group_by_session(day.entries, sessions)
         context = self.get_context_data(
-            days=group_by_day(entries, filterset.form.cleaned_data.get("day") if valid else None),
+            days=days,
             talk_count=len(entries),
             total_count=base.count() if context["filtered"] and valid else len(entries),
             calendar=calendar_links(

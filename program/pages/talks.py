@@ -6,9 +6,10 @@ from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
 from program import streams
-from program.models import Resource, Talk
+from program.models import Resource, Session, Talk
 from program.now import current_minute
 from program.pages.base import EditionMixin
+from program.pages.sessions import session_lines
 from program.times import day_heading, local_iso, talk_when, time_range
 from program.visibility import may_preview
 
@@ -92,7 +93,15 @@ class TalkDetailView(EditionMixin, TemplateView):
             recording_url=recordings[0] if recordings else "",
             at=current_minute(),
         )
+        # The session it is part of: in its room, within the session's span.
+        sessions = session_lines(
+            self.conference,
+            Session.objects.filter(
+                conference=self.conference, room=talk.room, start__lte=talk.start, end__gte=talk.end
+            ),
+        )
         return dict(
+            session=sessions[0] if sessions else None,
             watch=watch,
             watch_changes_at=changes_at,
             day_label=day_label,

@@ -19,6 +19,7 @@ from program.machinery import clock
 from program.pages.base import FilteredView
 from program.pages.grid import MARK_MINUTES, Block, Slot, lay_out, table_rows
 from program.pages.listing import ProgramDay, program_entries
+from program.pages.sessions import session_lines, session_of
 
 MINUTES_A_DAY = 1440
 
@@ -60,6 +61,17 @@ class TimetableCell(NamedTuple):
     headers: str  # the ids of the <th> naming its rooms and start time
     continued_from: str = ""  # see TimetableEntry
     continues_until: str = ""
+    session: str = ""  # the title of the session it is part of
+    posters: tuple = ()  # the other posters sharing its cell (a poster session's), by board
+
+
+class SessionBand(NamedTuple):
+    """A session's band: a column of its room beside its talks, its start to its end."""
+
+    session: tuple  # sessions.SessionLine
+    rows: int
+    columns: int
+    headers: str
 
 
 @functools.lru_cache(maxsize=16384)
@@ -124,16 +136,20 @@ def everywhere(entries, room_count):
     ]
 
 
-def timetable_grid(entries, rooms, day, timezone):
+def timetable_grid(entries, rooms, day, timezone, sessions=()):
     """The rooms (with their column counts) and the table rows of a day's ``entries``.
 
-    ``rooms`` are (slug, name) in display order; ``day`` a date, ``timezone`` an IANA name.
+    ``rooms`` are (slug, name) in display order; ``day`` a date, ``timezone`` an IANA name;
+    ``sessions`` the edition's (sessions.SessionLine): each holding a talk shown is a band
+    beside its talks, and the posters of a poster session that share a slot share a cell.
     """
-    flags = everywhere(entries, len(rooms))
+    shown, bands = session_units(entries, sessions, day, timezone)
+    flags = everywhere([unit[0][0] for unit in shown], len(rooms))
     slots = [
-        Slot(entry.start_minute, entry.end_minute, entry.room, flag)
-        for entry, flag in zip(entries, flags, strict=True)
+        Slot(posters[0].start_minute, posters[0].end_minute, posters[0].room, flag)
+        for (posters, _session), flag in zip(shown, flags, strict=True)
     ]
+    slots += [Slot(start, end, room, band=True) for _session, room, start, end in bands]
     layout = lay_out(slots, len(rooms))
     header_rooms = [
         TimetableRoom(slug, name, columns)
@@ -164,7 +180,7 @@ def timetable_grid(entries, rooms, day, timezone):
                 or number - 1 in layout.idle_rows,
                 starts_at=moment.isoformat(),
                 cells=[
-                    _cell(cell, entries, rooms, room_of_column, f"t-{minute}")
+                    _cell(cell, shown, bands, rooms, room_of_column, f"t-{minute}")
                     if isinstance(cell, Block)
                     else cell
                     for cell in cells
@@ -181,10 +197,50 @@ def moment_of(day, timezone, minute):
     return (midnight + dt.timedelta(minutes=minute)).isoformat()
 
 
-def _cell(block, entries, rooms, room_of_column, time_header):
-    shown = [entries[index] for index in block.slots]
+def session_units(entries, sessions, day, timezone):
+    """What the grid places: ``shown``, a (entries, session) pair per cell of talks (one
+    entry, or the posters of a poster session sharing a slot, by board), session None
+    outside sessions; and ``bands``, a (session, room, first minute, last minute) per session
+    holding one of ``entries``."""
+    rooms = defaultdict(list)
+    for session in sessions:
+        rooms[session.room_slug].append(session)
+    shown, posters, bands = [], {}, {}
+    for entry in entries:
+        session = session_of(entry.talk, rooms[entry.talk.room_slug])
+        if session is None:
+            shown.append(([entry], None))
+            continue
+        if session.id not in bands:
+            first, last, *_ = wall_minutes(session.start, session.end, timezone, day)
+            bands[session.id] = (session, entry.room, first, last)
+        if session.kind != "posters":
+            shown.append(([entry], session))
+        elif (key := (session.id, entry.start_minute, entry.end_minute)) in posters:
+            posters[key].append(entry)
+        else:
+            posters[key] = [entry]
+            shown.append((posters[key], session))
+    for group in posters.values():
+        group.sort(key=lambda entry: board_order(entry.talk.board))
+    return shown, list(bands.values())
+
+
+def board_order(board):
+    """Boards in the order a visitor walks them: "2" before "10", then by text."""
+    return (0, int(board), "") if board.isdigit() else (1, 0, board)
+
+
+def _cell(block, units, bands, rooms, room_of_column, time_header):
     columns = range(block.column, block.column + block.columns)
     covered = sorted({room_of_column[column] for column in columns})
+    if block.slots[0] >= len(units):
+        session = bands[block.slots[0] - len(units)][0]
+        headers = " ".join([*(f"room-{rooms[room][0]}" for room in covered), time_header])
+        return SessionBand(session, block.rows, block.columns, headers)
+    shown = [units[index][0][0] for index in block.slots]
+    session = units[block.slots[0]][1]
+    posters = tuple(entry.talk for entry in units[block.slots[0]][0][1:])
     if len(shown) == 1 and len(covered) == 1:
         room_label = rooms[shown[0].room][1]
     elif len({entry.room for entry in shown}) == len(rooms) > 1:
@@ -201,6 +257,8 @@ def _cell(block, entries, rooms, room_of_column, time_header):
         headers,
         shown[0].continued_from,
         shown[0].continues_until,
+        session.title if session else "",
+        posters,
     )
 
 
@@ -278,7 +336,7 @@ class TimetableView(FilteredView):
                 [slug for slug, _name in rooms],
             )
             header_rooms, rows, layout = timetable_grid(
-                entries, rooms, day, self.conference.timezone
+                entries, rooms, day, self.conference.timezone, session_lines(self.conference)
             )
             other_filters = params.copy()
             other_filters.pop("day")

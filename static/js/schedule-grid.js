@@ -94,6 +94,12 @@ window.ScheduleGrid = function (root, pendingSpot) {
       hour.style.top = ((Number(hour.dataset.minute) - FIRST) / STEP) * ROW_PX + "px";
     });
     root.querySelector(".editor-hours").style.height = rows * ROW_PX + "px";
+    // A session's strip, beside its talks from its start to its end (sideBySide leaves room).
+    grid.querySelectorAll(".editor-session").forEach((session) => {
+      const start = Number(session.dataset.start);
+      session.style.top = ((start - FIRST) / STEP) * ROW_PX + "px";
+      session.style.height = ((Number(session.dataset.end) - start) / STEP) * ROW_PX - 2 + "px";
+    });
     gridBlocks().forEach((block) => {
       if (!block.querySelector(".block-resize")) {
         addResizeHandle(block);
@@ -125,8 +131,11 @@ window.ScheduleGrid = function (root, pendingSpot) {
           block.dataset.lane = lane;
         });
         group.forEach((block) => {
-          block.style.left = (100 * Number(block.dataset.lane)) / lanes.length + "%";
-          block.style.width = 100 / lanes.length + "%";
+          // --session-strip: the width of a room's session strips (schedule-editor.css).
+          const share = "(100% - var(--session-strip, 0px))";
+          block.style.left =
+            "calc(var(--session-strip, 0px) + " + share + " * " + block.dataset.lane / lanes.length + ")";
+          block.style.width = "calc(" + share + " / " + lanes.length + ")";
         });
       };
       blocks.forEach((block) => {

@@ -213,8 +213,8 @@ def test_editor_query_count_is_constant(
         )
 
     # Session, user, the edition, the day's talks and their speakers, the rooms, the
-    # tracks, the types, the unscheduled talks and their speakers.
-    with django_assert_num_queries(10):
+    # tracks, the types, the unscheduled talks and their speakers, the day's sessions.
+    with django_assert_num_queries(11):
         response = organiser_client.get(editor_url(edition))
 
     assert len(page(response).xpath("//li[@data-talk]")) == 2 * item_count

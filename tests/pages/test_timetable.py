@@ -580,11 +580,12 @@ def test_timetable_query_count_does_not_grow_with_talks(
 
     # The data version, editions (menu and this one), talks, their speakers, then the form's
     # types, speakers, tracks and rooms (the rooms are the table's columns too), and the
-    # first and last times of the edition's talks (the day links).
-    with django_assert_num_queries(9):
+    # first and last times of the edition's talks (the day links), and its sessions with
+    # their chairs (the bands).
+    with django_assert_num_queries(10):
         response = client.get(MONDAY)
     # A track filter checks its slugs: one more.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         filtered = client.get(MONDAY + f"&track={track.slug}")
     # Unchanged: the data version alone, then the shared cache.
     with django_assert_num_queries(1):

@@ -560,8 +560,8 @@ def test_program_query_count_does_not_grow_with_talks(
     # The data version (program/machinery/data_version.py), editions (menu and this one),
     # talks (with whether they have slides or a video), their speakers, then the form's
     # types, rooms, speakers and tracks, and the first and last times of the edition's
-    # talks (its days).
-    with django_assert_num_queries(9):
+    # talks (its days), and the edition's sessions with their chairs (the headings).
+    with django_assert_num_queries(10):
         response = client.get(PROGRAM)
 
     assert len(talk_slugs(response)) == talk_count
@@ -609,7 +609,7 @@ def test_filtered_program_query_count_does_not_grow_with_talks(
         TalkFactory(conference=conference, type=keynote)
 
     # As unfiltered, plus checking the type and counting the edition's talks.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(PROGRAM + "?type=keynote&q=talk")
 
     assert len(talk_slugs(response)) == talk_count
@@ -938,8 +938,8 @@ def test_talk_page_query_count_does_not_grow(client, django_assert_num_queries, 
         ResourceFactory(talk=talk)
 
     # The data version, editions, the talk, its speakers (with their photos), its
-    # resources, the one before, the one after, those at the same time.
-    with django_assert_num_queries(8):
+    # resources, the one before, the one after, those at the same time, its session.
+    with django_assert_num_queries(9):
         response = client.get("/2026/talks/main/")
 
     assert len(page(response).xpath("//section[@class='concurrent']//li")) == speaker_count
