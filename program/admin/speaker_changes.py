@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from program import speaker_changes
 from program.admin.base import row_id
+from program.admin.text import ProgramModelAdmin
 from program.models import Resource, SpeakerChange, Talk
 from program.photos import rendition_height, rendition_name, rendition_widths
 
@@ -146,7 +147,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(SpeakerChange)
-class SpeakerChangeAdmin(admin.ModelAdmin):
+class SpeakerChangeAdmin(ProgramModelAdmin):
     list_display = ["speaker", "edition", "what", "status", "saved", "decided"]
     list_display_links = ["speaker"]
     list_filter = [StatusFilter, ("conference", EditionFilter)]

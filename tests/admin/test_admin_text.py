@@ -111,7 +111,7 @@ def test_every_program_admin_checks_its_text_fields():
     ]
     inlines = [inline for model_admin in program_admins for inline in model_admin.inlines]
 
-    assert len(program_admins) == 7
+    assert len(program_admins) == 8
     assert len(inlines) == 5
     assert all(isinstance(model_admin, StorableTextMixin) for model_admin in program_admins)
     assert all(issubclass(inline, StorableTextMixin) for inline in inlines)

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from program import speaker_changes, speaker_links
-from program.models import Speaker, SpeakerChange, SpeakerLink, Talk
+from program.models import Session, Speaker, SpeakerChange, SpeakerLink, Talk
 from tests.factories import (
     ConferenceFactory,
     ResourceFactory,
@@ -53,6 +53,16 @@ def yuhan(django_user_model):
         end=local("2026-05-18", 10, 15),
     )
     ResourceFactory(talk=talk, url="https://example.org/lmcache.pdf")
+    # They chair the session holding their talk: the timetable band, the talk page and the
+    # sessions API name them.
+    session = Session.objects.create(
+        conference=edition,
+        title="Session 1: Systems for LLMs",
+        room=room,
+        start=local("2026-05-18", 9),
+        end=local("2026-05-18", 11),
+    )
+    session.chairs.set([speaker])
     speaker_links.issue(speaker, edition)
     link = SpeakerLink.objects.select_related("speaker", "conference").get(speaker=speaker)
     speaker_changes.submit(
@@ -121,12 +131,14 @@ PAGES = {
     "api:room-detail": ["/api/v1/rooms/{room}/"],
     "api:track-list": ["/api/v1/tracks/"],
     "api:track-detail": ["/api/v1/tracks/{track}/"],
+    "api:session-list": ["/api/v1/sessions/", "/api/v1/sessions/?conference=2026"],
+    "api:session-detail": ["/api/v1/sessions/{session}/"],
     "api:schema": ["/api/schema/", "/api/schema/?format=json"],
     "api:docs": ["/api/docs/"],
 }
-# Routed but no page of their own: the private link's page is the speaker's own (it may
-# show what the speaker typed, not to anyone else), the admin is the organisers'.
-NOT_PUBLIC = {"program:speaker-link"}
+# Routed but no page of their own: the private link's page and calendar are the speaker's
+# own (the page may show what the speaker typed, to nobody else), the admin the organisers'.
+NOT_PUBLIC = {"program:speaker-link", "program:speaker-calendar"}
 
 
 def public_url_names():
@@ -155,6 +167,7 @@ def test_every_public_url_is_checked():
 def test_the_address_is_on_no_public_page_feed_or_api_answer(client, yuhan):
     talk, room, track = Talk.objects.get(), yuhan.talks.get().room, yuhan.talks.get().track
     ids = {"talk": talk.pk, "speaker": yuhan.pk, "room": room.pk, "track": track.pk}
+    ids["session"] = Session.objects.get().pk
     answers = {}
     for addresses in PAGES.values():
         for address in addresses:

@@ -267,7 +267,7 @@ def test_staff_preview_an_unscheduled_draft_without_time_or_room(staff_client, e
 @pytest.mark.parametrize("release_count", [1, 3])
 @pytest.mark.parametrize(
     ("path", "queries"),
-    [("/2026/changes/", 7), ("/2026/changes.atom", 6), ("/api/v1/conferences/2026/changes/", 7)],
+    [("/2026/changes/", 8), ("/2026/changes.atom", 7), ("/api/v1/conferences/2026/changes/", 7)],
 )
 def test_changes_of_releases_take_one_query_more(
     client, django_assert_num_queries, release_count, path, queries
