@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "program.machinery.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole form: a too large upload is not read.
+    # The private headers on the 413 and CSRF 403 of a speaker's link (machinery/private.py).
+    "program.machinery.private.PrivateAnswersMiddleware",
     "program.machinery.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -393,6 +395,10 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No private link's secret in a log line (program/machinery/secret_logs.py).
+    "filters": {"hide_secrets": {"()": "program.machinery.secret_logs.HideSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

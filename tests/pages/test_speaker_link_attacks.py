@@ -1,0 +1,72 @@
+"""A speaker's private link under attack: what middleware answers before the link's view
+runs keeps the private headers, and no log line holds the link's secret."""
+
+import io
+import logging
+
+import pytest
+from django.test import Client
+
+from program import speaker_links
+from program.models import SpeakerLink
+from tests.pages.test_speaker_link import edition, form_data, link_url, lmcache, yuhan  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE = {
+    "Cache-Control": "no-store, private",
+    "Referrer-Policy": "strict-origin",
+    "X-Robots-Tag": "noindex",
+}
+
+
+@pytest.fixture
+def token(lmcache, yuhan, edition):  # noqa: F811
+    return speaker_links.issue(yuhan, edition)
+
+
+@pytest.fixture
+def console_log():
+    """What the site's configured console handler (settings.LOGGING) writes."""
+    (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    yield stream
+    handler.setStream(old)
+
+
+def headers(response):
+    return {name: response.get(name) for name in PRIVATE}
+
+
+def test_the_csrf_refusal_of_a_link_is_private_and_its_log_line_hides_the_secret(
+    token, console_log
+):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(link_url(token))
+
+    response = browser.post(link_url(token), form_data(page, csrfmiddlewaretoken=None))
+
+    assert response.status_code == 403
+    assert headers(response) == PRIVATE
+    assert console_log.getvalue().splitlines() == [
+        "Forbidden (CSRF token missing.): /2026/speaker/<secret>/"
+    ]
+
+
+def test_the_413_of_a_link_is_private_and_its_log_line_hides_the_secret(client, token, console_log):
+    response = client.post(link_url(token), {}, CONTENT_LENGTH=str(6 * 1024 * 1024))
+
+    assert response.status_code == 413
+    assert headers(response) == PRIVATE
+    assert console_log.getvalue().splitlines() == [
+        "Request Entity Too Large: /2026/speaker/<secret>/"
+    ]
+
+
+def test_a_refused_link_s_log_line_hides_what_was_tried(client, token, console_log):
+    speaker_links.revoke(SpeakerLink.objects.all())
+
+    assert client.get(link_url(token)).status_code == 410
+
+    assert console_log.getvalue().splitlines() == ["Gone: /2026/speaker/<secret>/"]
