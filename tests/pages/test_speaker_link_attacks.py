@@ -7,9 +7,16 @@ import logging
 import pytest
 from django.test import Client
 
-from program import speaker_links
+from program import speaker_changes, speaker_links
 from program.models import SpeakerLink
-from tests.pages.test_speaker_link import edition, form_data, link_url, lmcache, yuhan  # noqa: F401
+from tests.pages.test_speaker_link import (  # noqa: F401
+    edition,
+    form_data,
+    link_url,
+    lmcache,
+    snapshot,
+    yuhan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +77,15 @@ def test_a_refused_link_s_log_line_hides_what_was_tried(client, token, console_l
     assert client.get(link_url(token)).status_code == 410
 
     assert console_log.getvalue().splitlines() == ["Gone: /2026/speaker/<secret>/"]
+
+
+def test_a_link_revoked_while_its_post_is_handled_saves_nothing(token):
+    # The page found the link live; an organiser revokes it before the save is written.
+    link = speaker_links.find("2026", token)
+    speaker_links.revoke(SpeakerLink.objects.all())
+    before = snapshot()
+
+    with pytest.raises(speaker_links.LinkGone):
+        speaker_changes.submit(link, values={"bio": "Written after the revocation."})
+
+    assert snapshot() == before
