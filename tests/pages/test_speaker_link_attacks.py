@@ -8,9 +8,10 @@ import pytest
 from django.test import Client
 
 from program import speaker_changes, speaker_links
-from program.models import SpeakerLink
+from program.models import SpeakerChange, SpeakerLink
 from tests.pages.test_speaker_link import (  # noqa: F401
     edition,
+    field_errors,
     form_data,
     link_url,
     lmcache,
@@ -89,3 +90,26 @@ def test_a_link_revoked_while_its_post_is_handled_saves_nothing(token):
         speaker_changes.submit(link, values={"bio": "Written after the revocation."})
 
     assert snapshot() == before
+
+
+def test_a_bio_longer_than_the_limit_is_refused_and_the_rest_saved(client, token):
+    # Up to DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) was taken, then shown on every page of the
+    # speaker in every edition.
+    page = client.get(link_url(token))
+
+    response = client.post(link_url(token), form_data(page, affiliation="CMU", bio="x" * 1_000_000))
+
+    assert response.status_code == 200
+    assert field_errors(response) == [
+        "Ensure this value has at most 10000 characters (it has 1000000)."
+    ]
+    assert SpeakerChange.objects.get().values == {"affiliation": "CMU"}
+
+
+def test_a_bio_at_the_limit_is_taken(client, token):
+    page = client.get(link_url(token))
+
+    response = client.post(link_url(token), form_data(page, bio="x" * 10_000))
+
+    assert response.status_code == 303
+    assert SpeakerChange.objects.get().values == {"bio": "x" * 10_000}
