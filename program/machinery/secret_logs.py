@@ -1,7 +1,20 @@
 """No private link's secret in a log line: settings.LOGGING filters its console handler
-through ``HideSecrets``. Imports no model: logging is configured before apps are ready."""
+through ``HideSecrets``, and gunicorn.conf.py's access log goes through ``hide_in_path``
+(deploy/nginx.conf's does the same with a map). Imports no model (logging is configured
+before apps are ready) and nothing of Django (gunicorn's master reads it).
+"""
 
 import logging
+import re
+
+# A speaker's private link, /<edition>/speaker/<token>/ (program/urls.py), anywhere in a
+# text such as a request line: the token is group 2.
+SECRET_IN_PATH = re.compile(r"(/[^/?#\s]+/speaker/)([^/?#\s]+)")
+
+
+def hide_in_path(text):
+    """``text`` with the token of every private link's path in it replaced by ``<secret>``."""
+    return SECRET_IN_PATH.sub(r"\1<secret>", text)
 
 
 def is_private(request):
