@@ -113,3 +113,16 @@ def test_a_bio_at_the_limit_is_taken(client, token):
 
     assert response.status_code == 303
     assert SpeakerChange.objects.get().values == {"bio": "x" * 10_000}
+
+
+def test_a_post_of_too_many_fields_is_refused_privately(client, token, console_log):
+    data = {f"field-{number}": "x" for number in range(1_001)}  # DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+    response = client.post(link_url(token), data)
+
+    assert response.status_code == 400
+    assert headers(response) == PRIVATE
+    assert token not in console_log.getvalue()
+    assert console_log.getvalue().splitlines()[0] == (
+        "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+    )
