@@ -3,8 +3,11 @@ runs keeps the private headers, and no log line holds the link's secret."""
 
 import io
 import logging
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
 from program import speaker_changes, speaker_links
@@ -126,3 +129,44 @@ def test_a_post_of_too_many_fields_is_refused_privately(client, token, console_l
     assert console_log.getvalue().splitlines()[0] == (
         "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_make_one_waiting_change(token):
+    # A double click: the second save starts while the first's transaction is still open.
+    # Both found no waiting change and inserted one: the second failed on the one-pending
+    # rule (IntegrityError, a 500). The link's lock makes the second wait and add to it.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    first_saved = threading.Event()
+    errors = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                speaker_changes.submit(speaker_links.find("2026", token), values={"bio": "One."})
+                first_saved.set()
+                time.sleep(1)  # still open while the second save starts
+        finally:
+            first_saved.set()
+            connection.close()
+
+    def second():
+        try:
+            first_saved.wait()
+            speaker_changes.submit(speaker_links.find("2026", token), values={"bio": "Two."})
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert list(SpeakerChange.objects.values_list("status", "values")) == [
+        ("pending", {"bio": "Two."})
+    ]
