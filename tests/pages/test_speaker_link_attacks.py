@@ -2,11 +2,13 @@
 runs keeps the private headers, and no log line holds the link's secret."""
 
 import io
+import ipaddress
 import logging
 import threading
 import time
 
 import pytest
+from axes.models import AccessAttempt
 from django.db import connection, transaction
 from django.test import Client
 
@@ -169,4 +171,30 @@ def test_two_saves_at_once_make_one_waiting_change(token):
     assert errors == []
     assert list(SpeakerChange.objects.values_list("status", "values")) == [
         ("pending", {"bio": "Two."})
+    ]
+
+
+@pytest.mark.parametrize("trusted", [[], ["10.0.0.1/32"]])
+def test_a_forged_x_forwarded_for_buys_no_new_guesses(client, token, settings, trusted):
+    # From 198.51.100.9, straight or through the trusted proxy 10.0.0.1, each guess naming
+    # another address first in X-Forwarded-For: all counted against 198.51.100.9.
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network(net) for net in trusted]
+    remote, forwarded = ("10.0.0.1", ", 198.51.100.9") if trusted else ("198.51.100.9", "")
+    for number in range(20):
+        response = client.get(
+            link_url(f"{number:043d}"),
+            REMOTE_ADDR=remote,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}{forwarded}",
+            HTTP_USER_AGENT=f"guesser {number}",
+        )
+        assert response.status_code == 404
+
+    refused = client.get(
+        link_url(token), REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=f"203.0.113.99{forwarded}"
+    )
+
+    assert refused.status_code == 429
+    assert headers(refused) == PRIVATE
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True).distinct()) == [
+        "198.51.100.9"
     ]
