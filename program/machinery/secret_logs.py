@@ -8,8 +8,9 @@ import logging
 import re
 
 # A speaker's private link, /<edition>/speaker/<token>/ (program/urls.py), anywhere in a
-# text such as a request line: the token is group 2.
-SECRET_IN_PATH = re.compile(r"(/[^/?#\s]+/speaker/)([^/?#\s]+)")
+# text such as a request line: the token (43 characters; a mistyped one may be longer or
+# shorter) is group 2. Not the admin's /admin/program/speaker/<id>/.
+SECRET_IN_PATH = re.compile(r"(/[^/?#\s]+/speaker/)([^/?#\s]{20,})")
 
 
 def hide_in_path(text):
@@ -24,17 +25,20 @@ def is_private(request):
 
 
 class HideSecrets(logging.Filter):
-    """Log lines about a private view's request (Django's "Not Found: <path>", the CSRF
-    check's "Forbidden (...): <path>") with its secret, the URL's ``token``, replaced by
-    ``<secret>``: the log is read by more people than the link is for."""
+    """Log lines with a private link's secret (Django's "Not Found: <path>", the CSRF
+    check's "Forbidden (...): <path>"), the URL's ``token`` of a private view and any path
+    like one (``SECRET_IN_PATH``), replaced by ``<secret>``: the log is read by more people
+    than the link is for."""
 
     def filter(self, record):
+        if not isinstance(record.args, tuple):
+            return True
         request = getattr(record, "request", None)
-        if request is not None and is_private(request) and isinstance(record.args, tuple):
-            secret = request.resolver_match.kwargs.get("token")  # the URL's secret part
-            if secret:
-                record.args = tuple(
-                    arg.replace(secret, "<secret>") if isinstance(arg, str) else arg
-                    for arg in record.args
-                )
+        secret = request.resolver_match.kwargs.get("token") if is_private(request) else None
+        record.args = tuple(
+            hide_in_path(arg.replace(secret, "<secret>") if secret else arg)
+            if isinstance(arg, str)
+            else arg
+            for arg in record.args
+        )
         return True

@@ -198,3 +198,26 @@ def test_a_forged_x_forwarded_for_buys_no_new_guesses(client, token, settings, t
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True).distinct()) == [
         "198.51.100.9"
     ]
+
+
+def test_the_redirect_of_a_link_without_its_last_slash_is_private(client, token):
+    response = client.get(f"/2026/speaker/{token}")
+
+    assert response.status_code == 301
+    assert response["Location"] == link_url(token)
+    assert headers(response) == PRIVATE
+
+
+def test_the_admin_s_speaker_pages_keep_their_own_headers(admin_client, yuhan):  # noqa: F811
+    response = admin_client.get(f"/admin/program/speaker/{yuhan.pk}/change/")
+
+    assert response.status_code == 200
+    assert response["Referrer-Policy"] == "same-origin"
+    assert not response.has_header("X-Robots-Tag")
+
+
+def test_a_mistyped_link_s_log_line_hides_the_secret_too(client, token, console_log):
+    # A mail client's line break pasted into the link: no route, Django's own 404 line.
+    assert client.get(f"/2026/speaker/{token}/%20/").status_code == 404
+
+    assert console_log.getvalue().splitlines() == ["Not Found: /2026/speaker/<secret>/ /"]
