@@ -13,6 +13,10 @@ whole first and drops such clients.
 
 import os
 
+from gunicorn.glogging import Logger
+
+from program.machinery.secret_logs import hide_in_path
+
 wsgi_app = "conference.wsgi:application"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
@@ -21,6 +25,23 @@ bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 timeout = 30
 # One line per request on standard output, for the service manager's log.
 accesslog = "-"
+
+
+class SecretHidingLogger(Logger):
+    """gunicorn's logger, with a speaker's private link shown as /<edition>/speaker/<secret>/
+    in the access log (the log is read by more people than the link is for)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        # The request line, its path, the Referer, and each of them as a header or environ
+        # atom ("{raw_uri}e"), whichever a format names.
+        return {
+            key: hide_in_path(value) if isinstance(value, str) else value
+            for key, value in atoms.items()
+        }
+
+
+logger_class = SecretHidingLogger
 
 # nginx bounds requests itself and answers its refusals in the site's form (JSON under
 # /api/); gunicorn's own would be plain text or HTML. So gunicorn takes all that nginx

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "conference.compression.CompressionMiddleware",
     # Answers that never read the session go out untouched (program/machinery/sessions.py).
     "program.machinery.sessions.SessionMiddleware",
+    # The private headers on the 301, 413 and CSRF 403 of a speaker's link
+    # (machinery/private.py).
+    "program.machinery.private.PrivateAnswersMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole form: a too large upload is not read.
     "program.machinery.middleware.UploadLimitMiddleware",
@@ -393,6 +396,8 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No private link's secret in a log line (program/machinery/secret_logs.py).
+    "filters": {"hide_secrets": {"()": "program.machinery.secret_logs.HideSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

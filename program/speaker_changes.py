@@ -13,13 +13,16 @@ submit() takes what the link's form holds, already cleaned (program/pages/speake
 - ``photo``: a PreparedPhoto (program/photos.py) or None; ``remove_photo``: True for none;
 - ``resources``: ``{talk: [{"kind", "url", "title"}, ...]}``, each talk's whole new list,
   for talks of the speaker in the link's edition (ValueError for any other).
+
+It raises speaker_links.LinkGone, saving nothing, when the link no longer works.
 """
 
 from django.db import transaction
 
 from program.machinery.clock import now
-from program.models import Resource, SpeakerChange, Talk
+from program.models import Resource, SpeakerChange, SpeakerLink, Talk
 from program.photos import delete_files, photo_files, store_photo
+from program.speaker_links import LinkGone, has_expired
 
 PROFILE_FIELDS = ("name", "affiliation", "bio")
 
@@ -61,8 +64,13 @@ def submit(link, *, values=None, photo=None, remove_photo=False, resources=None)
     values = {field: text for field, text in given.items() if text != getattr(speaker, field)}
     new_lists = {str(talk.pk): items for talk, items in resources.items()}
     lists = {key: items for key, items in new_lists.items() if items != materials(key)}
-    stored = store_photo(photo) if photo is not None else ""
     with transaction.atomic():
+        # The link may have been revoked (or a new one made) since the request found it:
+        # locked, so that a revocation waits for this save or this save sees it.
+        locked = SpeakerLink.objects.select_for_update().filter(pk=link.pk)
+        if not locked.filter(revoked_at__isnull=True).exists() or has_expired(conference):
+            raise LinkGone
+        stored = store_photo(photo) if photo is not None else ""
         change = (
             SpeakerChange.objects.select_for_update()
             .filter(speaker=speaker, conference=conference, status=SpeakerChange.Status.PENDING)

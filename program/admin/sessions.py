@@ -8,7 +8,7 @@ rooms are those of the form's edition, as on a talk's form.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -229,8 +229,14 @@ def mail_report(result):
     return report
 
 
+def one_line(value):
+    # A line end in a header would start another (Bcc: ...); Django would refuse to send.
+    if "\n" in value or "\r" in value:
+        raise ValidationError("The subject is one line: remove its line break.")
+
+
 class SessionMailForm(forms.Form):
-    subject = forms.CharField(max_length=200, validators=[StorableText("Subject")])
+    subject = forms.CharField(max_length=200, validators=[StorableText("Subject"), one_line])
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
         validators=[StorableText("Message")],

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from conference.proxies import client_ip
 from program.machinery.logins import ADDRESS_FAILURE_LIMIT, address_failures
+from program.machinery.secret_logs import SECRET_IN_PATH, is_private
 
 # The AccessAttempt.username of failed secrets: brackets, which no user name holds.
 GUESS_NAME = "[private link]"
@@ -64,7 +65,25 @@ def private(view):
             response[name] = value
         return response
 
+    wrapped.private = True
     return wrapped
+
+
+class PrivateAnswersMiddleware:
+    """The private headers also on what middleware answers for a private view before it
+    runs: the CSRF check's 403, the upload limit's 413 (they bypass ``private``), and on
+    CommonMiddleware's redirect of a link without its last slash (which resolves to no
+    view; a 301 is kept by caches). Listed above all three in MIDDLEWARE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if is_private(request) or SECRET_IN_PATH.search(request.path):
+            for name, value in PRIVATE_HEADERS.items():
+                response[name] = value
+        return response
 
 
 def refusal(request, status):

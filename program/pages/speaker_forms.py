@@ -16,6 +16,9 @@ from program.text import unstorable_character
 
 PROFILE_FIELDS = ("name", "affiliation", "bio")
 MAX_MATERIALS = 20  # links per talk
+# Characters of a bio (a long one is 2,000): the form would take megabytes, then shown on
+# every page of the speaker.
+MAX_BIO = 10_000
 
 
 def storable(value):
@@ -44,6 +47,7 @@ class ProfileForm(forms.Form):
     bio = forms.CharField(
         label="Bio",
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_BIO,
         required=False,
         validators=[storable],
         help_text="A few sentences; a blank line starts a new paragraph.",

@@ -371,3 +371,23 @@ def test_mail_server_refusal_names_who_was_not_sent_to(organiser_client, mailed_
         "Sending stopped: the mail server refused jia@example.org. Not sent to 2: Yuhan Liu, "
         "Zhihao Jia.",
     ]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_mail_with_a_line_end_in_the_subject_is_refused_and_nothing_is_sent(
+    organiser_client, mailed_session, line_end
+):
+    # A line end in a header would start another header (Bcc: ...): Django refuses to send
+    # it (BadHeaderError), which was a 500 losing the typed message.
+    response = organiser_client.post(
+        admin_url("session", "mail", mailed_session.pk),
+        {"subject": f"Slides{line_end}Bcc: all@example.org", "body": "Hello", "chairs": "on"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "subject": ["The subject is one line: remove its line break."]
+    }
+    assert response.context["form"]["body"].value() == "Hello"
+    assert mail.outbox == []
+    assert LogEntry.objects.count() == 0

@@ -44,18 +44,25 @@ PHOTO = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup):
-    """(proxy port, gunicorn port): gunicorn on the suite's database, nginx before it.
+def folder():
+    """The servers' folder: servers.log (gunicorn's output), nginx's logs/access.log.
 
-    nginx's folder is one its workers can reach: started as root, as in CI, they run as
-    ``nobody``, and pytest's temporary folders are their owner's alone."""
+    One nginx's workers can reach: started as root, as in CI, they run as ``nobody``, and
+    pytest's temporary folders are their owner's alone."""
+    folder = Path(tempfile.mkdtemp(prefix="front-proxy-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, folder):
+    """(proxy port, gunicorn port): gunicorn on the suite's database, nginx before it."""
     require(
         connection.vendor == "postgresql",
         "gunicorn shares the suite's database: run with DATABASE_URL=postgres://...",
     )
     require(nginx(), "nginx is not installed (apt-get install nginx)")
-    folder = Path(tempfile.mkdtemp(prefix="front-proxy-"))
-    folder.chmod(0o755)
     env = {
         **{name: value for name, value in os.environ.items() if name != "CACHE_URL"},
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -85,7 +92,6 @@ def site(django_db_setup):
                 stop_proxy(proxy)
         finally:
             stop_gunicorn(gunicorn)
-            shutil.rmtree(folder)
 
 
 def raw(port, request, timeout=5):
@@ -298,3 +304,23 @@ def test_the_proxy_answers_for_a_stopped_site(tmp_path):
     restarting = "The site is restarting: try again in a minute."
     assert (api[0], api[1], json.loads(api[2])) == (502, "application/json", {"detail": restarting})
     assert page == (502, HTML, f"<h1>Bad Gateway (502)</h1><p>{restarting}</p>")
+
+
+def test_no_access_log_holds_a_speaker_s_private_link(site, folder):
+    # Paths of no route, so that nothing counts as a failed link: the servers write to the
+    # suite's database outside the test's transaction, which would keep the count.
+    proxy_port, _ = site
+    token = secrets.token_urlsafe(32)
+
+    for path in (f"/2026/speaker/{token}/x/", f"/2026/speaker/{token}/calendar.icsx?x=1"):
+        assert raw(proxy_port, get(path))[0] == 404
+
+    time.sleep(0.5)  # nginx writes its line after the answer
+    gunicorn_log = (folder / "servers.log").read_text()
+    nginx_log = (folder / "logs" / "access.log").read_text()
+    assert token not in gunicorn_log
+    assert token not in nginx_log
+    for log in (gunicorn_log, nginx_log):
+        assert '"GET /2026/speaker/<secret>/x/ HTTP/1.1" 404' in log
+        assert '"GET /2026/speaker/<secret>/calendar.icsx?x=1 HTTP/1.1" 404' in log
+    assert "Not Found: /2026/speaker/<secret>/x/" in gunicorn_log  # Django's own line
