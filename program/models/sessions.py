@@ -19,6 +19,10 @@ from program.models.speakers import Speaker
 from program.models.talks import MAX_DURATION, Talk
 from program.times import elapsed
 
+# A kind as the pages say it before "session": "Poster session" (the admin lists the
+# kinds as "Talks", "Posters", "Other").
+KIND_LABELS = {"talks": "Talk", "posters": "Poster", "other": "Other"}
+
 
 class Session(TimestampedModel):
     """A titled span of one room: ``Session 3: Systems for LLMs``, chaired by speakers."""
