@@ -179,7 +179,8 @@ def approve(changes, *, user):
                 now(),
                 user,
             )
-            change.save()
+            # updated_at stays when the speaker last saved ("Saved (last)" in the admin).
+            change.save(update_fields=["status", "decided_at", "decided_by"])
             done += 1
     return done
 
@@ -198,6 +199,11 @@ def reject(changes, *, user):
                 now(),
                 user,
             )
-            change.save()
+            change.save(
+                update_fields=[
+                    *("photo", "photo_width", "photo_height"),
+                    *("status", "decided_at", "decided_by"),
+                ]
+            )
             done += 1
     return done

@@ -53,6 +53,7 @@ from program.admin.schedule_day import (
 from program.admin.schedule_json import clash_json, talk_block
 from program.colours import COLOUR, label_ink
 from program.models import Conference, Session, Speaker, Talk, TalkSpeaker, TalkType
+from program.models.sessions import KIND_LABELS
 from program.moves import place, placed_at, unplaced
 from program.times import END_OF_DAY, SkippedTime, day_heading, time_on
 
@@ -226,7 +227,7 @@ def editor_session(session, day, tz):
     return {
         "id": session.pk,
         "title": session.title,
-        "kind": session.get_kind_display().lower(),
+        "kind": KIND_LABELS[session.kind].lower(),
         "room": session.room_id,
         "start_minute": first,
         "end_minute": last,

@@ -29,6 +29,8 @@ KIND_LABELS = dict(Resource.Kind.choices)
 ACTIONS = {"+": "Added", "~": "Changed", "-": "Removed"}
 PREPOSITIONS = {"+": "to", "~": "of", "-": "from"}
 
+NOTHING_RECORDED = "Saved, no recorded field changed (e-mail addresses are never recorded)"
+
 
 def speaker_versions(speaker):
     """The speaker's records as ``(date, record, what)``, oldest first: ``what`` says which
@@ -50,7 +52,8 @@ def speaker_versions(speaker):
                 for field, label in SPEAKER_FIELDS.items()
                 if getattr(record, field) != getattr(before, field)
             ]
-            what = f"Changed the {and_list(changed)}" if changed else "Saved, nothing changed"
+            # The e-mail address is never recorded: a save of it alone changes nothing here.
+            what = f"Changed the {and_list(changed)}" if changed else NOTHING_RECORDED
         versions.append((record.history_date, record, what))
         before = record
     return versions

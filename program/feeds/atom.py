@@ -65,7 +65,8 @@ class ChangesFeed(Feed):
     def subtitle(self, conference):
         return (
             f"Talks added, moved, cancelled, reinstated, removed and deleted at "
-            f"{conference.name}, newest first. Times are local to the venue "
+            f"{conference.name}, and their materials added, changed and removed, newest "
+            f"first. Times are local to the venue "
             f"({conference.timezone})."
         )
 

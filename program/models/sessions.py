@@ -6,6 +6,9 @@ moves it in or out of the session, and a release does the same. Posters of a pos
 share its room and span, each on its ``Talk.board``.
 """
 
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -14,6 +17,11 @@ from program.models.base import TimestampedModel, TimestampedQuerySet
 from program.models.editions import Conference, Room
 from program.models.speakers import Speaker
 from program.models.talks import MAX_DURATION, Talk
+from program.times import elapsed
+
+# A kind as the pages say it before "session": "Poster session" (the admin lists the
+# kinds as "Talks", "Posters", "Other").
+KIND_LABELS = {"talks": "Talk", "posters": "Poster", "other": "Other"}
 
 
 class Session(TimestampedModel):
@@ -55,6 +63,17 @@ class Session(TimestampedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """The database's span rules in words, on ``end`` (which then skips the rules'
+        "Constraint … is violated")."""
+        length = elapsed(self.start, self.end) if self.start and self.end else None
+        if length is not None and length <= timedelta(0):
+            raise ValidationError({"end": "The session must end after it starts."})
+        if length is not None and length > MAX_DURATION:
+            raise ValidationError(
+                {"end": "A session lasts at most 99 hours 59 minutes: set an earlier end."}
+            )
 
     def talks(self):
         """Its talks as the public sees them: in its room, within its span, in time order.

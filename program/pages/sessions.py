@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 
 from program.links import slug_url
 from program.models import Session, Talk, TalkSpeaker
+from program.models.sessions import KIND_LABELS
 from program.pages.listing import slot_labels
 
 
@@ -29,7 +30,7 @@ class SessionLine(NamedTuple):
     id: int
     title: str
     kind: str  # "talks", "posters" or "other"
-    kind_label: str  # "Talks", "Posters", "Other"
+    kind_label: str  # "Talk", "Poster", "Other": "Poster session" reads as English
     room_slug: str
     room: str
     start: dt.datetime
@@ -74,7 +75,7 @@ def session_lines(conference, sessions=None):
             "chairs__name", "chairs__slug", "chair_speaks",
         )
     )  # fmt: skip
-    labels = dict(Session.Kind.choices)
+    labels = KIND_LABELS
     lines = {}
     for pk, title, kind, room_slug, room, start, end, name, slug, speaks in rows:
         if pk not in lines:

@@ -65,7 +65,7 @@ def test_editor_shows_the_session_in_its_room_before_its_talks(organiser_client,
     assert item.xpath("ancestor::section/@data-room") == [str(session.room_id)]
     assert (item.get("data-start"), item.get("data-end")) == ("540", "600")
     assert " ".join(item.text_content().split()) == (
-        "Move session… 09:00–10:00 Session 3: Systems for LLMs (talks session; chairs: Ana Chair)"
+        "Move session… 09:00–10:00 Session 3: Systems for LLMs (talk session; chairs: Ana Chair)"
     )
     assert item.xpath("a/@href") == [move_url(session)]
     # Then the room's talks, as before.

@@ -82,7 +82,22 @@ def test_end_before_start_is_refused(organiser_client, edition, ballroom):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "__all__": ["Constraint “session_end_after_start” is violated."]
+        "end": ["The session must end after it starts."]
+    }
+    assert Session.objects.count() == 0
+
+
+def test_a_session_over_99_hours_59_minutes_is_refused_in_words(
+    organiser_client, edition, ballroom
+):
+    response = organiser_client.post(
+        admin_url("session", "add"),
+        new_session_data(edition, ballroom, end_0="2026-05-22", end_1="13:00"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "end": ["A session lasts at most 99 hours 59 minutes: set an earlier end."]
     }
     assert Session.objects.count() == 0
 

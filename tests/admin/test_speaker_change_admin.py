@@ -1,6 +1,8 @@
 """Speakers' changes in the admin: the list of those waiting, each change's diff, approving
 and rejecting one or many, a decision that is final, and who may decide."""
 
+import datetime as dt
+
 import lxml.html
 import pytest
 from django.contrib.auth.models import Permission
@@ -384,3 +386,19 @@ def test_an_approved_photo_shows_alone(organiser_client, edition):
     images = page.xpath("//div[@class='speaker-change-diff']//img/@alt")
     assert images == ["New photo"]
     assert page.xpath("//div[@id='decision']//input") == []
+
+
+@pytest.mark.parametrize("decide", [speaker_changes.approve, speaker_changes.reject])
+def test_deciding_keeps_when_the_speaker_last_saved(organiser_client, yuhan, decide):
+    saved = dt.datetime(2026, 5, 1, 9, 30, tzinfo=dt.UTC)
+    SpeakerChange.objects.update(updated_at=saved)
+
+    decide(SpeakerChange.objects.all(), user=None)
+
+    change = SpeakerChange.objects.get()
+    assert change.updated_at == saved
+    assert change.decided_at > saved
+    response = organiser_client.get(admin_url("speakerchange", "change", change.pk))
+    assert (
+        "2026-05-01 09:30 UTC" in page_text(response, "//div[contains(@class, 'field-saved')]")[0]
+    )

@@ -101,3 +101,21 @@ def test_history_needs_the_view_permission(client, django_user_model, yuhan):
     client.force_login(django_user_model.objects.create_user("helper", is_staff=True))
 
     assert client.get(admin_url("speaker", "history", yuhan.pk)).status_code == 403
+
+
+def test_a_save_of_the_e_mail_address_alone_says_it_is_not_recorded(organiser_client, yuhan):
+    page = organiser_client.get(admin_url("speaker", "change", yuhan.pk))
+    organiser_client.post(
+        admin_url("speaker", "change", yuhan.pk),
+        form_data(page, "speaker_form", {"email": "y@tensormesh.ai"}),
+    )
+
+    response = organiser_client.get(admin_url("speaker", "history", yuhan.pk))
+
+    assert Speaker.objects.get().email == "y@tensormesh.ai"
+    assert history_rows(response)[-1] == (
+        "organiser",
+        "Saved, no recorded field changed (e-mail addresses are never recorded)",
+        "",
+    )
+    assert "tensormesh.ai" not in response.content.decode()

@@ -176,3 +176,15 @@ def test_the_changes_page_with_materials_passes_the_nu_checker(client, edition, 
 
     assert len(material_rows(client)) == 3
     assert nu_errors([page]) == []
+
+
+def test_the_changes_page_and_feed_say_they_list_materials(client, edition):
+    page = html.fromstring(client.get(CHANGES).content)
+    root = check_atom(client.get(ATOM).content)
+
+    assert texts(page, "//p[@class='lede']") == [
+        "Talks added, moved, cancelled and deleted, and their materials (slides, videos, "
+        "papers) added, changed and removed, newest first. Times are local to the venue "
+        "(PDT, America/Los_Angeles)."
+    ]
+    assert "and their materials added, changed and removed" in root.findtext(f"{A}subtitle")

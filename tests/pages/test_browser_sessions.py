@@ -72,7 +72,7 @@ def test_band_spans_exactly_its_talks_rows_in_its_rooms_column(
     # Its label is read as a heading, with its kind and chairs in words.
     expect(page.get_by_role("heading", name="Session 3: Systems for LLMs")).to_be_visible()
     band_text = page.locator(f"td[data-session-id='{session.pk}']")
-    expect(band_text).to_contain_text("Talks session")
+    expect(band_text).to_contain_text("Talk session")
     expect(band_text).to_contain_text("Chairs: Ana Chair, Bo Chair")
     # The posters of the poster session share one cell, by board, each readable.
     cell = page.locator("td.is-posters")

@@ -109,7 +109,7 @@ def test_timetable_shows_the_session_as_a_band_beside_its_talks(client, edition)
     (band,) = tree.xpath("//td[contains(@class, 'session-band')]")
     assert texts(band, ".//h3") == ["Session 3: Systems for LLMs"]
     assert texts(band, ".//p") == [
-        "Talks session",
+        "Talk session",
         "9:00–10:30 AM PDT",
         "Chairs: Ana Chair, Bo Chair",
     ]
@@ -157,7 +157,7 @@ def test_timetable_puts_a_poster_sessions_posters_in_one_cell_by_board(client, e
         "Board 2 Second", "Board 9 Ninth", "Board 10 Tenth", "Unnumbered",
     ]  # fmt: skip
     assert texts(tree, "//td[contains(@class, 'session-posters')]//p[@class='band-kind']") == [
-        "Posters session"
+        "Poster session"
     ]
 
 
@@ -170,7 +170,7 @@ def test_program_lists_a_sessions_talks_under_its_heading(client, edition):
     (group,) = tree.xpath("//li[contains(@class, 'session-group')]")
     assert texts(group, ".//h3") == ["Session 3: Systems for LLMs"]
     assert texts(group, ".//p[@class='session-meta']") == [
-        "Talks session 9:00–10:30 AM PDT Ballroom Chairs: Ana Chair, Bo Chair"
+        "Talk session 9:00–10:30 AM PDT Ballroom Chairs: Ana Chair, Bo Chair"
     ]
     assert texts(group, ".//h4[@class='talk-title']") == ["KV cache", "Batching", "Speculation"]
     # Talks outside the session stay rows of the day's list, in time order, headed h3.
@@ -205,7 +205,7 @@ def test_talk_page_names_its_session_and_chairs_and_its_board(client, edition):
     terms, values = texts(tree, "//dl[@class='facts']//dt"), texts(tree, "//dl[@class='facts']//dd")
     facts = dict(zip(terms, values, strict=True))
     assert facts["Session"] == (
-        "Session 3: Systems for LLMs (talks session) Chairs: Ana Chair, Bo Chair"
+        "Session 3: Systems for LLMs (talk session) Chairs: Ana Chair, Bo Chair"
     )
     assert facts["Board"] == "12"
     assert tree.xpath("//dl[@class='facts']//dd[span[@class='session-chairs']]//a/@href") == [
