@@ -15,7 +15,6 @@ one shows the form again with its errors, nothing moved.
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -24,6 +23,7 @@ from django.urls import reverse
 
 from program.admin.base import clash_warnings, row_id
 from program.admin.imports import refused
+from program.admin.talk_moves import PlaceForm
 from program.models import Conference, Session
 from program.session_moves import move_session, working_talks
 from program.times import SkippedTime, day_heading, time_on, time_range
@@ -34,36 +34,12 @@ NOT_ALLOWED = (
 )
 
 
-class SessionMoveForm(forms.Form):
+class SessionMoveForm(PlaceForm):
     """Where ``session`` goes, in its edition's wall-clock time; it keeps its length."""
 
-    day = forms.DateField(
-        input_formats=["%Y-%m-%d"],
-        widget=forms.Select,
-        error_messages={"invalid": "Enter the day as YYYY-MM-DD, e.g. 2026-05-18."},
-    )
-    start = forms.TimeField(
-        input_formats=["%H:%M", "%H:%M:%S"],
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter the start as HH:MM (24-hour clock), e.g. 09:30."},
-    )
-    room = forms.ModelChoiceField(queryset=None, empty_label="Choose a room")
-
     def __init__(self, *args, session, **kwargs):
-        super().__init__(*args, **kwargs)
-        conference = session.conference
+        super().__init__(*args, conference=session.conference, **kwargs)
         self.session = session
-        self.days = conference.dates()
-        self.fields["day"].widget.choices = [(d.isoformat(), day_heading(d)) for d in self.days]
-        self.fields["day"].help_text = f"A day of {conference}, in its timezone."
-        self.fields["room"].queryset = conference.rooms.all()
-        self.fields["room"].error_messages["invalid_choice"] = f"Choose a room of {conference}."
-
-    def clean_day(self):
-        day = self.cleaned_data["day"]
-        if day not in self.days:
-            raise ValidationError(f"Choose a day of {self.session.conference}.")
-        return day
 
     def clean(self):
         cleaned = super().clean()

@@ -76,12 +76,9 @@ class EndField(forms.TimeField):
         return super().to_python(value)
 
 
-class MoveForm(forms.Form):
-    """Where ``talk`` goes, in its edition's wall-clock time.
-
-    A time that happens twice (the clocks go back) is its first occurrence; one the clocks
-    skip is refused, saying so (program.times.conference_time).
-    """
+class PlaceForm(forms.Form):
+    """A day, start and room of ``conference``, in its wall-clock time: what a talk's and a
+    session's move pages share. ``days``: the days offered (the edition's, by default)."""
 
     day = forms.DateField(
         input_formats=["%Y-%m-%d"],
@@ -94,6 +91,38 @@ class MoveForm(forms.Form):
         error_messages={"invalid": "Enter the start as HH:MM (24-hour clock), e.g. 09:30."},
     )
     room = forms.ModelChoiceField(queryset=None, empty_label="Choose a room")
+
+    def __init__(self, *args, conference, days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conference = conference
+        self.days = days or conference.dates()
+        day = self.fields["day"]
+        day.widget.choices = [(each.isoformat(), day_heading(each)) for each in self.days]
+        day.help_text = f"A day of {conference}, in its timezone ({conference.timezone})."
+        room = self.fields["room"]
+        room.queryset = conference.rooms.all()
+        room.error_messages["invalid_choice"] = f"Choose a room of {conference}."
+
+    def clean_day(self):
+        """One of the days offered: a POST may send any date, which would take the talk
+        or session out of its edition's program."""
+        day = self.cleaned_data["day"]
+        if day not in self.days:
+            conference = self.conference
+            raise ValidationError(
+                f"Choose a day of {conference}: {day_heading(conference.start_date)} to "
+                f"{day_heading(conference.end_date)}, {conference.end_date.year}."
+            )
+        return day
+
+
+class MoveForm(PlaceForm):
+    """Where ``talk`` goes, in its edition's wall-clock time.
+
+    A time that happens twice (the clocks go back) is its first occurrence; one the clocks
+    skip is refused, saying so (program.times.conference_time).
+    """
+
     end = EndField(
         required=False,
         input_formats=["%H:%M", "%H:%M:%S"],
@@ -102,35 +131,16 @@ class MoveForm(forms.Form):
     )
 
     def __init__(self, *args, talk, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.talk = talk
         conference = talk.conference
         days = conference.dates()
         if talk.is_scheduled and talk.local_start.date() not in days:  # kept where it is
             days = sorted({*days, talk.local_start.date()})
-        self.days = days
-        day = self.fields["day"]
-        day.widget.choices = [(each.isoformat(), day_heading(each)) for each in days]
-        day.help_text = f"A day of {conference}, in its timezone ({conference.timezone})."
-        room = self.fields["room"]
-        room.queryset = conference.rooms.all()
-        room.error_messages["invalid_choice"] = f"Choose a room of {conference}."
+        super().__init__(*args, conference=conference, days=days, **kwargs)
+        self.talk = talk
         self.fields["end"].help_text = (
             f"Optional, the same day. Leave it empty to keep the talk's length "
             f"({duration_words(length_of(talk))})."
         )
-
-    def clean_day(self):
-        """One of the days offered: a POST may send any date, which would take the talk
-        out of its edition's program."""
-        day = self.cleaned_data["day"]
-        if day not in self.days:
-            conference = self.talk.conference
-            raise ValidationError(
-                f"Choose a day of {conference}: {day_heading(conference.start_date)} to "
-                f"{day_heading(conference.end_date)}, {conference.end_date.year}."
-            )
-        return day
 
     def clean(self):
         cleaned = super().clean()

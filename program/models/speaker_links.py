@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from program.models.editions import Conference
-from program.models.speakers import Speaker
+from program.models.speakers import Speaker, photo_has_size
 
 
 class SpeakerLink(models.Model):
@@ -112,15 +112,7 @@ class SpeakerChange(models.Model):
                 condition=Q(status="pending"),
                 name="speakerchange_one_pending_per_speaker_and_edition",
             ),
-            models.CheckConstraint(
-                condition=Q(photo="", photo_width=None, photo_height=None)
-                | (
-                    ~Q(photo="")
-                    & Q(photo_width__isnull=False, photo_height__isnull=False)
-                    & Q(photo_width__gt=0, photo_height__gt=0)
-                ),
-                name="speakerchange_photo_has_size",
-            ),
+            photo_has_size("speakerchange_photo_has_size"),
         ]
 
     def __str__(self):

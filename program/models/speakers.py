@@ -10,6 +10,21 @@ from program.models.base import SearchableModel, SearchableQuerySet, SlugManager
 from program.models.editions import Conference
 
 
+def photo_has_size(name):
+    """The CHECK ``name``: a photo name always comes with its width and height (a speaker's,
+    and a change's new photo), or neither."""
+    return models.CheckConstraint(
+        condition=Q(photo="", photo_width=None, photo_height=None)
+        # IS NOT NULL spelt out: a CHECK whose comparison is NULL passes.
+        | (
+            ~Q(photo="")
+            & Q(photo_width__isnull=False, photo_height__isnull=False)
+            & Q(photo_width__gt=0, photo_height__gt=0)
+        ),
+        name=name,
+    )
+
+
 class Speaker(SearchableModel, TimestampedModel):
     """A person, shared across editions."""
 
@@ -43,16 +58,7 @@ class Speaker(SearchableModel, TimestampedModel):
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="speaker_name_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(photo="", photo_width=None, photo_height=None)
-                # IS NOT NULL spelt out: a CHECK whose comparison is NULL passes.
-                | (
-                    ~Q(photo="")
-                    & Q(photo_width__isnull=False, photo_height__isnull=False)
-                    & Q(photo_width__gt=0, photo_height__gt=0)
-                ),
-                name="speaker_photo_has_size",
-            ),
+            photo_has_size("speaker_photo_has_size"),
         ]
 
     def __str__(self):

@@ -122,7 +122,11 @@ def test_moving_a_session_onto_other_talks_says_which_clash(
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"day": "2026-06-01", "start": "09:00"}, "day", "Choose a day of MLSys 2026."),
+        (
+            {"day": "2026-06-01", "start": "09:00"},
+            "day",
+            "Choose a day of MLSys 2026: Monday, May 18 to Friday, May 22, 2026.",
+        ),
         ({"day": "2026-05-18", "start": "9h"}, "start", "Enter the start as HH:MM"),
         ({"day": "2026-05-18", "start": "09:00", "room": "x"}, "room", "Choose a room of"),
     ],
