@@ -19,7 +19,7 @@ It raises speaker_links.LinkGone, saving nothing, when the link no longer works.
 
 from django.db import transaction
 
-from program.machinery.clock import now
+from program.machinery import clock
 from program.models import Resource, SpeakerChange, SpeakerLink, Talk
 from program.photos import delete_files, photo_files, store_photo
 from program.speaker_links import LinkGone, has_expired
@@ -122,7 +122,7 @@ def submit(link, *, values=None, photo=None, remove_photo=False, resources=None)
             change.save()
         else:
             apply(change, user=None)
-            change.status, change.decided_at = SpeakerChange.Status.LIVE, now()
+            change.status, change.decided_at = SpeakerChange.Status.LIVE, clock.now()
             change.save()
     return change
 
@@ -176,7 +176,7 @@ def approve(changes, *, user):
             apply(change, user=user)
             change.status, change.decided_at, change.decided_by = (
                 SpeakerChange.Status.APPROVED,
-                now(),
+                clock.now(),
                 user,
             )
             # updated_at stays when the speaker last saved ("Saved (last)" in the admin).
@@ -196,7 +196,7 @@ def reject(changes, *, user):
             change.photo, change.photo_width, change.photo_height = "", None, None
             change.status, change.decided_at, change.decided_by = (
                 SpeakerChange.Status.REJECTED,
-                now(),
+                clock.now(),
                 user,
             )
             change.save(
