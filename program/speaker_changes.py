@@ -63,7 +63,8 @@ def submit(link, *, values=None, photo=None, remove_photo=False, resources=None)
     given = {field: text for field, text in (values or {}).items() if field in PROFILE_FIELDS}
     values = {field: text for field, text in given.items() if text != getattr(speaker, field)}
     new_lists = {str(talk.pk): items for talk, items in resources.items()}
-    lists = {key: items for key, items in new_lists.items() if items != materials(key)}
+    standing = {str(talk.pk): materials(talk) for talk in resources}
+    lists = {key: items for key, items in new_lists.items() if items != standing[key]}
     with transaction.atomic():
         # The link may have been revoked (or a new one made) since the request found it:
         # locked, so that a revocation waits for this save or this save sees it.
@@ -82,7 +83,7 @@ def submit(link, *, values=None, photo=None, remove_photo=False, resources=None)
         if change is None:
             change = SpeakerChange(speaker=speaker, conference=conference)
         previous = {field: getattr(speaker, field) for field in values}
-        previous |= {key: materials(key) for key in lists}
+        previous |= {key: standing[key] for key in lists}
         change.previous = {**previous, **change.previous}
         # A later save replaces what an earlier one asked of the same field or talk; a wish
         # that now stands as asked (or that the speaker took back) is dropped.
@@ -94,7 +95,8 @@ def submit(link, *, values=None, photo=None, remove_photo=False, resources=None)
         change.resources = {
             key: items
             for key, items in {**change.resources, **new_lists}.items()
-            if items != materials(key)
+            # A talk only an earlier save named is read here: the others are in standing.
+            if items != (standing[key] if key in standing else materials(key))
         }
         if stored or remove_photo:
             replaced = photo_files(change)
